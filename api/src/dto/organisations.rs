@@ -1,0 +1,235 @@
+//! Organisation bodies.
+
+use leder_domain::organisations::OrgKind;
+use leder_persistence::repo::organisations::{OrganisationDetail, OrganisationOnDate};
+use leder_persistence::rows::organisations::{ParentRow, SuccessorRow};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::iso_date;
+
+/// The kind of an NHS body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// NHS England region.
+    Region,
+    /// Integrated Care Board.
+    Icb,
+    /// Clinical Commissioning Group (until 2022-06-30).
+    Ccg,
+    /// Sub-ICB location (a former CCG area under an ICB, same code).
+    SubIcbLocation,
+}
+
+impl From<OrgKind> for OrganisationKind {
+    fn from(k: OrgKind) -> Self {
+        match k {
+            OrgKind::Region => OrganisationKind::Region,
+            OrgKind::Icb => OrganisationKind::Icb,
+            OrgKind::Ccg => OrganisationKind::Ccg,
+            OrgKind::SubIcbLocation => OrganisationKind::SubIcbLocation,
+        }
+    }
+}
+
+fn kind_of(s: &str) -> OrganisationKind {
+    s.parse::<OrgKind>()
+        .map_or(OrganisationKind::Icb, Into::into)
+}
+
+/// An organisation as it stood on the day asked about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"code": "QOP", "name": "NHS Greater Manchester Integrated Care Board",
+    "kind": "icb", "valid_from": "2022-07-01", "valid_to": null, "parent_code": "Y62", "ons_code": "E54000057"}))]
+pub struct Organisation {
+    /// ODS code.
+    pub code: String,
+    /// Name (as at the end of the organisation's validity).
+    pub name: String,
+    /// Kind of body.
+    pub kind: OrganisationKind,
+    /// First day it existed.
+    #[serde(with = "iso_date")]
+    pub valid_from: Date,
+    /// Last day it existed, if it has ended.
+    #[serde(with = "iso_date::option")]
+    pub valid_to: Option<Date>,
+    /// Its parent on the day asked about (ICB → region, sub-ICB location or CCG → ICB).
+    pub parent_code: Option<String>,
+    /// ONS (GSS) code, when known.
+    pub ons_code: Option<String>,
+}
+
+impl From<OrganisationOnDate> for Organisation {
+    fn from(o: OrganisationOnDate) -> Self {
+        let r = o.organisation;
+        Organisation {
+            kind: kind_of(&r.kind),
+            code: r.code,
+            name: r.name,
+            valid_from: r.valid_from,
+            valid_to: r.valid_to,
+            parent_code: o.parent_code,
+            ons_code: r.ons_code,
+        }
+    }
+}
+
+/// One page of organisations.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganisationPage {
+    /// The organisations on this page.
+    pub items: Vec<Organisation>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A dated parent link.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParentLink {
+    /// The parent's ODS code.
+    pub code: String,
+    /// First day of the link.
+    #[serde(with = "iso_date")]
+    pub valid_from: Date,
+    /// Last day of the link, if it has ended.
+    #[serde(with = "iso_date::option")]
+    pub valid_to: Option<Date>,
+}
+
+impl From<ParentRow> for ParentLink {
+    fn from(p: ParentRow) -> Self {
+        ParentLink {
+            code: p.parent_code,
+            valid_from: p.valid_from,
+            valid_to: p.valid_to,
+        }
+    }
+}
+
+/// Whether a successor took all or part of the area.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SuccessionShare {
+    /// All of the area.
+    Whole,
+    /// Part of the area (the predecessor was split).
+    Part,
+}
+
+/// A succession, seen from one side.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SuccessionLink {
+    /// The other organisation's ODS code.
+    pub code: String,
+    /// The other organisation's kind.
+    pub kind: OrganisationKind,
+    /// First day of the successor's responsibility.
+    #[serde(with = "iso_date")]
+    pub effective: Date,
+    /// Whole or part of the area.
+    pub share: SuccessionShare,
+}
+
+fn share_of(s: &str) -> SuccessionShare {
+    if s == "part" {
+        SuccessionShare::Part
+    } else {
+        SuccessionShare::Whole
+    }
+}
+
+/// An organisation with its history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganisationDetails {
+    /// The organisation on the day asked about.
+    #[serde(flatten)]
+    pub organisation: Organisation,
+    /// Every parent over time, oldest first.
+    pub parents: Vec<ParentLink>,
+    /// The bodies that took over from it.
+    pub successors: Vec<SuccessionLink>,
+    /// The bodies it took over from.
+    pub predecessors: Vec<SuccessionLink>,
+}
+
+impl From<OrganisationDetail> for OrganisationDetails {
+    fn from(d: OrganisationDetail) -> Self {
+        let successors = d
+            .successors
+            .into_iter()
+            .map(|s: SuccessorRow| SuccessionLink {
+                kind: kind_of(&s.to_kind),
+                share: share_of(&s.share),
+                code: s.to_code,
+                effective: s.effective,
+            })
+            .collect();
+        let predecessors = d
+            .predecessors
+            .into_iter()
+            .map(|s: SuccessorRow| SuccessionLink {
+                kind: kind_of(&s.from_kind),
+                share: share_of(&s.share),
+                code: s.from_code,
+                effective: s.effective,
+            })
+            .collect();
+        OrganisationDetails {
+            organisation: OrganisationOnDate {
+                organisation: d.organisation,
+                parent_code: d.parent_code,
+            }
+            .into(),
+            parents: d.parents.into_iter().map(Into::into).collect(),
+            successors,
+            predecessors,
+        }
+    }
+}
+
+/// Which body is responsible for an area code on a date.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"area_code": "06K", "on": "2026-05-01"}))]
+pub struct ResolveRequest {
+    /// An ICB, sub-ICB location or CCG ODS code, as a notification would give it.
+    #[validate(length(
+        min = 2,
+        max = 10,
+        message = "must be an ODS code of 2 to 10 characters"
+    ))]
+    pub area_code: String,
+    /// The date (the notification date); today in England when absent.
+    #[serde(default, with = "iso_date::option")]
+    pub on: Option<Date>,
+}
+
+/// A code and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NamedOrganisation {
+    /// ODS code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The responsible body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"area_code": "06K", "on": "2026-05-01",
+    "icb": {"code": "S1Y5D", "name": "NHS Central East Integrated Care Board"},
+    "sub_icb_location": {"code": "06K", "name": "NHS Central East ICB - 06K"}}))]
+pub struct Resolution {
+    /// The code as given.
+    pub area_code: String,
+    /// The date resolved on.
+    #[serde(with = "iso_date")]
+    pub on: Date,
+    /// The ICB responsible on that date.
+    pub icb: NamedOrganisation,
+    /// The sub-ICB location the code resolved through, if any.
+    pub sub_icb_location: Option<NamedOrganisation>,
+}

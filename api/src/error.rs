@@ -1,0 +1,363 @@
+//! The one place that knows HTTP statuses: every error leaves as RFC 9457
+//! `application/problem+json` with a stable `type`.
+//!
+//! Which error to use where:
+//! - [`ApiError::BadRequest`] (400): the request cannot be read: malformed JSON, a value of the
+//!   wrong type, a missing field, an unparseable parameter. Name each field.
+//! - [`ApiError::Unprocessable`] (422): well-formed, but it breaks a rule (a domain or validator
+//!   check). Name each field.
+//! - [`ApiError::NotFound`] (404): missing *or not yours*; the body never says which.
+//! - [`ApiError::Forbidden`] (403) / [`ApiError::Conflict`] (409): the role may not do this / the
+//!   current state does not allow it.
+//! - [`ApiError::Unavailable`] (503): the database is away or the pool is exhausted.
+//! - [`ApiError::Internal`] (500): a bug. The body is generic; the cause goes to the log only.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use leder_persistence::PersistenceError;
+use serde::Serialize;
+use utoipa::{ToResponse, ToSchema};
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One field that is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field in the request, e.g. `person.nhs_number`, or a parameter name.
+    #[schema(example = "valid_on")]
+    pub field: String,
+    /// Stable machine-readable code, e.g. `invalid_date`.
+    #[schema(example = "invalid_date")]
+    pub code: String,
+    /// A sentence for a person.
+    #[schema(example = "must be a date as YYYY-MM-DD")]
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error.
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem details body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation-error",
+    "title": "The request breaks a rule",
+    "status": 422,
+    "detail": "1 field is not valid",
+    "errors": [{"field": "area_code", "code": "unknown_area_code", "message": "`ZZZ` is not a known ICB, CCG or sub-ICB location code"}]
+}))]
+pub struct Problem {
+    /// A URI reference naming the kind of problem; stable, so clients can switch on it.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong this time.
+    pub detail: String,
+    /// For validation problems: each field that is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// Every error the API answers with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request cannot be read.
+    #[error("{detail}")]
+    BadRequest {
+        /// What is wrong.
+        detail: String,
+        /// The fields concerned.
+        errors: Vec<FieldError>,
+    },
+    /// 401: no token, or a bad one.
+    #[error("authentication required")]
+    Unauthorized,
+    /// 403: the caller's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: not found, or not the caller's.
+    #[error("not found")]
+    NotFound,
+    /// 405: the path exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed {
+        /// The methods the path has.
+        allow: Vec<String>,
+    },
+    /// 409: the current state does not allow it.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413: the body is larger than the limit.
+    #[error("the body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// 415: the body is not of a type the endpoint takes.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: well-formed, but breaks a rule.
+    #[error("{detail}")]
+    Unprocessable {
+        /// What is wrong.
+        detail: String,
+        /// The fields concerned.
+        errors: Vec<FieldError>,
+    },
+    /// 503: the database is away or busy.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500: a bug; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 400 naming one field.
+    pub fn bad_field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::BadRequest {
+            detail: format!("`{field}`: {message}"),
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+
+    /// A 422 naming one field.
+    pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::Unprocessable {
+            detail: format!("`{field}`: {message}"),
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+
+    /// A 500 whose cause is logged.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    fn slug_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::BadRequest { .. } => ("bad-request", "The request is malformed"),
+            ApiError::Unauthorized => ("unauthorized", "Authentication required"),
+            ApiError::Forbidden(_) => ("forbidden", "Not allowed for your role"),
+            ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            ApiError::Conflict(_) => ("conflict", "Conflicts with the current state"),
+            ApiError::PayloadTooLarge { .. } => ("payload-too-large", "The body is too large"),
+            ApiError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported content type")
+            }
+            ApiError::Unprocessable { .. } => ("validation-error", "The request breaks a rule"),
+            ApiError::Unavailable(_) => ("service-unavailable", "Service unavailable"),
+            ApiError::Internal(_) => ("internal-error", "Internal error"),
+        }
+    }
+
+    /// The problem body for this error.
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.slug_and_title();
+        let (detail, errors) = match self {
+            ApiError::BadRequest { detail, errors }
+            | ApiError::Unprocessable { detail, errors } => (detail.clone(), Some(errors.clone())),
+            ApiError::Unauthorized => (
+                "send a valid bearer token in the Authorization header".to_owned(),
+                None,
+            ),
+            ApiError::NotFound => (
+                "there is nothing here, or it is not yours to see".to_owned(),
+                None,
+            ),
+            ApiError::MethodNotAllowed { allow } => {
+                (format!("this path answers {}", allow.join(", ")), None)
+            }
+            ApiError::Internal(_) => (
+                "something went wrong on our side; it has been logged".to_owned(),
+                None,
+            ),
+            other => (other.to_string(), None),
+        };
+        Problem {
+            problem_type: format!("/problems/{slug}"),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl From<PersistenceError> for ApiError {
+    fn from(e: PersistenceError) -> Self {
+        match e {
+            PersistenceError::PoolExhausted => {
+                ApiError::Unavailable("the service is busy; try again shortly".into())
+            }
+            PersistenceError::Unavailable(cause) => {
+                log::error!("database unavailable: {cause}");
+                ApiError::Unavailable("the database is not answering".into())
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            log::error!("internal error: {cause}");
+        }
+        let mut builder = HttpResponse::build(self.status_code());
+        builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        match self {
+            ApiError::Unavailable(_) => {
+                builder.insert_header((header::RETRY_AFTER, "1"));
+            }
+            ApiError::Unauthorized => {
+                builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                builder.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            _ => {}
+        }
+        builder.body(problem_bytes(&self.problem()))
+    }
+}
+
+/// Serialises a problem; a failure (impossible for this plain struct) degrades to a fixed body.
+pub fn problem_bytes(problem: &Problem) -> Vec<u8> {
+    serde_json::to_vec(problem).unwrap_or_else(|_| {
+        br#"{"type":"/problems/internal-error","title":"Internal error","status":500,"detail":"error"}"#
+            .to_vec()
+    })
+}
+
+/// The problem body for a bare status (used where a response left the app without one).
+pub fn problem_for_status(status: StatusCode) -> Problem {
+    let slug = status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_ascii_lowercase()
+        .replace(' ', "-");
+    Problem {
+        problem_type: format!("/problems/{slug}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail: status.canonical_reason().unwrap_or("Error").to_owned(),
+        errors: None,
+    }
+}
+
+/// 400: the request cannot be read (malformed JSON, wrong type, bad parameter).
+#[derive(ToResponse)]
+#[response(
+    description = "The request is malformed: each wrong field is named in `errors`",
+    content_type = "application/problem+json"
+)]
+pub struct BadRequest(pub Problem);
+
+/// 401: no bearer token, or a bad one.
+#[derive(ToResponse)]
+#[response(
+    description = "No valid bearer token",
+    content_type = "application/problem+json"
+)]
+pub struct Unauthorized(pub Problem);
+
+/// 403: the caller's role may not do this.
+#[derive(ToResponse)]
+#[response(
+    description = "Your role may not do this",
+    content_type = "application/problem+json"
+)]
+pub struct Forbidden(pub Problem);
+
+/// 404: not found, or not the caller's (identical bodies).
+#[derive(ToResponse)]
+#[response(
+    description = "Not found, or not yours (the body is the same either way)",
+    content_type = "application/problem+json"
+)]
+pub struct NotFound(pub Problem);
+
+/// 409: the current state does not allow it.
+#[derive(ToResponse)]
+#[response(
+    description = "Conflicts with the current state",
+    content_type = "application/problem+json"
+)]
+pub struct Conflict(pub Problem);
+
+/// 413: the body is larger than the configured limit.
+#[derive(ToResponse)]
+#[response(
+    description = "The body is too large",
+    content_type = "application/problem+json"
+)]
+pub struct PayloadTooLarge(pub Problem);
+
+/// 415: the body is not JSON.
+#[derive(ToResponse)]
+#[response(
+    description = "The body must be application/json",
+    content_type = "application/problem+json"
+)]
+pub struct UnsupportedMediaType(pub Problem);
+
+/// 422: well-formed but breaks a rule.
+#[derive(ToResponse)]
+#[response(
+    description = "Well-formed but breaks a rule: each wrong field is named in `errors`",
+    content_type = "application/problem+json"
+)]
+pub struct Unprocessable(pub Problem);
+
+/// 503: the database is not answering or the service is busy.
+#[derive(ToResponse)]
+#[response(
+    description = "The database is not answering or the service is busy; retry after `Retry-After` seconds",
+    content_type = "application/problem+json"
+)]
+pub struct ServiceUnavailable(pub Problem);
+
+/// 500: an internal error (the body says nothing internal).
+#[derive(ToResponse)]
+#[response(
+    description = "Internal error",
+    content_type = "application/problem+json"
+)]
+pub struct InternalError(pub Problem);

@@ -1,0 +1,20 @@
+//! The leder HTTP API: actix-web handlers, the OpenAPI contract (utoipa) and the `leder` binary.
+//!
+//! Rules: handlers are thin (extract, validate, convert to domain, run the rule, persist, map to
+//! a DTO); every database call goes through [`db::run`]; every error leaves as problem+json
+//! through [`error::ApiError`]; routes and the spec come from one registration
+//! ([`routes::configure`]). This crate never imports Diesel.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod server;
+pub mod state;

@@ -1,0 +1,64 @@
+//! The published contract: built from the same registration as the router
+//! ([`crate::routes::configure`]), so it cannot drift from what is served. `openapi.yaml` at the
+//! repository root is this document as YAML (`make openapi`); a test fails when they differ.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{
+    BadRequest, Conflict, FieldError, Forbidden, InternalError, NotFound, PayloadTooLarge, Problem,
+    ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+
+/// The document's fixed parts; paths are collected from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "leder",
+        description = "The open, API-first backend for LeDeR: learning from lives and deaths of people \
+with a learning disability and autistic people. Errors are RFC 9457 `application/problem+json`.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
+            UnsupportedMediaType, Unprocessable, ServiceUnavailable, InternalError
+        )
+    ),
+    tags(
+        (name = "operations", description = "Liveness, readiness and metrics"),
+        (name = "organisations", description = "The dated NHS hierarchy: regions, ICBs, sub-ICB locations and CCGs"),
+    ),
+    modifiers(&Security),
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.bearer_format = Some("JWT".to_owned());
+        bearer.description = Some("An access token from POST /api/v1/auth/token".to_owned());
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    }
+}
+
+/// The complete OpenAPI document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    doc
+}
+
+/// The document as YAML, as committed in `openapi.yaml`.
+pub fn yaml() -> Result<String, String> {
+    serde_yaml::to_string(&document()).map_err(|e| e.to_string())
+}

@@ -1,0 +1,21 @@
+//! What every handler shares: the pool, the configuration and the metrics.
+
+use std::sync::Arc;
+
+use leder_persistence::{DatabaseUrl, Pool};
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+
+/// Shared application state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub pool: Pool,
+    /// The parsed database URL (readiness checks the SQLite file is still there).
+    pub database_url: DatabaseUrl,
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// Request and pool metrics.
+    pub metrics: Arc<Metrics>,
+}

@@ -1,0 +1,599 @@
+//! NHS organisations as a dated hierarchy, and the rule that finds the body responsible for a
+//! review (DOMAIN.md, "Responsible body").
+//!
+//! Organisations are ODS-coded and dated, and so are the links between them. A code is unique per
+//! `(code, kind)`, not on its own: a CCG code (valid until 2022-06-30) names a sub-ICB location
+//! from 2022-07-01. Resolution of a code on a date: a CCG code used after 2022-06-30 means its
+//! sub-ICB location; a sub-ICB location resolves to its parent ICB on the date; an ICB that no
+//! longer exists on the date follows its successor, and where it was split the caller must name
+//! the sub-ICB location instead. The persistence layer loads the rows; this module only reasons.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use time::Date;
+
+/// How many successions a resolution follows before it gives up (the data has at most two).
+const MAX_SUCCESSION_HOPS: usize = 8;
+
+/// The kind of an NHS body in the hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrgKind {
+    /// An NHS England region (`Y56`, ...).
+    Region,
+    /// An Integrated Care Board (`QOP`, ...), responsible for reviews from 2022-07-01.
+    Icb,
+    /// A Clinical Commissioning Group (`14L`, ...), valid until 2022-06-30.
+    Ccg,
+    /// A sub-ICB location: a former CCG area under an ICB, keeping the CCG's code.
+    SubIcbLocation,
+}
+
+impl OrgKind {
+    /// Every kind, in hierarchy order.
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Region,
+        OrgKind::Icb,
+        OrgKind::Ccg,
+        OrgKind::SubIcbLocation,
+    ];
+
+    /// The wire name (`region`, `icb`, `ccg`, `sub_icb_location`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Region => "region",
+            OrgKind::Icb => "icb",
+            OrgKind::Ccg => "ccg",
+            OrgKind::SubIcbLocation => "sub_icb_location",
+        }
+    }
+}
+
+impl fmt::Display for OrgKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A kind name that is not one of the four kinds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown organisation kind `{0}`: expected region, icb, ccg or sub_icb_location")]
+pub struct UnknownOrgKind(pub String);
+
+impl FromStr for OrgKind {
+    type Err = UnknownOrgKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OrgKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownOrgKind(s.to_owned()))
+    }
+}
+
+/// Whether a successor took all of a predecessor's area or a part of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Share {
+    /// All of the predecessor's area went to this successor.
+    Whole,
+    /// The area was split; every part is listed.
+    Part,
+}
+
+impl Share {
+    /// The wire name (`whole`, `part`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Share::Whole => "whole",
+            Share::Part => "part",
+        }
+    }
+}
+
+impl FromStr for Share {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "whole" => Ok(Share::Whole),
+            "part" => Ok(Share::Part),
+            other => Err(format!("unknown share `{other}`: expected whole or part")),
+        }
+    }
+}
+
+/// An inclusive period of validity; `to: None` means still valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    /// The first day.
+    pub from: Date,
+    /// The last day, if the period has ended.
+    pub to: Option<Date>,
+}
+
+impl Period {
+    /// Whether `day` lies inside the period (both ends inclusive).
+    pub fn contains(&self, day: Date) -> bool {
+        self.from <= day && self.to.is_none_or(|to| day <= to)
+    }
+}
+
+/// One organisation row: a code of one kind over one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    /// The ODS code.
+    pub code: String,
+    /// The kind of body.
+    pub kind: OrgKind,
+    /// The name in force at the end of the row's validity.
+    pub name: String,
+    /// When the row is valid.
+    pub valid: Period,
+}
+
+/// A dated link from a child organisation to its parent (sub-ICB → ICB, CCG → ICB, ICB → region).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParentLink {
+    /// The child's code.
+    pub child_code: String,
+    /// The child's kind (the parent's kind follows from it).
+    pub child_kind: OrgKind,
+    /// The parent's code.
+    pub parent_code: String,
+    /// When the link holds.
+    pub valid: Period,
+}
+
+/// A succession: from `effective`, `to` took over all or part of `from`'s responsibilities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Succession {
+    /// The predecessor's code.
+    pub from_code: String,
+    /// The predecessor's kind.
+    pub from_kind: OrgKind,
+    /// The successor's code.
+    pub to_code: String,
+    /// The successor's kind.
+    pub to_kind: OrgKind,
+    /// The first day of the successor's responsibility.
+    pub effective: Date,
+    /// Whole or part of the predecessor's area.
+    pub share: Share,
+}
+
+/// Where a notification's area code led: the responsible ICB and how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// The ICB responsible on the date.
+    pub icb: String,
+    /// The sub-ICB location the code resolved through, if any.
+    pub sub_icb_location: Option<String>,
+}
+
+/// Why a code could not be resolved to one responsible ICB.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// No organisation has this code.
+    #[error("`{code}` is not a known ICB, CCG or sub-ICB location code")]
+    UnknownCode {
+        /// The code as given.
+        code: String,
+    },
+    /// The code names an NHS England region, which is not responsible for reviews.
+    #[error("`{code}` is an NHS England region; name an ICB, CCG or sub-ICB location")]
+    NotAResponsibleBody {
+        /// The code as given.
+        code: String,
+    },
+    /// The code did not exist yet on the date.
+    #[error("`{code}` did not exist on {on}")]
+    NotYetValid {
+        /// The code as given.
+        code: String,
+        /// The date asked about.
+        on: Date,
+    },
+    /// The body was split between several successors; only a sub-ICB location can decide.
+    #[error(
+        "`{code}` was split between {} on {on}; name the sub-ICB location instead",
+        successors.join(", ")
+    )]
+    Split {
+        /// The code that was split.
+        code: String,
+        /// The date asked about.
+        on: Date,
+        /// The codes the area was split between.
+        successors: Vec<String>,
+    },
+    /// The reference data has a gap (no parent or successor where one is needed).
+    #[error("the reference data has no responsible ICB for `{code}` on {on}")]
+    Unresolvable {
+        /// The code as given.
+        code: String,
+        /// The date asked about.
+        on: Date,
+    },
+}
+
+impl ResolveError {
+    /// A stable machine-readable code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResolveError::UnknownCode { .. } => "unknown_area_code",
+            ResolveError::NotAResponsibleBody { .. } => "not_a_responsible_body",
+            ResolveError::NotYetValid { .. } => "area_not_valid_on_date",
+            ResolveError::Split { .. } => "area_split_name_sub_icb_location",
+            ResolveError::Unresolvable { .. } => "area_unresolvable",
+        }
+    }
+}
+
+/// The dated hierarchy, indexed for resolution.
+#[derive(Debug, Clone, Default)]
+pub struct Hierarchy {
+    organisations: HashMap<String, Vec<Organisation>>,
+    parents: HashMap<(String, OrgKind), Vec<ParentLink>>,
+    successors: HashMap<(String, OrgKind), Vec<Succession>>,
+}
+
+impl Hierarchy {
+    /// Builds the index from the three sets of rows.
+    pub fn new(
+        organisations: impl IntoIterator<Item = Organisation>,
+        parents: impl IntoIterator<Item = ParentLink>,
+        successions: impl IntoIterator<Item = Succession>,
+    ) -> Self {
+        let mut h = Hierarchy::default();
+        for o in organisations {
+            h.organisations.entry(o.code.clone()).or_default().push(o);
+        }
+        for p in parents {
+            h.parents
+                .entry((p.child_code.clone(), p.child_kind))
+                .or_default()
+                .push(p);
+        }
+        for s in successions {
+            h.successors
+                .entry((s.from_code.clone(), s.from_kind))
+                .or_default()
+                .push(s);
+        }
+        h
+    }
+
+    /// Every row with this code (one per kind it has had).
+    pub fn entries(&self, code: &str) -> &[Organisation] {
+        self.organisations.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// The entry with this code valid on `on`, preferring `kind` when given.
+    pub fn entry_on(&self, code: &str, kind: Option<OrgKind>, on: Date) -> Option<&Organisation> {
+        self.entries(code)
+            .iter()
+            .filter(|o| kind.is_none_or(|k| o.kind == k))
+            .find(|o| o.valid.contains(on))
+    }
+
+    /// The parent of `(code, kind)` in force on `on`.
+    pub fn parent_on(&self, code: &str, kind: OrgKind, on: Date) -> Option<&str> {
+        self.parents
+            .get(&(code.to_owned(), kind))?
+            .iter()
+            .find(|p| p.valid.contains(on))
+            .map(|p| p.parent_code.as_str())
+    }
+
+    /// Resolves an ICB, sub-ICB location or CCG code to the ICB responsible on `on`.
+    ///
+    /// "A CCG code used after 2022-06-30 means its sub-ICB location; a sub-ICB location resolves
+    /// to its parent on the date; an ICB that no longer exists on the date follows its
+    /// successor, and where it was split the notification must name the sub-ICB location."
+    pub fn resolve(&self, code: &str, on: Date) -> Result<Resolution, ResolveError> {
+        let entries = self.entries(code);
+        if entries.is_empty() {
+            return Err(ResolveError::UnknownCode {
+                code: code.to_owned(),
+            });
+        }
+        let mut current = code.to_owned();
+        for _ in 0..MAX_SUCCESSION_HOPS {
+            let entries = self.entries(&current);
+            if let Some(valid) = entries.iter().find(|o| o.valid.contains(on)) {
+                return self.resolve_valid(code, valid, on);
+            }
+            // No row of this code is valid on the date. If it ended before the date, follow the
+            // row that ended last: a CCG code after 2022-06-30 is its sub-ICB location, which
+            // ends later than the CCG, so it is the one followed.
+            let Some(ended) = entries
+                .iter()
+                .filter(|o| o.valid.to.is_some_and(|to| to < on))
+                .max_by_key(|o| o.valid.to)
+            else {
+                return Err(if entries.iter().all(|o| o.kind == OrgKind::Region) {
+                    ResolveError::NotAResponsibleBody {
+                        code: code.to_owned(),
+                    }
+                } else {
+                    ResolveError::NotYetValid {
+                        code: code.to_owned(),
+                        on,
+                    }
+                });
+            };
+            let successors: Vec<&Succession> = self
+                .successors
+                .get(&(ended.code.clone(), ended.kind))
+                .map(|v| v.iter().filter(|s| s.effective <= on).collect())
+                .unwrap_or_default();
+            match successors.as_slice() {
+                [] => {
+                    return Err(ResolveError::Unresolvable {
+                        code: code.to_owned(),
+                        on,
+                    });
+                }
+                [only] => current = only.to_code.clone(),
+                several => {
+                    let mut codes: Vec<String> =
+                        several.iter().map(|s| s.to_code.clone()).collect();
+                    codes.sort();
+                    codes.dedup();
+                    if let [only] = codes.as_slice() {
+                        current = only.clone();
+                    } else {
+                        return Err(ResolveError::Split {
+                            code: code.to_owned(),
+                            on,
+                            successors: codes,
+                        });
+                    }
+                }
+            }
+        }
+        Err(ResolveError::Unresolvable {
+            code: code.to_owned(),
+            on,
+        })
+    }
+
+    fn resolve_valid(
+        &self,
+        asked: &str,
+        org: &Organisation,
+        on: Date,
+    ) -> Result<Resolution, ResolveError> {
+        let unresolvable = || ResolveError::Unresolvable {
+            code: asked.to_owned(),
+            on,
+        };
+        match org.kind {
+            OrgKind::Region => Err(ResolveError::NotAResponsibleBody {
+                code: asked.to_owned(),
+            }),
+            OrgKind::Icb => Ok(Resolution {
+                icb: org.code.clone(),
+                sub_icb_location: None,
+            }),
+            OrgKind::SubIcbLocation => {
+                let icb = self
+                    .parent_on(&org.code, org.kind, on)
+                    .ok_or_else(unresolvable)?;
+                Ok(Resolution {
+                    icb: icb.to_owned(),
+                    sub_icb_location: Some(org.code.clone()),
+                })
+            }
+            // Before 2022-07-01 the CCG itself was responsible; LeDeR's records belong to the
+            // ICB that took over its area, which is the CCG's parent link.
+            OrgKind::Ccg => {
+                let icb = self
+                    .parent_on(&org.code, org.kind, on)
+                    .ok_or_else(unresolvable)?;
+                Ok(Resolution {
+                    icb: icb.to_owned(),
+                    sub_icb_location: None,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn org(code: &str, kind: OrgKind, from: Date, to: Option<Date>) -> Organisation {
+        Organisation {
+            code: code.into(),
+            kind,
+            name: format!("{code} name"),
+            valid: Period { from, to },
+        }
+    }
+
+    fn link(child: &str, kind: OrgKind, parent: &str, from: Date, to: Option<Date>) -> ParentLink {
+        ParentLink {
+            child_code: child.into(),
+            child_kind: kind,
+            parent_code: parent.into(),
+            valid: Period { from, to },
+        }
+    }
+
+    fn succ(from: &str, kind: OrgKind, to: &str, to_kind: OrgKind, share: Share) -> Succession {
+        Succession {
+            from_code: from.into(),
+            from_kind: kind,
+            to_code: to.into(),
+            to_kind,
+            effective: date!(2026 - 04 - 01),
+            share,
+        }
+    }
+
+    /// A small slice of the real 2022 and 2026 reorganisations.
+    fn hierarchy() -> Hierarchy {
+        use OrgKind::*;
+        let d22 = date!(2022 - 07 - 01);
+        let end_ccg = Some(date!(2022 - 06 - 30));
+        let end_icb = Some(date!(2026 - 03 - 31));
+        let d26 = date!(2026 - 04 - 01);
+        Hierarchy::new(
+            [
+                org("Y63", Region, date!(2020 - 04 - 01), None),
+                org("QOP", Icb, d22, None),
+                org("14L", Ccg, date!(2013 - 04 - 01), end_ccg),
+                org("14L", SubIcbLocation, d22, None),
+                org("QUE", Icb, d22, end_icb),
+                org("QM7", Icb, d22, end_icb),
+                org("S1Y5D", Icb, d26, None),
+                org("D7T5G", Icb, d26, None),
+                org("06K", SubIcbLocation, d22, None),
+                org("D4U1Y", Ccg, date!(2021 - 04 - 01), end_ccg),
+                org("D4U1Y", SubIcbLocation, d22, end_icb),
+                org("U2G6B", SubIcbLocation, d26, None),
+                org("92A", SubIcbLocation, d22, None),
+            ],
+            [
+                link("14L", Ccg, "QOP", date!(2013 - 04 - 01), end_ccg),
+                link("14L", SubIcbLocation, "QOP", d22, None),
+                link("06K", SubIcbLocation, "QM7", d22, end_icb),
+                link("06K", SubIcbLocation, "S1Y5D", d26, None),
+                link("D4U1Y", SubIcbLocation, "QNQ", d22, end_icb),
+                link("U2G6B", SubIcbLocation, "S0E4D", d26, None),
+            ],
+            [
+                succ("QUE", Icb, "S1Y5D", Icb, Share::Whole),
+                succ("QM7", Icb, "S1Y5D", Icb, Share::Part),
+                succ("QM7", Icb, "D7T5G", Icb, Share::Part),
+                succ(
+                    "D4U1Y",
+                    SubIcbLocation,
+                    "U2G6B",
+                    SubIcbLocation,
+                    Share::Part,
+                ),
+                succ("D4U1Y", SubIcbLocation, "92A", SubIcbLocation, Share::Part),
+            ],
+        )
+    }
+
+    #[test]
+    fn an_icb_valid_on_the_date_is_responsible_for_itself() {
+        let r = hierarchy().resolve("QOP", date!(2025 - 01 - 01)).unwrap();
+        assert_eq!(r.icb, "QOP");
+        assert_eq!(r.sub_icb_location, None);
+    }
+
+    #[test]
+    fn a_ccg_code_used_after_2022_06_30_means_its_sub_icb_location() {
+        let r = hierarchy().resolve("14L", date!(2022 - 07 - 01)).unwrap();
+        assert_eq!(r.icb, "QOP");
+        assert_eq!(r.sub_icb_location.as_deref(), Some("14L"));
+    }
+
+    #[test]
+    fn a_ccg_code_used_on_its_last_day_resolves_through_its_parent_link() {
+        let r = hierarchy().resolve("14L", date!(2022 - 06 - 30)).unwrap();
+        assert_eq!(r.icb, "QOP");
+        assert_eq!(r.sub_icb_location, None);
+    }
+
+    #[test]
+    fn a_sub_icb_location_resolves_to_its_parent_on_the_date() {
+        let h = hierarchy();
+        assert_eq!(h.resolve("06K", date!(2025 - 05 - 01)).unwrap().icb, "QM7");
+        assert_eq!(h.resolve("06K", date!(2026 - 03 - 31)).unwrap().icb, "QM7");
+        assert_eq!(
+            h.resolve("06K", date!(2026 - 04 - 01)).unwrap().icb,
+            "S1Y5D"
+        );
+        assert_eq!(
+            h.resolve("06K", date!(2026 - 05 - 01)).unwrap().icb,
+            "S1Y5D"
+        );
+    }
+
+    #[test]
+    fn a_dissolved_icb_follows_its_whole_successor() {
+        let h = hierarchy();
+        assert_eq!(h.resolve("QUE", date!(2026 - 03 - 31)).unwrap().icb, "QUE");
+        assert_eq!(
+            h.resolve("QUE", date!(2026 - 04 - 01)).unwrap().icb,
+            "S1Y5D"
+        );
+    }
+
+    #[test]
+    fn a_split_icb_after_its_dissolution_needs_the_sub_icb_location() {
+        let err = hierarchy()
+            .resolve("QM7", date!(2026 - 06 - 01))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ResolveError::Split {
+                code: "QM7".into(),
+                on: date!(2026 - 06 - 01),
+                successors: vec!["D7T5G".into(), "S1Y5D".into()],
+            }
+        );
+        assert_eq!(err.code(), "area_split_name_sub_icb_location");
+    }
+
+    #[test]
+    fn a_closed_split_sub_icb_location_is_refused_as_split() {
+        let err = hierarchy()
+            .resolve("D4U1Y", date!(2026 - 06 - 01))
+            .unwrap_err();
+        assert!(matches!(err, ResolveError::Split { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_code_used_before_it_existed_is_refused() {
+        let err = hierarchy()
+            .resolve("S1Y5D", date!(2026 - 03 - 31))
+            .unwrap_err();
+        assert_eq!(err.code(), "area_not_valid_on_date");
+    }
+
+    #[test]
+    fn a_region_is_not_a_responsible_body() {
+        let err = hierarchy()
+            .resolve("Y63", date!(2025 - 01 - 01))
+            .unwrap_err();
+        assert_eq!(err.code(), "not_a_responsible_body");
+    }
+
+    #[test]
+    fn an_unknown_code_is_refused() {
+        let err = hierarchy()
+            .resolve("ZZZ", date!(2025 - 01 - 01))
+            .unwrap_err();
+        assert_eq!(err.code(), "unknown_area_code");
+    }
+
+    #[test]
+    fn org_kinds_round_trip_through_their_wire_names() {
+        for k in OrgKind::ALL {
+            assert_eq!(k.as_str().parse::<OrgKind>().unwrap(), k);
+        }
+        assert!("trust".parse::<OrgKind>().is_err());
+    }
+
+    #[test]
+    fn entry_on_picks_the_kind_valid_on_the_date() {
+        let h = hierarchy();
+        let e = h.entry_on("14L", None, date!(2022 - 01 - 01)).unwrap();
+        assert_eq!(e.kind, OrgKind::Ccg);
+        let e = h.entry_on("14L", None, date!(2023 - 01 - 01)).unwrap();
+        assert_eq!(e.kind, OrgKind::SubIcbLocation);
+        assert!(
+            h.entry_on("14L", Some(OrgKind::Ccg), date!(2023 - 01 - 01))
+                .is_none()
+        );
+    }
+}

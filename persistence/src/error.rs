@@ -1,0 +1,24 @@
+//! The persistence layer's error vocabulary. Only `api/src/error.rs` maps these to HTTP.
+
+/// Everything that can go wrong below the API.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistenceError {
+    /// No pooled connection became free within the checkout timeout.
+    #[error("no database connection became available in time")]
+    PoolExhausted,
+    /// The database could not be reached (connect failed, or it went away).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    /// Migrations could not be applied.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// Reference data could not be read or is inconsistent.
+    #[error("reference data: {0}")]
+    Reference(String),
+    /// The database URL is not usable.
+    #[error("{0}")]
+    Url(String),
+}

@@ -1,0 +1,459 @@
+//! Loading the organisation reference data (the three files of `reference/`).
+//!
+//! The shipped copy is embedded in the binary and loaded after the migrations whenever its
+//! checksum differs from the last shipped load, so a newcomer's first start has every NHS body.
+//! `leder organisations import <dir>` loads a newer set of the same three files. A load adds new
+//! rows and updates the fields of rows it already has (a name, an end date that the next
+//! reorganisation set); it never deletes a row, so history is not touched. The whole load is one
+//! transaction: a file with a bad row changes nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use diesel::prelude::*;
+use leder_domain::organisations::{OrgKind, Share};
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
+
+use crate::connection::{DbConnection, write_transaction};
+use crate::error::PersistenceError;
+use crate::rows::organisations::{OrganisationRow, ParentRow, SuccessorRow};
+use crate::schema::{
+    organisation_parents, organisation_successors, organisations, reference_imports,
+};
+
+const SHIPPED_ORGANISATIONS: &str = include_str!("../../reference/organisations.csv");
+const SHIPPED_PARENTS: &str = include_str!("../../reference/organisation-parents.csv");
+const SHIPPED_SUCCESSORS: &str = include_str!("../../reference/organisation-successors.csv");
+
+/// The origin recorded for the copy shipped in the binary.
+pub const SHIPPED_ORIGIN: &str = "shipped";
+
+/// The three files' contents.
+#[derive(Debug, Clone)]
+pub struct ReferenceFiles {
+    /// `organisations.csv`.
+    pub organisations: String,
+    /// `organisation-parents.csv`.
+    pub parents: String,
+    /// `organisation-successors.csv`.
+    pub successors: String,
+}
+
+impl ReferenceFiles {
+    /// The copy shipped in the binary.
+    pub fn shipped() -> Self {
+        ReferenceFiles {
+            organisations: SHIPPED_ORGANISATIONS.to_owned(),
+            parents: SHIPPED_PARENTS.to_owned(),
+            successors: SHIPPED_SUCCESSORS.to_owned(),
+        }
+    }
+
+    /// Reads the three files from a folder.
+    pub fn read_dir(dir: &Path) -> Result<Self, PersistenceError> {
+        let read = |name: &str| {
+            std::fs::read_to_string(dir.join(name)).map_err(|e| {
+                PersistenceError::Reference(format!("{}: {e}", dir.join(name).display()))
+            })
+        };
+        Ok(ReferenceFiles {
+            organisations: read("organisations.csv")?,
+            parents: read("organisation-parents.csv")?,
+            successors: read("organisation-successors.csv")?,
+        })
+    }
+
+    /// A content checksum (FNV-1a, 64 bits): enough to notice a changed file, not a security
+    /// measure.
+    pub fn checksum(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [&self.organisations, &self.parents, &self.successors] {
+            for byte in part.bytes().chain([0u8]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Rows that were not there before.
+    pub added: i64,
+    /// Rows whose fields changed.
+    pub updated: i64,
+    /// Rows already as given.
+    pub unchanged: i64,
+}
+
+/// Loads the shipped copy unless the last shipped load had the same checksum.
+pub fn ensure_shipped(conn: &mut DbConnection) -> Result<Option<ImportSummary>, PersistenceError> {
+    let files = ReferenceFiles::shipped();
+    let checksum = files.checksum();
+    let last: Option<String> = reference_imports::table
+        .filter(reference_imports::origin.eq(SHIPPED_ORIGIN))
+        .order(reference_imports::imported_at.desc())
+        .select(reference_imports::checksum)
+        .first(conn)
+        .optional()?;
+    if last.as_deref() == Some(checksum.as_str()) {
+        return Ok(None);
+    }
+    import(conn, &files, SHIPPED_ORIGIN).map(Some)
+}
+
+/// Parses the three files and loads them in one transaction.
+pub fn import(
+    conn: &mut DbConnection,
+    files: &ReferenceFiles,
+    origin: &str,
+) -> Result<ImportSummary, PersistenceError> {
+    let orgs = parse_organisations(&files.organisations)?;
+    let parents = parse_parents(&files.parents)?;
+    let successors = parse_successors(&files.successors)?;
+    let checksum = files.checksum();
+    write_transaction(conn, |conn| {
+        let mut summary = ImportSummary::default();
+
+        let existing: HashMap<(String, String), OrganisationRow> = organisations::table
+            .select(OrganisationRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|r| ((r.code.clone(), r.kind.clone()), r))
+            .collect();
+        for row in &orgs {
+            match existing.get(&(row.code.clone(), row.kind.clone())) {
+                None => {
+                    diesel::insert_into(organisations::table)
+                        .values(row)
+                        .execute(conn)?;
+                    summary.added += 1;
+                }
+                Some(old) if old == row => summary.unchanged += 1,
+                Some(_) => {
+                    diesel::update(organisations::table.find((&row.code, &row.kind)))
+                        .set(row)
+                        .execute(conn)?;
+                    summary.updated += 1;
+                }
+            }
+        }
+
+        let existing: HashMap<(String, String, Date), ParentRow> = organisation_parents::table
+            .select(ParentRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|r| {
+                (
+                    (r.child_code.clone(), r.child_kind.clone(), r.valid_from),
+                    r,
+                )
+            })
+            .collect();
+        for row in &parents {
+            let key = (
+                row.child_code.clone(),
+                row.child_kind.clone(),
+                row.valid_from,
+            );
+            match existing.get(&key) {
+                None => {
+                    diesel::insert_into(organisation_parents::table)
+                        .values(row)
+                        .execute(conn)?;
+                    summary.added += 1;
+                }
+                Some(old) if old == row => summary.unchanged += 1,
+                Some(_) => {
+                    diesel::update(organisation_parents::table.find((
+                        &row.child_code,
+                        &row.child_kind,
+                        row.valid_from,
+                    )))
+                    .set(row)
+                    .execute(conn)?;
+                    summary.updated += 1;
+                }
+            }
+        }
+
+        type SuccKey = (String, String, String, String);
+        let existing: HashMap<SuccKey, SuccessorRow> = organisation_successors::table
+            .select(SuccessorRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|r| {
+                let key = (
+                    r.from_code.clone(),
+                    r.from_kind.clone(),
+                    r.to_code.clone(),
+                    r.to_kind.clone(),
+                );
+                (key, r)
+            })
+            .collect();
+        for row in &successors {
+            let key = (
+                row.from_code.clone(),
+                row.from_kind.clone(),
+                row.to_code.clone(),
+                row.to_kind.clone(),
+            );
+            match existing.get(&key) {
+                None => {
+                    diesel::insert_into(organisation_successors::table)
+                        .values(row)
+                        .execute(conn)?;
+                    summary.added += 1;
+                }
+                Some(old) if old == row => summary.unchanged += 1,
+                Some(_) => {
+                    diesel::update(organisation_successors::table.find((
+                        &row.from_code,
+                        &row.from_kind,
+                        &row.to_code,
+                        &row.to_kind,
+                    )))
+                    .set(row)
+                    .execute(conn)?;
+                    summary.updated += 1;
+                }
+            }
+        }
+
+        diesel::insert_into(reference_imports::table)
+            .values((
+                reference_imports::id.eq(uuid::Uuid::now_v7().to_string()),
+                reference_imports::imported_at.eq(now_utc()),
+                reference_imports::origin.eq(origin),
+                reference_imports::checksum.eq(&checksum),
+                reference_imports::added.eq(summary.added),
+                reference_imports::updated.eq(summary.updated),
+                reference_imports::unchanged.eq(summary.unchanged),
+            ))
+            .execute(conn)?;
+        Ok::<_, PersistenceError>(summary)
+    })
+}
+
+/// The current instant in UTC, truncated to microseconds (PostgreSQL keeps no finer).
+pub fn now_utc() -> PrimitiveDateTime {
+    let now = OffsetDateTime::now_utc();
+    let micros = now.microsecond();
+    let now = now.replace_microsecond(micros).unwrap_or(now);
+    PrimitiveDateTime::new(now.date(), now.time())
+}
+
+fn records(
+    name: &str,
+    text: &str,
+    header: &[&str],
+) -> Result<Vec<(usize, csv::StringRecord)>, PersistenceError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let found = reader
+        .headers()
+        .map_err(|e| PersistenceError::Reference(format!("{name}: {e}")))?
+        .clone();
+    if found.iter().collect::<Vec<_>>() != header {
+        return Err(PersistenceError::Reference(format!(
+            "{name}: expected the header `{}`",
+            header.join(",")
+        )));
+    }
+    reader
+        .records()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map(|r| (i + 2, r))
+                .map_err(|e| PersistenceError::Reference(format!("{name}: {e}")))
+        })
+        .collect()
+}
+
+fn field<'r>(
+    name: &str,
+    line: usize,
+    rec: &'r csv::StringRecord,
+    i: usize,
+) -> Result<&'r str, PersistenceError> {
+    rec.get(i).ok_or_else(|| {
+        PersistenceError::Reference(format!("{name} line {line}: missing field {i}"))
+    })
+}
+
+fn date(name: &str, line: usize, s: &str) -> Result<Date, PersistenceError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s, &format)
+        .map_err(|e| PersistenceError::Reference(format!("{name} line {line}: date `{s}`: {e}")))
+}
+
+fn opt_date(name: &str, line: usize, s: &str) -> Result<Option<Date>, PersistenceError> {
+    if s.is_empty() {
+        Ok(None)
+    } else {
+        date(name, line, s).map(Some)
+    }
+}
+
+fn org_kind(name: &str, line: usize, s: &str) -> Result<String, PersistenceError> {
+    s.parse::<OrgKind>()
+        .map(|k| k.as_str().to_owned())
+        .map_err(|e| PersistenceError::Reference(format!("{name} line {line}: {e}")))
+}
+
+fn code(name: &str, line: usize, s: &str) -> Result<String, PersistenceError> {
+    if s.is_empty() || s.len() > 10 || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(PersistenceError::Reference(format!(
+            "{name} line {line}: `{s}` is not an ODS code"
+        )));
+    }
+    Ok(s.to_ascii_uppercase())
+}
+
+fn check_period(
+    name: &str,
+    line: usize,
+    from: Date,
+    to: Option<Date>,
+) -> Result<(), PersistenceError> {
+    match to {
+        Some(to) if to < from => Err(PersistenceError::Reference(format!(
+            "{name} line {line}: the period ends before it starts"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn parse_organisations(text: &str) -> Result<Vec<OrganisationRow>, PersistenceError> {
+    const NAME: &str = "organisations.csv";
+    let header = [
+        "code",
+        "name",
+        "kind",
+        "valid_from",
+        "valid_to",
+        "ons_code",
+        "source",
+    ];
+    records(NAME, text, &header)?
+        .into_iter()
+        .map(|(line, r)| {
+            let f = |i| field(NAME, line, &r, i);
+            let valid_from = date(NAME, line, f(3)?)?;
+            let valid_to = opt_date(NAME, line, f(4)?)?;
+            check_period(NAME, line, valid_from, valid_to)?;
+            let ons = f(5)?;
+            Ok(OrganisationRow {
+                code: code(NAME, line, f(0)?)?,
+                name: f(1)?.to_owned(),
+                kind: org_kind(NAME, line, f(2)?)?,
+                valid_from,
+                valid_to,
+                ons_code: (!ons.is_empty()).then(|| ons.to_owned()),
+                source: f(6)?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn parse_parents(text: &str) -> Result<Vec<ParentRow>, PersistenceError> {
+    const NAME: &str = "organisation-parents.csv";
+    let header = [
+        "child_code",
+        "child_kind",
+        "parent_code",
+        "valid_from",
+        "valid_to",
+        "source",
+    ];
+    records(NAME, text, &header)?
+        .into_iter()
+        .map(|(line, r)| {
+            let f = |i| field(NAME, line, &r, i);
+            let valid_from = date(NAME, line, f(3)?)?;
+            let valid_to = opt_date(NAME, line, f(4)?)?;
+            check_period(NAME, line, valid_from, valid_to)?;
+            Ok(ParentRow {
+                child_code: code(NAME, line, f(0)?)?,
+                child_kind: org_kind(NAME, line, f(1)?)?,
+                parent_code: code(NAME, line, f(2)?)?,
+                valid_from,
+                valid_to,
+                source: f(5)?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn parse_successors(text: &str) -> Result<Vec<SuccessorRow>, PersistenceError> {
+    const NAME: &str = "organisation-successors.csv";
+    let header = [
+        "from_code",
+        "from_kind",
+        "to_code",
+        "to_kind",
+        "effective",
+        "share",
+        "source",
+    ];
+    records(NAME, text, &header)?
+        .into_iter()
+        .map(|(line, r)| {
+            let f = |i| field(NAME, line, &r, i);
+            let share = f(5)?
+                .parse::<Share>()
+                .map_err(|e| PersistenceError::Reference(format!("{NAME} line {line}: {e}")))?;
+            Ok(SuccessorRow {
+                from_code: code(NAME, line, f(0)?)?,
+                from_kind: org_kind(NAME, line, f(1)?)?,
+                to_code: code(NAME, line, f(2)?)?,
+                to_kind: org_kind(NAME, line, f(3)?)?,
+                effective: date(NAME, line, f(4)?)?,
+                share: share.as_str().to_owned(),
+                source: f(6)?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_files_parse_with_the_documented_row_counts() {
+        let files = ReferenceFiles::shipped();
+        assert_eq!(
+            parse_organisations(&files.organisations).unwrap().len(),
+            268
+        );
+        assert_eq!(parse_parents(&files.parents).unwrap().len(), 284);
+        assert_eq!(parse_successors(&files.successors).unwrap().len(), 128);
+    }
+
+    #[test]
+    fn a_row_with_a_bad_date_is_refused_with_its_line() {
+        let text = "code,name,kind,valid_from,valid_to,ons_code,source\nQOP,X,icb,2022-13-01,,,t\n";
+        let err = parse_organisations(text).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_file_with_another_header_is_refused() {
+        let err = parse_parents("a,b\n1,2\n").unwrap_err().to_string();
+        assert!(err.contains("expected the header"), "{err}");
+    }
+
+    #[test]
+    fn the_checksum_changes_with_the_content() {
+        let a = ReferenceFiles::shipped();
+        let mut b = a.clone();
+        b.parents.push('\n');
+        assert_ne!(a.checksum(), b.checksum());
+        assert_eq!(a.checksum(), ReferenceFiles::shipped().checksum());
+    }
+}

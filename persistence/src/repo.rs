@@ -1,0 +1,5 @@
+//! Repository functions, one module per aggregate. Each takes `&mut DbConnection`; the API layer
+//! runs them on a blocking thread through its one database helper.
+
+pub mod health;
+pub mod organisations;

@@ -1,0 +1,3 @@
+//! Row types, one module per table family: what Diesel reads and writes, nothing more.
+
+pub mod organisations;
