@@ -139,7 +139,12 @@ fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
             let (field, code) = if message.starts_with("missing field") {
                 (join(&quoted), "required")
             } else if message.starts_with("unknown field") {
-                (join(&quoted), "unknown_field")
+                // serde_path_to_error already ends the path with the unknown key.
+                let named = base.rsplit('.').next() == Some(quoted.as_str());
+                (
+                    if named { base.clone() } else { join(&quoted) },
+                    "unknown_field",
+                )
             } else if message.starts_with("unknown variant") {
                 (base.clone(), "unknown_value")
             } else if message.starts_with("invalid type") {

@@ -1,1 +1,15 @@
+//! Black-box tests of leder over real HTTP: each test starts the real server on port 0 with a
+//! fresh database, on SQLite and (when `LEDER_TEST_POSTGRES_URL` is set) on PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    reason = "tests fail by panicking, and their names say what they check"
+)]
 
+mod helpers;
+
+mod contract;
+mod errors;
+mod operations;
+mod organisations;

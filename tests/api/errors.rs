@@ -1,0 +1,138 @@
+//! Every error class leaves as RFC 9457 problem+json, never a 5xx for bad input.
+
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, first_field, problem};
+
+const RESOLVE: &str = "/api/v1/organisations/resolve";
+
+both_backends! {
+    async fn malformed_json_is_a_400_about_the_body(app) {
+        let res = app
+            .client
+            .post(app.url(RESOLVE))
+            .header("content-type", "application/json")
+            .body(r#"{"area_code": "QOP""#)
+            .send()
+            .await
+            .unwrap();
+        let body = problem(res, 400).await;
+        assert_eq!(first_field(&body), "body");
+        assert_eq!(body["errors"][0]["code"], "malformed_json");
+    }
+
+    async fn a_value_of_the_wrong_json_type_is_a_400_naming_the_field(app) {
+        let body = problem(app.post_json(RESOLVE, &json!({"area_code": 14})).await, 400).await;
+        assert_eq!(first_field(&body), "area_code");
+        assert_eq!(body["errors"][0]["code"], "invalid_type");
+    }
+
+    async fn a_missing_field_is_a_400_naming_the_field(app) {
+        let body = problem(app.post_json(RESOLVE, &json!({"on": "2025-01-01"})).await, 400).await;
+        assert_eq!(first_field(&body), "area_code");
+        assert_eq!(body["errors"][0]["code"], "required");
+    }
+
+    async fn an_unknown_field_is_a_400_naming_the_field(app) {
+        let body = problem(app.post_json(RESOLVE, &json!({"area_code": "QOP", "colour": "red"})).await, 400).await;
+        assert_eq!(first_field(&body), "colour");
+    }
+
+    async fn a_bad_date_in_a_body_is_a_400_naming_the_field(app) {
+        let body = problem(app.post_json(RESOLVE, &json!({"area_code": "QOP", "on": "2025-02-30"})).await, 400).await;
+        assert_eq!(first_field(&body), "on");
+    }
+
+    async fn a_body_that_is_not_json_is_a_415(app) {
+        let res = app
+            .client
+            .post(app.url(RESOLVE))
+            .header("content-type", "text/plain")
+            .body("area_code=QOP")
+            .send()
+            .await
+            .unwrap();
+        problem(res, 415).await;
+        let res = app.client.post(app.url(RESOLVE)).body("{}").send().await.unwrap();
+        problem(res, 415).await;
+    }
+
+    async fn a_rule_broken_by_a_well_formed_body_is_a_422_naming_the_field(app) {
+        let body = problem(app.post_json(RESOLVE, &json!({"area_code": "ZZZ"})).await, 422).await;
+        assert_eq!(first_field(&body), "area_code");
+        assert_eq!(body["errors"][0]["code"], "unknown_area_code");
+        let body = problem(app.post_json(RESOLVE, &json!({"area_code": "X"})).await, 422).await;
+        assert_eq!(first_field(&body), "area_code");
+        assert_eq!(body["errors"][0]["code"], "length");
+    }
+
+    async fn an_unknown_route_is_a_404_problem(app) {
+        let body = problem(app.get("/api/v1/nothing-here").await, 404).await;
+        assert_eq!(body["type"], "/problems/not-found");
+    }
+
+    async fn a_wrong_method_is_a_405_problem_with_allow(app) {
+        let res = app.client.delete(app.url("/api/v1/organisations/QOP")).send().await.unwrap();
+        assert_eq!(res.headers()["allow"], "GET");
+        problem(res, 405).await;
+        let res = app.client.get(app.url(RESOLVE)).send().await.unwrap();
+        // GET /organisations/resolve is the organisation with code RESOLVE: there is none.
+        problem(res, 404).await;
+        let res = app.client.put(app.url("/api/v1/organisations")).send().await.unwrap();
+        problem(res, 405).await;
+    }
+
+    async fn a_bad_query_parameter_is_a_400_naming_it(app) {
+        for (query, field) in [
+            ("kind=trust", "kind"),
+            ("valid_on=2025-13-01", "valid_on"),
+            ("limit=0", "limit"),
+            ("limit=201", "limit"),
+            ("limit=ten", "limit"),
+            ("cursor=%21%21", "cursor"),
+            ("colour=red", "colour"),
+            ("kind=icb&kind=ccg", "kind"),
+        ] {
+            let body = problem(app.get(&format!("/api/v1/organisations?{query}")).await, 400).await;
+            assert_eq!(first_field(&body), field, "{query}: {body}");
+        }
+    }
+}
+
+async fn a_body_over_the_limit_is_a_413(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, |c| c.body_limit = 2048).await else {
+        return;
+    };
+    let big = "x".repeat(4096);
+    let res = app.post_json(RESOLVE, &json!({"area_code": big})).await;
+    problem(res, 413).await;
+    // Just under the limit is read (and then judged on its content).
+    let res = app
+        .post_json(RESOLVE, &json!({"area_code": "x".repeat(1500)}))
+        .await;
+    problem(res, 422).await;
+}
+
+#[actix_web::test]
+async fn a_body_over_the_limit_is_a_413_on_sqlite() {
+    a_body_over_the_limit_is_a_413(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn a_body_over_the_limit_is_a_413_on_postgres() {
+    a_body_over_the_limit_is_a_413(Backend::Postgres).await;
+}
+
+#[actix_web::test]
+async fn the_default_body_limit_is_one_mebibyte() {
+    let app = TestApp::sqlite().await;
+    let res = app
+        .post_json(RESOLVE, &json!({"area_code": "x".repeat(1024 * 1024)}))
+        .await;
+    problem(res, 413).await;
+    let res = app
+        .post_json(RESOLVE, &json!({"area_code": "x".repeat(1000 * 1000)}))
+        .await;
+    problem(res, 422).await;
+}
