@@ -91,6 +91,13 @@ impl IcdCode {
         }
     }
 
+    /// Every code of 3 or 4 characters in the WHO 2019 classification, in code order.
+    pub fn all() -> impl Iterator<Item = Self> {
+        let mut codes: Vec<&'static String> = WHO_2019.keys().collect();
+        codes.sort();
+        codes.into_iter().map(|code| Self(code.clone()))
+    }
+
     /// The dotted form, for example `J18.9` or `I10`.
     pub fn as_str(&self) -> &str {
         &self.0
