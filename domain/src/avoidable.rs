@@ -160,3 +160,30 @@ pub fn classify(underlying_cause: &IcdCode, age_at_death: u32) -> Avoidability {
         None => Avoidability::of(0.0, 0.0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_code_is_covered_by_two_equally_specific_rows() {
+        for code in IcdCode::all() {
+            let code = lookup_code(&code);
+            let mut keys: Vec<(bool, u32)> = LIST
+                .iter()
+                .filter(|row| row.covers(&code))
+                .map(|row| (!row.is_subcode_row(), row.width()))
+                .collect();
+            keys.sort();
+            assert!(
+                keys.windows(2).all(|pair| pair[0] != pair[1]),
+                "{code}: {keys:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_row_of_the_embedded_list_is_read() {
+        assert_eq!(LIST.len(), rows(AVOIDABLE_MORTALITY_CSV).count());
+    }
+}

@@ -17,7 +17,8 @@ use crate::age::AgeError;
 use crate::eligibility::{self, Assessment, Outcome, Route};
 use crate::review_type::{self, DataQualityFlag, FocusedReason, ReviewType};
 use crate::wire::wire_enum;
-use crate::workflow::{Actor, Case, Refusal, Stage, Who, check_who};
+use crate::workflow::table::check_who;
+use crate::workflow::{Actor, Case, Refusal, Stage, Who};
 
 wire_enum! {
     /// What part of a case an edit touches.

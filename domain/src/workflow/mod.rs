@@ -23,6 +23,7 @@ mod editing;
 mod findings;
 mod refusal;
 mod stage;
+mod table;
 
 pub use actor::{Actor, ActorError, Role};
 pub use child_death_review::{ChildDeathReviewOutcome, ChildDeathReviewOutcomeError};
@@ -33,6 +34,9 @@ pub use findings::{
 };
 pub use refusal::{Refusal, RefusalKind};
 pub use stage::{Action, HoldReason, Stage};
+pub use table::{Who, allowed_from, who_may};
+
+use table::check_who;
 
 use crate::ods_code::OdsCode;
 use crate::review_type::{DataQualityFlag, ReviewType};
@@ -127,77 +131,6 @@ pub struct Transition {
     pub to: Stage,
     /// What else changes.
     pub effect: Effect,
-}
-
-/// Who may take an action: a role plus a relationship to the case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Who {
-    /// The ICB lead.
-    Lead,
-    /// The allocated reviewer.
-    AllocatedReviewer,
-    /// The allocated reviewer or the lead.
-    AllocatedReviewerOrLead,
-    /// A QA panel member.
-    QaPanel,
-    /// A QA panel member who is not the case's reviewer.
-    QaPanelNotTheReviewer,
-}
-
-/// "allowed from": the stages in which the table allows an action.
-pub fn allowed_from(action: Action) -> &'static [Stage] {
-    use Stage::*;
-    match action {
-        Action::Allocate => &[AwaitingAllocation, Allocated, InReview],
-        Action::Start => &[Allocated],
-        Action::Escalate => &[Allocated, InReview],
-        Action::Submit => &[InReview],
-        Action::Return | Action::Approve => &[AwaitingQa],
-        Action::SignOff => &[AwaitingSignOff],
-        Action::Hold => &[Allocated, InReview, AwaitingQa, AwaitingSignOff],
-        Action::Resume => &[OnHold],
-        Action::RecordChildDeathReviewOutcome => &[ReferredToChildDeathReview],
-    }
-}
-
-/// "who": the role and relationship the table requires for an action.
-pub fn who_may(action: Action) -> Who {
-    match action {
-        Action::Allocate | Action::SignOff | Action::RecordChildDeathReviewOutcome => Who::Lead,
-        Action::Start | Action::Submit => Who::AllocatedReviewer,
-        Action::Escalate | Action::Hold | Action::Resume => Who::AllocatedReviewerOrLead,
-        Action::Return => Who::QaPanel,
-        Action::Approve => Who::QaPanelNotTheReviewer,
-    }
-}
-
-/// Checks the caller's role and relationship to the case (403 when it fails).
-pub(crate) fn check_who(
-    who: Who,
-    actor: &Actor,
-    case: &Case<'_>,
-    what: &'static str,
-) -> Result<(), Refusal> {
-    let lead = actor.has(Role::IcsLead);
-    let reviewer = actor.has(Role::Reviewer);
-    let allocated = actor.is_reviewer_of(case.reviewer_id);
-    match who {
-        Who::Lead if lead => Ok(()),
-        Who::AllocatedReviewer | Who::AllocatedReviewerOrLead if allocated => Ok(()),
-        Who::AllocatedReviewerOrLead if lead => Ok(()),
-        Who::AllocatedReviewer | Who::AllocatedReviewerOrLead if reviewer => {
-            Err(Refusal::NotTheAllocatedReviewer(what))
-        }
-        Who::QaPanel if actor.has(Role::QaPanel) => Ok(()),
-        Who::QaPanelNotTheReviewer if actor.has(Role::QaPanel) => {
-            if case.reviewer_id == Some(actor.id()) {
-                Err(Refusal::OwnReview)
-            } else {
-                Ok(())
-            }
-        }
-        _ => Err(Refusal::RoleNotPermitted(what)),
-    }
 }
 
 fn text(value: Option<&str>) -> Option<String> {
