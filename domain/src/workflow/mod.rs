@@ -56,7 +56,7 @@ pub struct Case<'a> {
     pub resume_to: Option<Stage>,
     /// The findings so far.
     pub findings: &'a Findings,
-    /// How many learning points the review has.
+    /// How many learning points (of kind `learning`, not good practice or concern) it has.
     pub learning_points: usize,
     /// The data-quality flags still open.
     pub data_quality_flags: &'a [DataQualityFlag],

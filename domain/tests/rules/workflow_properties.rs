@@ -141,3 +141,61 @@ proptest! {
         }
     }
 }
+
+fn walk_step() -> impl Strategy<Value = (Action, usize, bool)> {
+    (
+        prop::sample::select(Action::ALL.to_vec()),
+        0..actors().len(),
+        any::<bool>(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_case_walked_by_anyone_from_awaiting_allocation_stays_on_the_diagram(
+        steps in prop::collection::vec(walk_step(), 1..40)
+    ) {
+        use leder_domain::workflow::Effect;
+        let icb = icb();
+        let findings = complete_findings(ReviewType::Focused);
+        let candidate = actor("rev", &[Role::Reviewer]);
+        let actors = actors();
+        let mut stage = Stage::AwaitingAllocation;
+        let mut resume_to = None;
+        let mut reviewer_id: Option<String> = None;
+        for (action, who, hold_for_other) in steps {
+            let mut subject = case(stage, &icb, &findings);
+            subject.reviewer_id = reviewer_id.as_deref();
+            subject.resume_to = resume_to;
+            let request = Request {
+                action,
+                reviewer: Some(&candidate),
+                reason: Some(match (action, hold_for_other) {
+                    (Action::Hold, true) => "other",
+                    (Action::Hold, false) => "safeguarding_enquiry",
+                    _ => "a reason",
+                }),
+                comment: Some("a comment"),
+            };
+            if let Ok(moved) = transition(&subject, &request, &actors[who]) {
+                prop_assert!(is_arrow(moved.from, moved.to), "{:?} → {:?}", moved.from, moved.to);
+                match moved.effect {
+                    Effect::Allocated { reviewer_id: id, .. } => reviewer_id = Some(id),
+                    Effect::HoldStarted { resume_to: back, .. } => resume_to = Some(back),
+                    Effect::HoldEnded => resume_to = None,
+                    _ => {}
+                }
+                stage = moved.to;
+            }
+            prop_assert!(
+                stage.is_open() || stage == Stage::Completed,
+                "a walk from awaiting_allocation reached {stage}"
+            );
+            if stage == Stage::Completed {
+                break;
+            }
+        }
+    }
+}
