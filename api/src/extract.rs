@@ -395,6 +395,7 @@ mod tests {
     #[test]
     fn validator_failures_name_the_nested_field() {
         let v = parse_json::<Outer>(br#"{"inner":{"code":"abcd"},"flag":true}"#).unwrap();
+        assert!(v.flag);
         let e = validate(&v).unwrap_err();
         assert_eq!(field_of(e), ("inner.code".into(), "length".into()));
     }
