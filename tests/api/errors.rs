@@ -29,7 +29,7 @@ both_backends! {
     }
 
     async fn a_missing_field_is_a_400_naming_the_field(app) {
-        let body = problem(app.post_json(RESOLVE, &json!({"on": "2025-01-01"})).await, 400).await;
+        let body = problem(app.post_json(RESOLVE, &json!({"date": "2025-01-01"})).await, 400).await;
         assert_eq!(first_field(&body), "area_code");
         assert_eq!(body["errors"][0]["code"], "required");
     }
@@ -40,8 +40,8 @@ both_backends! {
     }
 
     async fn a_bad_date_in_a_body_is_a_400_naming_the_field(app) {
-        let body = problem(app.post_json(RESOLVE, &json!({"area_code": "QOP", "on": "2025-02-30"})).await, 400).await;
-        assert_eq!(first_field(&body), "on");
+        let body = problem(app.post_json(RESOLVE, &json!({"area_code": "QOP", "date": "2025-02-30"})).await, 400).await;
+        assert_eq!(first_field(&body), "date");
     }
 
     async fn a_body_that_is_not_json_is_a_415(app) {

@@ -146,7 +146,7 @@ both_backends! {
         ];
         for (code, on, icb, sub) in cases {
             let body = json(
-                app.post_json("/api/v1/organisations/resolve", &json!({"area_code": code, "on": on})).await,
+                app.post_json("/api/v1/organisations/resolve", &json!({"area_code": code, "date": on})).await,
                 200,
             )
             .await;
@@ -158,14 +158,14 @@ both_backends! {
 
     async fn a_split_icb_must_be_named_by_its_sub_icb_location(app) {
         let body = problem(
-            app.post_json("/api/v1/organisations/resolve", &json!({"area_code": "QM7", "on": "2026-05-01"})).await,
+            app.post_json("/api/v1/organisations/resolve", &json!({"area_code": "QM7", "date": "2026-05-01"})).await,
             422,
         )
         .await;
         assert_eq!(body["errors"][0]["field"], "area_code");
         assert_eq!(body["errors"][0]["code"], "area_split_name_sub_icb_location");
         let region = problem(
-            app.post_json("/api/v1/organisations/resolve", &json!({"area_code": "Y61", "on": "2026-05-01"})).await,
+            app.post_json("/api/v1/organisations/resolve", &json!({"area_code": "Y61", "date": "2026-05-01"})).await,
             422,
         )
         .await;
@@ -200,7 +200,7 @@ both_backends! {
         let page = json(app.get("/api/v1/organisations?kind=icb&valid_on=2025-01-01&limit=200").await, 200).await;
         assert_eq!(page["items"].as_array().unwrap().len(), 42);
         let body = json(
-            app.post_json("/api/v1/organisations/resolve", &json!({"area_code": "14L", "on": "2027-05-01"})).await,
+            app.post_json("/api/v1/organisations/resolve", &json!({"area_code": "14L", "date": "2027-05-01"})).await,
             200,
         )
         .await;

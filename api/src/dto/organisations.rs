@@ -194,7 +194,7 @@ impl From<OrganisationDetail> for OrganisationDetails {
 /// Which body is responsible for an area code on a date.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"area_code": "06K", "on": "2026-05-01"}))]
+#[schema(example = json!({"area_code": "06K", "date": "2026-05-01"}))]
 pub struct ResolveRequest {
     /// An ICB, sub-ICB location or CCG ODS code, as a notification would give it.
     #[validate(length(
@@ -205,7 +205,7 @@ pub struct ResolveRequest {
     pub area_code: String,
     /// The date (the notification date); today in England when absent.
     #[serde(default, with = "iso_date::option")]
-    pub on: Option<Date>,
+    pub date: Option<Date>,
 }
 
 /// A code and name.
@@ -219,7 +219,7 @@ pub struct NamedOrganisation {
 
 /// The responsible body.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"area_code": "06K", "on": "2026-05-01",
+#[schema(example = json!({"area_code": "06K", "date": "2026-05-01",
     "icb": {"code": "S1Y5D", "name": "NHS Central East Integrated Care Board"},
     "sub_icb_location": {"code": "06K", "name": "NHS Central East ICB - 06K"}}))]
 pub struct Resolution {
@@ -227,7 +227,7 @@ pub struct Resolution {
     pub area_code: String,
     /// The date resolved on.
     #[serde(with = "iso_date")]
-    pub on: Date,
+    pub date: Date,
     /// The ICB responsible on that date.
     pub icb: NamedOrganisation,
     /// The sub-ICB location the code resolved through, if any.

@@ -173,7 +173,7 @@ pub async fn resolve_area_code(
     body: ValidatedJson<ResolveRequest>,
 ) -> Result<web::Json<Resolution>, ApiError> {
     let request = body.0;
-    let on = request.on.unwrap_or_else(today_in_england);
+    let on = request.date.unwrap_or_else(today_in_england);
     let area_code = request.area_code.trim().to_ascii_uppercase();
     let (hierarchy, code) = {
         let code = area_code.clone();
@@ -192,7 +192,7 @@ pub async fn resolve_area_code(
     };
     Ok(web::Json(Resolution {
         area_code,
-        on,
+        date: on,
         icb: named(&resolved.icb),
         sub_icb_location: resolved.sub_icb_location.as_deref().map(named),
     }))
