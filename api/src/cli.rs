@@ -7,8 +7,22 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use leder_persistence::reference::{self, ReferenceFiles};
 
+use std::sync::Arc;
+
+use leder_persistence::repo::audit::NewAuditEntry;
+use leder_persistence::repo::users::NewUser;
+
+use crate::audit::AuditWriter;
+use crate::auth::caller::AuthState;
+use crate::auth::keys::KeySet;
+use crate::auth::password;
 use crate::config::Config;
+use crate::dto::identity::RoleName;
+use crate::routes::auth::secret_hash;
+use crate::routes::clients::new_secret;
+use crate::routes::users::check_account;
 use crate::server::{Application, open_database};
+use crate::state::AppState;
 
 /// leder: the API-first backend for LeDeR.
 #[derive(Debug, Parser)]
@@ -34,6 +48,65 @@ pub enum Command {
         #[command(subcommand)]
         command: OrganisationsCommand,
     },
+    /// Manage people's accounts.
+    User {
+        /// The user command.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage machine clients.
+    Client {
+        /// The client command.
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// Check the audit trail.
+    Audit {
+        /// The audit command.
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// User subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password comes from LEDER_NEW_USER_PASSWORD, else a random one is printed.
+    Create {
+        /// Sign-in name.
+        #[arg(long)]
+        username: String,
+        /// A role (repeat for several): admin, national_analyst, ics_lead, qa_panel, reviewer.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The ICB's ODS code, for case roles.
+        #[arg(long)]
+        org: Option<String>,
+        /// Name shown to others (default: the username).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+/// Client subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Create a machine client of an ICB; prints its id and secret (shown once).
+    Create {
+        /// The ICB's ODS code.
+        #[arg(long)]
+        org: String,
+        /// What the client is.
+        #[arg(long, default_value = "case system")]
+        name: String,
+    },
+}
+
+/// Audit subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk every chain and report the first broken link (exit 1 when broken).
+    Verify,
 }
 
 /// Organisation subcommands.
@@ -76,7 +149,191 @@ pub async fn run(cli: Cli) -> ExitCode {
             command: OrganisationsCommand::Import { dir },
         } => import(config, dir).await,
         Command::Openapi => ExitCode::SUCCESS,
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    roles,
+                    org,
+                    display_name,
+                },
+        } => create_user(config, username, roles, org, display_name).await,
+        Command::Client {
+            command: ClientCommand::Create { org, name },
+        } => create_client(config, org, name).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => verify_audit(config).await,
     }
+}
+
+fn cli_entry(action: &str, subject: Option<String>) -> NewAuditEntry {
+    NewAuditEntry {
+        occurred_at: leder_persistence::reference::now_utc(),
+        actor_kind: "cli".into(),
+        actor_id: std::env::var("USER").ok(),
+        actor_roles: String::new(),
+        actor_organisation: None,
+        method: "CLI".into(),
+        route: format!("leder {action}"),
+        action: "create".into(),
+        subject,
+        subject_organisation: None,
+        outcome: "success".into(),
+        client_address: None,
+    }
+}
+
+async fn create_user(
+    config: Config,
+    username: String,
+    roles: Vec<String>,
+    org: Option<String>,
+    display_name: Option<String>,
+) -> ExitCode {
+    let mut role_names = Vec::new();
+    for r in &roles {
+        match serde_json::from_value::<RoleName>(serde_json::Value::String(r.clone())) {
+            Ok(role) => role_names.push(role),
+            Err(_) => return fail(&format!("--role {r}: not a role")),
+        }
+    }
+    let state = match cli_state(&config).await {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let (roles, org) = match check_account(&state, &role_names, org.as_deref()).await {
+        Ok(v) => v,
+        Err(e) => return fail(&e.problem().detail),
+    };
+    let username = username.trim().to_ascii_lowercase();
+    let (secret, generated) = match std::env::var("LEDER_NEW_USER_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (password::random(), true),
+    };
+    if let Some(problem) = password::policy_problem(&secret, &username) {
+        return fail(&format!("LEDER_NEW_USER_PASSWORD: {problem}"));
+    }
+    let hash = match password::hash(&secret) {
+        Ok(h) => h,
+        Err(e) => return fail(&e),
+    };
+    let new = NewUser {
+        display_name: display_name.unwrap_or_else(|| username.clone()),
+        username: username.clone(),
+        roles,
+        organisation: org,
+        password_hash: hash,
+    };
+    let audited = state.audit.audited(cli_entry("user create", None));
+    let pool = state.pool.clone();
+    let result = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        leder_persistence::repo::users::create(&mut conn, new, Some(&audited))
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match result {
+        Ok(Ok(row)) => {
+            println!("created user {} ({})", row.username, row.id);
+            if generated {
+                println!("password: {secret}");
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => fail(&e),
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+async fn create_client(config: Config, org: String, name: String) -> ExitCode {
+    let state = match cli_state(&config).await {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let org = match check_account(&state, &[RoleName::IcsLead], Some(&org)).await {
+        Ok((_, Some(o))) => o,
+        Ok((_, None)) => return fail("--org is required"),
+        Err(e) => return fail(&e.problem().detail),
+    };
+    let secret = new_secret();
+    let hash = secret_hash(&secret);
+    let audited = state.audit.audited(cli_entry("client create", None));
+    let pool = state.pool.clone();
+    let result = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        leder_persistence::repo::clients::create(&mut conn, &name, &org, &hash, Some(&audited))
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match result {
+        Ok(Ok(row)) => {
+            println!("client_id: {}", row.id);
+            println!("client_secret: {secret}");
+            println!("(the secret is not kept: store it now)");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => fail(&e),
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+async fn verify_audit(config: Config) -> ExitCode {
+    let (_, pool) = match open_database(&config).await {
+        Ok(p) => p,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let result = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        leder_persistence::repo::audit::verify(&mut conn).map_err(|e| e.to_string())
+    })
+    .await;
+    match result {
+        Ok(Ok(report)) => match report.broken {
+            None => {
+                println!(
+                    "audit trail intact: {} chains, {} entries",
+                    report.chains, report.entries
+                );
+                ExitCode::SUCCESS
+            }
+            Some(b) => {
+                println!(
+                    "audit trail BROKEN in chain {} at entry {}: {} ({} entries verified before it)",
+                    b.chain_id, b.seq, b.reason, report.entries
+                );
+                ExitCode::from(1)
+            }
+        },
+        Ok(Err(e)) => fail(&e),
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+/// The state the CLI needs: the pool, and an audit writer for its changes.
+async fn cli_state(config: &Config) -> Result<AppState, String> {
+    let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
+    let keys_dir = std::env::temp_dir().join(format!("leder-cli-keys-{}", std::process::id()));
+    let keys = KeySet::load(&keys_dir, None, true).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&keys_dir);
+    let audit_url = url.clone();
+    let chain = format!("{}-cli", config.replica_id);
+    let audit = actix_web::web::block(move || AuditWriter::start(audit_url, chain))
+        .await
+        .map_err(|e| e.to_string())??;
+    Ok(AppState {
+        pool,
+        database_url: url,
+        config: Arc::new(config.clone()),
+        metrics: Arc::new(crate::metrics::Metrics::default()),
+        auth: Arc::new(AuthState::new(
+            keys,
+            String::new(),
+            String::new(),
+            config.token_lifetime,
+        )),
+        audit: Arc::new(audit),
+    })
 }
 
 async fn serve(config: Config) -> ExitCode {

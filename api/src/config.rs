@@ -1,7 +1,8 @@
 //! Configuration from the environment. A bad value stops start-up with one line naming the
 //! variable; nothing is silently defaulted once a variable is set.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The default embedded database: a file under `data/`, created on first start.
@@ -28,6 +29,32 @@ pub struct Config {
     pub workers: usize,
     /// `LEDER_SHUTDOWN_TIMEOUT_SECS`: how long in-flight requests may run after SIGTERM (default 30).
     pub shutdown_timeout: u64,
+    /// `LEDER_JWT_KEYS_DIR`: folder of Ed25519 keys (`<kid>.pem` private, `<kid>.pub.pem`
+    /// verify-only). Default on SQLite: `<data folder>/jwt-keys`, generated on first start;
+    /// required on PostgreSQL, where replicas must share keys.
+    pub jwt_keys_dir: Option<PathBuf>,
+    /// `LEDER_JWT_SIGNING_KID`: which private key signs (default: the last kid in name order).
+    pub jwt_signing_kid: Option<String>,
+    /// `LEDER_JWT_ISSUER` (default `leder`).
+    pub jwt_issuer: String,
+    /// `LEDER_JWT_AUDIENCE` (default `leder-api`).
+    pub jwt_audience: String,
+    /// `LEDER_TOKEN_LIFETIME_SECS`: access-token lifetime (default 900, 15 minutes).
+    pub token_lifetime: Duration,
+    /// `LEDER_BOOTSTRAP_ADMIN_PASSWORD`: the first admin's password (else random, logged once).
+    pub bootstrap_admin_password: Option<String>,
+    /// `LEDER_REPLICA_ID`: this replica's audit chain (default: the host name).
+    pub replica_id: String,
+    /// `LEDER_TRUSTED_PROXIES`: comma-separated proxy addresses whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// `LEDER_CORS_ORIGINS`: comma-separated front-end origins allowed by CORS (default none: off).
+    pub cors_origins: Vec<String>,
+    /// `LEDER_LOGIN_MAX_FAILURES`: failed sign-ins in a row before the account locks (default 5).
+    pub login_max_failures: i64,
+    /// `LEDER_LOGIN_LOCK_SECS`: how long a locked account stays locked (default 900).
+    pub login_lock: Duration,
+    /// `LEDER_LOGIN_FAILURE_DELAY_MS`: added to every failed sign-in answer (default 300).
+    pub login_failure_delay: Duration,
 }
 
 /// A variable whose value cannot be used.
@@ -75,8 +102,71 @@ impl Config {
             body_limit: number(&get, "LEDER_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 1 << 30)?,
             workers: number(&get, "LEDER_WORKERS", default_workers, 1, 256)?,
             shutdown_timeout: number(&get, "LEDER_SHUTDOWN_TIMEOUT_SECS", 30, 0, 3600)?,
+            jwt_keys_dir: get("LEDER_JWT_KEYS_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            jwt_signing_kid: get("LEDER_JWT_SIGNING_KID").filter(|v| !v.is_empty()),
+            jwt_issuer: get("LEDER_JWT_ISSUER")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "leder".into()),
+            jwt_audience: get("LEDER_JWT_AUDIENCE")
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "leder-api".into()),
+            token_lifetime: Duration::from_secs(number(
+                &get,
+                "LEDER_TOKEN_LIFETIME_SECS",
+                900,
+                30,
+                86_400,
+            )?),
+            bootstrap_admin_password: get("LEDER_BOOTSTRAP_ADMIN_PASSWORD")
+                .filter(|v| !v.is_empty()),
+            replica_id: get("LEDER_REPLICA_ID")
+                .filter(|v| !v.is_empty())
+                .or_else(|| get("HOSTNAME").filter(|v| !v.is_empty()))
+                .or_else(|| {
+                    std::fs::read_to_string("/etc/hostname")
+                        .ok()
+                        .map(|h| h.trim().to_owned())
+                        .filter(|h| !h.is_empty())
+                })
+                .unwrap_or_else(|| "leder".into()),
+            trusted_proxies: list(&get, "LEDER_TRUSTED_PROXIES", |v| v.parse::<IpAddr>().ok())?,
+            cors_origins: list(&get, "LEDER_CORS_ORIGINS", |v| {
+                (v.starts_with("http://") || v.starts_with("https://"))
+                    .then(|| v.trim_end_matches('/').to_owned())
+            })?,
+            login_max_failures: number(&get, "LEDER_LOGIN_MAX_FAILURES", 5, 1, 1000)?,
+            login_lock: Duration::from_secs(number(&get, "LEDER_LOGIN_LOCK_SECS", 900, 1, 86_400)?),
+            login_failure_delay: Duration::from_millis(number(
+                &get,
+                "LEDER_LOGIN_FAILURE_DELAY_MS",
+                300,
+                0,
+                10_000,
+            )?),
         })
     }
+}
+
+fn list<T>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, ConfigError> {
+    let Some(text) = get(var) else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            parse(v).ok_or_else(|| ConfigError {
+                var,
+                message: format!("`{v}` is not a valid entry"),
+            })
+        })
+        .collect()
 }
 
 fn number<T>(

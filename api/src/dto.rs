@@ -1,6 +1,7 @@
 //! Request and response bodies, one module per resource. Field names are the public contract
 //! (API.md): `snake_case`, dates as `YYYY-MM-DD`.
 
+pub mod identity;
 pub mod organisations;
 
 mod formats {
@@ -14,3 +15,39 @@ mod formats {
 
 /// Serde format for `YYYY-MM-DD` dates (`iso_date::option` for optional ones).
 pub use formats::iso_date;
+
+/// Deserialises a JSON Merge Patch field: absent → `None`, `null` → `Some(None)`, value →
+/// `Some(Some(v))`. Use with `#[serde(default, deserialize_with = "patch_field")]`.
+pub fn patch_field<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(de).map(Some)
+}
+
+/// `"<version>"`, the ETag of a stored version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version an `If-Match` header names: 428 when absent, 412 when it is not one of ours.
+pub fn if_match(req: &actix_web::HttpRequest) -> Result<i64, crate::error::ApiError> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::IF_MATCH)
+        .ok_or(crate::error::ApiError::PreconditionRequired)?
+        .to_str()
+        .map_err(|_| crate::error::ApiError::PreconditionFailed)?;
+    value
+        .trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map_err(|_| crate::error::ApiError::PreconditionFailed)
+}
+
+/// Converts a stored UTC timestamp to an instant.
+pub fn utc(t: time::PrimitiveDateTime) -> time::OffsetDateTime {
+    t.assume_utc()
+}

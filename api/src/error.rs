@@ -104,6 +104,12 @@ pub enum ApiError {
     /// 409: the current state does not allow it.
     #[error("{0}")]
     Conflict(String),
+    /// 412: `If-Match` does not match the stored version.
+    #[error("the resource changed since you read it; read it again and retry")]
+    PreconditionFailed,
+    /// 428: an update without `If-Match`.
+    #[error("send If-Match with the ETag from your last read")]
+    PreconditionRequired,
     /// 413: the body is larger than the limit.
     #[error("the body is larger than {limit} bytes")]
     PayloadTooLarge {
@@ -162,6 +168,8 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflicts with the current state"),
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "The body is too large"),
+            ApiError::PreconditionFailed => ("precondition-failed", "Stale If-Match"),
+            ApiError::PreconditionRequired => ("precondition-required", "If-Match required"),
             ApiError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported content type")
             }
@@ -214,6 +222,8 @@ impl From<PersistenceError> for ApiError {
                 log::error!("database unavailable: {cause}");
                 ApiError::Unavailable("the database is not answering".into())
             }
+            PersistenceError::Conflict(message) => ApiError::Conflict(message),
+            PersistenceError::StaleVersion => ApiError::PreconditionFailed,
             other => ApiError::internal(other),
         }
     }
@@ -229,6 +239,8 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -321,6 +333,22 @@ pub struct NotFound(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct Conflict(pub Problem);
+
+/// 412: the `If-Match` version is stale.
+#[derive(ToResponse)]
+#[response(
+    description = "The resource changed since it was read (stale If-Match)",
+    content_type = "application/problem+json"
+)]
+pub struct PreconditionFailed(pub Problem);
+
+/// 428: `If-Match` is missing.
+#[derive(ToResponse)]
+#[response(
+    description = "If-Match is required",
+    content_type = "application/problem+json"
+)]
+pub struct PreconditionRequired(pub Problem);
 
 /// 413: the body is larger than the configured limit.
 #[derive(ToResponse)]

@@ -5,6 +5,9 @@
 //! through [`error::ApiError`]; routes and the spec come from one registration
 //! ([`routes::configure`]). This crate never imports Diesel.
 
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
 pub mod cli;
 pub mod clock;
 pub mod config;

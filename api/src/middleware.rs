@@ -12,6 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
 use crate::error::{PROBLEM_JSON, problem_bytes, problem_for_status};
+
 use crate::state::AppState;
 
 /// Headers a problem body must not lose when it replaces another body.
@@ -33,12 +34,14 @@ pub async fn finish(
         .request()
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
-    let is_problem = res
+    // Bodies that are already structured (problem+json, or OAuth's JSON errors) stay; actix's
+    // own plain-text or empty error bodies are replaced.
+    let unstructured = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
-    let mut res = if (status.is_client_error() || status.is_server_error()) && !is_problem {
+        .is_none_or(|v| v.starts_with("text/"));
+    let mut res = if (status.is_client_error() || status.is_server_error()) && unstructured {
         let (request, old) = res.into_parts();
         let mut builder = HttpResponse::build(status);
         for name in KEPT_ON_REPLACE {

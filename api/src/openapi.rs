@@ -8,8 +8,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{
-    BadRequest, Conflict, FieldError, Forbidden, InternalError, NotFound, PayloadTooLarge, Problem,
-    ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
+    BadRequest, Conflict, FieldError, Forbidden, InternalError, NotFound, PayloadTooLarge,
+    PreconditionFailed, PreconditionRequired, Problem, ServiceUnavailable, Unauthorized,
+    Unprocessable, UnsupportedMediaType,
 };
 
 /// The document's fixed parts; paths are collected from the routes.
@@ -25,12 +26,17 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         schemas(Problem, FieldError),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
-            UnsupportedMediaType, Unprocessable, ServiceUnavailable, InternalError
+            UnsupportedMediaType, Unprocessable, ServiceUnavailable, InternalError,
+            PreconditionFailed, PreconditionRequired
         )
     ),
     tags(
         (name = "operations", description = "Liveness, readiness and metrics"),
         (name = "organisations", description = "The dated NHS hierarchy: regions, ICBs, sub-ICB locations and CCGs"),
+        (name = "identity", description = "Tokens (OAuth 2.0), keys and the caller's own account"),
+        (name = "users", description = "People's accounts (admin)"),
+        (name = "clients", description = "Machine clients of an ICB (admin)"),
+        (name = "audit", description = "Who read or changed identifiable data"),
     ),
     modifiers(&Security),
 )]

@@ -8,12 +8,15 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{Condition, from_fn};
 use actix_web::{App, HttpServer, web};
 use leder_persistence::{DatabaseUrl, Pool, PoolSettings, build_pool};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::audit::AuditWriter;
+use crate::auth::caller::AuthState;
+use crate::auth::keys::KeySet;
 use crate::config::Config;
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
@@ -32,6 +35,33 @@ pub enum StartupError {
     /// The address could not be bound.
     #[error("LEDER_BIND: {0}")]
     Bind(String),
+    /// The signing keys are missing or unusable.
+    #[error("{0}")]
+    Keys(String),
+}
+
+/// Loads the JWT keys: from `LEDER_JWT_KEYS_DIR`, or on SQLite from `<data folder>/jwt-keys`
+/// (generated on first start). PostgreSQL means several replicas, which must share keys, so
+/// there the folder must be configured.
+pub fn load_keys(config: &Config, url: &DatabaseUrl) -> Result<KeySet, StartupError> {
+    let signing = config.jwt_signing_kid.as_deref();
+    match (&config.jwt_keys_dir, url) {
+        (Some(dir), _) => KeySet::load(dir, signing, matches!(url, DatabaseUrl::Sqlite(_)))
+            .map_err(|e| StartupError::Keys(e.to_string())),
+        (None, DatabaseUrl::Sqlite(path)) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."))
+                .join("jwt-keys");
+            KeySet::load(&dir, signing, true).map_err(|e| StartupError::Keys(e.to_string()))
+        }
+        (None, DatabaseUrl::Postgres(_)) => Err(StartupError::Keys(
+            "LEDER_JWT_KEYS_DIR: required on PostgreSQL, so that every replica signs and verifies \
+             with the same keys (put an Ed25519 PKCS#8 <kid>.pem there; on SQLite one is generated)"
+                .into(),
+        )),
+    }
 }
 
 /// Opens the pool and migrates.
@@ -59,6 +89,28 @@ pub async fn open_database(config: &Config) -> Result<(DatabaseUrl, Pool), Start
     Ok((url, pool))
 }
 
+/// CORS for the configured front-end origins (off when there are none).
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::IF_MATCH,
+            actix_web::http::header::ACCEPT,
+        ])
+        .allowed_header("idempotency-key")
+        .expose_headers([
+            actix_web::http::header::ETAG,
+            actix_web::http::header::LOCATION,
+        ])
+        .max_age(600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
 /// A server bound to its port, ready to run.
 pub struct Application {
     port: u16,
@@ -70,6 +122,35 @@ impl Application {
     /// Opens the database, migrates and binds the listener.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let (database_url, pool) = open_database(&config).await?;
+        let keys = load_keys(&config, &database_url)?;
+        let bootstrap_password = config.bootstrap_admin_password.clone();
+        let bootstrap_pool = pool.clone();
+        let generated = web::block(move || -> Result<Option<String>, String> {
+            let mut conn = bootstrap_pool.get().map_err(|e| e.to_string())?;
+            crate::bootstrap::ensure_admin(&mut conn, bootstrap_password.as_deref())
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| StartupError::Database(e.to_string()))?
+        .map_err(StartupError::Database)?;
+        if let Some(password) = generated {
+            log::warn!(
+                "created the first admin: username `admin`, password `{password}` (shown once; \
+                 change it with POST /api/v1/me/password)"
+            );
+        }
+        let audit_url = database_url.clone();
+        let chain = config.replica_id.clone();
+        let audit = web::block(move || AuditWriter::start(audit_url, chain))
+            .await
+            .map_err(|e| StartupError::Database(e.to_string()))?
+            .map_err(StartupError::Database)?;
+        let auth = AuthState::new(
+            keys,
+            config.jwt_issuer.clone(),
+            config.jwt_audience.clone(),
+            config.token_lifetime,
+        );
         let listener =
             TcpListener::bind(config.bind).map_err(|e| StartupError::Bind(e.to_string()))?;
         let port = listener
@@ -83,7 +164,10 @@ impl Application {
             database_url,
             config: Arc::new(config.clone()),
             metrics: Arc::new(Metrics::default()),
+            auth: Arc::new(auth),
+            audit: Arc::new(audit),
         });
+        let cors_origins = config.cors_origins.clone();
         let body_limit = config.body_limit;
         let server = HttpServer::new(move || {
             App::new()
@@ -92,6 +176,10 @@ impl Application {
                 .app_data(BodyLimit(body_limit))
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::FormConfig::default().limit(body_limit))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins),
+                ))
                 .wrap(from_fn(crate::middleware::finish))
                 .into_utoipa_app()
                 .configure(crate::routes::configure)

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use leder_persistence::{DatabaseUrl, Pool};
 
+use crate::audit::AuditWriter;
+use crate::auth::caller::AuthState;
 use crate::config::Config;
 use crate::metrics::Metrics;
 
@@ -18,4 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Request and pool metrics.
     pub metrics: Arc<Metrics>,
+    /// Keys, token settings and the account-state cache.
+    pub auth: Arc<AuthState>,
+    /// The audit writer.
+    pub audit: Arc<AuditWriter>,
 }

@@ -18,7 +18,26 @@ pub enum PersistenceError {
     /// Reference data could not be read or is inconsistent.
     #[error("reference data: {0}")]
     Reference(String),
+    /// A unique value is already taken (e.g. a username).
+    #[error("{0}")]
+    Conflict(String),
+    /// The stored version differs from the one the caller read (optimistic concurrency).
+    #[error("the resource changed since it was read")]
+    StaleVersion,
     /// The database URL is not usable.
     #[error("{0}")]
     Url(String),
+}
+
+impl PersistenceError {
+    /// Maps a unique-constraint violation to [`PersistenceError::Conflict`] with `message`.
+    pub fn unique_as_conflict(e: diesel::result::Error, message: &str) -> Self {
+        match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => PersistenceError::Conflict(message.to_owned()),
+            other => PersistenceError::Query(other),
+        }
+    }
 }

@@ -1,5 +1,8 @@
 //! Repository functions, one module per aggregate. Each takes `&mut DbConnection`; the API layer
 //! runs them on a blocking thread through its one database helper.
 
+pub mod audit;
+pub mod clients;
 pub mod health;
 pub mod organisations;
+pub mod users;

@@ -23,9 +23,16 @@ enum TestDb {
     Postgres { server_url: String, name: String },
 }
 
+/// The bootstrap admin's password in every test app.
+pub const ADMIN_PASSWORD: &str = "bootstrap admin password";
+/// The password of every user the helpers create.
+pub const USER_PASSWORD: &str = "a user password 123";
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub keys_dir: std::path::PathBuf,
+    _keys: tempfile::TempDir,
     pool: Pool,
     handle: actix_web::dev::ServerHandle,
     db: TestDb,
@@ -126,7 +133,15 @@ impl TestApp {
                 (TestDb::Postgres { server_url, name }, url)
             }
         };
+        let keys = tempfile::tempdir().expect("keys dir");
+        let keys_dir = keys.path().join("jwt-keys");
+        std::fs::create_dir_all(&keys_dir).expect("keys dir");
+        leder_api::auth::keys::generate(&keys_dir).expect("signing key");
         let mut config = Config::from_lookup(|_| None).expect("default config");
+        config.jwt_keys_dir = Some(keys_dir.clone());
+        config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
+        config.login_failure_delay = std::time::Duration::ZERO;
+        config.replica_id = "test".to_owned();
         config.database_url = database_url;
         config.bind = "127.0.0.1:0".parse().expect("addr");
         config.workers = 1;
@@ -139,6 +154,8 @@ impl TestApp {
         let pool = app.pool().clone();
         actix_web::rt::spawn(app.run_until_stopped());
         Some(TestApp {
+            keys_dir,
+            _keys: keys,
             address,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -169,6 +186,113 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// A request with an optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.send(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+
+    pub async fn post_as(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.send(reqwest::Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    /// POSTs a form to the token endpoint.
+    pub async fn token_request(&self, form: &[(&str, &str)]) -> reqwest::Response {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.client
+            .post(self.url("/api/v1/auth/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A token for a user, by password.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let res = self
+            .token_request(&[
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", password),
+            ])
+            .await;
+        let body = json(res, 200).await;
+        body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user (as the bootstrap admin); returns its id and a token.
+    pub async fn user(
+        &self,
+        username: &str,
+        roles: &[&str],
+        org: Option<&str>,
+    ) -> (String, String) {
+        let admin = self.admin_token().await;
+        let body = serde_json::json!({
+            "username": username, "display_name": username, "roles": roles,
+            "organisation": org, "password": USER_PASSWORD,
+        });
+        let created = json(self.post_as("/api/v1/users", &admin, &body).await, 201).await;
+        let id = created["id"].as_str().expect("id").to_owned();
+        (id, self.token(username, USER_PASSWORD).await)
+    }
+
+    /// Creates a machine client of `org`; returns its id, secret and a token.
+    pub async fn machine_client(&self, org: &str) -> (String, String, String) {
+        let admin = self.admin_token().await;
+        let body = serde_json::json!({"name": format!("{org} case system"), "organisation": org});
+        let created = json(self.post_as("/api/v1/clients", &admin, &body).await, 201).await;
+        let id = created["client_id"].as_str().expect("id").to_owned();
+        let secret = created["client_secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned();
+        let res = self
+            .token_request(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+            ])
+            .await;
+        let token = json(res, 200).await["access_token"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        (id, secret, token)
     }
 
     /// The server's own pool (to hold connections or inspect what is stored).
@@ -203,6 +327,19 @@ impl Drop for TestApp {
             let _ = admin::drop_database(server_url, name);
         }
     }
+}
+
+/// Percent-encodes a form value.
+pub fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// The body of a response as JSON, asserting the status first.

@@ -9,7 +9,11 @@
 
 mod helpers;
 
+mod audit;
 mod contract;
 mod errors;
+mod identity;
+mod matrix;
 mod operations;
 mod organisations;
+mod tokens;

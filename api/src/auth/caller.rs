@@ -1,0 +1,246 @@
+//! The caller of a request, from its bearer token, in one extractor. Handlers ask it for a role
+//! ([`Caller::require`]) and build case scopes from it; nothing else reads the token.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use leder_domain::workflow::Role;
+use leder_persistence::repo::audit::NewAuditEntry;
+use leder_persistence::repo::{clients, users};
+
+use crate::auth::keys::KeySet;
+use crate::auth::token;
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How long an account's state is trusted before it is read again.
+const PRINCIPAL_TTL: Duration = Duration::from_secs(3);
+
+/// A person or a machine client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    /// A person's account.
+    User,
+    /// A machine client (role `integration`).
+    Client,
+}
+
+impl PrincipalKind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "user",
+            PrincipalKind::Client => "client",
+        }
+    }
+}
+
+/// The authenticated caller, as the account stands now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// User or client id.
+    pub id: String,
+    /// Person or client.
+    pub kind: PrincipalKind,
+    /// Username, or the client's name.
+    pub name: String,
+    /// Current roles.
+    pub roles: Vec<Role>,
+    /// Current ICB, if any.
+    pub organisation: Option<String>,
+}
+
+impl Caller {
+    /// Whether the caller holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// 403 unless the caller holds one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this needs one of the roles: {}",
+                roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    }
+
+    /// The roles as stored in audit entries.
+    pub fn roles_text(&self) -> String {
+        self.roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// An audit entry for something this caller did.
+    pub fn audit_entry(
+        &self,
+        info: &crate::audit::RequestInfo,
+        action: &str,
+        outcome: &str,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            occurred_at: leder_persistence::reference::now_utc(),
+            actor_kind: self.kind.as_str().to_owned(),
+            actor_id: Some(self.id.clone()),
+            actor_roles: self.roles_text(),
+            actor_organisation: self.organisation.clone(),
+            method: info.method.clone(),
+            route: info.route.clone(),
+            action: action.to_owned(),
+            subject: None,
+            subject_organisation: None,
+            outcome: outcome.to_owned(),
+            client_address: info.client_address.clone(),
+        }
+    }
+}
+
+/// Token settings and the short-lived cache of account states.
+pub struct AuthState {
+    /// The signing and verifying keys.
+    pub keys: KeySet,
+    /// `iss` of issued tokens.
+    pub issuer: String,
+    /// `aud` of issued tokens.
+    pub audience: String,
+    /// Access-token lifetime.
+    pub lifetime: Duration,
+    principals: Mutex<HashMap<String, (Instant, Option<Caller>)>>,
+}
+
+impl AuthState {
+    /// The auth state.
+    pub fn new(keys: KeySet, issuer: String, audience: String, lifetime: Duration) -> Self {
+        AuthState {
+            keys,
+            issuer,
+            audience,
+            lifetime,
+            principals: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Forgets an account's cached state (after this process changed it).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut map) = self.principals.lock() {
+            map.remove(id);
+        }
+    }
+
+    fn cached(&self, id: &str) -> Option<Option<Caller>> {
+        let map = self.principals.lock().ok()?;
+        map.get(id)
+            .filter(|(at, _)| at.elapsed() < PRINCIPAL_TTL)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn remember(&self, id: &str, caller: Option<Caller>) {
+        if let Ok(mut map) = self.principals.lock() {
+            if map.len() > 10_000 {
+                map.retain(|_, (at, _)| at.elapsed() < PRINCIPAL_TTL);
+            }
+            map.insert(id.to_owned(), (Instant::now(), caller));
+        }
+    }
+}
+
+fn roles_of(names: &[&str]) -> Vec<Role> {
+    names
+        .iter()
+        .filter_map(|r| r.parse::<Role>().ok())
+        .collect()
+}
+
+/// Reads the account behind a token's subject: `None` when missing, disabled or revoked.
+async fn load(
+    state: &AppState,
+    kind: PrincipalKind,
+    id: String,
+) -> Result<Option<Caller>, ApiError> {
+    let caller = match kind {
+        PrincipalKind::User => db::run(state, move |conn| users::get(conn, &id))
+            .await?
+            .filter(|u| !u.disabled)
+            .map(|u| Caller {
+                roles: roles_of(&u.role_names()),
+                id: u.id,
+                kind,
+                name: u.username,
+                organisation: u.organisation,
+            }),
+        PrincipalKind::Client => db::run(state, move |conn| clients::get(conn, &id))
+            .await?
+            .filter(|c| c.revoked_at.is_none())
+            .map(|c| Caller {
+                id: c.id,
+                kind,
+                name: c.name,
+                roles: vec![Role::Integration],
+                organisation: Some(c.organisation),
+            }),
+    };
+    Ok(caller)
+}
+
+/// Authenticates a bearer token.
+pub async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<Caller, ApiError> {
+    let token = bearer.ok_or(ApiError::Unauthorized)?;
+    let auth = &state.auth;
+    let claims = token::verify(&auth.keys, &token, &auth.issuer, &auth.audience)
+        .ok_or(ApiError::Unauthorized)?;
+    let kind = match claims.kind.as_str() {
+        "user" => PrincipalKind::User,
+        "client" => PrincipalKind::Client,
+        _ => return Err(ApiError::Unauthorized),
+    };
+    let key = format!("{}:{}", kind.as_str(), claims.sub);
+    let caller = match auth.cached(&key) {
+        Some(c) => c,
+        None => {
+            let c = load(state, kind, claims.sub.clone()).await?;
+            auth.remember(&key, c.clone());
+            c
+        }
+    };
+    caller.ok_or(ApiError::Unauthorized)
+}
+
+/// The bearer token of a request, if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
+            authenticate(&state, token).await
+        })
+    }
+}

@@ -1,0 +1,60 @@
+//! Access tokens: issue and verify.
+
+use jsonwebtoken::{Algorithm, Header, Validation, decode, decode_header, encode};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::keys::KeySet;
+
+/// The claims of an access token. Every field is required when decoding.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// The user or client id.
+    pub sub: String,
+    /// Expiry (seconds since the epoch).
+    pub exp: i64,
+    /// Issued at.
+    pub iat: i64,
+    /// Not valid before.
+    pub nbf: i64,
+    /// Token id.
+    pub jti: String,
+    /// Roles when issued (informational: each request reads the account's current roles).
+    pub roles: Vec<String>,
+    /// ODS code of the ICB, if any.
+    pub org: Option<String>,
+    /// `user` or `client`.
+    pub kind: String,
+}
+
+/// Clock leeway when checking `exp` and `nbf`, in seconds.
+pub const LEEWAY_SECS: u64 = 30;
+
+/// Signs claims with the current signing key.
+pub fn issue(keys: &KeySet, claims: &Claims) -> Result<String, String> {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(keys.signing_kid().to_owned());
+    encode(&header, claims, keys.signing_key()).map_err(|e| e.to_string())
+}
+
+/// Verifies a token: known `kid`, EdDSA only, signature, issuer, audience and times.
+pub fn verify(keys: &KeySet, token: &str, issuer: &str, audience: &str) -> Option<Claims> {
+    let header = decode_header(token).ok()?;
+    if header.alg != Algorithm::EdDSA {
+        return None;
+    }
+    let key = keys.verifying_key(header.kid.as_deref()?)?;
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+    validation.leeway = LEEWAY_SECS;
+    validation.validate_nbf = true;
+    validation.validate_exp = true;
+    decode::<Claims>(token, key, &validation)
+        .ok()
+        .map(|d| d.claims)
+}

@@ -1,0 +1,343 @@
+//! Bodies of identity, users, clients and the audit trail.
+
+use leder_persistence::rows::identity::{AuditRow, ClientRow, UserRow};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{patch_field, utc};
+
+/// A role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    /// Users, clients and organisations; no case data.
+    Admin,
+    /// Anonymised national data only.
+    NationalAnalyst,
+    /// The Local Area Contact: every case of its ICB.
+    IcsLead,
+    /// Reads every case of its ICB; acts at the QA stage.
+    QaPanel,
+    /// Only cases allocated to them.
+    Reviewer,
+    /// A machine client of one ICB (clients only).
+    Integration,
+}
+
+impl RoleName {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleName::Admin => "admin",
+            RoleName::NationalAnalyst => "national_analyst",
+            RoleName::IcsLead => "ics_lead",
+            RoleName::QaPanel => "qa_panel",
+            RoleName::Reviewer => "reviewer",
+            RoleName::Integration => "integration",
+        }
+    }
+}
+
+/// A successful token answer (RFC 6749 section 5.1).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJFZERTQSIs...", "token_type": "Bearer", "expires_in": 900}))]
+pub struct TokenResponse {
+    /// The JWT.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until it expires.
+    pub expires_in: u64,
+}
+
+/// An OAuth 2.0 error answer (RFC 6749 section 5.2).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_grant", "error_description": "the username or password is wrong, or the account is locked for a while"}))]
+pub struct OAuthError {
+    /// `invalid_request`, `invalid_client`, `invalid_grant` or `unsupported_grant_type`.
+    pub error: &'static str,
+    /// A sentence for a person.
+    pub error_description: String,
+}
+
+/// The token request (form-encoded).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// `password` or `client_credentials`.
+    pub grant_type: String,
+    /// For `password`.
+    pub username: Option<String>,
+    /// For `password`.
+    pub password: Option<String>,
+    /// For `client_credentials` (or HTTP Basic).
+    pub client_id: Option<String>,
+    /// For `client_credentials` (or HTTP Basic).
+    pub client_secret: Option<String>,
+    /// Ignored (scopes follow from roles).
+    pub scope: Option<String>,
+}
+
+/// The caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// User or client id.
+    pub id: String,
+    /// `user` or `client`.
+    pub kind: &'static str,
+    /// Username, or the client's name.
+    pub username: String,
+    /// Display name (users).
+    pub display_name: Option<String>,
+    /// Current roles.
+    pub roles: Vec<String>,
+    /// ICB, if any.
+    pub organisation: Option<String>,
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The current password.
+    pub current_password: String,
+    /// The new password (12 to 128 characters).
+    pub new_password: String,
+}
+
+/// A new user.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "lead.qop", "display_name": "Lead (Greater Manchester)",
+    "roles": ["ics_lead"], "organisation": "QOP", "password": "a long passphrase"}))]
+pub struct NewUserRequest {
+    /// Sign-in name: 3 to 64 letters, digits, `.`, `_`, `-` or `@`.
+    #[validate(
+        length(min = 3, max = 64, message = "must have 3 to 64 characters"),
+        custom(function = "username_chars")
+    )]
+    pub username: String,
+    /// Name shown to others.
+    #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    pub display_name: String,
+    /// Roles: one of `admin` or `national_analyst` alone, or any of `ics_lead`, `qa_panel`,
+    /// `reviewer` with an ICB.
+    pub roles: Vec<RoleName>,
+    /// The ICB (ODS code), for case roles.
+    pub organisation: Option<String>,
+    /// Initial password (12 to 128 characters).
+    pub password: String,
+}
+
+fn username_chars(u: &str) -> Result<(), validator::ValidationError> {
+    if u.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("invalid_characters")
+            .with_message("use letters, digits, '.', '_', '-' or '@'".into()))
+    }
+}
+
+/// Changes to a user (JSON Merge Patch: absent unchanged, `null` clears).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"disabled": true}))]
+pub struct UserPatch {
+    /// New display name.
+    #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    pub display_name: Option<String>,
+    /// New roles.
+    pub roles: Option<Vec<RoleName>>,
+    /// New ICB; `null` removes it.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub organisation: Option<Option<String>>,
+    /// Disable (its tokens stop working at once) or enable.
+    pub disabled: Option<bool>,
+}
+
+/// A user (never the password).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    /// Id.
+    pub id: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Roles.
+    pub roles: Vec<String>,
+    /// ICB, if any.
+    pub organisation: Option<String>,
+    /// Disabled accounts cannot sign in and their tokens are refused.
+    pub disabled: bool,
+    /// Locked for a while after repeated failed sign-ins.
+    pub locked: bool,
+    /// The ETag value.
+    pub version: i64,
+    /// Created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<UserRow> for User {
+    fn from(u: UserRow) -> Self {
+        let now = leder_persistence::reference::now_utc();
+        User {
+            roles: u.role_names().into_iter().map(str::to_owned).collect(),
+            locked: u.locked_until.is_some_and(|t| t > now),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            organisation: u.organisation,
+            disabled: u.disabled,
+            version: u.version,
+            created_at: utc(u.created_at),
+            updated_at: utc(u.updated_at),
+        }
+    }
+}
+
+/// A page of users.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    /// Users, by username.
+    pub items: Vec<User>,
+    /// The next page's cursor, or null.
+    pub next_cursor: Option<String>,
+}
+
+/// A new machine client.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Greater Manchester case system", "organisation": "QOP"}))]
+pub struct NewClientRequest {
+    /// What the client is.
+    #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    pub name: String,
+    /// Its ICB (ODS code).
+    pub organisation: String,
+}
+
+/// A client just created: the secret is shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientCreated {
+    /// Use as `client_id`.
+    pub client_id: String,
+    /// Use as `client_secret`; it is not kept and cannot be shown again.
+    pub client_secret: String,
+    /// Name.
+    pub name: String,
+    /// ICB.
+    pub organisation: String,
+}
+
+/// A machine client.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Client {
+    /// Client id.
+    pub client_id: String,
+    /// Name.
+    pub name: String,
+    /// ICB.
+    pub organisation: String,
+    /// Created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// When revoked, if it has been.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl From<ClientRow> for Client {
+    fn from(c: ClientRow) -> Self {
+        Client {
+            client_id: c.id,
+            name: c.name,
+            organisation: c.organisation,
+            created_at: utc(c.created_at),
+            revoked_at: c.revoked_at.map(utc),
+        }
+    }
+}
+
+/// A page of clients.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientPage {
+    /// Clients, oldest first.
+    pub items: Vec<Client>,
+    /// The next page's cursor, or null.
+    pub next_cursor: Option<String>,
+}
+
+/// One audit entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    /// The replica's chain.
+    pub chain_id: String,
+    /// Position in the chain.
+    pub seq: i64,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub occurred_at: OffsetDateTime,
+    /// `user`, `client` or `anonymous`.
+    pub actor_kind: String,
+    /// Who.
+    pub actor_id: Option<String>,
+    /// Their roles then.
+    pub actor_roles: Vec<String>,
+    /// Their ICB then.
+    pub actor_organisation: Option<String>,
+    /// HTTP method.
+    pub method: String,
+    /// Through which endpoint.
+    pub route: String,
+    /// `read`, `create`, `update`, `sign_in`, ...
+    pub action: String,
+    /// What.
+    pub subject: Option<String>,
+    /// `success`, `failure`, ...
+    pub outcome: String,
+    /// From where.
+    pub client_address: Option<String>,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(a: AuditRow) -> Self {
+        AuditEntry {
+            chain_id: a.chain_id,
+            seq: a.seq,
+            occurred_at: utc(a.occurred_at),
+            actor_kind: a.actor_kind,
+            actor_id: a.actor_id,
+            actor_roles: a
+                .actor_roles
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            actor_organisation: a.actor_organisation,
+            method: a.method,
+            route: a.route,
+            action: a.action,
+            subject: a.subject,
+            outcome: a.outcome,
+            client_address: a.client_address,
+        }
+    }
+}
+
+/// A page of audit entries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    /// Entries, oldest first.
+    pub items: Vec<AuditEntry>,
+    /// The next page's cursor, or null.
+    pub next_cursor: Option<String>,
+}

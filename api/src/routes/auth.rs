@@ -1,0 +1,377 @@
+//! The OAuth 2.0 token endpoint and the public keys.
+
+use std::collections::HashMap;
+
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::audit::NewAuditEntry;
+use leder_persistence::repo::{clients, users};
+use sha2::{Digest, Sha256};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::password;
+use crate::auth::token::{self, Claims};
+use crate::db;
+use crate::dto::identity::{OAuthError, TokenRequest, TokenResponse};
+use crate::error::ApiError;
+use crate::extract::{BodyLimit, read_body};
+use crate::state::AppState;
+
+/// Registers the identity routes that need no token.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(issue_token);
+}
+
+/// Registers the JWKS route (at the site root).
+pub fn configure_root(cfg: &mut ServiceConfig) {
+    cfg.service(jwks);
+}
+
+const BAD_GRANT: &str = "the username or password is wrong, or the account is locked for a while";
+
+fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::CACHE_CONTROL, "no-store"));
+    if error == "invalid_client" {
+        res.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"leder\""));
+    }
+    res.json(OAuthError {
+        error,
+        error_description: description.to_owned(),
+    })
+}
+
+/// SHA-256 of a client secret, hex (secrets are long and random, so no slow hash is needed).
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+fn anonymous_entry(
+    info: &RequestInfo,
+    outcome: &str,
+    subject: Option<String>,
+    org: Option<String>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        occurred_at: now_utc(),
+        actor_kind: "anonymous".into(),
+        actor_id: None,
+        actor_roles: String::new(),
+        actor_organisation: None,
+        method: info.method.clone(),
+        route: info.route.clone(),
+        action: "sign_in".into(),
+        subject,
+        subject_organisation: org,
+        outcome: outcome.to_owned(),
+        client_address: info.client_address.clone(),
+    }
+}
+
+fn issue(
+    state: &AppState,
+    sub: &str,
+    kind: &str,
+    roles: Vec<String>,
+    org: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let lifetime = state.auth.lifetime.as_secs();
+    let claims = Claims {
+        iss: state.auth.issuer.clone(),
+        aud: state.auth.audience.clone(),
+        sub: sub.to_owned(),
+        exp: now + i64::try_from(lifetime).unwrap_or(900),
+        iat: now,
+        nbf: now,
+        jti: uuid::Uuid::now_v7().to_string(),
+        roles,
+        org,
+        kind: kind.to_owned(),
+    };
+    let access_token = token::issue(&state.auth.keys, &claims).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer",
+            expires_in: lifetime,
+        }))
+}
+
+/// Get an access token (OAuth 2.0)
+///
+/// Form-encoded, RFC 6749: `grant_type=password` with `username` and `password` for people, or
+/// `grant_type=client_credentials` with `client_id` and `client_secret` (in the form or as HTTP
+/// Basic) for machine clients. Failures answer OAuth's `{"error": ...}` body. Repeated wrong
+/// passwords lock the account for a while; the answer never says whether a username exists.
+#[utoipa::path(
+    tag = "identity",
+    operation_id = "issue_token",
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "An access token", body = TokenResponse),
+        (status = 400, description = "invalid_request, invalid_grant or unsupported_grant_type", body = OAuthError),
+        (status = 401, description = "invalid_client", body = OAuthError),
+        (status = 413, response = crate::error::PayloadTooLarge),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/auth/token")]
+pub async fn issue_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    info: RequestInfo,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the token request as application/x-www-form-urlencoded".into(),
+        ));
+    }
+    let limit = req
+        .app_data::<BodyLimit>()
+        .map_or(crate::config::DEFAULT_BODY_LIMIT, |l| l.0);
+    let mut inner: Payload = payload.into_inner();
+    let body = read_body(&req, &mut inner, limit).await?;
+    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the body is not form-encoded",
+        ));
+    };
+    let form: HashMap<String, String> = pairs.into_iter().collect();
+    let field = |k: &str| form.get(k).filter(|v| !v.is_empty()).cloned();
+    let request = TokenRequest {
+        grant_type: field("grant_type").unwrap_or_default(),
+        username: field("username"),
+        password: field("password"),
+        client_id: field("client_id"),
+        client_secret: field("client_secret"),
+        scope: field("scope"),
+    };
+    match request.grant_type.as_str() {
+        "password" => password_grant(&state, &info, request).await,
+        "client_credentials" => client_grant(&state, &req, &info, request).await,
+        "" => Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type is required",
+        )),
+        _ => Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "grant_type must be password or client_credentials",
+        )),
+    }
+}
+
+async fn password_grant(
+    state: &AppState,
+    info: &RequestInfo,
+    request: TokenRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (Some(username), Some(secret)) = (request.username, request.password) else {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "username and password are required",
+        ));
+    };
+    let username = username.trim().to_ascii_lowercase();
+    let lookup = username.clone();
+    let user = db::run(state, move |conn| users::by_username(conn, &lookup)).await?;
+    let now = now_utc();
+    let (user, secret) = match user {
+        None => {
+            let secret = secret.clone();
+            web::block(move || password::verify_dummy(&secret))
+                .await
+                .map_err(ApiError::internal)?;
+            state
+                .audit
+                .record(anonymous_entry(info, "failure", None, None))
+                .await?;
+            actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                BAD_GRANT,
+            ));
+        }
+        Some(u) => (u, secret),
+    };
+    let stored = user.password_hash.clone();
+    let matches = web::block(move || password::verify(&secret, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    let locked = user.locked_until.is_some_and(|t| t > now);
+    let subject = Some(format!("user:{}", user.id));
+    if !matches || locked || user.disabled {
+        if !matches && !locked {
+            let id = user.id.clone();
+            let max = state.config.login_max_failures;
+            let lock = state.config.login_lock;
+            let until = now + lock;
+            let now_locked = db::run(state, move |conn| {
+                users::record_failed_sign_in(conn, &id, max, until)
+            })
+            .await?;
+            if now_locked {
+                log::warn!("account {} locked after {max} failed sign-ins", user.id);
+            }
+        }
+        let outcome = if user.disabled {
+            "refused_disabled"
+        } else if locked {
+            "refused_locked"
+        } else {
+            "failure"
+        };
+        state
+            .audit
+            .record(anonymous_entry(
+                info,
+                outcome,
+                subject,
+                user.organisation.clone(),
+            ))
+            .await?;
+        actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            BAD_GRANT,
+        ));
+    }
+    if user.failed_logins != 0 || user.locked_until.is_some() {
+        let id = user.id.clone();
+        db::run(state, move |conn| users::record_sign_in(conn, &id)).await?;
+    }
+    let mut entry = anonymous_entry(info, "success", subject, user.organisation.clone());
+    entry.actor_kind = "user".into();
+    entry.actor_id = Some(user.id.clone());
+    entry.actor_roles = user.roles.clone();
+    entry.actor_organisation = user.organisation.clone();
+    state.audit.record(entry).await?;
+    let roles = user.role_names().into_iter().map(str::to_owned).collect();
+    issue(state, &user.id, "user", roles, user.organisation)
+}
+
+async fn client_grant(
+    state: &AppState,
+    req: &HttpRequest,
+    info: &RequestInfo,
+    request: TokenRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, secret) = match (
+        basic_credentials(req),
+        request.client_id,
+        request.client_secret,
+    ) {
+        (Some(pair), _, _) => pair,
+        (None, Some(id), Some(secret)) => (id, secret),
+        _ => {
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "client_id and client_secret are required",
+            ));
+        }
+    };
+    let lookup = id.clone();
+    let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
+    let hash = secret_hash(&secret);
+    match client {
+        Some(c) if c.revoked_at.is_none() && constant_time_eq(&c.secret_hash, &hash) => {
+            let mut entry = anonymous_entry(
+                info,
+                "success",
+                Some(format!("client:{}", c.id)),
+                Some(c.organisation.clone()),
+            );
+            entry.actor_kind = "client".into();
+            entry.actor_id = Some(c.id.clone());
+            entry.actor_roles = "integration".into();
+            entry.actor_organisation = Some(c.organisation.clone());
+            state.audit.record(entry).await?;
+            issue(
+                state,
+                &c.id,
+                "client",
+                vec!["integration".into()],
+                Some(c.organisation),
+            )
+        }
+        other => {
+            let subject = other.as_ref().map(|c| format!("client:{}", c.id));
+            let org = other.map(|c| c.organisation);
+            state
+                .audit
+                .record(anonymous_entry(info, "failure", subject, org))
+                .await?;
+            actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+            Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "unknown, revoked or wrong client credentials",
+            ))
+        }
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The public signing keys (JWK Set)
+///
+/// Every key that may have signed a live token, by `kid`, so verifiers keep working while keys
+/// rotate.
+#[utoipa::path(
+    tag = "identity",
+    operation_id = "jwks",
+    responses(
+        (status = 200, description = "A JWK Set of Ed25519 public keys", body = Object),
+        (status = 500, response = crate::error::InternalError),
+    )
+)]
+#[get("/.well-known/jwks.json")]
+pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(state.auth.keys.jwks())
+}

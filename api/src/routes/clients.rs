@@ -1,0 +1,188 @@
+//! Machine clients (admin only): created with a secret shown once, revoked at once.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use leder_domain::workflow::Role;
+use leder_persistence::repo::clients;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::db;
+use crate::dto::identity::{Client, ClientCreated, ClientPage, NewClientRequest, RoleName};
+use crate::error::ApiError;
+use crate::extract::{Cursor, QueryParams, ValidatedJson};
+use crate::routes::auth::secret_hash;
+use crate::routes::users::check_account;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_client)
+        .service(list_clients)
+        .service(revoke_client);
+}
+
+/// A new client secret: `lcs_` and 43 random URL-safe characters (256 bits).
+pub fn new_secret() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    format!(
+        "lcs_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// Create a machine client
+///
+/// Admin only. The client gets role `integration` in one ICB and authenticates with the
+/// `client_credentials` grant. The secret is in this answer only: it is not kept, so a retry
+/// with the same `Idempotency-Key` cannot replay it.
+#[utoipa::path(
+    tag = "clients",
+    operation_id = "create_client",
+    security(("bearer" = [])),
+    request_body = NewClientRequest,
+    responses(
+        (status = 201, description = "Created; the secret is shown this once", body = ClientCreated),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/clients")]
+pub async fn create_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    body: ValidatedJson<NewClientRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let request = body.0;
+    // A client is like a reviewer-scoped account of one ICB for the organisation check.
+    let (_, organisation) =
+        check_account(&state, &[RoleName::IcsLead], Some(&request.organisation)).await?;
+    let organisation = organisation.unwrap_or_default();
+    let secret = new_secret();
+    let hash = secret_hash(&secret);
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "create", "success"));
+    let name = request.name.clone();
+    let org = organisation.clone();
+    let row = db::run(&state, move |conn| {
+        clients::create(conn, &name, &org, &hash, Some(&audited))
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/clients/{}", row.id)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(ClientCreated {
+            client_id: row.id,
+            client_secret: secret,
+            name: row.name,
+            organisation,
+        }))
+}
+
+/// Query parameters of the client list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct ListParams {
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// List machine clients
+///
+/// Admin only; oldest first. Secrets are never shown.
+#[utoipa::path(
+    tag = "clients",
+    operation_id = "list_clients",
+    security(("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of clients", body = ClientPage),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/clients")]
+pub async fn list_clients(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams,
+) -> Result<web::Json<ClientPage>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    query.allow_only(&["limit", "cursor"])?;
+    let limit = query.limit()?;
+    let after = query
+        .text("cursor")
+        .map(|c| Cursor::decode(c, 1))
+        .transpose()?
+        .and_then(|mut p| p.pop());
+    let mut rows = db::run(&state, move |conn| {
+        clients::list(conn, after.as_deref(), limit + 1)
+    })
+    .await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        rows.last().map(|c| Cursor::encode(&[&c.id]))
+    } else {
+        None
+    };
+    Ok(web::Json(ClientPage {
+        items: rows.into_iter().map(Client::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Revoke a machine client
+///
+/// Admin only. Its tokens stop working at once. Revoking twice is harmless.
+#[utoipa::path(
+    tag = "clients",
+    operation_id = "revoke_client",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Client id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[delete("/clients/{id}")]
+pub async fn revoke_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    _req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let id = id.into_inner();
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "revoke", "success"));
+    let target = id.clone();
+    db::run(&state, move |conn| clients::revoke(conn, &target, &audited))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    state.auth.forget(&format!("client:{id}"));
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,124 @@
+//! The caller's own account.
+
+use actix_web::{HttpResponse, get, post, web};
+use leder_persistence::repo::users;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::{Caller, PrincipalKind, password};
+use crate::db;
+use crate::dto::identity::{ChangePassword, Me};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_me).service(change_password);
+}
+
+/// Who am I
+///
+/// The caller's account as it stands now: roles and organisation are read from the account on
+/// each request, not from the token.
+#[utoipa::path(
+    tag = "identity",
+    operation_id = "get_me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/me")]
+pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Me>, ApiError> {
+    let display_name = match caller.kind {
+        PrincipalKind::User => {
+            let id = caller.id.clone();
+            db::run(&state, move |conn| users::get(conn, &id))
+                .await?
+                .map(|u| u.display_name)
+        }
+        PrincipalKind::Client => None,
+    };
+    Ok(web::Json(Me {
+        roles: caller.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        id: caller.id,
+        kind: caller.kind.as_str(),
+        username: caller.name,
+        display_name,
+        organisation: caller.organisation,
+    }))
+}
+
+/// Change my password
+///
+/// Needs the current password. The new one must have 12 to 128 characters and not be the
+/// username. Machine clients have no password (403).
+#[utoipa::path(
+    tag = "identity",
+    operation_id = "change_password",
+    security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    body: ValidatedJson<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.kind != PrincipalKind::User {
+        return Err(ApiError::Forbidden(
+            "machine clients have no password".into(),
+        ));
+    }
+    let request = body.0;
+    if let Some(problem) = password::policy_problem(&request.new_password, &caller.name) {
+        return Err(ApiError::invalid_field(
+            "new_password",
+            "weak_password",
+            problem,
+        ));
+    }
+    let id = caller.id.clone();
+    let user = db::run(&state, move |conn| users::get(conn, &id))
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let current = request.current_password;
+    let stored = user.password_hash.clone();
+    let ok = web::block(move || password::verify(&current, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    if !ok {
+        return Err(ApiError::invalid_field(
+            "current_password",
+            "wrong_password",
+            "is not your current password",
+        ));
+    }
+    let new = request.new_password;
+    let hash = web::block(move || password::hash(&new))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "change_password", "success"));
+    let id = caller.id.clone();
+    db::run(&state, move |conn| {
+        users::set_password(conn, &id, &hash, &audited)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

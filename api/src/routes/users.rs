@@ -1,0 +1,336 @@
+//! People's accounts (admin only).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use leder_domain::OdsCode;
+use leder_domain::organisations::OrgKind;
+use leder_domain::workflow::{Actor, Role};
+use leder_persistence::repo::organisations as orgs;
+use leder_persistence::repo::users::{self, NewUser, UserChanges};
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::{Caller, password};
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::identity::{NewUserRequest, RoleName, User, UserPage, UserPatch};
+use crate::dto::{etag, if_match};
+use crate::error::ApiError;
+use crate::extract::{Cursor, QueryParams, ValidatedJson};
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_user)
+        .service(list_users)
+        .service(get_user)
+        .service(update_user);
+}
+
+/// Checks roles and organisation together with the domain's account rules, and that the
+/// organisation is an ICB today; returns the stored roles text.
+pub async fn check_account(
+    state: &AppState,
+    roles: &[RoleName],
+    organisation: Option<&str>,
+) -> Result<(String, Option<String>), ApiError> {
+    if roles.contains(&RoleName::Integration) {
+        return Err(ApiError::invalid_field(
+            "roles",
+            "integration_is_for_clients",
+            "integration is the role of machine clients: create a client instead",
+        ));
+    }
+    let domain_roles: Vec<Role> = roles
+        .iter()
+        .filter_map(|r| r.as_str().parse().ok())
+        .collect();
+    let org = organisation
+        .map(|o| {
+            OdsCode::parse(o)
+                .map_err(|e| ApiError::invalid_field("organisation", e.code(), e.to_string()))
+        })
+        .transpose()?;
+    Actor::new("check", &domain_roles, org.clone()).map_err(|e| {
+        let field = if matches!(
+            e.code(),
+            "organisation_required" | "organisation_not_allowed"
+        ) {
+            "organisation"
+        } else {
+            "roles"
+        };
+        ApiError::invalid_field(field, e.code(), e.to_string())
+    })?;
+    let org = org.map(|o| o.as_str().to_owned());
+    if let Some(code) = org.clone() {
+        let today = today_in_england();
+        let found = db::run(state, move |conn| {
+            orgs::get(conn, &code, Some(OrgKind::Icb), today)
+        })
+        .await?;
+        let valid = found.is_some_and(|d| {
+            d.organisation.valid_from <= today && d.organisation.valid_to.is_none_or(|t| today <= t)
+        });
+        if !valid {
+            return Err(ApiError::invalid_field(
+                "organisation",
+                "not_a_current_icb",
+                "must be the ODS code of an ICB that exists today",
+            ));
+        }
+    }
+    let mut names: Vec<&str> = domain_roles.iter().map(|r| r.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    Ok((names.join(","), org))
+}
+
+/// Create a user
+///
+/// Admin only. Roles: `admin` or `national_analyst` alone (no organisation), or any of
+/// `ics_lead`, `qa_panel`, `reviewer` in one ICB.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "create_user",
+    security(("bearer" = [])),
+    request_body = NewUserRequest,
+    responses(
+        (status = 201, description = "Created", body = User, headers(("ETag" = String), ("Location" = String))),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 409, response = crate::error::Conflict),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    body: ValidatedJson<NewUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let request = body.0;
+    let username = request.username.trim().to_ascii_lowercase();
+    let (roles, organisation) =
+        check_account(&state, &request.roles, request.organisation.as_deref()).await?;
+    if let Some(problem) = password::policy_problem(&request.password, &username) {
+        return Err(ApiError::invalid_field(
+            "password",
+            "weak_password",
+            problem,
+        ));
+    }
+    let secret = request.password;
+    let hash = web::block(move || password::hash(&secret))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let new = NewUser {
+        username,
+        display_name: request.display_name,
+        roles,
+        organisation,
+        password_hash: hash,
+    };
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "create", "success"));
+    let row = db::run(&state, move |conn| users::create(conn, new, Some(&audited))).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, etag(row.version)))
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
+        .json(User::from(row)))
+}
+
+/// Query parameters of the user list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct ListParams {
+    /// Only users of this ICB.
+    organisation: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// List users
+///
+/// Admin only; ordered by username.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "list_users",
+    security(("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of users", body = UserPage),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    query: QueryParams,
+) -> Result<web::Json<UserPage>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    query.allow_only(&["organisation", "limit", "cursor"])?;
+    let limit = query.limit()?;
+    let after = query
+        .text("cursor")
+        .map(|c| Cursor::decode(c, 1))
+        .transpose()?
+        .and_then(|mut p| p.pop());
+    let org = query.text("organisation").map(str::to_ascii_uppercase);
+    let mut rows = db::run(&state, move |conn| {
+        users::list(conn, org.as_deref(), after.as_deref(), limit + 1)
+    })
+    .await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        rows.last().map(|u| Cursor::encode(&[&u.username]))
+    } else {
+        None
+    };
+    state
+        .audit
+        .record(caller.audit_entry(&info, "list", "success"))
+        .await?;
+    Ok(web::Json(UserPage {
+        items: rows.into_iter().map(User::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Get a user
+///
+/// Admin only, with its `ETag`.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "get_user",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = User, headers(("ETag" = String))),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let id = id.into_inner();
+    let row = db::run(&state, move |conn| users::get(conn, &id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut entry = caller.audit_entry(&info, "read", "success");
+    entry.subject = Some(format!("user:{}", row.id));
+    entry.subject_organisation = row.organisation.clone();
+    state.audit.record(entry).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(User::from(row)))
+}
+
+/// Change a user
+///
+/// Admin only; JSON Merge Patch with `If-Match` (428 without it, 412 when stale). Disabling a
+/// user stops their tokens at once.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "update_user",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "User id"),
+        ("If-Match" = String, Header, description = "The ETag from the last read"),
+    ),
+    request_body(content = UserPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The changed user", body = User, headers(("ETag" = String))),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 412, response = crate::error::PreconditionFailed),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 428, response = crate::error::PreconditionRequired),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: ValidatedJson<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let id = id.into_inner();
+    let lookup = id.clone();
+    let current = db::run(&state, move |conn| users::get(conn, &lookup))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let expected = if_match(&req)?;
+    let patch = body.0;
+    let mut changes = UserChanges {
+        display_name: patch.display_name,
+        disabled: patch.disabled,
+        ..UserChanges::default()
+    };
+    if patch.roles.is_some() || patch.organisation.is_some() {
+        let roles: Vec<RoleName> = match patch.roles {
+            Some(r) => r,
+            None => current
+                .role_names()
+                .iter()
+                .filter_map(|r| {
+                    serde_json::from_value(serde_json::Value::String((*r).to_owned())).ok()
+                })
+                .collect(),
+        };
+        let organisation = match patch.organisation {
+            Some(o) => o,
+            None => current.organisation.clone(),
+        };
+        let (roles, organisation) = check_account(&state, &roles, organisation.as_deref()).await?;
+        changes.roles = Some(roles);
+        changes.organisation = Some(organisation);
+    }
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "update", "success"));
+    let target = id.clone();
+    let row = db::run(&state, move |conn| {
+        users::update(conn, &target, expected, changes, &audited)
+    })
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    state.auth.forget(&format!("user:{id}"));
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(User::from(row)))
+}

@@ -1,0 +1,4 @@
+DROP TABLE audit_log;
+DROP TABLE audit_chains;
+DROP TABLE clients;
+DROP TABLE users;

@@ -1,0 +1,379 @@
+//! The append-only, hash-chained audit trail.
+//!
+//! Each replica appends to its own chain. Every append first updates the chain's head row
+//! (`audit_chains`), which takes its row lock on PostgreSQL (SQLite's IMMEDIATE transaction
+//! holds the write lock already), so appends to one chain are serialised and it cannot fork,
+//! whether they come from the batching writer or from a change's own transaction. Each entry
+//! stores the previous entry's hash, and its own hash covers its fields and that link:
+//! altering, removing or reordering any row breaks the chain, which [`verify`] reports.
+//! There is deliberately no update or delete of `audit_log` anywhere in the code.
+
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+use time::PrimitiveDateTime;
+
+use crate::connection::{DbConnection, write_transaction};
+use crate::error::PersistenceError;
+use crate::reference::now_utc;
+use crate::rows::identity::AuditRow;
+use crate::schema::{audit_chains, audit_log};
+
+/// The `prev_hash` of a chain's first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An entry before it joins a chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    /// When it happened (UTC, microseconds).
+    pub occurred_at: PrimitiveDateTime,
+    /// `user`, `client` or `anonymous`.
+    pub actor_kind: String,
+    /// User or client id.
+    pub actor_id: Option<String>,
+    /// The actor's roles, comma-separated.
+    pub actor_roles: String,
+    /// The actor's ICB.
+    pub actor_organisation: Option<String>,
+    /// HTTP method, or `CLI`.
+    pub method: String,
+    /// Route pattern.
+    pub route: String,
+    /// What was done.
+    pub action: String,
+    /// What it was done to.
+    pub subject: Option<String>,
+    /// The subject's ICB.
+    pub subject_organisation: Option<String>,
+    /// How it ended.
+    pub outcome: String,
+    /// The client's address.
+    pub client_address: Option<String>,
+}
+
+fn push_field(hasher: &mut Sha256, value: Option<&str>) {
+    // Length-prefixed, so no choice of field values can make two entries hash alike.
+    match value {
+        None => hasher.update(b"~;"),
+        Some(v) => {
+            hasher.update(v.len().to_string().as_bytes());
+            hasher.update(b":");
+            hasher.update(v.as_bytes());
+            hasher.update(b";");
+        }
+    }
+}
+
+fn timestamp(t: &PrimitiveDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
+    );
+    t.format(&format).unwrap_or_default()
+}
+
+/// The hash of an entry at `seq` in `chain_id` following `prev_hash`.
+pub fn entry_hash(chain_id: &str, seq: i64, prev_hash: &str, e: &NewAuditEntry) -> String {
+    let mut h = Sha256::new();
+    for field in [
+        Some(chain_id),
+        Some(&seq.to_string()),
+        Some(prev_hash),
+        Some(&timestamp(&e.occurred_at)),
+        Some(&e.actor_kind),
+        e.actor_id.as_deref(),
+        Some(&e.actor_roles),
+        e.actor_organisation.as_deref(),
+        Some(&e.method),
+        Some(&e.route),
+        Some(&e.action),
+        e.subject.as_deref(),
+        e.subject_organisation.as_deref(),
+        Some(&e.outcome),
+        e.client_address.as_deref(),
+    ] {
+        push_field(&mut h, field);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates the chain's head row if it does not exist (at start-up).
+pub fn ensure_chain(conn: &mut DbConnection, chain_id: &str) -> Result<(), PersistenceError> {
+    let exists: i64 = audit_chains::table
+        .filter(audit_chains::chain_id.eq(chain_id))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        let inserted = diesel::insert_into(audit_chains::table)
+            .values((
+                audit_chains::chain_id.eq(chain_id),
+                audit_chains::last_seq.eq(0i64),
+                audit_chains::last_hash.eq(GENESIS),
+                audit_chains::updated_at.eq(now_utc()),
+            ))
+            .execute(conn);
+        match inserted {
+            Ok(_) => {}
+            // Another process with the same replica id created it first: fine.
+            Err(e) => match PersistenceError::unique_as_conflict(e, "chain exists") {
+                PersistenceError::Conflict(_) => {}
+                other => return Err(other),
+            },
+        }
+    }
+    Ok(())
+}
+
+/// Appends entries to a chain. Call inside a write transaction (a change's own, or
+/// [`append_batch`]'s).
+pub fn append(
+    conn: &mut DbConnection,
+    chain_id: &str,
+    entries: &[NewAuditEntry],
+) -> Result<(), PersistenceError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    // Updating the head row first takes its lock: concurrent appenders wait here.
+    let locked = diesel::update(audit_chains::table.find(chain_id))
+        .set(audit_chains::updated_at.eq(now_utc()))
+        .execute(conn)?;
+    if locked == 0 {
+        ensure_chain(conn, chain_id)?;
+        diesel::update(audit_chains::table.find(chain_id))
+            .set(audit_chains::updated_at.eq(now_utc()))
+            .execute(conn)?;
+    }
+    let (mut seq, mut prev): (i64, String) = audit_chains::table
+        .find(chain_id)
+        .select((audit_chains::last_seq, audit_chains::last_hash))
+        .first(conn)?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let hash = entry_hash(chain_id, seq, &prev, e);
+        rows.push(AuditRow {
+            chain_id: chain_id.to_owned(),
+            seq,
+            occurred_at: e.occurred_at,
+            actor_kind: e.actor_kind.clone(),
+            actor_id: e.actor_id.clone(),
+            actor_roles: e.actor_roles.clone(),
+            actor_organisation: e.actor_organisation.clone(),
+            method: e.method.clone(),
+            route: e.route.clone(),
+            action: e.action.clone(),
+            subject: e.subject.clone(),
+            subject_organisation: e.subject_organisation.clone(),
+            outcome: e.outcome.clone(),
+            client_address: e.client_address.clone(),
+            prev_hash: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        });
+    }
+    // Dialect-specific: a multi-row INSERT needs the concrete connection (the derived
+    // MultiConnection does not offer batch inserts). Chunks keep under SQLite's variable limit.
+    for chunk in rows.chunks(500) {
+        match conn {
+            DbConnection::Postgresql(pg) => {
+                diesel::insert_into(audit_log::table)
+                    .values(chunk)
+                    .execute(pg)?;
+            }
+            DbConnection::Sqlite(sqlite) => {
+                diesel::insert_into(audit_log::table)
+                    .values(chunk)
+                    .execute(sqlite)?;
+            }
+        }
+    }
+    diesel::update(audit_chains::table.find(chain_id))
+        .set((
+            audit_chains::last_seq.eq(seq),
+            audit_chains::last_hash.eq(&prev),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Appends entries in a transaction of their own (the batching writer's group commit).
+pub fn append_batch(
+    conn: &mut DbConnection,
+    chain_id: &str,
+    entries: &[NewAuditEntry],
+) -> Result<(), PersistenceError> {
+    write_transaction(conn, |conn| append(conn, chain_id, entries))
+}
+
+/// Entries about a subject, oldest first, optionally only those whose subject belongs to an ICB.
+pub fn by_subject(
+    conn: &mut DbConnection,
+    subject: &str,
+    subject_organisation: Option<&str>,
+    after: Option<(PrimitiveDateTime, String, i64)>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, PersistenceError> {
+    let mut q = audit_log::table
+        .filter(audit_log::subject.eq(subject))
+        .select(AuditRow::as_select())
+        .order((
+            audit_log::occurred_at.asc(),
+            audit_log::chain_id.asc(),
+            audit_log::seq.asc(),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some(org) = subject_organisation {
+        q = q.filter(audit_log::subject_organisation.eq(org.to_owned()));
+    }
+    if let Some((at, chain, seq)) = after {
+        q = q.filter(
+            audit_log::occurred_at
+                .gt(at)
+                .or(audit_log::occurred_at.eq(at).and(
+                    audit_log::chain_id
+                        .gt(chain.clone())
+                        .or(audit_log::chain_id.eq(chain).and(audit_log::seq.gt(seq))),
+                )),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Whether a subject exists, and the ICB it belongs to: `None` when there is no such subject,
+/// `Some(None)` when it exists and belongs to no ICB (an admin, say). Subjects are
+/// `<kind>:<id>`; unknown kinds are `None`.
+pub fn subject_organisation(
+    conn: &mut DbConnection,
+    subject: &str,
+) -> Result<Option<Option<String>>, PersistenceError> {
+    use crate::schema::{clients, users};
+    let Some((kind, id)) = subject.split_once(':') else {
+        return Ok(None);
+    };
+    Ok(match kind {
+        "user" => users::table
+            .find(id)
+            .select(users::organisation)
+            .first::<Option<String>>(conn)
+            .optional()?,
+        "client" => clients::table
+            .find(id)
+            .select(clients::organisation)
+            .first::<String>(conn)
+            .optional()?
+            .map(Some),
+        _ => None,
+    })
+}
+
+/// The first broken link found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// The chain.
+    pub chain_id: String,
+    /// The entry at which the chain breaks.
+    pub seq: i64,
+    /// What is wrong there.
+    pub reason: String,
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VerifyReport {
+    /// Chains walked.
+    pub chains: usize,
+    /// Entries checked.
+    pub entries: u64,
+    /// The first broken link, if any.
+    pub broken: Option<BrokenLink>,
+}
+
+/// Walks every chain in order, recomputing each hash and link; stops at the first break.
+pub fn verify(conn: &mut DbConnection) -> Result<VerifyReport, PersistenceError> {
+    let heads: Vec<(String, i64, String)> = audit_chains::table
+        .select((
+            audit_chains::chain_id,
+            audit_chains::last_seq,
+            audit_chains::last_hash,
+        ))
+        .order(audit_chains::chain_id.asc())
+        .load(conn)?;
+    let mut chain_ids: Vec<String> = audit_log::table
+        .select(audit_log::chain_id)
+        .distinct()
+        .load(conn)?;
+    chain_ids.extend(heads.iter().map(|h| h.0.clone()));
+    chain_ids.sort();
+    chain_ids.dedup();
+    let mut report = VerifyReport {
+        chains: chain_ids.len(),
+        ..VerifyReport::default()
+    };
+    for chain_id in chain_ids {
+        let broken = |seq: i64, reason: &str| BrokenLink {
+            chain_id: chain_id.clone(),
+            seq,
+            reason: reason.to_owned(),
+        };
+        let mut expected_seq = 1i64;
+        let mut prev = GENESIS.to_owned();
+        loop {
+            let rows: Vec<AuditRow> = audit_log::table
+                .filter(audit_log::chain_id.eq(&chain_id))
+                .filter(audit_log::seq.ge(expected_seq))
+                .order(audit_log::seq.asc())
+                .limit(5000)
+                .select(AuditRow::as_select())
+                .load(conn)?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                if row.seq != expected_seq {
+                    report.broken = Some(broken(expected_seq, "an entry is missing"));
+                    return Ok(report);
+                }
+                if row.prev_hash != prev {
+                    report.broken = Some(broken(
+                        row.seq,
+                        "prev_hash does not match the previous entry",
+                    ));
+                    return Ok(report);
+                }
+                let entry = NewAuditEntry {
+                    occurred_at: row.occurred_at,
+                    actor_kind: row.actor_kind.clone(),
+                    actor_id: row.actor_id.clone(),
+                    actor_roles: row.actor_roles.clone(),
+                    actor_organisation: row.actor_organisation.clone(),
+                    method: row.method.clone(),
+                    route: row.route.clone(),
+                    action: row.action.clone(),
+                    subject: row.subject.clone(),
+                    subject_organisation: row.subject_organisation.clone(),
+                    outcome: row.outcome.clone(),
+                    client_address: row.client_address.clone(),
+                };
+                if entry_hash(&chain_id, row.seq, &prev, &entry) != row.hash {
+                    report.broken = Some(broken(
+                        row.seq,
+                        "the entry's contents do not match its hash",
+                    ));
+                    return Ok(report);
+                }
+                report.entries += 1;
+                prev = row.hash;
+                expected_seq += 1;
+            }
+        }
+        if let Some((_, last_seq, last_hash)) = heads.iter().find(|h| h.0 == chain_id)
+            && (*last_seq != expected_seq - 1 || *last_hash != prev)
+        {
+            report.broken = Some(broken(
+                expected_seq,
+                "entries at the end of the chain are missing",
+            ));
+            return Ok(report);
+        }
+    }
+    Ok(report)
+}

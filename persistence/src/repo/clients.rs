@@ -1,0 +1,93 @@
+//! Machine clients (role `integration`, one ICB). Changes are audited in their transaction.
+
+use diesel::prelude::*;
+
+use crate::connection::{DbConnection, write_transaction};
+use crate::error::PersistenceError;
+use crate::reference::now_utc;
+use crate::repo::audit::append;
+use crate::repo::users::Audited;
+use crate::rows::identity::ClientRow;
+use crate::schema::clients;
+
+/// Creates a client with an already-hashed secret.
+pub fn create(
+    conn: &mut DbConnection,
+    name: &str,
+    organisation: &str,
+    secret_hash: &str,
+    audited: Option<&Audited>,
+) -> Result<ClientRow, PersistenceError> {
+    let row = ClientRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        name: name.to_owned(),
+        organisation: organisation.to_owned(),
+        secret_hash: secret_hash.to_owned(),
+        created_at: now_utc(),
+        revoked_at: None,
+    };
+    write_transaction(conn, |conn| {
+        diesel::insert_into(clients::table)
+            .values(&row)
+            .execute(conn)?;
+        if let Some(a) = audited {
+            let mut entry = a.entry.clone();
+            entry.subject = Some(format!("client:{}", row.id));
+            entry.subject_organisation = Some(row.organisation.clone());
+            append(conn, &a.chain_id, &[entry])?;
+        }
+        Ok::<_, PersistenceError>(())
+    })?;
+    Ok(row)
+}
+
+/// One client by id.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, PersistenceError> {
+    Ok(clients::table
+        .find(id)
+        .select(ClientRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Clients ordered by id (creation order), after a cursor.
+pub fn list(
+    conn: &mut DbConnection,
+    after_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ClientRow>, PersistenceError> {
+    let mut q = clients::table
+        .select(ClientRow::as_select())
+        .order(clients::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after_id {
+        q = q.filter(clients::id.gt(after.to_owned()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Revokes a client (its tokens stop working at once); `Ok(None)` when there is no such client.
+pub fn revoke(
+    conn: &mut DbConnection,
+    id: &str,
+    audited: &Audited,
+) -> Result<Option<ClientRow>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        let Some(mut row) = get(conn, id)? else {
+            return Ok(None);
+        };
+        if row.revoked_at.is_none() {
+            let now = now_utc();
+            diesel::update(clients::table.find(id))
+                .set(clients::revoked_at.eq(Some(now)))
+                .execute(conn)?;
+            row.revoked_at = Some(now);
+        }
+        let mut entry = audited.entry.clone();
+        entry.subject = Some(format!("client:{id}"));
+        entry.subject_organisation = Some(row.organisation.clone());
+        append(conn, &audited.chain_id, &[entry])?;
+        Ok(Some(row))
+    })
+}

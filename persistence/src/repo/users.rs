@@ -1,0 +1,273 @@
+//! People's accounts. Every change writes its audit entry in the same transaction.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::connection::{DbConnection, write_transaction};
+use crate::error::PersistenceError;
+use crate::reference::now_utc;
+use crate::repo::audit::{NewAuditEntry, append};
+use crate::rows::identity::UserRow;
+use crate::schema::users;
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Unique sign-in name.
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Sorted, comma-separated roles.
+    pub roles: String,
+    /// The ICB, if the roles need one.
+    pub organisation: Option<String>,
+    /// argon2id hash.
+    pub password_hash: String,
+}
+
+/// Where and how a change is audited: the chain and the entry (its subject is filled in).
+#[derive(Debug, Clone)]
+pub struct Audited {
+    /// The replica's chain.
+    pub chain_id: String,
+    /// The entry.
+    pub entry: NewAuditEntry,
+}
+
+impl Audited {
+    fn about(&self, subject: String, organisation: Option<String>) -> NewAuditEntry {
+        NewAuditEntry {
+            subject: Some(subject),
+            subject_organisation: organisation,
+            ..self.entry.clone()
+        }
+    }
+}
+
+/// Creates an account; a taken username is a [`PersistenceError::Conflict`].
+pub fn create(
+    conn: &mut DbConnection,
+    new: NewUser,
+    audited: Option<&Audited>,
+) -> Result<UserRow, PersistenceError> {
+    let now = now_utc();
+    let row = UserRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        username: new.username,
+        display_name: new.display_name,
+        roles: new.roles,
+        organisation: new.organisation,
+        password_hash: new.password_hash,
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    write_transaction(conn, |conn| {
+        diesel::insert_into(users::table)
+            .values(&row)
+            .execute(conn)
+            .map_err(|e| PersistenceError::unique_as_conflict(e, "that username is taken"))?;
+        if let Some(a) = audited {
+            append(
+                conn,
+                &a.chain_id,
+                &[a.about(format!("user:{}", row.id), row.organisation.clone())],
+            )?;
+        }
+        Ok::<_, PersistenceError>(())
+    })?;
+    Ok(row)
+}
+
+/// One account by id.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, PersistenceError> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// One account by username.
+pub fn by_username(
+    conn: &mut DbConnection,
+    username: &str,
+) -> Result<Option<UserRow>, PersistenceError> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Accounts ordered by username, after a cursor, optionally of one ICB.
+pub fn list(
+    conn: &mut DbConnection,
+    organisation: Option<&str>,
+    after_username: Option<&str>,
+    limit: i64,
+) -> Result<Vec<UserRow>, PersistenceError> {
+    let mut q = users::table
+        .select(UserRow::as_select())
+        .order(users::username.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(org) = organisation {
+        q = q.filter(users::organisation.eq(org.to_owned()));
+    }
+    if let Some(after) = after_username {
+        q = q.filter(users::username.gt(after.to_owned()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Whether any account holds the admin role.
+pub fn any_admin(conn: &mut DbConnection) -> Result<bool, PersistenceError> {
+    // admin stands alone, so an admin's roles are exactly "admin".
+    let n: i64 = users::table
+        .filter(users::roles.eq("admin"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Changes to an account (absent fields stay as they are).
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New roles (sorted, comma-separated).
+    pub roles: Option<String>,
+    /// New ICB (`Some(None)` clears it).
+    pub organisation: Option<Option<String>>,
+    /// Disable or enable.
+    pub disabled: Option<bool>,
+}
+
+/// Applies changes if the stored version is `expected_version`; `Ok(None)` when there is no
+/// such account, [`PersistenceError::StaleVersion`] when it changed since it was read.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i64,
+    changes: UserChanges,
+    audited: &Audited,
+) -> Result<Option<UserRow>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        let Some(mut row) = get(conn, id)? else {
+            return Ok(None);
+        };
+        if row.version != expected_version {
+            return Err(PersistenceError::StaleVersion);
+        }
+        if let Some(v) = changes.display_name {
+            row.display_name = v;
+        }
+        if let Some(v) = changes.roles {
+            row.roles = v;
+        }
+        if let Some(v) = changes.organisation {
+            row.organisation = v;
+        }
+        if let Some(v) = changes.disabled {
+            row.disabled = v;
+        }
+        row.version += 1;
+        row.updated_at = now_utc();
+        diesel::update(users::table.find(id))
+            .set((
+                users::display_name.eq(&row.display_name),
+                users::roles.eq(&row.roles),
+                users::organisation.eq(&row.organisation),
+                users::disabled.eq(row.disabled),
+                users::version.eq(row.version),
+                users::updated_at.eq(row.updated_at),
+            ))
+            .execute(conn)?;
+        append(
+            conn,
+            &audited.chain_id,
+            &[audited.about(format!("user:{id}"), row.organisation.clone())],
+        )?;
+        Ok(Some(row))
+    })
+}
+
+/// Sets a new password hash (and clears any lockout).
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: &str,
+    password_hash: &str,
+    audited: &Audited,
+) -> Result<(), PersistenceError> {
+    write_transaction(conn, |conn| {
+        let organisation: Option<String> = users::table
+            .find(id)
+            .select(users::organisation)
+            .first(conn)?;
+        diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(password_hash),
+                users::failed_logins.eq(0i64),
+                users::locked_until.eq(None::<PrimitiveDateTime>),
+                users::version.eq(users::version + 1),
+                users::updated_at.eq(now_utc()),
+            ))
+            .execute(conn)?;
+        append(
+            conn,
+            &audited.chain_id,
+            &[audited.about(format!("user:{id}"), organisation)],
+        )
+    })
+}
+
+/// Counts a failed sign-in; after `max_failures` in a row the account is locked until
+/// `lock_until`. Returns whether it is now locked.
+pub fn record_failed_sign_in(
+    conn: &mut DbConnection,
+    id: &str,
+    max_failures: i64,
+    lock_until: PrimitiveDateTime,
+) -> Result<bool, PersistenceError> {
+    write_transaction(conn, |conn| {
+        let failures: i64 = users::table
+            .find(id)
+            .select(users::failed_logins)
+            .first(conn)?;
+        let failures = failures + 1;
+        let locked = failures >= max_failures;
+        if locked {
+            diesel::update(users::table.find(id))
+                .set((
+                    users::failed_logins.eq(0i64),
+                    users::locked_until.eq(Some(lock_until)),
+                ))
+                .execute(conn)?;
+        } else {
+            diesel::update(users::table.find(id))
+                .set(users::failed_logins.eq(failures))
+                .execute(conn)?;
+        }
+        Ok(locked)
+    })
+}
+
+/// Clears the failure count after a successful sign-in.
+pub fn record_sign_in(conn: &mut DbConnection, id: &str) -> Result<(), PersistenceError> {
+    diesel::update(users::table.find(id))
+        .filter(
+            users::failed_logins
+                .ne(0i64)
+                .or(users::locked_until.is_not_null()),
+        )
+        .set((
+            users::failed_logins.eq(0i64),
+            users::locked_until.eq(None::<PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Rows of `users`, `clients`, `audit_chains` and `audit_log`.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::schema::{audit_log, clients, users};
+
+/// A person's account.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    /// UUID v7.
+    pub id: String,
+    /// Unique sign-in name.
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Sorted, comma-separated role names.
+    pub roles: String,
+    /// The user's ICB (none for admin and national_analyst).
+    pub organisation: Option<String>,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// A disabled user's tokens stop working at once.
+    pub disabled: bool,
+    /// Consecutive failed sign-ins.
+    pub failed_logins: i64,
+    /// Sign-in refused until then.
+    pub locked_until: Option<PrimitiveDateTime>,
+    /// Optimistic-concurrency version (the ETag).
+    pub version: i64,
+    /// When created (UTC).
+    pub created_at: PrimitiveDateTime,
+    /// When last changed (UTC).
+    pub updated_at: PrimitiveDateTime,
+}
+
+impl UserRow {
+    /// The role names.
+    pub fn role_names(&self) -> Vec<&str> {
+        self.roles.split(',').filter(|r| !r.is_empty()).collect()
+    }
+}
+
+/// A machine client.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = clients)]
+pub struct ClientRow {
+    /// The client id (UUID v7).
+    pub id: String,
+    /// What the client is (e.g. the ICB's case system).
+    pub name: String,
+    /// The ICB it belongs to.
+    pub organisation: String,
+    /// SHA-256 of the secret, hex.
+    pub secret_hash: String,
+    /// When created (UTC).
+    pub created_at: PrimitiveDateTime,
+    /// When revoked, if it has been.
+    pub revoked_at: Option<PrimitiveDateTime>,
+}
+
+/// One audit entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    /// The chain (one per replica).
+    pub chain_id: String,
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    /// When it happened (UTC).
+    pub occurred_at: PrimitiveDateTime,
+    /// `user`, `client` or `anonymous`.
+    pub actor_kind: String,
+    /// User or client id.
+    pub actor_id: Option<String>,
+    /// The actor's roles, comma-separated.
+    pub actor_roles: String,
+    /// The actor's ICB.
+    pub actor_organisation: Option<String>,
+    /// HTTP method (or `CLI`).
+    pub method: String,
+    /// Route pattern.
+    pub route: String,
+    /// What was done: `read`, `create`, `update`, `sign_in`, ...
+    pub action: String,
+    /// What it was done to, e.g. `user:<id>`, `review:<id>`.
+    pub subject: Option<String>,
+    /// The ICB the subject belongs to, if any.
+    pub subject_organisation: Option<String>,
+    /// `success`, `failure`, `denied`, ...
+    pub outcome: String,
+    /// The client's address (behind a trusted proxy, the forwarded one).
+    pub client_address: Option<String>,
+    /// Hash of the previous entry of the chain.
+    pub prev_hash: String,
+    /// SHA-256 over this entry's fields and `prev_hash`.
+    pub hash: String,
+}

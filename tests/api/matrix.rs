@@ -1,0 +1,301 @@
+//! The authorisation matrix: every operation in the OpenAPI document × every role × a subject
+//! in and out of the caller's ICB, asserting what API.md allows. An operation missing from
+//! [`expectation`] fails the test, so each new route must say who may use it.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_PASSWORD, Backend, TestApp, USER_PASSWORD, json};
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Admin,
+    Analyst,
+    Lead,
+    Qa,
+    Reviewer,
+    Integration,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::Admin,
+    Who::Analyst,
+    Who::Lead,
+    Who::Qa,
+    Who::Reviewer,
+    Who::Integration,
+];
+
+/// Whether the subject lies in the caller's ICB (QOP) or another (QE1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Mine,
+    Other,
+}
+
+/// What must happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Success,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+}
+
+/// The rule for each operation. `None`: the operation is missing from the matrix.
+fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
+    use Expect::*;
+    let signed_in = |e: Expect| {
+        if who == Who::Anonymous {
+            Unauthorized
+        } else {
+            e
+        }
+    };
+    let admin_only = signed_in(if who == Who::Admin {
+        Success
+    } else {
+        Forbidden
+    });
+    Some(match op {
+        "healthz" | "readyz" | "metrics" | "jwks" | "issue_token" | "list_organisations"
+        | "get_organisation" | "resolve_area_code" => Success,
+        "get_me" => signed_in(Success),
+        "change_password" => signed_in(if who == Who::Integration {
+            Forbidden
+        } else {
+            Success
+        }),
+        "create_user" | "list_users" | "get_user" | "update_user" | "create_client"
+        | "list_clients" | "revoke_client" => admin_only,
+        "list_audit" => signed_in(match who {
+            Who::Admin => Success,
+            Who::Lead if scope == Scope::Mine => Success,
+            Who::Lead => NotFound,
+            _ => Forbidden,
+        }),
+        _ => return None,
+    })
+}
+
+struct Fixture {
+    tokens: Vec<(Who, String)>,
+    admin: String,
+    user_mine: String,
+    user_other: String,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let admin = app.admin_token().await;
+    let (_, analyst) = app.user("analyst", &["national_analyst"], None).await;
+    let (_, lead) = app.user("lead", &["ics_lead"], Some("QOP")).await;
+    let (_, qa) = app.user("qa.panel", &["qa_panel"], Some("QOP")).await;
+    let (_, reviewer) = app.user("reviewer", &["reviewer"], Some("QOP")).await;
+    let (_, _, integration) = app.machine_client("QOP").await;
+    let (user_mine, _) = app.user("subject.mine", &["reviewer"], Some("QOP")).await;
+    let (user_other, _) = app.user("subject.other", &["reviewer"], Some("QE1")).await;
+    Fixture {
+        tokens: vec![
+            (Who::Admin, admin.clone()),
+            (Who::Analyst, analyst),
+            (Who::Lead, lead),
+            (Who::Qa, qa),
+            (Who::Reviewer, reviewer),
+            (Who::Integration, integration),
+        ],
+        admin,
+        user_mine,
+        user_other,
+    }
+}
+
+/// A valid request for the operation, about a subject in `scope`.
+async fn request(
+    app: &TestApp,
+    f: &Fixture,
+    op: &str,
+    scope: Scope,
+    who: Who,
+    n: usize,
+) -> (Method, String, Option<Value>, Vec<(String, String)>) {
+    let subject_user = match scope {
+        Scope::Mine => &f.user_mine,
+        Scope::Other => &f.user_other,
+    };
+    let org = match scope {
+        Scope::Mine => "QOP",
+        Scope::Other => "QE1",
+    };
+    match op {
+        "healthz" => (Method::GET, "/healthz".into(), None, vec![]),
+        "readyz" => (Method::GET, "/readyz".into(), None, vec![]),
+        "metrics" => (Method::GET, "/metrics".into(), None, vec![]),
+        "jwks" => (Method::GET, "/.well-known/jwks.json".into(), None, vec![]),
+        "issue_token" => (Method::POST, "/api/v1/auth/token".into(), None, vec![]),
+        "list_organisations" => (Method::GET, "/api/v1/organisations".into(), None, vec![]),
+        "get_organisation" => (
+            Method::GET,
+            format!("/api/v1/organisations/{org}"),
+            None,
+            vec![],
+        ),
+        "resolve_area_code" => (
+            Method::POST,
+            "/api/v1/organisations/resolve".into(),
+            Some(json!({"area_code": org})),
+            vec![],
+        ),
+        "get_me" => (Method::GET, "/api/v1/me".into(), None, vec![]),
+        "change_password" => (
+            Method::POST,
+            "/api/v1/me/password".into(),
+            Some({
+                let current = if who == Who::Admin {
+                    ADMIN_PASSWORD
+                } else {
+                    USER_PASSWORD
+                };
+                json!({"current_password": current, "new_password": current})
+            }),
+            vec![],
+        ),
+        "create_user" => (
+            Method::POST,
+            "/api/v1/users".into(),
+            Some(
+                json!({"username": format!("new{n}"), "display_name": "N", "roles": ["reviewer"],
+                        "organisation": org, "password": USER_PASSWORD}),
+            ),
+            vec![],
+        ),
+        "list_users" => (Method::GET, "/api/v1/users".into(), None, vec![]),
+        "get_user" => (
+            Method::GET,
+            format!("/api/v1/users/{subject_user}"),
+            None,
+            vec![],
+        ),
+        "update_user" => {
+            let res = app
+                .get_as(&format!("/api/v1/users/{subject_user}"), &f.admin)
+                .await;
+            let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+            (
+                Method::PATCH,
+                format!("/api/v1/users/{subject_user}"),
+                Some(json!({"display_name": format!("renamed {n}")})),
+                vec![("if-match".into(), etag)],
+            )
+        }
+        "create_client" => (
+            Method::POST,
+            "/api/v1/clients".into(),
+            Some(json!({"name": "x", "organisation": org})),
+            vec![],
+        ),
+        "list_clients" => (Method::GET, "/api/v1/clients".into(), None, vec![]),
+        "revoke_client" => {
+            let body = json!({"name": "throwaway", "organisation": org});
+            let created = json(app.post_as("/api/v1/clients", &f.admin, &body).await, 201).await;
+            let id = created["client_id"].as_str().unwrap();
+            (
+                Method::DELETE,
+                format!("/api/v1/clients/{id}"),
+                None,
+                vec![],
+            )
+        }
+        "list_audit" => (
+            Method::GET,
+            format!("/api/v1/audit?subject=user:{subject_user}"),
+            None,
+            vec![],
+        ),
+        other => panic!("no request for {other}"),
+    }
+}
+
+async fn run_matrix(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, |_| {}).await else {
+        return;
+    };
+    let f = fixture(&app).await;
+    let doc = serde_json::to_value(leder_api::openapi::document()).unwrap();
+    let mut operations = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            operations.push(op["operationId"].as_str().unwrap().to_owned());
+        }
+    }
+    operations.sort();
+    let missing: Vec<&String> = operations
+        .iter()
+        .filter(|op| expectation(op, Who::Admin, Scope::Mine).is_none())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations missing from the authorisation matrix: {missing:?}"
+    );
+    let mut n = 0;
+    let mut checked = 0;
+    for op in &operations {
+        for who in EVERYONE {
+            for scope in [Scope::Mine, Scope::Other] {
+                n += 1;
+                let expected = expectation(op, who, scope).unwrap();
+                let (method, path, body, headers) = request(&app, &f, op, scope, who, n).await;
+                let token = f
+                    .tokens
+                    .iter()
+                    .find(|(w, _)| *w == who)
+                    .map(|(_, t)| t.clone());
+                let mut req = app.client.request(method.clone(), app.url(&path));
+                if let Some(t) = &token {
+                    req = req.bearer_auth(t);
+                }
+                if let Some(b) = &body {
+                    req = req.json(b);
+                }
+                if op == "issue_token" {
+                    req = req
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(format!(
+                            "grant_type=password&username=admin&password={}",
+                            crate::helpers::form_encode(ADMIN_PASSWORD)
+                        ));
+                }
+                for (k, v) in headers {
+                    req = req.header(k, v);
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status().as_u16();
+                let ok = match expected {
+                    Expect::Success => (200..300).contains(&status),
+                    Expect::Unauthorized => status == 401,
+                    Expect::Forbidden => status == 403,
+                    Expect::NotFound => status == 404,
+                };
+                let text = res.text().await.unwrap_or_default();
+                assert!(
+                    ok,
+                    "{op} as {who:?} ({scope:?}) {method} {path}: expected {expected:?}, got {status}: {text}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= operations.len() * 14);
+}
+
+#[actix_web::test]
+async fn every_operation_answers_every_role_as_the_rules_say_on_sqlite() {
+    run_matrix(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn every_operation_answers_every_role_as_the_rules_say_on_postgres() {
+    run_matrix(Backend::Postgres).await;
+}
