@@ -19,6 +19,8 @@ pub struct Config {
     pub database_url: String,
     /// `LEDER_BIND`: the listen address (default `127.0.0.1:8080`; port 0 picks a free port).
     pub bind: SocketAddr,
+    /// `LEDER_ADMIN_BIND`: a second, internal listen address where `/metrics` needs no token.
+    pub admin_bind: Option<SocketAddr>,
     /// `LEDER_POOL_SIZE`: the most database connections (default 10).
     pub pool_size: u32,
     /// `LEDER_POOL_TIMEOUT_MS`: how long a request waits for a connection before a 503 (default 2000).
@@ -88,9 +90,19 @@ impl Config {
             message: format!("`{bind_text}` is not an address like 127.0.0.1:8080"),
         })?;
         let default_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let admin_bind = get("LEDER_ADMIN_BIND")
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse().map_err(|_| ConfigError {
+                    var: "LEDER_ADMIN_BIND",
+                    message: format!("`{v}` is not an address like 127.0.0.1:9090"),
+                })
+            })
+            .transpose()?;
         Ok(Config {
             database_url,
             bind,
+            admin_bind,
             pool_size: number(&get, "LEDER_POOL_SIZE", 10, 1, 1000)?,
             pool_timeout: Duration::from_millis(number(
                 &get,

@@ -4,7 +4,9 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{
+    Flow, Http, HttpAuthScheme, OAuth2, Password, Scopes, SecurityRequirement, SecurityScheme,
+};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{
@@ -51,6 +53,12 @@ impl utoipa::Modify for Security {
         bearer.bearer_format = Some("JWT".to_owned());
         bearer.description = Some("An access token from POST /api/v1/auth/token".to_owned());
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+        // Swagger UI's Authorize dialog signs in with the password grant directly.
+        let flow = Password::new("/api/v1/auth/token", Scopes::new());
+        let mut oauth = OAuth2::new([Flow::Password(flow)]);
+        oauth.description =
+            Some("Sign in with a username and password (OAuth 2.0 password grant)".to_owned());
+        components.add_security_scheme("oauth2", SecurityScheme::OAuth2(oauth));
     }
 }
 
@@ -61,7 +69,34 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    let mut doc = doc;
+    offer_oauth2_sign_in(&mut doc);
     doc
+}
+
+/// Every operation that takes a bearer token also takes one from Swagger UI's dialog.
+fn offer_oauth2_sign_in(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(security) = op.security.as_mut() {
+                let has_bearer = serde_json::to_value(&*security)
+                    .map(|v| v.to_string().contains("\"bearer\""))
+                    .unwrap_or(false);
+                if has_bearer {
+                    security.push(SecurityRequirement::new("oauth2", Vec::<String>::new()));
+                }
+            }
+        }
+    }
 }
 
 /// The document as YAML, as committed in `openapi.yaml`.

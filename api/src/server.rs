@@ -114,6 +114,7 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
 /// A server bound to its port, ready to run.
 pub struct Application {
     port: u16,
+    admin_bind: Option<std::net::SocketAddr>,
     server: actix_web::dev::Server,
     pool: Pool,
 }
@@ -157,6 +158,18 @@ impl Application {
             .local_addr()
             .map_err(|e| StartupError::Bind(e.to_string()))?
             .port();
+        let admin_listener = config
+            .admin_bind
+            .map(|a| {
+                TcpListener::bind(a)
+                    .map_err(|e| StartupError::Bind(format!("LEDER_ADMIN_BIND: {e}")))
+            })
+            .transpose()?;
+        let mut config = config;
+        if let Some(l) = &admin_listener {
+            config.admin_bind = l.local_addr().ok();
+        }
+        let admin_bind_addr = config.admin_bind;
         let doc = crate::openapi::document();
         let table = web::Data::new(RouteTable::from_openapi(&doc));
         let state = web::Data::new(AppState {
@@ -192,14 +205,30 @@ impl Application {
         .workers(config.workers)
         .shutdown_timeout(config.shutdown_timeout)
         .listen(listener)
-        .map_err(|e| StartupError::Bind(e.to_string()))?
+        .map_err(|e| StartupError::Bind(e.to_string()))?;
+        let server = match admin_listener {
+            Some(l) => server
+                .listen(l)
+                .map_err(|e| StartupError::Bind(e.to_string()))?,
+            None => server,
+        }
         .run();
-        Ok(Application { port, server, pool })
+        Ok(Application {
+            port,
+            admin_bind: admin_bind_addr,
+            server,
+            pool,
+        })
     }
 
     /// The bound port (useful with `LEDER_BIND=127.0.0.1:0`).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The bound internal admin address, if configured.
+    pub fn admin_bind(&self) -> Option<std::net::SocketAddr> {
+        self.admin_bind
     }
 
     /// The pool the server uses.

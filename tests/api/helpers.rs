@@ -32,6 +32,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub keys_dir: std::path::PathBuf,
+    /// The internal admin address, when the test asked for one.
+    pub admin_bind: Option<std::net::SocketAddr>,
     _keys: tempfile::TempDir,
     pool: Pool,
     handle: actix_web::dev::ServerHandle,
@@ -149,11 +151,13 @@ impl TestApp {
         config.shutdown_timeout = 0;
         tweak(&mut config);
         let app = Application::build(config).await.expect("server starts");
+        let admin_bind = app.admin_bind();
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         let pool = app.pool().clone();
         actix_web::rt::spawn(app.run_until_stopped());
         Some(TestApp {
+            admin_bind,
             keys_dir,
             _keys: keys,
             address,

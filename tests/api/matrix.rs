@@ -61,7 +61,8 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         Forbidden
     });
     Some(match op {
-        "healthz" | "readyz" | "metrics" | "jwks" | "issue_token" | "list_organisations"
+        "metrics" => signed_in(Success),
+        "healthz" | "readyz" | "jwks" | "issue_token" | "list_organisations"
         | "get_organisation" | "resolve_area_code" => Success,
         "get_me" => signed_in(Success),
         "change_password" => signed_in(if who == Who::Integration {

@@ -29,7 +29,9 @@ both_backends! {
     async fn metrics_count_requests_by_route_and_status(app) {
         json(app.get("/api/v1/organisations?kind=icb").await, 200).await;
         problem(app.get("/api/v1/organisations/NOPE").await, 404).await;
-        let res = app.get("/metrics").await;
+        problem(app.get("/metrics").await, 401).await;
+        let token = app.admin_token().await;
+        let res = app.get_as("/metrics", &token).await;
         assert_eq!(res.status(), 200);
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
         let text = res.text().await.unwrap();
@@ -80,4 +82,22 @@ async fn an_exhausted_pool_answers_503_quickly_on_sqlite() {
 #[actix_web::test]
 async fn an_exhausted_pool_answers_503_quickly_on_postgres() {
     an_exhausted_pool_answers_503_quickly(Backend::Postgres).await;
+}
+
+#[actix_web::test]
+async fn metrics_need_no_token_on_the_admin_bind() {
+    let app = TestApp::spawn(Backend::Sqlite, |c| {
+        c.admin_bind = Some("127.0.0.1:0".parse().unwrap())
+    })
+    .await
+    .unwrap();
+    let admin = app.admin_bind.expect("admin address");
+    let res = app
+        .client
+        .get(format!("http://{admin}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    problem(app.get("/metrics").await, 401).await;
 }

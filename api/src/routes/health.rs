@@ -1,6 +1,6 @@
 //! Operations endpoints: liveness, readiness and metrics.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -53,24 +53,37 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
 }
 
 /// Prometheus metrics: request counts and latency by route and status, and the pool's state.
+/// Open on the internal `LEDER_ADMIN_BIND` address; elsewhere any valid token is needed.
 #[utoipa::path(
     tag = "operations",
     summary = "Prometheus metrics",
     operation_id = "metrics",
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4"),
-        (status = 500, response = crate::error::InternalError),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let on_admin_bind = state
+        .config
+        .admin_bind
+        .is_some_and(|a| a == req.app_config().local_addr());
+    if !on_admin_bind {
+        crate::auth::caller::authenticate(&state, crate::auth::caller::bearer(&req)).await?;
+    }
     let pool = state.pool.state();
     let gauges = PoolGauges {
         connections: pool.connections,
         idle: pool.idle_connections,
         max_size: state.pool.max_size(),
     };
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(gauges))
+        .body(state.metrics.render(gauges)))
 }
