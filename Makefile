@@ -5,7 +5,7 @@ CARGO ?= cargo
 VENV := .venv
 
 .PHONY: help run build test test-sqlite test-pg unit lint fmt fmt-check clippy deps-check \
-        openapi openapi-check spec-validate schema migrate clean
+        openapi openapi-check spec-validate schema bench migrate clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ schema: ## Regenerate persistence/src/schema.rs with diesel print-schema (needs 
 	@command -v diesel >/dev/null || (echo "install diesel_cli: cargo install diesel_cli --no-default-features --features sqlite-bundled"; exit 1)
 	rm -f target/schema.db && DATABASE_URL=target/schema.db diesel migration run --migration-dir migrations/sqlite
 	DATABASE_URL=target/schema.db diesel print-schema > persistence/src/schema.rs
+
+bench: ## Benchmarks (release build): audit-writer throughput with 64 concurrent readers, SQLite and PostgreSQL
+	LEDER_TEST_POSTGRES_URL=$${LEDER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(CARGO) bench -p leder-tests --bench audit
 
 migrate: ## Apply migrations to LEDER_DATABASE_URL (default sqlite://data/leder.db)
 	$(CARGO) run -p leder-api --bin leder -- migrate

@@ -42,6 +42,67 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_counters (organisation) {
+        organisation -> Text,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (organisation, seq) {
+        organisation -> Text,
+        seq -> BigInt,
+        id -> Text,
+        event_type -> Text,
+        subject_id -> Text,
+        reference -> Text,
+        occurred_at -> Timestamp,
+        payload_version -> BigInt,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idempotency_key) {
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> BigInt,
+        headers -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    learning_points (id) {
+        id -> Text,
+        review_id -> Text,
+        organisation -> Text,
+        kind -> Text,
+        text -> Text,
+        themes -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        reference -> Text,
+        review_id -> Text,
+        duplicate -> Bool,
+        received_at -> Timestamp,
+        area_code -> Text,
+        person_json -> Nullable<Text>,
+        notifier_json -> Nullable<Text>,
+        circumstances -> Nullable<Text>,
+        family_requests_focused_review -> Bool,
+    }
+}
+
+diesel::table! {
     organisation_parents (child_code, child_kind, valid_from) {
         child_code -> Text,
         child_kind -> Text,
@@ -89,6 +150,91 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_history (id) {
+        id -> Text,
+        review_id -> Text,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_roles -> Text,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    review_holds (id) {
+        id -> Text,
+        review_id -> Text,
+        reason -> Text,
+        reason_text -> Nullable<Text>,
+        from_stage -> Text,
+        started_on -> Date,
+        started_at -> Timestamp,
+        ended_on -> Nullable<Date>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Text,
+        reference -> Text,
+        status -> Text,
+        resume_to -> Nullable<Text>,
+        eligibility_outcome -> Text,
+        eligibility_route -> Nullable<Text>,
+        eligibility_reasons -> Text,
+        review_type -> Nullable<Text>,
+        focused_reasons -> Text,
+        family_request -> Bool,
+        reviewer_concern -> Nullable<Text>,
+        data_quality_flags -> Text,
+        organisation -> Text,
+        area_code -> Text,
+        sub_icb_location -> Nullable<Text>,
+        reviewer_id -> Nullable<Text>,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        nhs_number -> Nullable<Text>,
+        date_of_birth -> Nullable<Date>,
+        date_of_death -> Nullable<Date>,
+        sex -> Nullable<Text>,
+        ethnic_category -> Nullable<Text>,
+        learning_disability -> Nullable<Bool>,
+        autistic -> Nullable<Bool>,
+        lived_in_england -> Nullable<Bool>,
+        place_of_death -> Nullable<Text>,
+        year_of_death -> BigInt,
+        age_at_death -> Nullable<BigInt>,
+        findings -> Text,
+        underlying_icd10 -> Nullable<Text>,
+        care_grade -> Nullable<BigInt>,
+        child_death_review_outcome -> Nullable<Text>,
+        has_unreviewed_duplicate -> Bool,
+        eligibility_version -> Text,
+        avoidable_version -> Text,
+        care_grade_version -> Text,
+        synthetic -> Bool,
+        notified_at -> Timestamp,
+        notified_on -> Date,
+        completed_at -> Nullable<Timestamp>,
+        completed_on -> Nullable<Date>,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    themes (code) {
+        code -> Text,
+        label -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         username -> Text,
@@ -109,9 +255,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_chains,
     audit_log,
     clients,
+    event_counters,
+    events,
+    idempotency_keys,
+    learning_points,
+    notifications,
     organisation_parents,
     organisation_successors,
     organisations,
     reference_imports,
+    review_history,
+    review_holds,
+    reviews,
+    themes,
     users,
 );

@@ -1,0 +1,9 @@
+DROP TABLE idempotency_keys;
+DROP TABLE events;
+DROP TABLE event_counters;
+DROP TABLE review_history;
+DROP TABLE learning_points;
+DROP TABLE themes;
+DROP TABLE review_holds;
+DROP TABLE reviews;
+DROP TABLE notifications;
