@@ -333,6 +333,9 @@ async fn cli_state(config: &Config) -> Result<AppState, String> {
             config.token_lifetime,
         )),
         audit: Arc::new(audit),
+        rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
+            config.notification_rate_limit,
+        )),
     })
 }
 

@@ -51,6 +51,9 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// `LEDER_CORS_ORIGINS`: comma-separated front-end origins allowed by CORS (default none: off).
     pub cors_origins: Vec<String>,
+    /// `LEDER_NOTIFICATION_RATE_LIMIT`: notifications per minute from one address (default 120,
+    /// generous so that a busy hospital is not blocked).
+    pub notification_rate_limit: u32,
     /// `LEDER_LOGIN_MAX_FAILURES`: failed sign-ins in a row before the account locks (default 5).
     pub login_max_failures: i64,
     /// `LEDER_LOGIN_LOCK_SECS`: how long a locked account stays locked (default 900).
@@ -148,6 +151,13 @@ impl Config {
                 (v.starts_with("http://") || v.starts_with("https://"))
                     .then(|| v.trim_end_matches('/').to_owned())
             })?,
+            notification_rate_limit: number(
+                &get,
+                "LEDER_NOTIFICATION_RATE_LIMIT",
+                120,
+                1,
+                1_000_000,
+            )?,
             login_max_failures: number(&get, "LEDER_LOGIN_MAX_FAILURES", 5, 1, 1000)?,
             login_lock: Duration::from_secs(number(&get, "LEDER_LOGIN_LOCK_SECS", 900, 1, 86_400)?),
             login_failure_delay: Duration::from_millis(number(

@@ -3,6 +3,7 @@
 
 pub mod identity;
 pub mod organisations;
+pub mod reviews;
 
 mod formats {
     //! Serde formats for calendar dates.

@@ -127,6 +127,12 @@ pub enum ApiError {
         /// The fields concerned.
         errors: Vec<FieldError>,
     },
+    /// 429: too many requests from this address.
+    #[error("too many requests; retry after {retry_after} seconds")]
+    TooManyRequests {
+        /// Seconds until a retry is welcome.
+        retry_after: u64,
+    },
     /// 503: the database is away or busy.
     #[error("{0}")]
     Unavailable(String),
@@ -174,6 +180,7 @@ impl ApiError {
                 ("unsupported-media-type", "Unsupported content type")
             }
             ApiError::Unprocessable { .. } => ("validation-error", "The request breaks a rule"),
+            ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             ApiError::Unavailable(_) => ("service-unavailable", "Service unavailable"),
             ApiError::Internal(_) => ("internal-error", "Internal error"),
         }
@@ -243,6 +250,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -260,6 +268,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unauthorized => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                builder.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.join(", ")));
@@ -381,6 +392,14 @@ pub struct Unprocessable(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct ServiceUnavailable(pub Problem);
+
+/// 429: too many requests from this address.
+#[derive(ToResponse)]
+#[response(
+    description = "Too many requests from this address; retry after `Retry-After` seconds",
+    content_type = "application/problem+json"
+)]
+pub struct TooManyRequests(pub Problem);
 
 /// 500: an internal error (the body says nothing internal).
 #[derive(ToResponse)]

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod cases;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod extract;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 pub mod server;
 pub mod state;

@@ -11,8 +11,8 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{
     BadRequest, Conflict, FieldError, Forbidden, InternalError, NotFound, PayloadTooLarge,
-    PreconditionFailed, PreconditionRequired, Problem, ServiceUnavailable, Unauthorized,
-    Unprocessable, UnsupportedMediaType,
+    PreconditionFailed, PreconditionRequired, Problem, ServiceUnavailable, TooManyRequests,
+    Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 
 /// The document's fixed parts; paths are collected from the routes.
@@ -29,7 +29,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, ServiceUnavailable, InternalError,
-            PreconditionFailed, PreconditionRequired
+            PreconditionFailed, PreconditionRequired, TooManyRequests
         )
     ),
     tags(
@@ -39,6 +39,8 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         (name = "users", description = "People's accounts (admin)"),
         (name = "clients", description = "Machine clients of an ICB (admin)"),
         (name = "audit", description = "Who read or changed identifiable data"),
+        (name = "notifications", description = "The public intake: anyone reports a death"),
+        (name = "reviews", description = "Cases: eligibility, allocation, the review form, QA and sign-off"),
     ),
     modifiers(&Security),
 )]

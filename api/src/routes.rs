@@ -7,7 +7,11 @@ pub mod clients;
 pub mod fallback;
 pub mod health;
 pub mod me;
+pub mod notifications;
 pub mod organisations;
+pub mod review_changes;
+pub mod reviews;
+pub mod transfers;
 pub mod users;
 
 use utoipa_actix_web::scope;
@@ -26,6 +30,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(users::configure)
                 .configure(clients::configure)
                 .configure(audit::configure)
-                .configure(organisations::configure),
+                .configure(organisations::configure)
+                .configure(transfers::configure)
+                .configure(notifications::configure)
+                .configure(reviews::configure)
+                .configure(review_changes::configure),
         );
 }

@@ -179,6 +179,9 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             auth: Arc::new(auth),
             audit: Arc::new(audit),
+            rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
+                config.notification_rate_limit,
+            )),
         });
         let cors_origins = config.cors_origins.clone();
         let body_limit = config.body_limit;

@@ -24,4 +24,6 @@ pub struct AppState {
     pub auth: Arc<AuthState>,
     /// The audit writer.
     pub audit: Arc<AuditWriter>,
+    /// Per-address limits of the public intake.
+    pub rate_limiter: Arc<crate::rate_limit::RateLimiter>,
 }

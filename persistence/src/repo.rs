@@ -3,6 +3,10 @@
 
 pub mod audit;
 pub mod clients;
+pub mod events;
 pub mod health;
+pub mod idempotency;
+pub mod notifications;
 pub mod organisations;
+pub mod reviews;
 pub mod users;

@@ -2,7 +2,12 @@
 //! each answer waits for its audit entry to commit) for a fixed time, on SQLite and, when
 //! `LEDER_TEST_POSTGRES_URL` is set, on PostgreSQL. Prints entries committed per second.
 //! Run with `make bench`.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, reason = "a benchmark program")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    reason = "a benchmark program"
+)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,11 +39,17 @@ async fn run(label: &str, database_url: String) {
     let res = client
         .post(format!("{base}/api/v1/auth/token"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("grant_type=password&username=admin&password={}", PASSWORD.replace(' ', "+")))
+        .body(format!(
+            "grant_type=password&username=admin&password={}",
+            PASSWORD.replace(' ', "+")
+        ))
         .send()
         .await
         .unwrap();
-    let token = res.json::<serde_json::Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
+    let token = res.json::<serde_json::Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let me: serde_json::Value = client
         .get(format!("{base}/api/v1/me"))
         .bearer_auth(&token)
@@ -55,8 +66,13 @@ async fn run(label: &str, database_url: String) {
     let deadline = started + Duration::from_secs(SECONDS);
     let mut tasks = Vec::new();
     for _ in 0..READERS {
-        let (client, url, token, done, failed) =
-            (client.clone(), url.clone(), token.clone(), done.clone(), failed.clone());
+        let (client, url, token, done, failed) = (
+            client.clone(),
+            url.clone(),
+            token.clone(),
+            done.clone(),
+            failed.clone(),
+        );
         tasks.push(actix_web::rt::spawn(async move {
             while Instant::now() < deadline {
                 match client.get(&url).bearer_auth(&token).send().await {
@@ -90,7 +106,11 @@ async fn run(label: &str, database_url: String) {
 #[actix_web::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    run("sqlite", format!("sqlite://{}", dir.path().join("bench.db").display())).await;
+    run(
+        "sqlite",
+        format!("sqlite://{}", dir.path().join("bench.db").display()),
+    )
+    .await;
     if let Ok(server) = std::env::var("LEDER_TEST_POSTGRES_URL") {
         let name = format!("leder_bench_{}", std::process::id());
         admin::create_database(&server, &name, None).unwrap();

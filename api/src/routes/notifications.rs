@@ -1,0 +1,360 @@
+//! The public intake: anyone reports a death. Nothing reported may be lost: a notification is
+//! stored with its assessment, routing, review and first event in one transaction, and a
+//! second notification of the same person is linked to the first case, never dropped.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use leder_domain::eligibility::{self, Person};
+use leder_domain::review_type::{self, Facts};
+use leder_domain::workflow::Stage;
+use leder_domain::{EthnicCategory, NhsNumber, Versions, age_at};
+use leder_persistence::PersistenceError;
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::audit::NewAuditEntry;
+use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, take_in};
+use leder_persistence::repo::{idempotency, organisations as orgs};
+use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow, ReviewRow};
+use sha2::{Digest, Sha256};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::cases::{name_of, render_json};
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::reviews::{NewNotification, NotificationReceipt};
+use crate::error::{ApiError, FieldError};
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_notification);
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new reference: `LDR-` and 8 Crockford base32 characters (40 random bits), short,
+/// unambiguous to read aloud, and not guessable in sequence.
+pub fn new_reference() -> String {
+    let mut bytes = [0u8; 5];
+    rand::fill(&mut bytes);
+    let mut n = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    let mut chars = [0u8; 8];
+    for c in chars.iter_mut().rev() {
+        *c = CROCKFORD[usize::try_from(n & 31).unwrap_or(0)];
+        n >>= 5;
+    }
+    format!("LDR-{}", String::from_utf8_lossy(&chars))
+}
+
+/// The idempotency key header, if sent.
+pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default().trim();
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::bad_field(
+            "Idempotency-Key",
+            "invalid_idempotency_key",
+            "must be 1 to 255 visible characters",
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+fn replay(row: &IdempotencyRow) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(u16::try_from(row.status).unwrap_or(200))
+        .unwrap_or(actix_web::http::StatusCode::OK);
+    HttpResponse::build(status)
+        .insert_header(("Idempotent-Replayed", "true"))
+        .content_type("application/json")
+        .body(row.body.clone())
+}
+
+/// Report a death
+///
+/// Public: no token. Answers only the reference. Eligibility, the responsible ICB (from the
+/// area code on today's date) and the review type are decided at once; a second notification of
+/// the same person (same NHS number, or same names and dates of birth and death) is linked to the
+/// first case and flags it for the lead. With a national data opt-out nothing identifiable is
+/// kept. `Idempotency-Key` makes retries safe; requests are rate-limited per address.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "create_notification",
+    request_body = NewNotification,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: the same key and body replay the first answer")),
+    responses(
+        (status = 201, description = "Received", body = NotificationReceipt),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 413, response = crate::error::PayloadTooLarge),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 429, response = crate::error::TooManyRequests),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/notifications")]
+pub async fn create_notification(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    info: RequestInfo,
+    body: ValidatedJson<NewNotification>,
+) -> Result<HttpResponse, ApiError> {
+    let address = info.client_address.clone().unwrap_or_default();
+    state
+        .rate_limiter
+        .check(&address)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    let key = idempotency_key(&req)?;
+    let n = body.0;
+    let today = today_in_england();
+    let p = &n.person;
+    let mut errors = Vec::new();
+    let nhs = match p.nhs_number.as_deref().filter(|v| !v.trim().is_empty()) {
+        None => None,
+        Some(v) => match NhsNumber::parse(v) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "person.nhs_number",
+                    e.code(),
+                    e.to_string(),
+                ));
+                None
+            }
+        },
+    };
+    let ethnic = match p.ethnic_category.as_deref() {
+        None => None,
+        Some(v) => match EthnicCategory::parse(v) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "person.ethnic_category",
+                    e.code(),
+                    e.to_string(),
+                ));
+                None
+            }
+        },
+    };
+    if let Err(e) = age_at(p.date_of_birth, p.date_of_death, today) {
+        errors.push(FieldError::new(
+            "person.date_of_death",
+            e.code(),
+            e.to_string(),
+        ));
+    }
+    let area = p.area_code.trim().to_ascii_uppercase();
+    let hierarchy = db::run(&state, orgs::load_hierarchy).await?;
+    let resolution = match hierarchy.resolve(&area, today) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            errors.push(FieldError::new("person.area_code", e.code(), e.to_string()));
+            None
+        }
+    };
+    let (Some(resolution), true) = (resolution, errors.is_empty()) else {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        return Err(ApiError::Unprocessable {
+            detail: format!("{} field(s) break a rule", errors.len()),
+            errors,
+        });
+    };
+    let person = Person {
+        date_of_birth: p.date_of_birth,
+        date_of_death: p.date_of_death,
+        learning_disability: p.learning_disability,
+        autistic: p.autistic,
+        lived_in_england: p.lived_in_england,
+        national_data_opt_out: p.national_data_opt_out,
+    };
+    let assessment = eligibility::assess(&person, today)
+        .map_err(|e| ApiError::invalid_field("person.date_of_death", e.code(), e.to_string()))?;
+    let facts = Facts {
+        ethnic_category: ethnic,
+        learning_disability: p.learning_disability,
+        autistic: p.autistic,
+        family_request: n.family_requests_focused_review,
+        reviewer_concern: false,
+    };
+    let review = review_type::decide_for(&assessment, &facts);
+    let flags = if review.is_some() {
+        review_type::data_quality_flags(ethnic)
+    } else {
+        Vec::new()
+    };
+    let stage = Stage::initial(assessment.outcome, assessment.route);
+    let opted_out = p.national_data_opt_out;
+    let now = now_utc();
+    let reference = new_reference();
+    let id = uuid::Uuid::now_v7().to_string();
+    let join = |v: Vec<&str>| v.join(",");
+    let versions = Versions::CURRENT;
+    let keep = |v: Option<String>| if opted_out { None } else { v };
+    let row = ReviewRow {
+        id: id.clone(),
+        reference: reference.clone(),
+        status: stage.as_str().to_owned(),
+        resume_to: None,
+        eligibility_outcome: assessment.outcome.as_str().to_owned(),
+        eligibility_route: assessment.route.map(|r| r.as_str().to_owned()),
+        eligibility_reasons: join(assessment.reasons.iter().map(|r| r.as_str()).collect()),
+        review_type: review.as_ref().map(|(t, _)| t.as_str().to_owned()),
+        focused_reasons: join(
+            review
+                .iter()
+                .flat_map(|(_, rs)| rs.iter().map(|r| r.as_str()))
+                .collect(),
+        ),
+        family_request: n.family_requests_focused_review,
+        reviewer_concern: None,
+        data_quality_flags: join(flags.iter().map(|f| f.as_str()).collect()),
+        organisation: resolution.icb.clone(),
+        area_code: if opted_out {
+            resolution.icb.clone()
+        } else {
+            area.clone()
+        },
+        sub_icb_location: if opted_out {
+            None
+        } else {
+            resolution.sub_icb_location.clone()
+        },
+        reviewer_id: None,
+        given_name: keep(Some(p.given_name.trim().to_owned())),
+        family_name: keep(Some(p.family_name.trim().to_owned())),
+        nhs_number: keep(nhs.as_ref().map(NhsNumber::digits)),
+        date_of_birth: (!opted_out).then_some(p.date_of_birth),
+        date_of_death: (!opted_out).then_some(p.date_of_death),
+        sex: keep(Some(name_of(&p.sex))),
+        ethnic_category: keep(ethnic.map(|e| e.code().to_owned())),
+        learning_disability: (!opted_out).then_some(p.learning_disability),
+        autistic: (!opted_out).then_some(p.autistic),
+        lived_in_england: (!opted_out).then_some(p.lived_in_england),
+        place_of_death: keep(p.place_of_death.as_ref().map(name_of)),
+        year_of_death: i64::from(p.date_of_death.year()),
+        age_at_death: (!opted_out).then_some(i64::from(assessment.age_at_death)),
+        findings: "{}".into(),
+        underlying_icd10: None,
+        care_grade: None,
+        child_death_review_outcome: None,
+        has_unreviewed_duplicate: false,
+        eligibility_version: assessment.version.to_owned(),
+        avoidable_version: versions.avoidable_mortality.to_owned(),
+        care_grade_version: versions.care_grade.to_owned(),
+        synthetic: false,
+        notified_at: now,
+        notified_on: today,
+        completed_at: None,
+        completed_on: matches!(stage, Stage::NotEligible | Stage::OptedOut).then_some(today),
+        version: 1,
+        updated_at: now,
+    };
+    let notification = NotificationRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        reference: reference.clone(),
+        review_id: id,
+        duplicate: false,
+        received_at: now,
+        area_code: if opted_out {
+            resolution.icb.clone()
+        } else {
+            area
+        },
+        person_json: if opted_out {
+            None
+        } else {
+            serde_json::to_string(&n.person).ok()
+        },
+        notifier_json: if opted_out {
+            None
+        } else {
+            serde_json::to_string(&n.notifier).ok()
+        },
+        circumstances: if opted_out {
+            None
+        } else {
+            n.circumstances.clone()
+        },
+        family_requests_focused_review: n.family_requests_focused_review,
+    };
+    let person_key = (!opted_out).then(|| PersonKey {
+        nhs_number: nhs.as_ref().map(NhsNumber::digits),
+        given_name: p.given_name.trim().to_owned(),
+        family_name: p.family_name.trim().to_owned(),
+        date_of_birth: p.date_of_birth,
+        date_of_death: p.date_of_death,
+    });
+    let receipt = NotificationReceipt {
+        reference,
+        received_at: now.assume_utc(),
+    };
+    let receipt_json = serde_json::to_string(&receipt).map_err(ApiError::internal)?;
+    let claim = key.map(|k| IdempotencyRow {
+        scope: "POST /api/v1/notifications".into(),
+        idempotency_key: k,
+        request_hash: Sha256::digest(serde_json::to_vec(&n).unwrap_or_default())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        status: 201,
+        headers: "{}".into(),
+        body: receipt_json.clone(),
+        created_at: now,
+    });
+    let audit = NewAuditEntry {
+        occurred_at: now,
+        actor_kind: "anonymous".into(),
+        actor_id: None,
+        actor_roles: String::new(),
+        actor_organisation: None,
+        method: info.method.clone(),
+        route: info.route.clone(),
+        action: "notify".into(),
+        subject: None,
+        subject_organisation: None,
+        outcome: "success".into(),
+        client_address: info.client_address.clone(),
+    };
+    let intake = Intake {
+        notification,
+        review: row,
+        person: person_key,
+        idempotency: claim.clone(),
+        chain_id: state.audit.chain_id().to_owned(),
+        audit,
+    };
+    let outcome = db::run(&state, move |conn| {
+        match take_in(conn, intake, &render_json) {
+            // A concurrent request with the same key committed first: answer as it did.
+            Err(PersistenceError::Conflict(_)) => match &claim {
+                Some(c) => match idempotency::find(conn, &c.scope, &c.idempotency_key)? {
+                    Some(found) if found.request_hash == c.request_hash => {
+                        Ok(IntakeOutcome::Replayed(found))
+                    }
+                    Some(_) => Ok(IntakeOutcome::KeyReused),
+                    None => Err(PersistenceError::Conflict("retry".into())),
+                },
+                None => Err(PersistenceError::Conflict("retry".into())),
+            },
+            other => other,
+        }
+    })
+    .await?;
+    match outcome {
+        IntakeOutcome::Created { .. } | IntakeOutcome::Duplicate { .. } => {
+            Ok(HttpResponse::Created()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .content_type("application/json")
+                .body(receipt_json))
+        }
+        IntakeOutcome::Replayed(row) => Ok(replay(&row)),
+        IntakeOutcome::KeyReused => Err(ApiError::invalid_field(
+            "Idempotency-Key",
+            "idempotency_key_reused",
+            "this key was used with a different body",
+        )),
+    }
+}

@@ -1,0 +1,256 @@
+//! Rows of the case journey: notifications, reviews, holds, learning points, history, events
+//! and idempotency records.
+
+use diesel::prelude::*;
+use time::{Date, PrimitiveDateTime};
+
+use crate::schema::{
+    events, idempotency_keys, learning_points, notifications, review_history, review_holds,
+    reviews, themes,
+};
+
+/// A notification as received.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    /// Id.
+    pub id: String,
+    /// `LDR-` reference given to the notifier.
+    pub reference: String,
+    /// The review it created or was linked to.
+    pub review_id: String,
+    /// Linked to an earlier review of the same person.
+    pub duplicate: bool,
+    /// When received (UTC).
+    pub received_at: PrimitiveDateTime,
+    /// The area code as notified.
+    pub area_code: String,
+    /// The person as notified (JSON); NULL for an opt-out.
+    pub person_json: Option<String>,
+    /// The notifier (JSON); NULL for an opt-out.
+    pub notifier_json: Option<String>,
+    /// Free text; NULL for an opt-out.
+    pub circumstances: Option<String>,
+    /// The family asked for a focused review.
+    pub family_requests_focused_review: bool,
+}
+
+/// A review (case).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = reviews, treat_none_as_null = true)]
+pub struct ReviewRow {
+    /// Id (UUID v7).
+    pub id: String,
+    /// The first notification's reference.
+    pub reference: String,
+    /// Stage wire name.
+    pub status: String,
+    /// The stage a hold returns to.
+    pub resume_to: Option<String>,
+    /// Eligibility outcome.
+    pub eligibility_outcome: String,
+    /// Eligibility route.
+    pub eligibility_route: Option<String>,
+    /// Reason codes, comma-separated.
+    pub eligibility_reasons: String,
+    /// `initial` or `focused`, for LeDeR reviews.
+    pub review_type: Option<String>,
+    /// Focused reasons, comma-separated.
+    pub focused_reasons: String,
+    /// The family asked for a focused review.
+    pub family_request: bool,
+    /// The written reason a reviewer or lead escalated.
+    pub reviewer_concern: Option<String>,
+    /// Open data-quality flags, comma-separated.
+    pub data_quality_flags: String,
+    /// The responsible ICB.
+    pub organisation: String,
+    /// The area code as notified.
+    pub area_code: String,
+    /// The sub-ICB location it resolved through.
+    pub sub_icb_location: Option<String>,
+    /// The allocated reviewer.
+    pub reviewer_id: Option<String>,
+    /// Person: given name.
+    pub given_name: Option<String>,
+    /// Person: family name.
+    pub family_name: Option<String>,
+    /// Person: NHS number (10 digits).
+    pub nhs_number: Option<String>,
+    /// Person: date of birth.
+    pub date_of_birth: Option<Date>,
+    /// Person: date of death.
+    pub date_of_death: Option<Date>,
+    /// Person: sex.
+    pub sex: Option<String>,
+    /// Person: ethnic category code.
+    pub ethnic_category: Option<String>,
+    /// Person: learning disability.
+    pub learning_disability: Option<bool>,
+    /// Person: autistic.
+    pub autistic: Option<bool>,
+    /// Person: lived in England.
+    pub lived_in_england: Option<bool>,
+    /// Place of death as notified.
+    pub place_of_death: Option<String>,
+    /// Year of death (kept for opt-outs).
+    pub year_of_death: i64,
+    /// Age at death in whole years.
+    pub age_at_death: Option<i64>,
+    /// The review form (JSON).
+    pub findings: String,
+    /// The underlying cause (ICD-10, normalised), copied from the form for statistics.
+    pub underlying_icd10: Option<String>,
+    /// The care grade, copied from the form for statistics.
+    pub care_grade: Option<i64>,
+    /// The Child Death Review outcome (JSON).
+    pub child_death_review_outcome: Option<String>,
+    /// A later notification of the same person awaits the lead's look.
+    pub has_unreviewed_duplicate: bool,
+    /// Eligibility rules version.
+    pub eligibility_version: String,
+    /// Avoidable-mortality list version.
+    pub avoidable_version: String,
+    /// Care grade scale version.
+    pub care_grade_version: String,
+    /// Created by `leder seed-demo`.
+    pub synthetic: bool,
+    /// When notified (UTC).
+    pub notified_at: PrimitiveDateTime,
+    /// The English date of notification.
+    pub notified_on: Date,
+    /// When completed (UTC).
+    pub completed_at: Option<PrimitiveDateTime>,
+    /// The English date of completion (or of closing as not eligible).
+    pub completed_on: Option<Date>,
+    /// Optimistic-concurrency version (the ETag).
+    pub version: i64,
+    /// Last change (UTC).
+    pub updated_at: PrimitiveDateTime,
+}
+
+/// One hold interval.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = review_holds)]
+pub struct HoldRow {
+    /// Id.
+    pub id: String,
+    /// The review.
+    pub review_id: String,
+    /// Hold reason code.
+    pub reason: String,
+    /// Text (for `other`).
+    pub reason_text: Option<String>,
+    /// The stage it left.
+    pub from_stage: String,
+    /// First day on hold.
+    pub started_on: Date,
+    /// When it started.
+    pub started_at: PrimitiveDateTime,
+    /// The day it ended.
+    pub ended_on: Option<Date>,
+    /// When it ended.
+    pub ended_at: Option<PrimitiveDateTime>,
+}
+
+/// A learning point.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = learning_points)]
+pub struct LearningRow {
+    /// Id.
+    pub id: String,
+    /// The review.
+    pub review_id: String,
+    /// The review's ICB (for learning across cases).
+    pub organisation: String,
+    /// `learning`, `good_practice` or `concern`.
+    pub kind: String,
+    /// The text.
+    pub text: String,
+    /// Theme codes, comma-separated.
+    pub themes: String,
+    /// Who wrote it.
+    pub created_by: String,
+    /// When.
+    pub created_at: PrimitiveDateTime,
+}
+
+/// A history entry.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = review_history)]
+pub struct HistoryRow {
+    /// Id (UUID v7, so ids sort by time).
+    pub id: String,
+    /// The review.
+    pub review_id: String,
+    /// When.
+    pub occurred_at: PrimitiveDateTime,
+    /// Who (none for the public intake).
+    pub actor_id: Option<String>,
+    /// Their roles, comma-separated.
+    pub actor_roles: String,
+    /// What happened.
+    pub action: String,
+    /// Stage before.
+    pub from_status: Option<String>,
+    /// Stage after.
+    pub to_status: Option<String>,
+    /// Details (JSON).
+    pub detail: String,
+}
+
+/// An outbox event.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    /// The ICB whose feed it is in.
+    pub organisation: String,
+    /// Position in that feed (commit order).
+    pub seq: i64,
+    /// Id.
+    pub id: String,
+    /// `review.created`, ...
+    pub event_type: String,
+    /// The review (or action) id.
+    pub subject_id: String,
+    /// The review's reference.
+    pub reference: String,
+    /// When.
+    pub occurred_at: PrimitiveDateTime,
+    /// Payload version (1).
+    pub payload_version: i64,
+    /// The subject's new state (JSON).
+    pub data: String,
+}
+
+/// A stored first response to an idempotent request.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotencyRow {
+    /// Route and caller the key belongs to.
+    pub scope: String,
+    /// The client's key.
+    pub idempotency_key: String,
+    /// SHA-256 of the request body.
+    pub request_hash: String,
+    /// HTTP status (0 while the first request is still running).
+    pub status: i64,
+    /// Response headers worth replaying (JSON object).
+    pub headers: String,
+    /// Response body.
+    pub body: String,
+    /// When stored.
+    pub created_at: PrimitiveDateTime,
+}
+
+/// A theme of the taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = themes)]
+pub struct ThemeRow {
+    /// Code.
+    pub code: String,
+    /// Label.
+    pub label: String,
+    /// Display order.
+    pub position: i64,
+}
