@@ -73,6 +73,10 @@ pub struct Problem {
     /// For validation problems: each field that is wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// Extension members of this problem type (RFC 9457 section 3.2), e.g. `needs_target`.
+    #[serde(flatten, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Every error the API answers with.
@@ -133,6 +137,16 @@ pub enum ApiError {
         /// Seconds until a retry is welcome.
         retry_after: u64,
     },
+    /// 422 with extension members (e.g. a transfer's `needs_target`).
+    #[error("{detail}")]
+    UnprocessableWith {
+        /// What is wrong.
+        detail: String,
+        /// The fields concerned.
+        errors: Vec<FieldError>,
+        /// Extension members.
+        extensions: serde_json::Map<String, serde_json::Value>,
+    },
     /// 503: the database is away or busy.
     #[error("{0}")]
     Unavailable(String),
@@ -179,7 +193,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported content type")
             }
-            ApiError::Unprocessable { .. } => ("validation-error", "The request breaks a rule"),
+            ApiError::Unprocessable { .. } | ApiError::UnprocessableWith { .. } => {
+                ("validation-error", "The request breaks a rule")
+            }
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             ApiError::Unavailable(_) => ("service-unavailable", "Service unavailable"),
             ApiError::Internal(_) => ("internal-error", "Internal error"),
@@ -215,6 +231,10 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail,
             errors,
+            extensions: match self {
+                ApiError::UnprocessableWith { extensions, .. } => extensions.clone(),
+                _ => serde_json::Map::new(),
+            },
         }
     }
 }
@@ -249,7 +269,9 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unprocessable { .. } | ApiError::UnprocessableWith { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -302,6 +324,7 @@ pub fn problem_for_status(status: StatusCode) -> Problem {
         status: status.as_u16(),
         detail: status.canonical_reason().unwrap_or("Error").to_owned(),
         errors: None,
+        extensions: serde_json::Map::new(),
     }
 }
 

@@ -147,7 +147,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
                 )
             } else if message.starts_with("unknown variant") {
                 (base.clone(), "unknown_value")
-            } else if message.starts_with("invalid type") {
+            } else if message.starts_with("invalid type") || message.starts_with("invalid length") {
                 (base.clone(), "invalid_type")
             } else {
                 (base.clone(), "invalid_value")

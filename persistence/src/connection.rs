@@ -207,7 +207,19 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    let nested = match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()
+                .ok()
+                .flatten()
+                .is_some()
+        }
+        DbConnection::Postgresql(_) => false,
+    };
     match conn {
+        // Inside a transaction already (which began IMMEDIATE): a savepoint.
+        DbConnection::Sqlite(_) if nested => conn.transaction(f),
         DbConnection::Postgresql(_) => conn.transaction(f),
         DbConnection::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;

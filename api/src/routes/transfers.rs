@@ -1,7 +1,7 @@
 //! Reorganisations: moving the open reviews of a dissolved ICB to its successor.
 
 use actix_web::{post, web};
-use leder_domain::organisations::{OrgKind, Share};
+use leder_domain::organisations::OrgKind;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::organisations as orgs;
 use leder_persistence::repo::reviews::{self as repo, CaseScope, Change, ChangeActor, ModifyError};
@@ -113,15 +113,21 @@ pub async fn transfer_reviews(
             plan.push((review_id, to));
         }
     }
-    // A split ICB's successors are listed for the error message.
-    let _ = Share::Part;
     if !errors.is_empty() {
-        return Err(ApiError::Unprocessable {
+        let needs: Vec<serde_json::Value> = errors
+            .iter()
+            .filter(|e| e.code == "target_required")
+            .map(|e| json!(e.field.trim_start_matches("targets.")))
+            .collect();
+        let mut extensions = serde_json::Map::new();
+        extensions.insert("needs_target".into(), serde_json::Value::Array(needs));
+        return Err(ApiError::UnprocessableWith {
             detail: format!(
                 "{} review(s) need an explicit target; nothing was moved",
                 errors.len()
             ),
             errors,
+            extensions,
         });
     }
     let actor = ChangeActor {
