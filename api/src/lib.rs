@@ -16,6 +16,7 @@ pub mod db;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

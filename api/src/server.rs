@@ -196,6 +196,7 @@ impl Application {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
+                .wrap(from_fn(crate::idempotency::idempotent))
                 .wrap(from_fn(crate::middleware::finish))
                 .into_utoipa_app()
                 .configure(crate::routes::configure)

@@ -136,3 +136,53 @@ async fn the_default_body_limit_is_one_mebibyte() {
         .await;
     problem(res, 422).await;
 }
+
+mod idempotency_of_other_posts {
+    use serde_json::json;
+
+    use crate::both_backends;
+    use crate::helpers::{json, problem};
+
+    both_backends! {
+        async fn a_retried_post_with_the_same_key_replays_the_first_answer(app) {
+            let admin = app.admin_token().await;
+            let body = json!({"username": "idem.user", "display_name": "I", "roles": ["reviewer"],
+                              "organisation": "QOP", "password": crate::helpers::USER_PASSWORD});
+            let send = |b: serde_json::Value| {
+                app.client
+                    .post(app.url("/api/v1/users"))
+                    .bearer_auth(&admin)
+                    .header("idempotency-key", "create-idem-user")
+                    .json(&b)
+                    .send()
+            };
+            let first = send(body.clone()).await.unwrap();
+            assert!(first.headers().get("idempotent-replayed").is_none());
+            let first = json(first, 201).await;
+            let again = send(body.clone()).await.unwrap();
+            assert_eq!(again.headers()["idempotent-replayed"], "true");
+            assert_eq!(json(again, 201).await, first);
+            // Only one user was made.
+            let users = json(app.get_as("/api/v1/users?organisation=QOP", &admin).await, 200).await;
+            assert_eq!(users["items"].as_array().unwrap().len(), 1);
+            let mut other = body.clone();
+            other["display_name"] = json!("Someone else");
+            let p = problem(send(other).await.unwrap(), 422).await;
+            assert_eq!(p["errors"][0]["field"], "Idempotency-Key");
+        }
+
+        async fn a_replayed_key_of_a_post_that_answered_a_secret_is_a_conflict(app) {
+            let admin = app.admin_token().await;
+            let send = || {
+                app.client
+                    .post(app.url("/api/v1/clients"))
+                    .bearer_auth(&admin)
+                    .header("idempotency-key", "client-1")
+                    .json(&json!({"name": "case system", "organisation": "QOP"}))
+                    .send()
+            };
+            json(send().await.unwrap(), 201).await;
+            problem(send().await.unwrap(), 409).await;
+        }
+    }
+}
