@@ -409,3 +409,93 @@ macro_rules! both_backends {
         )*
     };
 }
+
+/// A PATCH with a bearer token, an optional `If-Match` and a JSON body.
+pub async fn patch_json(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    if_match: Option<&str>,
+    body: &serde_json::Value,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .patch(app.url(path))
+        .bearer_auth(token)
+        .json(body);
+    if let Some(tag) = if_match {
+        req = req.header("if-match", tag);
+    }
+    req.send().await.expect("request")
+}
+
+/// The `ETag` header of a response.
+pub fn etag_of(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no ETag on {} {}", res.status(), res.url()))
+        .to_owned()
+}
+
+#[derive(diesel::QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Runs `SELECT COUNT(*) AS n ...` on the server's database and returns `n`.
+pub async fn sql_count(app: &TestApp, sql: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    let pool = app.pool().clone();
+    let sql = sql.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("connection");
+        let rows: Vec<CountRow> = diesel::sql_query(&sql)
+            .load(&mut *conn)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.first().map_or(0, |row| row.n)
+    })
+    .await
+    .expect("join")
+}
+
+/// Runs a statement on the server's database, returning the rows affected.
+pub async fn sql_execute(app: &TestApp, sql: &str) -> usize {
+    use diesel::RunQueryDsl;
+    let pool = app.pool().clone();
+    let sql = sql.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("connection");
+        diesel::sql_query(&sql)
+            .execute(&mut *conn)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    })
+    .await
+    .expect("join")
+}
+
+/// Today's date in England, as the server reckons it.
+pub fn today() -> time::Date {
+    leder_api::clock::today_in_england()
+}
+
+/// A date as `YYYY-MM-DD`.
+pub fn ymd(date: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// `date` moved by a number of calendar months (negative: back), clamped to the month's end.
+pub fn add_months(date: time::Date, months: i32) -> time::Date {
+    let index = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months;
+    let year = index.div_euclid(12);
+    let month = time::Month::try_from(u8::try_from(index.rem_euclid(12) + 1).expect("month"))
+        .expect("month");
+    let day = date.day().min(month.length(year));
+    time::Date::from_calendar_date(year, month, day).expect("date")
+}

@@ -10,10 +10,22 @@
 mod helpers;
 
 mod audit;
+mod cases;
 mod contract;
+mod corrections;
 mod errors;
+mod events;
 mod identity;
+mod intake_errors;
+mod journeys;
+mod learning;
 mod matrix;
+mod notifications;
 mod operations;
 mod organisations;
+mod review_lists;
+mod reviews;
 mod tokens;
+mod transfers;
+mod transitions;
+mod workflow_rules;

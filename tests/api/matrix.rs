@@ -60,6 +60,13 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
     } else {
         Forbidden
     });
+    // Case data: never for the admin or an analyst; out of the caller's scope it does not exist.
+    let case = |allowed: &[Who]| match who {
+        Who::Admin | Who::Analyst => Forbidden,
+        _ if scope == Scope::Other => NotFound,
+        w if allowed.contains(&w) => Success,
+        _ => Forbidden,
+    };
     Some(match op {
         "metrics" => signed_in(Success),
         "healthz" | "readyz" | "jwks" | "issue_token" | "list_organisations"
@@ -78,6 +85,25 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
             Who::Lead => NotFound,
             _ => Forbidden,
         }),
+        "create_notification" | "list_themes" => Success,
+        "transfer_reviews" => admin_only,
+        "list_reviews" => signed_in(match who {
+            Who::Admin | Who::Analyst => Forbidden,
+            _ => Success,
+        }),
+        // Reading a case: its ICB's lead, QA panel and case system, and its reviewer.
+        "get_review" | "review_history" | "list_learning" => {
+            signed_in(case(&[Who::Lead, Who::Qa, Who::Integration, Who::Reviewer]))
+        }
+        // Changing a case: the lead and the allocated reviewer (the subject is in review).
+        "update_findings" | "correct_person" | "transition_review" | "add_learning" => {
+            signed_in(case(&[Who::Lead, Who::Reviewer]))
+        }
+        // A case referred to the Child Death Review has no reviewer: only the lead sees and acts.
+        "record_child_death_review_outcome" => signed_in(match who {
+            Who::Reviewer if scope == Scope::Mine => NotFound,
+            _ => case(&[Who::Lead]),
+        }),
         _ => return None,
     })
 }
@@ -87,6 +113,27 @@ struct Fixture {
     admin: String,
     user_mine: String,
     user_other: String,
+    lead: String,
+    lead_other: String,
+    reviewer_id: String,
+    /// A QOP case in review, allocated to the fixture's reviewer.
+    review_mine: String,
+    /// A QE1 case.
+    review_other: String,
+}
+
+/// Notifies a death in `area` and returns its review id, as `lead` finds it.
+async fn notified_case(app: &TestApp, lead: &str, body: &Value) -> String {
+    let reference = crate::cases::notify(app, body).await;
+    crate::cases::id_of(&crate::cases::find(app, lead, &reference).await)
+}
+
+/// A QOP case allocated to the fixture's reviewer.
+async fn allocated_case(app: &TestApp, f: &Fixture) -> String {
+    let id = notified_case(app, &f.lead, &crate::cases::notification()).await;
+    let body = json!({"action": "allocate", "reviewer_id": f.reviewer_id});
+    crate::cases::act_ok(app, &f.lead, &id, body).await;
+    id
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -94,23 +141,35 @@ async fn fixture(app: &TestApp) -> Fixture {
     let (_, analyst) = app.user("analyst", &["national_analyst"], None).await;
     let (_, lead) = app.user("lead", &["ics_lead"], Some("QOP")).await;
     let (_, qa) = app.user("qa.panel", &["qa_panel"], Some("QOP")).await;
-    let (_, reviewer) = app.user("reviewer", &["reviewer"], Some("QOP")).await;
+    let (reviewer_id, reviewer) = app.user("reviewer", &["reviewer"], Some("QOP")).await;
     let (_, _, integration) = app.machine_client("QOP").await;
     let (user_mine, _) = app.user("subject.mine", &["reviewer"], Some("QOP")).await;
     let (user_other, _) = app.user("subject.other", &["reviewer"], Some("QE1")).await;
-    Fixture {
+    let (_, lead_other) = app.user("lead.other", &["ics_lead"], Some("QE1")).await;
+    let mut f = Fixture {
         tokens: vec![
             (Who::Admin, admin.clone()),
             (Who::Analyst, analyst),
-            (Who::Lead, lead),
+            (Who::Lead, lead.clone()),
             (Who::Qa, qa),
-            (Who::Reviewer, reviewer),
+            (Who::Reviewer, reviewer.clone()),
             (Who::Integration, integration),
         ],
         admin,
         user_mine,
         user_other,
-    }
+        lead,
+        lead_other,
+        reviewer_id,
+        review_mine: String::new(),
+        review_other: String::new(),
+    };
+    f.review_mine = allocated_case(app, &f).await;
+    let start = json!({"action": "start"});
+    crate::cases::act_ok(app, &reviewer, &f.review_mine, start).await;
+    let qe1 = crate::cases::notification_with(json!({"area_code": "QE1"}));
+    f.review_other = notified_case(app, &f.lead_other, &qe1).await;
+    f
 }
 
 /// A valid request for the operation, about a subject in `scope`.
@@ -215,12 +274,106 @@ async fn request(
             None,
             vec![],
         ),
+        _ => case_request(app, f, op, scope).await,
+    }
+}
+
+/// A valid request for an operation of issue 5 (notifications and reviews).
+async fn case_request(
+    app: &TestApp,
+    f: &Fixture,
+    op: &str,
+    scope: Scope,
+) -> (Method, String, Option<Value>, Vec<(String, String)>) {
+    let (review, reader) = match scope {
+        Scope::Mine => (&f.review_mine, &f.lead),
+        Scope::Other => (&f.review_other, &f.lead_other),
+    };
+    let path = |tail: &str| format!("/api/v1/reviews/{review}{tail}");
+    match op {
+        "create_notification" => (
+            Method::POST,
+            crate::cases::NOTIFICATIONS.into(),
+            Some(crate::cases::notification()),
+            vec![],
+        ),
+        "list_themes" => (Method::GET, "/api/v1/themes".into(), None, vec![]),
+        "list_reviews" => {
+            let other = crate::cases::review(app, &f.lead_other, &f.review_other)
+                .await
+                .0;
+            let query = match scope {
+                Scope::Mine => String::new(),
+                Scope::Other => format!("?reference={}", other["reference"].as_str().unwrap()),
+            };
+            (Method::GET, format!("/api/v1/reviews{query}"), None, vec![])
+        }
+        "get_review" => (Method::GET, path(""), None, vec![]),
+        "review_history" => (Method::GET, path("/history"), None, vec![]),
+        "list_learning" => (Method::GET, path("/learning"), None, vec![]),
+        "add_learning" => (
+            Method::POST,
+            path("/learning"),
+            Some(crate::cases::learning_point()),
+            vec![],
+        ),
+        "update_findings" => (
+            Method::PATCH,
+            path("/findings"),
+            Some(json!({"good_practice": "Easy-read appointment letters"})),
+            vec![(
+                "if-match".into(),
+                crate::cases::review(app, reader, review).await.1,
+            )],
+        ),
+        "correct_person" => (
+            Method::PATCH,
+            path("/person"),
+            Some(json!({"sex": "female"})),
+            vec![(
+                "if-match".into(),
+                crate::cases::review(app, reader, review).await.1,
+            )],
+        ),
+        "transition_review" => {
+            // A hold moves the case, so each call holds a fresh allocated case of its own.
+            let id = match scope {
+                Scope::Mine => allocated_case(app, f).await,
+                Scope::Other => f.review_other.clone(),
+            };
+            (
+                Method::POST,
+                format!("/api/v1/reviews/{id}/transitions"),
+                Some(json!({"action": "hold", "reason": "family_request"})),
+                vec![],
+            )
+        }
+        "record_child_death_review_outcome" => {
+            let id = match scope {
+                Scope::Mine => notified_case(app, &f.lead, &crate::cases::child_of_10()).await,
+                Scope::Other => f.review_other.clone(),
+            };
+            (
+                Method::POST,
+                format!("/api/v1/reviews/{id}/child-death-review-outcome"),
+                Some(crate::cases::cdr_outcome()),
+                vec![],
+            )
+        }
+        // A dissolved ICB with nothing left to move: the admin's transfer succeeds, empty.
+        "transfer_reviews" => (
+            Method::POST,
+            "/api/v1/organisations/QUE/transfers".into(),
+            Some(json!({"targets": {}})),
+            vec![],
+        ),
         other => panic!("no request for {other}"),
     }
 }
 
 async fn run_matrix(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, |_| {}).await else {
+    // The matrix notifies many deaths from one address within a minute.
+    let Some(app) = TestApp::spawn(backend, |c| c.notification_rate_limit = 10_000).await else {
         return;
     };
     let f = fixture(&app).await;
