@@ -41,6 +41,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         (name = "audit", description = "Who read or changed identifiable data"),
         (name = "notifications", description = "The public intake: anyone reports a death"),
         (name = "reviews", description = "Cases: eligibility, allocation, the review form, QA and sign-off"),
+        (name = "events", description = "The change feed of an ICB, for case systems"),
     ),
     modifiers(&Security),
 )]

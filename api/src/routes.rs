@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod me;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(transfers::configure)
                 .configure(notifications::configure)
                 .configure(reviews::configure)
-                .configure(review_changes::configure),
+                .configure(review_changes::configure)
+                .configure(events::configure),
         );
 }

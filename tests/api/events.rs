@@ -26,7 +26,12 @@ async fn poll_all(app: &TestApp, token: &str, cursor: &mut Option<String>) -> Ve
         };
         let page = json(app.get_as(&path, token).await, 200).await;
         let got = page["items"].as_array().unwrap().clone();
-        *cursor = Some(page["next_cursor"].as_str().expect("a cursor, always").to_owned());
+        *cursor = Some(
+            page["next_cursor"]
+                .as_str()
+                .expect("a cursor, always")
+                .to_owned(),
+        );
         if got.is_empty() {
             return items;
         }
@@ -66,6 +71,7 @@ both_backends! {
         let (_, _, client) = app.machine_client("QOP").await;
         let (_, lead) = app.user("busy.lead", &["ics_lead"], Some("QOP")).await;
         let (reviewer_id, _) = app.user("busy.reviewer", &["reviewer"], Some("QOP")).await;
+        let app = &app;
         let writers = async {
             let notify = (0..24).map(|i| {
                 let area = if i % 4 == 0 { "QE1" } else { "QOP" };
@@ -88,11 +94,11 @@ both_backends! {
         let mut seen = Vec::new();
         let poller = async {
             for _ in 0..40 {
-                seen.extend(poll_all(&app, &client, &mut cursor).await);
+                seen.extend(poll_all(app, &client, &mut cursor).await);
             }
         };
         tokio::join!(writers, poller);
-        seen.extend(poll_all(&app, &client, &mut cursor).await);
+        seen.extend(poll_all(app, &client, &mut cursor).await);
         let ids: Vec<&str> = seen.iter().map(|e| e["id"].as_str().unwrap()).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(unique.len(), ids.len(), "an event was delivered twice");
@@ -108,4 +114,3 @@ both_backends! {
         }
     }
 }
-

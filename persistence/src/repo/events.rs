@@ -31,23 +31,38 @@ pub struct NewEvent {
 
 /// Appends an event; call inside the change's write transaction.
 pub fn append(conn: &mut DbConnection, event: NewEvent) -> Result<EventRow, PersistenceError> {
-    let bumped = diesel::update(event_counters::table.find(&event.organisation))
-        .set(event_counters::last_seq.eq(event_counters::last_seq + 1))
-        .execute(conn)?;
-    if bumped == 0 {
-        // First event of this ICB. A concurrent first insert loses on the primary key and the
-        // whole change is retried by the caller's transaction error, which is rare enough.
-        diesel::insert_into(event_counters::table)
+    let seq: i64 = match conn {
+        // Dialect-specific: two transactions writing an ICB's first event at once must not
+        // both insert its counter row, so PostgreSQL takes the row with an atomic upsert.
+        // SQLite's IMMEDIATE transactions already run one writer at a time.
+        DbConnection::Postgresql(pg) => diesel::insert_into(event_counters::table)
             .values((
                 event_counters::organisation.eq(&event.organisation),
                 event_counters::last_seq.eq(1i64),
             ))
-            .execute(conn)?;
-    }
-    let seq: i64 = event_counters::table
-        .find(&event.organisation)
-        .select(event_counters::last_seq)
-        .first(conn)?;
+            .on_conflict(event_counters::organisation)
+            .do_update()
+            .set(event_counters::last_seq.eq(event_counters::last_seq + 1))
+            .returning(event_counters::last_seq)
+            .get_result(pg)?,
+        DbConnection::Sqlite(_) => {
+            let bumped = diesel::update(event_counters::table.find(&event.organisation))
+                .set(event_counters::last_seq.eq(event_counters::last_seq + 1))
+                .execute(conn)?;
+            if bumped == 0 {
+                diesel::insert_into(event_counters::table)
+                    .values((
+                        event_counters::organisation.eq(&event.organisation),
+                        event_counters::last_seq.eq(1i64),
+                    ))
+                    .execute(conn)?;
+            }
+            event_counters::table
+                .find(&event.organisation)
+                .select(event_counters::last_seq)
+                .first(conn)?
+        }
+    };
     let row = EventRow {
         organisation: event.organisation,
         seq,

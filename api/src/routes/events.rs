@@ -1,0 +1,142 @@
+//! The change feed of an ICB, for case systems: every event in commit order, with an opaque
+//! cursor. An ICB's sequence numbers are taken from its counter row inside each change's
+//! transaction, so a later number never commits before an earlier one: a client polling with
+//! the last cursor it saw can never skip an event.
+
+use actix_web::{get, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use leder_domain::workflow::Role;
+use leder_persistence::repo::events;
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::db;
+use crate::dto::utc;
+use crate::error::ApiError;
+use crate::extract::QueryParams;
+use crate::routes::reviews::audit_reads;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_events);
+}
+
+/// One change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Event {
+    /// Event id.
+    pub id: String,
+    /// `review.created`, `review.status_changed`, `review.findings_updated`,
+    /// `review.person_corrected`, `review.transferred`, `review.duplicate_notified`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// The review's id.
+    pub subject_id: String,
+    /// The review's reference.
+    pub reference: String,
+    /// When it happened.
+    #[serde(with = "time::serde::rfc3339")]
+    pub occurred_at: time::OffsetDateTime,
+    /// Payload version (1).
+    pub version: i64,
+    /// The subject's new state.
+    pub data: serde_json::Value,
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    /// Events in commit order.
+    pub items: Vec<Event>,
+    /// Always present: poll again with it (even when `items` is empty).
+    pub next_cursor: String,
+}
+
+/// Query parameters of the feed.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct FeedParams {
+    /// The `next_cursor` of the previous page (absent: from the start).
+    after: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+}
+
+fn encode(seq: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("seq:{seq}"))
+}
+
+fn decode(cursor: &str) -> Result<i64, ApiError> {
+    let bad = || ApiError::bad_field("after", "invalid_cursor", "not a cursor this feed gave out");
+    let text =
+        String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?).map_err(|_| bad())?;
+    text.strip_prefix("seq:")
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+        .ok_or_else(bad)
+}
+
+/// The change feed of my ICB
+///
+/// For the ICB's integration clients and its lead: every change to its cases in commit order.
+/// Poll with `after` set to the last `next_cursor`; nothing is ever skipped or repeated.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "list_events",
+    security(("bearer" = [])),
+    params(FeedParams),
+    responses(
+        (status = 200, description = "A page of events", body = EventPage),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    query: QueryParams,
+) -> Result<web::Json<EventPage>, ApiError> {
+    caller.require(&[Role::Integration, Role::IcsLead])?;
+    query.allow_only(&["after", "limit"])?;
+    let after = query.text("after").map(decode).transpose()?.unwrap_or(0);
+    let limit = query.limit()?;
+    let org = caller.organisation.clone().unwrap_or_default();
+    let rows = db::run(&state, move |conn| events::after(conn, &org, after, limit)).await?;
+    let next = rows.last().map_or(after, |e| e.seq);
+    let mut subjects: Vec<(String, String)> = rows
+        .iter()
+        .filter(|e| e.event_type.starts_with("review."))
+        .map(|e| (e.subject_id.clone(), e.organisation.clone()))
+        .collect();
+    subjects.sort();
+    subjects.dedup();
+    audit_reads(&state, &caller, &info, "read_events", &subjects).await?;
+    Ok(web::Json(EventPage {
+        items: rows
+            .into_iter()
+            .map(|e| Event {
+                id: e.id,
+                event_type: e.event_type,
+                subject_id: e.subject_id,
+                reference: e.reference,
+                occurred_at: utc(e.occurred_at),
+                version: e.payload_version,
+                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+            })
+            .collect(),
+        next_cursor: encode(next),
+    }))
+}
