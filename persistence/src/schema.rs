@@ -251,6 +251,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event_id -> Text,
+        event_seq -> BigInt,
+        attempt -> BigInt,
+        attempted_at -> Timestamp,
+        succeeded -> Bool,
+        status_code -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        organisation -> Text,
+        url -> Text,
+        event_types -> Text,
+        secret -> Text,
+        status -> Text,
+        paused_reason -> Nullable<Text>,
+        last_seq -> BigInt,
+        consecutive_failures -> BigInt,
+        next_attempt_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_chains,
     audit_log,
@@ -269,4 +303,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     themes,
     users,
+    webhook_deliveries,
+    webhooks,
 );
