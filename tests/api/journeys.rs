@@ -306,4 +306,20 @@ both_backends! {
         let (_, _) = review(&app, &s.other_lead.token, &id_of(&theirs)).await;
         problem(app.get_as(&format!("/api/v1/reviews/{}", id_of(&theirs)), &s.lead.token).await, 404).await;
     }
+
+    async fn people_the_rules_leave_out_are_not_eligible_with_their_reasons(app) {
+        let s = staff(&app).await;
+        for (facts, reasons) in [
+            (json!({"lived_in_england": false}), json!(["did_not_live_in_england"])),
+            (json!({"learning_disability": false, "autistic": false}), json!(["neither_learning_disability_nor_autism"])),
+            (json!({"learning_disability": false, "autistic": true, "date_of_death": "2021-12-31"}), json!(["autism_before_programme_start"])),
+            (json!({"learning_disability": false, "autistic": true, "date_of_birth": "2010-05-05"}), json!(["autistic_under_18"])),
+        ] {
+            let case = new_case(&app, &s.lead.token, &notification_with(facts.clone())).await;
+            assert_eq!(case["status"], "not_eligible", "{facts}");
+            assert_eq!(case["eligibility"]["outcome"], "not_eligible");
+            assert_eq!(case["eligibility"]["reasons"], reasons, "{facts}");
+            assert_eq!(case["review_type"], Value::Null);
+        }
+    }
 }

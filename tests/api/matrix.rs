@@ -87,6 +87,11 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         }),
         "create_notification" | "list_themes" => Success,
         "transfer_reviews" => admin_only,
+        // The feed is the caller's own ICB's, so scope does not change the answer.
+        "list_events" => signed_in(match who {
+            Who::Lead | Who::Integration => Success,
+            _ => Forbidden,
+        }),
         "list_reviews" => signed_in(match who {
             Who::Admin | Who::Analyst => Forbidden,
             _ => Success,
@@ -298,6 +303,7 @@ async fn case_request(
             vec![],
         ),
         "list_themes" => (Method::GET, "/api/v1/themes".into(), None, vec![]),
+        "list_events" => (Method::GET, "/api/v1/events".into(), None, vec![]),
         "list_reviews" => {
             let other = crate::cases::review(app, &f.lead_other, &f.review_other)
                 .await

@@ -147,6 +147,21 @@ both_backends! {
         }
     }
 
+    async fn concurrent_notifications_number_their_events_without_a_gap(app) {
+        let sent: Vec<_> = (0..12)
+            .map(|_| {
+                let (client, url, body) = (app.client.clone(), app.url(NOTIFICATIONS), notification());
+                tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap() })
+            })
+            .collect();
+        for res in sent {
+            json(res.await.unwrap(), 201).await;
+        }
+        let seqs: Vec<i64> = events(&app).await.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (1..=12).collect::<Vec<i64>>());
+        assert_eq!(count(&app, "reviews").await, 12);
+    }
+
     async fn a_second_notification_with_the_same_nhs_number_flags_the_first_case(app) {
         let lead = person(&app, "lead", &["ics_lead"], "QOP").await;
         let first = new_case(&app, &lead.token, &notification_with(json!({"nhs_number": "9434765919"}))).await;

@@ -214,7 +214,7 @@ both_backends! {
         let s = staff(&app).await;
         let id = at_stage(&app, &s, "in_review").await;
         let path = findings_path(&id);
-        for round in 0..5 {
+        for round in 0..10 {
             let (before, tag) = review(&app, &s.lead.token, &id).await;
             let a = json!({"concerns": format!("reviewer's view {round}")});
             let b = json!({"concerns": format!("lead's view {round}")});
@@ -243,5 +243,26 @@ both_backends! {
         let events = crate::cases::events(&app).await;
         let last = events.last().unwrap();
         assert_eq!((last.event_type.as_str(), last.subject_id.as_str(), last.seq), ("review.findings_updated", id.as_str(), 2));
+    }
+
+    async fn reading_and_changing_a_case_are_in_its_audit_trail(app) {
+        let s = staff(&app).await;
+        let id = at_stage(&app, &s, "allocated").await;
+        review(&app, &s.reviewer.token, &id).await;
+        json(crate::cases::patch_person(&app, &s.lead.token, &s.lead.token, &id, &json!({"sex": "female"})).await, 200).await;
+        let trail = json(app.get_as(&format!("/api/v1/audit?subject=review:{id}"), &s.lead.token).await, 200).await;
+        let items = trail["items"].as_array().unwrap();
+        let read = items
+            .iter()
+            .find(|e| e["method"] == "GET" && e["actor_roles"] == json!(["reviewer"]))
+            .unwrap_or_else(|| panic!("the reviewer's read is not audited: {trail}"));
+        assert_eq!(read["route"], "/api/v1/reviews/{id}");
+        assert_eq!(read["outcome"], "success");
+        assert!(
+            items.iter().any(|e| e["method"] == "PATCH" && e["route"] == "/api/v1/reviews/{id}/person"),
+            "the correction is not audited: {trail}"
+        );
+        // Another ICB's lead may not read this case's trail.
+        problem(app.get_as(&format!("/api/v1/audit?subject=review:{id}"), &s.other_lead.token).await, 404).await;
     }
 }

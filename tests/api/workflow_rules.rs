@@ -192,4 +192,24 @@ both_backends! {
             assert_eq!(held["hold"]["reason"], reason);
         }
     }
+
+    async fn of_two_concurrent_decisions_on_one_case_exactly_one_is_taken(app) {
+        let s = staff(&app).await;
+        for round in 0..6 {
+            let id = at_stage(&app, &s, "awaiting_qa").await;
+            let approve = json!({"action": "approve"});
+            let give_back = json!({"action": "return", "comment": format!("round {round}")});
+            let (a, b) = tokio::join!(act(&app, &s.qa.token, &id, approve), act(&app, &s.qa.token, &id, give_back));
+            let (sa, sb) = (a.status().as_u16(), b.status().as_u16());
+            let mut statuses = [sa, sb];
+            statuses.sort_unstable();
+            assert_eq!(statuses, [200, 409], "round {round}");
+            let (case, _) = review(&app, &s.lead.token, &id).await;
+            let expected = if sa == 200 { "awaiting_sign_off" } else { "in_review" };
+            assert_eq!(case["status"], expected);
+            let history = json(app.get_as(&format!("/api/v1/reviews/{id}/history"), &s.lead.token).await, 200).await;
+            let from_qa = history["items"].as_array().unwrap().iter().filter(|i| i["from_status"] == "awaiting_qa").count();
+            assert_eq!(from_qa, 1, "{history}");
+        }
+    }
 }
