@@ -54,6 +54,19 @@ pub struct Config {
     /// `LEDER_NOTIFICATION_RATE_LIMIT`: notifications per minute from one address (default 120,
     /// generous so that a busy hospital is not blocked).
     pub notification_rate_limit: u32,
+    /// `LEDER_WEBHOOK_ALLOWED_HOSTS`: hosts that may receive webhooks over plain http (local
+    /// systems and tests); every other target must be https.
+    pub webhook_allowed_hosts: Vec<String>,
+    /// `LEDER_WEBHOOK_POLL_MS`: how often the delivery worker looks for work (default 1000).
+    pub webhook_poll: Duration,
+    /// `LEDER_WEBHOOK_BACKOFF_MS`: the first retry delay, doubled per failure up to an hour
+    /// (default 2000).
+    pub webhook_backoff: Duration,
+    /// `LEDER_WEBHOOK_MAX_FAILURES`: failed attempts in a row before a subscription is paused
+    /// (default 10).
+    pub webhook_max_failures: i64,
+    /// `LEDER_WEBHOOK_TIMEOUT_MS`: how long one delivery may take (default 10000).
+    pub webhook_timeout: Duration,
     /// `LEDER_LOGIN_MAX_FAILURES`: failed sign-ins in a row before the account locks (default 5).
     pub login_max_failures: i64,
     /// `LEDER_LOGIN_LOCK_SECS`: how long a locked account stays locked (default 900).
@@ -158,6 +171,31 @@ impl Config {
                 1,
                 1_000_000,
             )?,
+            webhook_allowed_hosts: list(&get, "LEDER_WEBHOOK_ALLOWED_HOSTS", |v| {
+                Some(v.to_ascii_lowercase())
+            })?,
+            webhook_poll: Duration::from_millis(number(
+                &get,
+                "LEDER_WEBHOOK_POLL_MS",
+                1000,
+                10,
+                600_000,
+            )?),
+            webhook_backoff: Duration::from_millis(number(
+                &get,
+                "LEDER_WEBHOOK_BACKOFF_MS",
+                2000,
+                1,
+                3_600_000,
+            )?),
+            webhook_max_failures: number(&get, "LEDER_WEBHOOK_MAX_FAILURES", 10, 1, 1000)?,
+            webhook_timeout: Duration::from_millis(number(
+                &get,
+                "LEDER_WEBHOOK_TIMEOUT_MS",
+                10_000,
+                10,
+                600_000,
+            )?),
             login_max_failures: number(&get, "LEDER_LOGIN_MAX_FAILURES", 5, 1, 1000)?,
             login_lock: Duration::from_secs(number(&get, "LEDER_LOGIN_LOCK_SECS", 900, 1, 86_400)?),
             login_failure_delay: Duration::from_millis(number(

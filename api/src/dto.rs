@@ -1,8 +1,11 @@
 //! Request and response bodies, one module per resource. Field names are the public contract
 //! (API.md): `snake_case`, dates as `YYYY-MM-DD`.
 
+pub mod actions;
+pub mod governance;
 pub mod identity;
 pub mod organisations;
+pub mod reports;
 pub mod reviews;
 
 mod formats {

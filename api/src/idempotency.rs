@@ -97,7 +97,10 @@ pub async fn idempotent(
     })
     .await;
     match found {
-        Ok(Some(row)) if path == "/api/v1/clients" || row.request_hash != hash => {
+        Ok(Some(row))
+            if (path == "/api/v1/clients" || path == "/api/v1/webhooks")
+                || row.request_hash != hash =>
+        {
             let e = if row.request_hash != hash {
                 ApiError::invalid_field(
                     "Idempotency-Key",
@@ -146,7 +149,7 @@ pub async fn idempotent(
     let (http_req, http_res) = res.into_parts();
     let (head, body) = http_res.into_parts();
     let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
-    let stored_body = if path == "/api/v1/clients" {
+    let stored_body = if path == "/api/v1/clients" || path == "/api/v1/webhooks" {
         String::new()
     } else {
         String::from_utf8_lossy(&bytes).into_owned()

@@ -5,6 +5,7 @@
 //! through [`error::ApiError`]; routes and the spec come from one registration
 //! ([`routes::configure`]). This crate never imports Diesel.
 
+pub mod annual_report;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
@@ -16,6 +17,7 @@ pub mod db;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod icb_scope;
 pub mod idempotency;
 pub mod metrics;
 pub mod middleware;
@@ -24,3 +26,4 @@ pub mod rate_limit;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod webhooks;

@@ -42,6 +42,8 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         (name = "notifications", description = "The public intake: anyone reports a death"),
         (name = "reviews", description = "Cases: eligibility, allocation, the review form, QA and sign-off"),
         (name = "events", description = "The change feed of an ICB, for case systems"),
+        (name = "governance", description = "An ICB's Local Area Contacts and its steering and health group meetings"),
+        (name = "actions", description = "Learning into action: learning across cases, SMART actions and the ICB annual report"),
     ),
     modifiers(&Security),
 )]

@@ -1,19 +1,25 @@
 //! Every route, registered once on `utoipa_actix_web` so the router and the OpenAPI document
 //! come from the same calls (`.route()` would be invisible to the spec, so it is not used).
 
+pub mod actions;
+pub mod annual_report;
 pub mod audit;
 pub mod auth;
+pub mod case_learning;
 pub mod clients;
+pub mod contacts;
 pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod me;
+pub mod meetings;
 pub mod notifications;
 pub mod organisations;
 pub mod review_changes;
 pub mod reviews;
 pub mod transfers;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -32,10 +38,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(clients::configure)
                 .configure(audit::configure)
                 .configure(organisations::configure)
+                .configure(contacts::configure)
+                .configure(meetings::configure)
+                .configure(actions::configure)
+                .configure(case_learning::configure)
+                .configure(annual_report::configure)
                 .configure(transfers::configure)
                 .configure(notifications::configure)
                 .configure(reviews::configure)
                 .configure(review_changes::configure)
-                .configure(events::configure),
+                .configure(events::configure)
+                .configure(webhooks::configure),
         );
 }

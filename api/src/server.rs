@@ -184,6 +184,7 @@ impl Application {
             )),
         });
         let cors_origins = config.cors_origins.clone();
+        actix_web::rt::spawn(crate::webhooks::run(state.clone()));
         let body_limit = config.body_limit;
         let server = HttpServer::new(move || {
             App::new()

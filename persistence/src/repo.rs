@@ -1,12 +1,16 @@
 //! Repository functions, one module per aggregate. Each takes `&mut DbConnection`; the API layer
 //! runs them on a blocking thread through its one database helper.
 
+pub mod action_plan;
 pub mod audit;
 pub mod clients;
 pub mod events;
+pub mod governance;
 pub mod health;
 pub mod idempotency;
 pub mod notifications;
 pub mod organisations;
+pub mod reports;
 pub mod reviews;
 pub mod users;
+pub mod webhooks;

@@ -285,7 +285,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    action_history (id) {
+        id -> Text,
+        action_id -> Text,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_roles -> Text,
+        change -> Text,
+        version -> BigInt,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    actions (id) {
+        id -> Text,
+        organisation -> Text,
+        title -> Text,
+        outcome_measure -> Text,
+        owner -> Text,
+        due_date -> Date,
+        status -> Text,
+        learning_ids -> Text,
+        themes -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    local_area_contacts (organisation, kind) {
+        organisation -> Text,
+        kind -> Text,
+        role_title -> Text,
+        mailbox -> Text,
+        phone -> Nullable<Text>,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        organisation -> Text,
+        kind -> Text,
+        held_on -> Date,
+        attendee_roles -> Text,
+        reviews_discussed -> Text,
+        decisions -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    action_history,
+    actions,
+    local_area_contacts,
+    meetings,
     audit_chains,
     audit_log,
     clients,

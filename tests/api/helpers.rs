@@ -32,6 +32,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub keys_dir: std::path::PathBuf,
+    /// The database this app uses (a second replica can share it).
+    pub database_url: String,
     /// The internal admin address, when the test asked for one.
     pub admin_bind: Option<std::net::SocketAddr>,
     _keys: tempfile::TempDir,
@@ -144,7 +146,7 @@ impl TestApp {
         config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
         config.login_failure_delay = std::time::Duration::ZERO;
         config.replica_id = "test".to_owned();
-        config.database_url = database_url;
+        config.database_url = database_url.clone();
         config.bind = "127.0.0.1:0".parse().expect("addr");
         config.workers = 1;
         config.pool_size = 4;
@@ -157,6 +159,7 @@ impl TestApp {
         let pool = app.pool().clone();
         actix_web::rt::spawn(app.run_until_stopped());
         Some(TestApp {
+            database_url,
             admin_bind,
             keys_dir,
             _keys: keys,

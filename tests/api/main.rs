@@ -9,12 +9,15 @@
 
 mod helpers;
 
+mod actions;
+mod annual_report;
 mod audit;
 mod cases;
 mod contract;
 mod corrections;
 mod errors;
 mod events;
+mod governance;
 mod identity;
 mod intake_errors;
 mod journeys;
@@ -28,4 +31,5 @@ mod reviews;
 mod tokens;
 mod transfers;
 mod transitions;
+mod webhooks;
 mod workflow_rules;

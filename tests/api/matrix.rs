@@ -88,6 +88,15 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "create_notification" | "list_themes" => Success,
         "transfer_reviews" => admin_only,
         // The feed is the caller's own ICB's, so scope does not change the answer.
+        "create_webhook" | "list_webhooks" => signed_in(match who {
+            Who::Lead | Who::Integration => Success,
+            _ => Forbidden,
+        }),
+        "delete_webhook" | "resume_webhook" | "list_deliveries" => signed_in(match who {
+            Who::Lead | Who::Integration if scope == Scope::Mine => Success,
+            Who::Lead | Who::Integration => NotFound,
+            _ => Forbidden,
+        }),
         "list_events" => signed_in(match who {
             Who::Lead | Who::Integration => Success,
             _ => Forbidden,
@@ -109,6 +118,24 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
             Who::Reviewer if scope == Scope::Mine => NotFound,
             _ => case(&[Who::Lead]),
         }),
+        // Learning into action (issue 6): contacts are public to read; the rest is the ICB's.
+        "get_contacts" => Success,
+        "replace_contacts" => signed_in(match who {
+            Who::Admin => Success,
+            Who::Lead if scope == Scope::Mine => Success,
+            _ => Forbidden,
+        }),
+        "list_meetings" | "list_actions" | "get_action" | "action_history" => {
+            signed_in(case(&[Who::Lead, Who::Qa]))
+        }
+        "record_meeting" | "create_action" | "update_action" | "annual_report" => {
+            signed_in(case(&[Who::Lead]))
+        }
+        // Learning across cases is always the caller's own ICB's.
+        "list_case_learning" => signed_in(match who {
+            Who::Lead | Who::Qa => Success,
+            _ => Forbidden,
+        }),
         _ => return None,
     })
 }
@@ -125,6 +152,9 @@ struct Fixture {
     review_mine: String,
     /// A QE1 case.
     review_other: String,
+    /// A QOP action and a QE1 action.
+    action_mine: String,
+    action_other: String,
 }
 
 /// Notifies a death in `area` and returns its review id, as `lead` finds it.
@@ -168,13 +198,92 @@ async fn fixture(app: &TestApp) -> Fixture {
         reviewer_id,
         review_mine: String::new(),
         review_other: String::new(),
+        action_mine: String::new(),
+        action_other: String::new(),
     };
     f.review_mine = allocated_case(app, &f).await;
     let start = json!({"action": "start"});
     crate::cases::act_ok(app, &reviewer, &f.review_mine, start).await;
     let qe1 = crate::cases::notification_with(json!({"area_code": "QE1"}));
     f.review_other = notified_case(app, &f.lead_other, &qe1).await;
+    f.action_mine = new_action(app, &f.lead, "QOP").await;
+    f.action_other = new_action(app, &f.lead_other, "QE1").await;
     f
+}
+
+fn action_body() -> Value {
+    json!({"title": "Repeat swallowing assessments", "outcome_measure": "95% within 7 days",
+           "owner": "Community LD team", "due_date": "2030-01-31", "themes": ["dysphagia"]})
+}
+
+async fn new_action(app: &TestApp, lead: &str, org: &str) -> String {
+    let path = format!("/api/v1/organisations/{org}/actions");
+    let created = json(app.post_as(&path, lead, &action_body()).await, 201).await;
+    created["id"].as_str().unwrap().to_owned()
+}
+
+/// A valid request for an operation of issue 6 (learning into action).
+async fn action_request(
+    app: &TestApp,
+    f: &Fixture,
+    op: &str,
+    scope: Scope,
+) -> (Method, String, Option<Value>, Vec<(String, String)>) {
+    let (org, action, reader) = match scope {
+        Scope::Mine => ("QOP", &f.action_mine, &f.lead),
+        Scope::Other => ("QE1", &f.action_other, &f.lead_other),
+    };
+    let orgs = |tail: &str| format!("/api/v1/organisations/{org}{tail}");
+    match op {
+        "get_contacts" => (Method::GET, orgs("/contacts"), None, vec![]),
+        "replace_contacts" => (
+            Method::PUT,
+            orgs("/contacts"),
+            Some(
+                json!({"primary": {"role_title": "Local Area Contact", "mailbox": "leder@nhs.net"}}),
+            ),
+            vec![],
+        ),
+        "list_meetings" => (Method::GET, orgs("/meetings"), None, vec![]),
+        "record_meeting" => (
+            Method::POST,
+            orgs("/meetings"),
+            Some(
+                json!({"kind": "health_group", "held_on": crate::helpers::ymd(crate::helpers::today()),
+                        "attendee_roles": ["Local Area Contact"], "decisions": "Agreed the plan"}),
+            ),
+            vec![],
+        ),
+        "list_actions" => (Method::GET, orgs("/actions"), None, vec![]),
+        "create_action" => (Method::POST, orgs("/actions"), Some(action_body()), vec![]),
+        "annual_report" => (Method::GET, orgs("/reports/annual?year=2025"), None, vec![]),
+        "list_case_learning" => (Method::GET, "/api/v1/learning".into(), None, vec![]),
+        "get_action" => (
+            Method::GET,
+            format!("/api/v1/actions/{action}"),
+            None,
+            vec![],
+        ),
+        "action_history" => (
+            Method::GET,
+            format!("/api/v1/actions/{action}/history"),
+            None,
+            vec![],
+        ),
+        "update_action" => {
+            let res = app
+                .get_as(&format!("/api/v1/actions/{action}"), reader)
+                .await;
+            let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+            (
+                Method::PATCH,
+                format!("/api/v1/actions/{action}"),
+                Some(json!({"status": "in_progress"})),
+                vec![("if-match".into(), etag)],
+            )
+        }
+        other => panic!("no request for {other}"),
+    }
 }
 
 /// A valid request for the operation, about a subject in `scope`.
@@ -304,6 +413,42 @@ async fn case_request(
         ),
         "list_themes" => (Method::GET, "/api/v1/themes".into(), None, vec![]),
         "list_events" => (Method::GET, "/api/v1/events".into(), None, vec![]),
+        "create_webhook" => (
+            Method::POST,
+            "/api/v1/webhooks".into(),
+            Some(json!({"url": "https://ics.example.org/hook"})),
+            vec![],
+        ),
+        "list_webhooks" => (Method::GET, "/api/v1/webhooks".into(), None, vec![]),
+        "delete_webhook" | "resume_webhook" | "list_deliveries" => {
+            let owner = match scope {
+                Scope::Mine => &f.lead,
+                Scope::Other => &f.lead_other,
+            };
+            let body = json!({"url": "https://ics.example.org/hook"});
+            let created = json(app.post_as("/api/v1/webhooks", owner, &body).await, 201).await;
+            let id = created["id"].as_str().unwrap();
+            match op {
+                "delete_webhook" => (
+                    Method::DELETE,
+                    format!("/api/v1/webhooks/{id}"),
+                    None,
+                    vec![],
+                ),
+                "resume_webhook" => (
+                    Method::POST,
+                    format!("/api/v1/webhooks/{id}/resume"),
+                    Some(json!({})),
+                    vec![],
+                ),
+                _ => (
+                    Method::GET,
+                    format!("/api/v1/webhooks/{id}/deliveries"),
+                    None,
+                    vec![],
+                ),
+            }
+        }
         "list_reviews" => {
             let other = crate::cases::review(app, &f.lead_other, &f.review_other)
                 .await
@@ -373,7 +518,7 @@ async fn case_request(
             Some(json!({"targets": {}})),
             vec![],
         ),
-        other => panic!("no request for {other}"),
+        _ => action_request(app, f, op, scope).await,
     }
 }
 

@@ -387,9 +387,12 @@ pub struct Review {
     /// When notified.
     #[serde(with = "time::serde::rfc3339")]
     pub notified_at: OffsetDateTime,
-    /// Notification + 6 calendar months, extended by days on hold.
+    /// The target: notification + 6 calendar months (end-of-month clamped).
     #[serde(with = "iso_date")]
     pub due_date: Date,
+    /// The due date extended by the days on hold: what `overdue` is judged against.
+    #[serde(with = "iso_date")]
+    pub extended_due_date: Date,
     /// Days since notification (to completion when closed).
     pub days_elapsed: i64,
     /// Days on hold.

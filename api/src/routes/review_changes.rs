@@ -150,6 +150,30 @@ fn with_case<T>(
     f(&case)
 }
 
+/// A refusal, with one error per missing field when the findings are incomplete.
+fn incomplete_or(r: &workflow::Refusal, case: &Case<'_>) -> ApiError {
+    match (r.code(), case.review_type) {
+        ("findings_incomplete", Some(review_type)) => {
+            let errors: Vec<FieldError> = case
+                .findings
+                .missing_for(review_type)
+                .iter()
+                .map(|m| {
+                    FieldError::new(format!("findings.{}", m.as_str()), r.code(), r.to_string())
+                })
+                .collect();
+            ApiError::Unprocessable {
+                detail: format!(
+                    "the findings are not complete: {} field(s) missing",
+                    errors.len()
+                ),
+                errors,
+            }
+        }
+        _ => refusal(r),
+    }
+}
+
 /// Update the review form
 ///
 /// JSON Merge Patch of the form with `If-Match` (428 without, 412 when stale). The allocated
@@ -543,7 +567,7 @@ pub async fn transition_review(
             comment: t.comment.as_deref(),
         };
         let done = with_case(case, |c| {
-            workflow::transition(c, &request, &actor).map_err(|r| refusal(&r))
+            workflow::transition(c, &request, &actor).map_err(|r| incomplete_or(&r, c))
         })?;
         let now = now_utc();
         let mut change = Change {

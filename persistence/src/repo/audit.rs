@@ -245,7 +245,7 @@ pub fn subject_organisation(
     conn: &mut DbConnection,
     subject: &str,
 ) -> Result<Option<Option<String>>, PersistenceError> {
-    use crate::schema::{clients, users};
+    use crate::schema::{clients, reviews, users};
     let Some((kind, id)) = subject.split_once(':') else {
         return Ok(None);
     };
@@ -255,6 +255,12 @@ pub fn subject_organisation(
             .select(users::organisation)
             .first::<Option<String>>(conn)
             .optional()?,
+        "review" => reviews::table
+            .find(id)
+            .select(reviews::organisation)
+            .first::<String>(conn)
+            .optional()?
+            .map(Some),
         "client" => clients::table
             .find(id)
             .select(clients::organisation)

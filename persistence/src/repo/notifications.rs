@@ -170,6 +170,18 @@ pub fn take_in(
         };
         let mut notification = intake.notification;
         let mut entry = intake.audit;
+        // Lock the first review and read it again, so a change committed meanwhile is kept.
+        let existing = match existing {
+            Some(found) => {
+                crate::repo::reviews::lock_row(conn, &found.id)?;
+                reviews::table
+                    .find(&found.id)
+                    .select(ReviewRow::as_select())
+                    .first(conn)
+                    .optional()?
+            }
+            None => None,
+        };
         match existing {
             Some(mut first) => {
                 notification.review_id = first.id.clone();

@@ -229,6 +229,10 @@ pub fn modify<E>(
     render: &dyn Fn(&ReviewState) -> String,
 ) -> Result<ReviewState, ModifyError<E>> {
     write_transaction(conn, |conn| {
+        // Take the row's lock before reading it: on PostgreSQL a concurrent change waits here
+        // and then reads the committed row, so two changes never both act on the same
+        // version (SQLite's IMMEDIATE transaction holds the write lock already).
+        lock_row(conn, id)?;
         let mut state = get_scoped(conn, id, scope)?.ok_or(ModifyError::NotFound)?;
         if expected_version.is_some_and(|v| v != state.row.version) {
             return Err(ModifyError::Storage(PersistenceError::StaleVersion));
@@ -309,6 +313,14 @@ pub fn modify<E>(
         append_audit(conn, &actor.chain_id, &[entry])?;
         Ok(state)
     })
+}
+
+/// Takes a review row's write lock for the rest of the transaction (a no-op update).
+pub fn lock_row(conn: &mut DbConnection, id: &str) -> Result<(), PersistenceError> {
+    diesel::update(reviews::table.find(id))
+        .set(reviews::version.eq(reviews::version))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// A review's history, oldest first.

@@ -157,6 +157,10 @@ pub fn update(
     audited: &Audited,
 ) -> Result<Option<UserRow>, PersistenceError> {
     write_transaction(conn, |conn| {
+        // Lock first, so two updates with the same If-Match cannot both pass the check.
+        diesel::update(users::table.find(id))
+            .set(users::version.eq(users::version))
+            .execute(conn)?;
         let Some(mut row) = get(conn, id)? else {
             return Ok(None);
         };

@@ -1,0 +1,411 @@
+//! The ICB annual report (DOMAIN.md, "Time" and "Publishing anonymised data"): figures for a
+//! financial year computed from the stored rows, in one body that both the JSON and the CSV
+//! form are written from, so the two always agree.
+//!
+//! Periods: notifications are counted by notification date, completions by completion date.
+//! In the publishable form every count of people follows `domain::disclosure` (1–7 suppressed,
+//! 8 and over rounded to 5) and a median or share of a group under 8 is withheld; each withheld
+//! figure is named in `suppressed`. Actions are plans, not people, and are shown as counted.
+
+use std::collections::BTreeMap;
+
+use leder_domain::disclosure::{self, Disclosed, SMALLEST_SHOWN, disclose};
+use leder_domain::review_type::FocusedReason;
+use leder_domain::time_targets::{HoldInterval, Period, completed_within_target};
+use leder_domain::workflow::HoldReason;
+use leder_persistence::repo::reports::AnnualRows;
+use leder_persistence::rows::cases::ThemeRow;
+use time::{Date, OffsetDateTime};
+
+use crate::cases::split;
+use crate::dto::actions::ActionStatus;
+use crate::dto::reports::{
+    ActionProgress, AnnualReport, Completions, Count, OverdueAction, ReportPeriod, ReportTheme,
+};
+
+/// How many themes the report lists.
+const TOP_THEMES: usize = 10;
+
+/// Applies the disclosure rule (or not) and remembers what it withheld.
+struct Publisher {
+    publishable: bool,
+    suppressed: Vec<String>,
+}
+
+impl Publisher {
+    fn count(&mut self, path: &str, n: u64) -> Count {
+        if !self.publishable {
+            return Some(n);
+        }
+        match disclose(n) {
+            Disclosed::Shown(v) => Some(v),
+            Disclosed::Suppressed => {
+                self.suppressed.push(path.to_owned());
+                None
+            }
+        }
+    }
+
+    fn share(&mut self, path: &str, numerator: u64, denominator: u64) -> Option<f64> {
+        if denominator == 0 {
+            return None;
+        }
+        if !self.publishable {
+            return Some(numerator as f64 / denominator as f64);
+        }
+        let shown = disclosure::share(numerator as f64, denominator as f64, denominator);
+        if shown.is_none() {
+            self.suppressed.push(path.to_owned());
+        }
+        shown
+    }
+
+    fn median(&mut self, path: &str, values: &[f64]) -> Option<f64> {
+        if values.is_empty() {
+            return None;
+        }
+        // The unpublished form withholds nothing: the group size passed is the threshold.
+        let group = if self.publishable {
+            values.len() as u64
+        } else {
+            SMALLEST_SHOWN
+        };
+        let shown = disclosure::median(values, group);
+        if shown.is_none() {
+            self.suppressed.push(path.to_owned());
+        }
+        shown
+    }
+
+    fn counts(
+        &mut self,
+        section: &str,
+        keys: impl IntoIterator<Item = String>,
+        counted: &BTreeMap<String, u64>,
+    ) -> BTreeMap<String, Count> {
+        keys.into_iter()
+            .map(|k| {
+                let n = counted.get(&k).copied().unwrap_or(0);
+                let shown = self.count(&format!("{section}.{k}"), n);
+                (k, shown)
+            })
+            .collect()
+    }
+}
+
+fn tally<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for k in keys {
+        *out.entry(k.to_owned()).or_insert(0) += 1;
+    }
+    out
+}
+
+fn definitions(publishable: bool) -> BTreeMap<String, String> {
+    let mut d = BTreeMap::from([
+        ("period", "the financial year: 1 April to 31 March"),
+        (
+            "notifications",
+            "deaths routed to the ICB and notified in the year, by notification date; eligibility outcomes, review types and focused reasons are of these",
+        ),
+        (
+            "completions",
+            "LeDeR reviews completed in the year, by completion date; the 6-month target is notification plus 6 calendar months, and net of holds that target extended by the days on hold",
+        ),
+        (
+            "reviews_on_hold_by_reason",
+            "reviews on hold at any time in the year, by the reason of each hold",
+        ),
+        (
+            "top_themes",
+            "themes of the learning points of reviews completed in the year",
+        ),
+        (
+            "actions",
+            "actions due or created in the year; overdue means open and due before today in England",
+        ),
+    ]);
+    if publishable {
+        d.insert("disclosure", "NHS England's rule: 1-7 suppressed, 8 and over rounded to the nearest 5; medians and shares of groups under 8 withheld");
+    }
+    d.into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// Everything a report is computed from besides the rows.
+pub struct ReportContext {
+    /// The ICB.
+    pub organisation: String,
+    /// The financial year.
+    pub year: i32,
+    /// Its dates.
+    pub period: Period,
+    /// Today in England (for overdue actions).
+    pub today: Date,
+    /// Suppress small numbers.
+    pub publishable: bool,
+    /// The theme taxonomy, in display order.
+    pub themes: Vec<ThemeRow>,
+}
+
+/// Computes the report from its rows.
+pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> AnnualReport {
+    let mut p = Publisher {
+        publishable: ctx.publishable,
+        suppressed: Vec::new(),
+    };
+    let notifications = p.count("notifications", rows.notified.len() as u64);
+    let outcomes = tally(rows.notified.iter().map(|r| r.eligibility_outcome.as_str()));
+    let eligibility_outcomes = p.counts(
+        "eligibility_outcomes",
+        ["eligible", "not_eligible", "opted_out"].map(str::to_owned),
+        &outcomes,
+    );
+    let types = tally(
+        rows.notified
+            .iter()
+            .filter_map(|r| r.review_type.as_deref()),
+    );
+    let review_types = p.counts(
+        "review_types",
+        ["initial", "focused"].map(str::to_owned),
+        &types,
+    );
+    let reasons: Vec<String> = rows
+        .notified
+        .iter()
+        .filter(|r| r.review_type.as_deref() == Some("focused"))
+        .flat_map(|r| split(&r.focused_reasons))
+        .collect();
+    let focused_reviews_by_reason = p.counts(
+        "focused_reviews_by_reason",
+        FocusedReason::ALL.iter().map(|r| r.as_str().to_owned()),
+        &tally(reasons.iter().map(String::as_str)),
+    );
+    let completions = completions(&mut p, rows);
+    // A review held twice for the same reason in the year counts once for it.
+    let mut held: Vec<(&str, &str)> = rows
+        .holds_in_period
+        .iter()
+        .map(|h| (h.reason.as_str(), h.review_id.as_str()))
+        .collect();
+    held.sort_unstable();
+    held.dedup();
+    let reviews_on_hold_by_reason = p.counts(
+        "reviews_on_hold_by_reason",
+        HoldReason::ALL.iter().map(|r| r.as_str().to_owned()),
+        &tally(held.iter().map(|(reason, _)| *reason)),
+    );
+    let top_themes = top_themes(&mut p, ctx, rows);
+    let actions = actions(ctx, rows);
+    AnnualReport {
+        organisation: ctx.organisation.clone(),
+        year: ctx.year,
+        period: ReportPeriod {
+            start: ctx.period.start(),
+            end: ctx.period.end(),
+        },
+        publishable: ctx.publishable,
+        extracted_at: OffsetDateTime::now_utc(),
+        definitions: definitions(ctx.publishable),
+        notifications,
+        eligibility_outcomes,
+        review_types,
+        focused_reviews_by_reason,
+        completions,
+        reviews_on_hold_by_reason,
+        top_themes,
+        actions,
+        suppressed: p.suppressed,
+    }
+}
+
+fn completions(p: &mut Publisher, rows: &AnnualRows) -> Completions {
+    let mut days = Vec::new();
+    let (mut within, mut within_net, mut cdr) = (0u64, 0u64, 0u64);
+    for r in &rows.completed {
+        let Some(completed_on) = r.completed_on else {
+            continue;
+        };
+        if r.eligibility_route.as_deref() != Some("leder_review") {
+            cdr += 1;
+            continue;
+        }
+        let holds: Vec<HoldInterval> = rows
+            .completed_holds
+            .iter()
+            .filter(|h| h.review_id == r.id)
+            .map(|h| HoldInterval {
+                start: h.started_on,
+                end: h.ended_on,
+            })
+            .collect();
+        let (as_such, net) = completed_within_target(r.notified_on, &holds, completed_on);
+        within += u64::from(as_such);
+        within_net += u64::from(net);
+        days.push((completed_on - r.notified_on).whole_days() as f64);
+    }
+    let completed = days.len() as u64;
+    let path = |f: &str| format!("completions.{f}");
+    Completions {
+        reviews_completed: p.count(&path("reviews_completed"), completed),
+        child_death_review_outcomes: p.count(&path("child_death_review_outcomes"), cdr),
+        median_days_to_completion: p.median(&path("median_days_to_completion"), &days),
+        completed_within_6_months: p.count(&path("completed_within_6_months"), within),
+        completed_within_6_months_net_of_holds: p
+            .count(&path("completed_within_6_months_net_of_holds"), within_net),
+        share_within_6_months: p.share(&path("share_within_6_months"), within, completed),
+        share_within_6_months_net_of_holds: p.share(
+            &path("share_within_6_months_net_of_holds"),
+            within_net,
+            completed,
+        ),
+    }
+}
+
+fn top_themes(p: &mut Publisher, ctx: &ReportContext, rows: &AnnualRows) -> Vec<ReportTheme> {
+    let counted = tally(
+        rows.learning
+            .iter()
+            .flat_map(|l| l.themes.split(','))
+            .filter(|t| !t.is_empty()),
+    );
+    let mut ranked: Vec<&ThemeRow> = ctx
+        .themes
+        .iter()
+        .filter(|t| counted.contains_key(&t.code))
+        .collect();
+    // Most frequent first; ties in the taxonomy's order (a stable sort keeps it).
+    ranked.sort_by_key(|t| std::cmp::Reverse(counted.get(&t.code).copied().unwrap_or(0)));
+    ranked
+        .into_iter()
+        .take(TOP_THEMES)
+        .map(|t| ReportTheme {
+            theme: t.code.clone(),
+            label: t.label.clone(),
+            count: p.count(
+                &format!("top_themes.{}", t.code),
+                counted.get(&t.code).copied().unwrap_or(0),
+            ),
+        })
+        .collect()
+}
+
+fn actions(ctx: &ReportContext, rows: &AnnualRows) -> ActionProgress {
+    let mut by_status: BTreeMap<String, u64> = ActionStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), 0))
+        .collect();
+    let mut overdue = Vec::new();
+    for a in &rows.actions {
+        *by_status.entry(a.status.clone()).or_insert(0) += 1;
+        if crate::routes::actions::is_overdue(&a.status, a.due_date, ctx.today) {
+            overdue.push(OverdueAction {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                owner: a.owner.clone(),
+                due_date: a.due_date,
+                status: a.status.clone(),
+            });
+        }
+    }
+    ActionProgress { by_status, overdue }
+}
+
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+fn shown<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The report as CSV: `section,item,value,label`, one figure a row; a withheld figure has an
+/// empty value.
+pub fn to_csv(r: &AnnualReport) -> String {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    let mut row = |section: &str, item: &str, value: String, label: &str| {
+        rows.push([section.into(), item.into(), value, label.into()]);
+    };
+    row("report", "organisation", r.organisation.clone(), "");
+    row("report", "year", r.year.to_string(), "");
+    row(
+        "report",
+        "period_start",
+        crate::dto::reports::ymd(r.period.start),
+        "",
+    );
+    row(
+        "report",
+        "period_end",
+        crate::dto::reports::ymd(r.period.end),
+        "",
+    );
+    row("report", "publishable", r.publishable.to_string(), "");
+    row("notifications", "total", shown(r.notifications), "");
+    for (section, map) in [
+        ("eligibility_outcomes", &r.eligibility_outcomes),
+        ("review_types", &r.review_types),
+        ("focused_reviews_by_reason", &r.focused_reviews_by_reason),
+    ] {
+        for (k, v) in map {
+            row(section, k, shown(*v), "");
+        }
+    }
+    let c = &r.completions;
+    for (item, value) in [
+        ("reviews_completed", shown(c.reviews_completed)),
+        (
+            "child_death_review_outcomes",
+            shown(c.child_death_review_outcomes),
+        ),
+        (
+            "median_days_to_completion",
+            shown(c.median_days_to_completion),
+        ),
+        (
+            "completed_within_6_months",
+            shown(c.completed_within_6_months),
+        ),
+        (
+            "completed_within_6_months_net_of_holds",
+            shown(c.completed_within_6_months_net_of_holds),
+        ),
+        ("share_within_6_months", shown(c.share_within_6_months)),
+        (
+            "share_within_6_months_net_of_holds",
+            shown(c.share_within_6_months_net_of_holds),
+        ),
+    ] {
+        row("completions", item, value, "");
+    }
+    for (k, v) in &r.reviews_on_hold_by_reason {
+        row("reviews_on_hold_by_reason", k, shown(*v), "");
+    }
+    for t in &r.top_themes {
+        row("top_themes", &t.theme, shown(t.count), &t.label);
+    }
+    for (k, v) in &r.actions.by_status {
+        row("actions_by_status", k, v.to_string(), "");
+    }
+    for a in &r.actions.overdue {
+        row(
+            "overdue_actions",
+            &a.id,
+            crate::dto::reports::ymd(a.due_date),
+            &a.title,
+        );
+    }
+    let mut out = String::from("section,item,value,label\r\n");
+    for r in rows {
+        let line: Vec<String> = r.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}

@@ -1,0 +1,192 @@
+//! Reading actions: the ICB's list, one action, and its history.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use leder_domain::workflow::Role;
+use leder_persistence::repo::action_plan as repo;
+use leder_persistence::rows::action_plan::ActionRow;
+use utoipa::IntoParams;
+
+use super::{filter_of, history_of, is_overdue, render};
+use crate::auth::Caller;
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::actions::{ActionHistory, ActionPage};
+use crate::dto::etag;
+use crate::error::ApiError;
+use crate::extract::{Cursor, QueryParams};
+use crate::icb_scope::within_icb;
+use crate::state::AppState;
+
+/// One action, if it is of the caller's ICB and their role is one of `may` (else 404/403).
+pub async fn load(
+    state: &AppState,
+    caller: &Caller,
+    id: String,
+    may: &[Role],
+) -> Result<ActionRow, ApiError> {
+    let row = db::run(state, move |conn| repo::get(conn, &id)).await?;
+    // Scope first: an action of another ICB answers exactly like a missing one.
+    let org = match &row {
+        Some(r) => r.organisation.clone(),
+        None => String::new(),
+    };
+    let scoped = within_icb(caller, &org, may);
+    match (row, scoped) {
+        (_, Err(ApiError::NotFound)) | (None, _) => Err(ApiError::NotFound),
+        (_, Err(e)) => Err(e),
+        (Some(row), Ok(_)) => Ok(row),
+    }
+}
+
+/// Query parameters of the action list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct ListParams {
+    /// `planned`, `in_progress`, `done` or `cancelled`.
+    status: Option<String>,
+    /// Only overdue (true) or not overdue (false) actions.
+    overdue: Option<bool>,
+    /// Due on or after (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    due_from: Option<String>,
+    /// Due on or before (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    due_to: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// An ICB's SMART actions
+///
+/// The service-improvement plan by due date, each with its derived `overdue`. The ICB's lead
+/// and QA panel.
+#[utoipa::path(
+    tag = "actions",
+    operation_id = "list_actions",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP"), ListParams),
+    responses(
+        (status = 200, description = "A page of actions", body = ActionPage),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/organisations/{code}/actions")]
+pub async fn list_actions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    query: QueryParams,
+) -> Result<web::Json<ActionPage>, ApiError> {
+    let org = within_icb(&caller, &code, &[Role::IcsLead, Role::QaPanel])?;
+    query.allow_only(&["status", "overdue", "due_from", "due_to", "limit", "cursor"])?;
+    let filter = filter_of(&query)?;
+    let overdue = query.parsed::<bool>("overdue", "invalid_boolean", "must be true or false")?;
+    let limit = usize::try_from(query.limit()?).unwrap_or(50);
+    let after = query
+        .text("cursor")
+        .map(|c| Cursor::decode(c, 2))
+        .transpose()?;
+    let today = today_in_england();
+    // A plan holds tens of actions, and `overdue` depends on today: filter and page here.
+    let rows = db::run(&state, move |conn| repo::list(conn, &org, &filter)).await?;
+    let mut items: Vec<ActionRow> = rows
+        .into_iter()
+        .filter(|a| overdue.is_none_or(|want| is_overdue(&a.status, a.due_date, today) == want))
+        .filter(|a| {
+            after.as_ref().is_none_or(|c| {
+                let due = crate::dto::reports::ymd(a.due_date);
+                (due.as_str(), a.id.as_str()) > (c[0].as_str(), c[1].as_str())
+            })
+        })
+        .collect();
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items
+            .last()
+            .map(|a| Cursor::encode(&[&crate::dto::reports::ymd(a.due_date), &a.id]))
+    } else {
+        None
+    };
+    Ok(web::Json(ActionPage {
+        items: items.iter().map(|a| render(a, today)).collect(),
+        next_cursor,
+    }))
+}
+
+/// Get a SMART action
+///
+/// With its `ETag` for updates. The ICB's lead and QA panel.
+#[utoipa::path(
+    tag = "actions",
+    operation_id = "get_action",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Action id")),
+    responses(
+        (status = 200, description = "The action", body = crate::dto::actions::Action, headers(("ETag" = String))),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/actions/{id}")]
+pub async fn get_action(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = load(
+        &state,
+        &caller,
+        id.into_inner(),
+        &[Role::IcsLead, Role::QaPanel],
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(render(&row, today_in_england())))
+}
+
+/// A SMART action's history
+///
+/// Every change, who and when, with each changed field before and after; oldest first.
+#[utoipa::path(
+    tag = "actions",
+    operation_id = "action_history",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Action id")),
+    responses(
+        (status = 200, description = "The history", body = ActionHistory),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/actions/{id}/history")]
+pub async fn action_history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<ActionHistory>, ApiError> {
+    let row = load(
+        &state,
+        &caller,
+        id.into_inner(),
+        &[Role::IcsLead, Role::QaPanel],
+    )
+    .await?;
+    let rows = db::run(&state, move |conn| repo::history(conn, &row.id)).await?;
+    Ok(web::Json(history_of(rows)))
+}

@@ -1,0 +1,148 @@
+//! The ICB annual report for a financial year, as JSON or (with `Accept: text/csv`) as CSV,
+//! both written from one computed body ([`crate::annual_report`]). The ICB's lead.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use leder_domain::time_targets::Period;
+use leder_domain::workflow::Role;
+use leder_persistence::repo::reports as repo;
+use leder_persistence::repo::reviews as reviews_repo;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::annual_report::{ReportContext, compute, to_csv};
+use crate::auth::Caller;
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::reports::AnnualReport;
+use crate::error::ApiError;
+use crate::extract::QueryParams;
+use crate::icb_scope::within_icb;
+use crate::routes::case_learning::start_of_english_day;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(annual_report);
+}
+
+/// Query parameters of the annual report.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct ReportParams {
+    /// The financial year, named by the year it starts: 2025 is 1 April 2025 to 31 March 2026.
+    #[param(example = 2025, minimum = 2015, maximum = 2100)]
+    year: i32,
+    /// Suppress small numbers for publication (NHS England's disclosure rule).
+    publishable: Option<bool>,
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|part| {
+                part.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim() == "text/csv")
+            })
+        })
+}
+
+/// An ICB's annual report
+///
+/// For a financial year (`year=2025` is 1 April 2025 to 31 March 2026): notifications (by
+/// notification date), eligibility outcomes, review types and focused reasons, reviews
+/// completed (by completion date), median days to completion, the share completed within 6
+/// months as such and net of holds, reviews on hold by reason, the top themes, and actions by
+/// status with the overdue ones listed. JSON by default; CSV (`section,item,value,label`) with
+/// `Accept: text/csv`. `publishable=true` applies the disclosure rule. The ICB's lead.
+#[utoipa::path(
+    tag = "actions",
+    operation_id = "annual_report",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP"), ReportParams),
+    responses(
+        (status = 200, description = "The report", content(
+            (AnnualReport = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/organisations/{code}/reports/annual")]
+pub async fn annual_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    code: web::Path<String>,
+    query: QueryParams,
+) -> Result<HttpResponse, ApiError> {
+    let org = within_icb(&caller, &code, &[Role::IcsLead])?;
+    query.allow_only(&["year", "publishable"])?;
+    let year = query
+        .parsed::<i32>("year", "invalid_year", "must be a year such as 2025")?
+        .ok_or_else(|| {
+            ApiError::bad_field(
+                "year",
+                "required",
+                "name the financial year, e.g. year=2025",
+            )
+        })?;
+    if !(2015..=2100).contains(&year) {
+        return Err(ApiError::bad_field(
+            "year",
+            "year_out_of_range",
+            "must be 2015 to 2100",
+        ));
+    }
+    let publishable = query
+        .parsed::<bool>("publishable", "invalid_boolean", "must be true or false")?
+        .unwrap_or(false);
+    let period = Period::financial_year(year)
+        .map_err(|e| ApiError::bad_field("year", e.code(), e.to_string()))?;
+    let created_from = start_of_english_day(period.start())?;
+    let created_before = start_of_english_day(period.end().next_day().unwrap_or(period.end()))?;
+    let lookup = org.clone();
+    let (rows, themes) = db::run(&state, move |conn| {
+        let rows = repo::annual_rows(
+            conn,
+            &lookup,
+            period.start(),
+            period.end(),
+            created_from,
+            created_before,
+        )?;
+        Ok((rows, reviews_repo::themes(conn)?))
+    })
+    .await?;
+    let ctx = ReportContext {
+        organisation: org.clone(),
+        year,
+        period,
+        today: today_in_england(),
+        publishable,
+        themes,
+    };
+    let report = compute(&ctx, &rows);
+    if wants_csv(&req) {
+        let name = format!("leder-annual-report-{org}-{year}.csv");
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ))
+            .body(to_csv(&report)));
+    }
+    Ok(HttpResponse::Ok().json(report))
+}

@@ -1,0 +1,193 @@
+//! Learning across cases: an ICB's learning points, filtered by theme, kind and period, with
+//! counts by theme, so its governance group can see what recurs. The ICB's lead and QA panel.
+
+use std::collections::BTreeMap;
+
+use actix_web::{get, web};
+use leder_domain::workflow::Role;
+use leder_persistence::repo::reports::{self as repo, LearningFilter};
+use leder_persistence::repo::reviews as reviews_repo;
+use time::{Date, PrimitiveDateTime};
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::split;
+use crate::db;
+use crate::dto::actions::{CaseLearning, CaseLearningPage, ThemeCount};
+use crate::dto::utc;
+use crate::error::ApiError;
+use crate::extract::{Cursor, QueryParams};
+use crate::icb_scope::own_icb;
+use crate::routes::reviews::audit_reads;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_case_learning);
+}
+
+/// The UTC instant a day begins in England (midnight, Europe/London).
+pub fn start_of_english_day(day: Date) -> Result<PrimitiveDateTime, ApiError> {
+    let civil = jiff::civil::date(
+        i16::try_from(day.year()).map_err(ApiError::internal)?,
+        i8::try_from(u8::from(day.month())).map_err(ApiError::internal)?,
+        i8::try_from(day.day()).map_err(ApiError::internal)?,
+    );
+    let tz = jiff::tz::TimeZone::get("Europe/London").map_err(ApiError::internal)?;
+    let seconds = tz
+        .to_timestamp(civil.at(0, 0, 0, 0))
+        .map_err(ApiError::internal)?
+        .as_second();
+    let at = time::OffsetDateTime::from_unix_timestamp(seconds).map_err(ApiError::internal)?;
+    Ok(PrimitiveDateTime::new(at.date(), at.time()))
+}
+
+/// Query parameters of learning across cases.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct ListParams {
+    /// Only learning points tagged with this theme.
+    theme: Option<String>,
+    /// `learning`, `good_practice` or `concern`.
+    kind: Option<String>,
+    /// Recorded on or after (YYYY-MM-DD, in England).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// Recorded on or before (YYYY-MM-DD, in England).
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Learning across the ICB's cases
+///
+/// The caller's ICB's learning points, oldest first, filtered by theme, kind and the period
+/// they were recorded in, with counts by theme over every match. The ICB's lead and QA panel.
+#[utoipa::path(
+    tag = "actions",
+    operation_id = "list_case_learning",
+    security(("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "Learning points and counts by theme", body = CaseLearningPage),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/learning")]
+pub async fn list_case_learning(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    query: QueryParams,
+) -> Result<web::Json<CaseLearningPage>, ApiError> {
+    let org = own_icb(&caller, &[Role::IcsLead, Role::QaPanel])?;
+    query.allow_only(&["theme", "kind", "from", "to", "limit", "cursor"])?;
+    let kind = query.text("kind").map(str::to_owned);
+    if kind
+        .as_deref()
+        .is_some_and(|k| !matches!(k, "learning" | "good_practice" | "concern"))
+    {
+        return Err(ApiError::bad_field(
+            "kind",
+            "invalid_kind",
+            "must be learning, good_practice or concern",
+        ));
+    }
+    let from = query.date("from")?.map(start_of_english_day).transpose()?;
+    let before = match query.date("to")? {
+        Some(to) => Some(start_of_english_day(to.next_day().unwrap_or(Date::MAX))?),
+        None => None,
+    };
+    let theme = query.text("theme").map(str::to_owned);
+    let limit = usize::try_from(query.limit()?).unwrap_or(50);
+    let after = query
+        .text("cursor")
+        .map(|c| Cursor::decode(c, 1))
+        .transpose()?
+        .and_then(|mut p| p.pop());
+    let filter = LearningFilter { kind, from, before };
+    let (rows, themes) = db::run(&state, move |conn| {
+        Ok((
+            repo::learning_across(conn, &org, &filter)?,
+            reviews_repo::themes(conn)?,
+        ))
+    })
+    .await?;
+    if let Some(t) = &theme
+        && !themes.iter().any(|known| &known.code == t)
+    {
+        return Err(ApiError::bad_field(
+            "theme",
+            "unknown_theme",
+            "not a theme of GET /api/v1/themes",
+        ));
+    }
+    let matching: Vec<_> = rows
+        .into_iter()
+        .filter(|(l, _)| theme.as_ref().is_none_or(|t| split(&l.themes).contains(t)))
+        .collect();
+    let mut counted: BTreeMap<&str, u64> = BTreeMap::new();
+    for (l, _) in &matching {
+        for t in l.themes.split(',').filter(|t| !t.is_empty()) {
+            *counted.entry(t).or_insert(0) += 1;
+        }
+    }
+    let mut counts_by_theme: Vec<ThemeCount> = themes
+        .iter()
+        .filter_map(|t| {
+            counted.get(t.code.as_str()).map(|n| ThemeCount {
+                theme: t.code.clone(),
+                label: t.label.clone(),
+                count: *n,
+            })
+        })
+        .collect();
+    counts_by_theme.sort_by_key(|c| std::cmp::Reverse(c.count));
+    // Ids are UUID v7, so they sort by the time they were made: the page's keyset.
+    let mut page: Vec<_> = matching
+        .into_iter()
+        .filter(|(l, _)| after.as_ref().is_none_or(|a| &l.id > a))
+        .collect();
+    page.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    let next_cursor = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|(l, _)| Cursor::encode(&[&l.id]))
+    } else {
+        None
+    };
+    let read: Vec<(String, String)> = page
+        .iter()
+        .map(|(l, _)| (l.review_id.clone(), l.organisation.clone()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    audit_reads(&state, &caller, &info, "read_learning", &read).await?;
+    Ok(web::Json(CaseLearningPage {
+        items: page
+            .into_iter()
+            .map(|(l, reference)| CaseLearning {
+                themes: split(&l.themes),
+                id: l.id,
+                review_id: l.review_id,
+                review_reference: reference,
+                kind: l.kind,
+                text: l.text,
+                created_at: utc(l.created_at),
+            })
+            .collect(),
+        next_cursor,
+        counts_by_theme,
+    }))
+}

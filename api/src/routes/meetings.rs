@@ -1,0 +1,229 @@
+//! Governance: an ICB's steering group (bimonthly) and health group (monthly) as meeting
+//! records. The ICB's lead records them; the lead and QA panel read them, with each group's
+//! cadence: a group is overdue when more days than its cadence allows have passed since it
+//! last met (or it never met).
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use leder_domain::workflow::Role;
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::governance as repo;
+use leder_persistence::rows::action_plan::MeetingRow;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::split;
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::governance::{
+    Cadence, CadenceStatus, Meeting, MeetingKind, MeetingPage, NewMeeting,
+};
+use crate::dto::utc;
+use crate::error::ApiError;
+use crate::extract::{Cursor, QueryParams, ValidatedJson, parse_date};
+use crate::icb_scope::within_icb;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_meetings).service(record_meeting);
+}
+
+fn meeting(m: MeetingRow) -> Meeting {
+    Meeting {
+        attendee_roles: split_list(&m.attendee_roles),
+        reviews_discussed: split(&m.reviews_discussed),
+        id: m.id,
+        organisation: m.organisation,
+        kind: m.kind,
+        held_on: m.held_on,
+        decisions: m.decisions,
+        created_by: m.created_by,
+        created_at: utc(m.created_at),
+    }
+}
+
+/// Roles are free text and may hold commas, so they are stored one a line.
+fn split_list(stored: &str) -> Vec<String> {
+    stored
+        .split('\n')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Query parameters of the meeting list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct ListParams {
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// An ICB's governance meetings
+///
+/// Most recent first, with each group's cadence: the steering group should meet at least
+/// every 61 days (bimonthly), the health group every 31 days (monthly). The ICB's lead and QA
+/// panel.
+#[utoipa::path(
+    tag = "governance",
+    operation_id = "list_meetings",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP"), ListParams),
+    responses(
+        (status = 200, description = "A page of meetings and the cadence", body = MeetingPage),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/organisations/{code}/meetings")]
+pub async fn list_meetings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    query: QueryParams,
+) -> Result<web::Json<MeetingPage>, ApiError> {
+    let org = within_icb(&caller, &code, &[Role::IcsLead, Role::QaPanel])?;
+    query.allow_only(&["limit", "cursor"])?;
+    let limit = query.limit()?;
+    let after = match query.text("cursor") {
+        None => None,
+        Some(c) => {
+            let parts = Cursor::decode(c, 2)?;
+            let day = parse_date("cursor", &parts[0])?;
+            Some((day, parts[1].clone()))
+        }
+    };
+    let today = today_in_england();
+    let (mut rows, last) = db::run(&state, move |conn| {
+        let rows = repo::meetings(conn, &org, after, limit + 1)?;
+        let mut last = Vec::new();
+        for kind in MeetingKind::ALL {
+            last.push(repo::last_held(conn, &org, kind.as_str())?);
+        }
+        Ok((rows, last))
+    })
+    .await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        rows.last()
+            .map(|m| Cursor::encode(&[&crate::dto::reports::ymd(m.held_on), &m.id]))
+    } else {
+        None
+    };
+    let status = |kind: MeetingKind, last: Option<time::Date>| CadenceStatus {
+        cadence_days: kind.cadence_days(),
+        last_held_on: last,
+        overdue: last.is_none_or(|d| (today - d).whole_days() > kind.cadence_days()),
+    };
+    Ok(web::Json(MeetingPage {
+        items: rows.into_iter().map(meeting).collect(),
+        next_cursor,
+        cadence: Cadence {
+            steering_group: status(MeetingKind::SteeringGroup, last.first().copied().flatten()),
+            health_group: status(MeetingKind::HealthGroup, last.get(1).copied().flatten()),
+        },
+    }))
+}
+
+/// Record a governance meeting
+///
+/// The ICB's lead records a meeting of the steering group or the health group: the date, the
+/// attendees' roles, the ICB's reviews discussed and the decisions.
+#[utoipa::path(
+    tag = "governance",
+    operation_id = "record_meeting",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP")),
+    request_body = NewMeeting,
+    responses(
+        (status = 201, description = "Recorded", body = Meeting, headers(("Location" = String))),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/organisations/{code}/meetings")]
+pub async fn record_meeting(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    code: web::Path<String>,
+    body: ValidatedJson<NewMeeting>,
+) -> Result<HttpResponse, ApiError> {
+    let org = within_icb(&caller, &code, &[Role::IcsLead])?;
+    let m = body.0;
+    if m.held_on > today_in_england() {
+        return Err(ApiError::invalid_field(
+            "held_on",
+            "in_the_future",
+            "a meeting is recorded once it has been held",
+        ));
+    }
+    if m.attendee_roles
+        .iter()
+        .any(|r| r.trim().is_empty() || r.contains('\n'))
+    {
+        return Err(ApiError::invalid_field(
+            "attendee_roles",
+            "invalid_role",
+            "each role is one line of text",
+        ));
+    }
+    let mut discussed = m.reviews_discussed.clone();
+    discussed.sort();
+    discussed.dedup();
+    let (lookup, wanted) = (org.clone(), discussed.clone());
+    let found = db::run(&state, move |conn| repo::reviews_of(conn, &lookup, &wanted)).await?;
+    if let Some(bad) = discussed.iter().find(|id| !found.contains(id)) {
+        return Err(ApiError::invalid_field(
+            "reviews_discussed",
+            "unknown_review",
+            format!("`{bad}` is not a review of {org}"),
+        ));
+    }
+    let row = MeetingRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        organisation: org,
+        kind: m.kind.as_str().to_owned(),
+        held_on: m.held_on,
+        attendee_roles: m
+            .attendee_roles
+            .iter()
+            .map(|r| r.trim())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        reviews_discussed: discussed.join(","),
+        decisions: m.decisions,
+        created_by: caller.id.clone(),
+        created_at: now_utc(),
+    };
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "record_meeting", "success"));
+    let row = db::run(&state, move |conn| {
+        repo::create_meeting(conn, row, &audited)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/organisations/{}/meetings", row.organisation),
+        ))
+        .json(meeting(row)))
+}

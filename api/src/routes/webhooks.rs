@@ -1,0 +1,356 @@
+//! Webhook subscriptions of an ICB, for its lead and its machine clients.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use leder_domain::workflow::Role;
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::webhooks as repo;
+use leder_persistence::rows::webhooks::{DeliveryRow, WebhookRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+
+use crate::auth::Caller;
+use crate::db;
+use crate::dto::utc;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+use crate::webhooks::{check_target, new_secret};
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_webhook)
+        .service(list_webhooks)
+        .service(delete_webhook)
+        .service(resume_webhook)
+        .service(list_deliveries);
+}
+
+const EVENT_TYPES: [&str; 7] = [
+    "review.created",
+    "review.status_changed",
+    "review.findings_updated",
+    "review.person_corrected",
+    "review.transferred",
+    "review.duplicate_notified",
+    "action.changed",
+];
+
+/// A new subscription.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"url": "https://ics.example.nhs.uk/leder", "event_types": ["review.created", "review.status_changed"]}))]
+pub struct NewWebhook {
+    /// Where to deliver: https (or http to a host in `LEDER_WEBHOOK_ALLOWED_HOSTS`).
+    #[validate(length(min = 1, max = 2000, message = "must have 1 to 2000 characters"))]
+    pub url: String,
+    /// Which event types (empty: all).
+    #[serde(default)]
+    pub event_types: Vec<String>,
+}
+
+/// A subscription just created: the secret is shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookCreated {
+    /// Id.
+    pub id: String,
+    /// The `whsec_` signing secret: verify `webhook-signature` with it. Not shown again.
+    pub secret: String,
+    /// The subscription.
+    #[serde(flatten)]
+    pub webhook: Webhook,
+}
+
+/// A subscription.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Webhook {
+    /// Id.
+    pub id: String,
+    /// Target URL.
+    pub url: String,
+    /// Event types (empty: all).
+    pub event_types: Vec<String>,
+    /// `active` or `paused`.
+    pub status: String,
+    /// Why it is paused.
+    pub paused_reason: Option<String>,
+    /// Failed attempts in a row.
+    pub consecutive_failures: i64,
+    /// When it was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+}
+
+impl From<WebhookRow> for Webhook {
+    fn from(w: WebhookRow) -> Self {
+        Webhook {
+            event_types: w
+                .event_types
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            id: w.id,
+            url: w.url,
+            status: w.status,
+            paused_reason: w.paused_reason,
+            consecutive_failures: w.consecutive_failures,
+            created_at: utc(w.created_at),
+        }
+    }
+}
+
+/// Subscriptions of the caller's ICB.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookList {
+    /// Oldest first.
+    pub items: Vec<Webhook>,
+}
+
+/// One delivery attempt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Delivery {
+    /// Id.
+    pub id: String,
+    /// The event (the `webhook-id` header).
+    pub event_id: String,
+    /// Attempt number for this event.
+    pub attempt: i64,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub attempted_at: time::OffsetDateTime,
+    /// A 2xx answer came back.
+    pub succeeded: bool,
+    /// The HTTP status, if any.
+    pub status_code: Option<i64>,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// How long it took.
+    pub duration_ms: i64,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(d: DeliveryRow) -> Self {
+        Delivery {
+            id: d.id,
+            event_id: d.event_id,
+            attempt: d.attempt,
+            attempted_at: utc(d.attempted_at),
+            succeeded: d.succeeded,
+            status_code: d.status_code,
+            error: d.error,
+            duration_ms: d.duration_ms,
+        }
+    }
+}
+
+/// Delivery attempts, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryList {
+    /// Newest first (at most 200).
+    pub items: Vec<Delivery>,
+}
+
+fn org_of(caller: &Caller) -> Result<String, ApiError> {
+    caller.require(&[Role::IcsLead, Role::Integration])?;
+    caller
+        .organisation
+        .clone()
+        .ok_or_else(|| ApiError::Forbidden("no ICB".into()))
+}
+
+/// Subscribe to the ICB's events
+///
+/// For the ICB's lead and machine clients. Answers the `whsec_` secret this once. Deliveries are
+/// signed per Standard Webhooks, in order, at least once, retried with backoff, and paused (with
+/// the reason) after repeated failures. Since the secret is not kept, a replayed
+/// `Idempotency-Key` answers 409.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "create_webhook",
+    security(("bearer" = [])),
+    request_body = NewWebhook,
+    responses(
+        (status = 201, description = "Subscribed; the secret is shown this once", body = WebhookCreated),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 409, response = crate::error::Conflict),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/webhooks")]
+pub async fn create_webhook(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidatedJson<NewWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    let org = org_of(&caller)?;
+    let w = body.0;
+    check_target(&w.url, &state.config.webhook_allowed_hosts)
+        .map_err(|m| ApiError::invalid_field("url", "target_not_allowed", m))?;
+    if let Some(bad) = w
+        .event_types
+        .iter()
+        .find(|t| !EVENT_TYPES.contains(&t.as_str()))
+    {
+        return Err(ApiError::invalid_field(
+            "event_types",
+            "unknown_event_type",
+            format!("`{bad}` is not one of {}", EVENT_TYPES.join(", ")),
+        ));
+    }
+    let secret = new_secret();
+    let row = WebhookRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        organisation: org,
+        url: w.url,
+        event_types: w.event_types.join(","),
+        secret: secret.clone(),
+        status: "active".into(),
+        paused_reason: None,
+        last_seq: 0,
+        consecutive_failures: 0,
+        next_attempt_at: None,
+        lease_owner: None,
+        lease_until: None,
+        created_by: caller.id.clone(),
+        created_at: now_utc(),
+    };
+    let row = db::run(&state, move |conn| repo::create(conn, row)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("cache-control", "no-store"))
+        .json(WebhookCreated {
+            id: row.id.clone(),
+            secret,
+            webhook: row.into(),
+        }))
+}
+
+/// List the ICB's subscriptions
+#[utoipa::path(
+    tag = "events",
+    operation_id = "list_webhooks",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Subscriptions (never their secrets)", body = WebhookList),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/webhooks")]
+pub async fn list_webhooks(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<WebhookList>, ApiError> {
+    let org = org_of(&caller)?;
+    let rows = db::run(&state, move |conn| repo::list(conn, &org)).await?;
+    Ok(web::Json(WebhookList {
+        items: rows.into_iter().map(Webhook::from).collect(),
+    }))
+}
+
+/// Delete a subscription
+#[utoipa::path(
+    tag = "events",
+    operation_id = "delete_webhook",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subscription id")),
+    responses(
+        (status = 204, description = "Deleted: nothing more is delivered"),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[delete("/webhooks/{id}")]
+pub async fn delete_webhook(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let org = org_of(&caller)?;
+    let id = id.into_inner();
+    let done = db::run(&state, move |conn| {
+        repo::set_status(conn, &id, &org, "deleted")
+    })
+    .await?;
+    if done {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Resume a paused subscription
+///
+/// Clears the failure count; delivery goes on from the first event not yet delivered.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "resume_webhook",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subscription id")),
+    responses(
+        (status = 200, description = "Active again", body = Webhook),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/webhooks/{id}/resume")]
+pub async fn resume_webhook(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<Webhook>, ApiError> {
+    let org = org_of(&caller)?;
+    let id = id.into_inner();
+    let row = db::run(&state, move |conn| {
+        repo::set_status(conn, &id, &org, "active")?;
+        repo::get(conn, &id, &org)
+    })
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(row.into()))
+}
+
+/// A subscription's delivery attempts
+#[utoipa::path(
+    tag = "events",
+    operation_id = "list_deliveries",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subscription id")),
+    responses(
+        (status = 200, description = "Attempts, newest first", body = DeliveryList),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/webhooks/{id}/deliveries")]
+pub async fn list_deliveries(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<DeliveryList>, ApiError> {
+    let org = org_of(&caller)?;
+    let id = id.into_inner();
+    let rows = db::run(&state, move |conn| {
+        if repo::get(conn, &id, &org)?.is_none() {
+            return Ok(None);
+        }
+        repo::deliveries(conn, &id, 200).map(Some)
+    })
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(DeliveryList {
+        items: rows.into_iter().map(Delivery::from).collect(),
+    }))
+}

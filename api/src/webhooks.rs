@@ -1,0 +1,302 @@
+//! Webhook delivery: Standard Webhooks signing, target checks, and the background worker.
+//!
+//! Every payload is signed per the Standard Webhooks specification: headers `webhook-id` (the
+//! event id, stable across retries), `webhook-timestamp` (Unix seconds) and
+//! `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the bytes of
+//! the `whsec_` secret. Delivery is at least once and in order per subscription: the worker
+//! sends one event at a time and moves past it only after a 2xx; a failure schedules a retry
+//! with exponential backoff, and after too many failures in a row the subscription is paused
+//! with the reason. Replicas share the work through leases on subscriptions.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use actix_web::web;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::{events, webhooks as repo};
+use leder_persistence::rows::cases::EventRow;
+use leder_persistence::rows::webhooks::{DeliveryRow, WebhookRow};
+use sha2::Sha256;
+
+use crate::db;
+use crate::state::AppState;
+
+/// How long a replica holds a subscription without renewing.
+const LEASE: time::Duration = time::Duration::seconds(30);
+
+/// A new `whsec_` secret (32 random bytes).
+pub fn new_secret() -> String {
+    let mut key = [0u8; 32];
+    rand::fill(&mut key);
+    format!("whsec_{}", STANDARD.encode(key))
+}
+
+/// The `webhook-signature` value for a message.
+pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String> {
+    let key = STANDARD.decode(secret.strip_prefix("whsec_")?).ok()?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    Some(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
+}
+
+fn forbidden_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast(),
+        IpAddr::V6(v6) => {
+            v6.is_unspecified()
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+                || v6.segments()[..4] == [0xfd00, 0x0ec2, 0, 0]
+        }
+    }
+}
+
+/// Checks a target URL: https, or http to a host listed in `LEDER_WEBHOOK_ALLOWED_HOSTS`; never
+/// a link-local or cloud metadata address; loopback only when listed.
+pub fn check_target(url: &str, allowed: &[String]) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| "must be an absolute URL".to_owned())?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| "must name a host".to_owned())?
+        .trim_matches(|c| c == '[' || c == ']')
+        .to_ascii_lowercase();
+    if host == "metadata.google.internal" || host == "metadata" {
+        return Err("cloud metadata addresses are never targets".into());
+    }
+    let listed = allowed.contains(&host);
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        if forbidden_ip(ip) {
+            return Err("link-local and metadata addresses are never targets".into());
+        }
+        if ip.is_loopback() && !listed {
+            return Err("loopback targets must be listed in LEDER_WEBHOOK_ALLOWED_HOSTS".into());
+        }
+    }
+    if host == "localhost" && !listed {
+        return Err("loopback targets must be listed in LEDER_WEBHOOK_ALLOWED_HOSTS".into());
+    }
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if listed => Ok(()),
+        _ => Err("must be https (http only for hosts in LEDER_WEBHOOK_ALLOWED_HOSTS)".into()),
+    }
+}
+
+/// The body sent for an event (the Standard Webhooks payload shape).
+pub fn payload(e: &EventRow) -> String {
+    let occurred = e
+        .occurred_at
+        .assume_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    serde_json::json!({
+        "type": e.event_type,
+        "timestamp": occurred,
+        "data": {
+            "id": e.id,
+            "type": e.event_type,
+            "subject_id": e.subject_id,
+            "reference": e.reference,
+            "occurred_at": occurred,
+            "version": e.payload_version,
+            "data": serde_json::from_str::<serde_json::Value>(&e.data).unwrap_or(serde_json::Value::Null),
+        }
+    })
+    .to_string()
+}
+
+fn wanted(hook: &WebhookRow, event_type: &str) -> bool {
+    hook.event_types.is_empty() || hook.event_types.split(',').any(|t| t == event_type)
+}
+
+/// Runs the delivery worker until the server stops.
+pub async fn run(state: web::Data<AppState>) {
+    let owner = format!("{}:{}", state.config.replica_id, uuid::Uuid::now_v7());
+    let client = match reqwest::Client::builder()
+        .timeout(state.config.webhook_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            log::error!("webhook worker cannot start: {e}");
+            return;
+        }
+    };
+    loop {
+        let o = owner.clone();
+        match db::run(&state, move |conn| repo::claim_due(conn, &o, LEASE)).await {
+            Ok(hooks) => {
+                for hook in hooks {
+                    deliver_pending(&state, &client, &owner, hook).await;
+                }
+            }
+            Err(e) => log::warn!("webhook worker: {e}"),
+        }
+        actix_web::rt::time::sleep(state.config.webhook_poll).await;
+    }
+}
+
+async fn send(
+    client: &reqwest::Client,
+    hook: &WebhookRow,
+    e: &EventRow,
+) -> (bool, Option<i64>, Option<String>) {
+    let body = payload(e);
+    let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let Some(sig) = signature(&hook.secret, &e.id, timestamp, &body) else {
+        return (
+            false,
+            None,
+            Some("the subscription's secret is unusable".into()),
+        );
+    };
+    let result = client
+        .post(&hook.url)
+        .header("content-type", "application/json")
+        .header("webhook-id", &e.id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", sig)
+        .body(body)
+        .send()
+        .await;
+    match result {
+        Ok(res) if res.status().is_success() => {
+            (true, Some(i64::from(res.status().as_u16())), None)
+        }
+        Ok(res) => (
+            false,
+            Some(i64::from(res.status().as_u16())),
+            Some(format!("answered {}", res.status())),
+        ),
+        Err(err) if err.is_timeout() => (false, None, Some("timed out".into())),
+        Err(err) if err.is_connect() => (
+            false,
+            None,
+            Some("connection refused or unreachable".into()),
+        ),
+        Err(err) => (false, None, Some(err.to_string())),
+    }
+}
+
+async fn deliver_pending(
+    state: &AppState,
+    client: &reqwest::Client,
+    owner: &str,
+    mut hook: WebhookRow,
+) {
+    loop {
+        let (org, after) = (hook.organisation.clone(), hook.last_seq);
+        let batch = match db::run(state, move |conn| events::after(conn, &org, after, 50)).await {
+            Ok(b) => b,
+            Err(e) => return log::warn!("webhook {}: {e}", hook.id),
+        };
+        if batch.is_empty() {
+            let (id, o) = (hook.id.clone(), owner.to_owned());
+            let _ = db::run(state, move |conn| repo::release(conn, &id, &o)).await;
+            return;
+        }
+        for e in batch {
+            if !wanted(&hook, &e.event_type) {
+                let (id, o, seq) = (hook.id.clone(), owner.to_owned(), e.seq);
+                if db::run(state, move |conn| repo::skip_to(conn, &id, &o, seq))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                hook.last_seq = e.seq;
+                continue;
+            }
+            let started = Instant::now();
+            let (succeeded, status_code, error) = send(client, &hook, &e).await;
+            let failures = if succeeded {
+                0
+            } else {
+                hook.consecutive_failures + 1
+            };
+            let delivery = DeliveryRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                webhook_id: hook.id.clone(),
+                event_id: e.id.clone(),
+                event_seq: e.seq,
+                attempt: hook.consecutive_failures + 1,
+                attempted_at: now_utc(),
+                succeeded,
+                status_code,
+                error: error.clone(),
+                duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            };
+            let cfg = &state.config;
+            let pause = (!succeeded && failures >= cfg.webhook_max_failures).then(|| {
+                format!(
+                    "paused after {failures} failed deliveries in a row; last: {}",
+                    error.clone().unwrap_or_default()
+                )
+            });
+            let shift = u32::try_from(failures.clamp(1, 20) - 1).unwrap_or(0);
+            let delay = cfg
+                .webhook_backoff
+                .saturating_mul(1u32 << shift)
+                .min(std::time::Duration::from_secs(3600));
+            let retry_at = (!succeeded).then(|| now_utc() + delay);
+            let o = owner.to_owned();
+            let kept = db::run(state, move |conn| {
+                repo::record_attempt(conn, &o, LEASE, &delivery, failures, retry_at, pause)
+            })
+            .await;
+            match kept {
+                Ok(true) if succeeded => {
+                    hook.last_seq = e.seq;
+                    hook.consecutive_failures = 0;
+                }
+                // A failure waits for its retry time; a lost lease belongs to another replica.
+                _ => return,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_must_be_https_unless_listed_and_never_link_local() {
+        let listed = vec!["127.0.0.1".to_owned()];
+        assert!(check_target("https://ics.example.nhs.uk/hook", &[]).is_ok());
+        assert!(check_target("http://ics.example.nhs.uk/hook", &[]).is_err());
+        assert!(check_target("http://127.0.0.1:9000/hook", &listed).is_ok());
+        assert!(check_target("https://127.0.0.1/hook", &[]).is_err());
+        assert!(
+            check_target(
+                "http://169.254.169.254/latest/meta-data",
+                &["169.254.169.254".into()]
+            )
+            .is_err()
+        );
+        assert!(check_target("https://[fe80::1]/x", &[]).is_err());
+        assert!(check_target("https://metadata.google.internal/x", &[]).is_err());
+        assert!(check_target("not a url", &[]).is_err());
+    }
+
+    #[test]
+    fn the_signature_follows_the_standard_webhooks_example() {
+        // The specification's published test vector.
+        let sig = signature(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1_614_265_330,
+            r#"{"test": 2432232314}"#,
+        );
+        assert_eq!(
+            sig.as_deref(),
+            Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        );
+    }
+}

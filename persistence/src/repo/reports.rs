@@ -1,0 +1,127 @@
+//! What an ICB's governance reads across its cases: learning points with their reviews, and the
+//! rows its annual report is computed from. Every query is confined to one ICB's reviews as
+//! they stand now (a transferred review counts for the ICB it moved to).
+
+use diesel::prelude::*;
+use time::{Date, PrimitiveDateTime};
+
+use crate::connection::DbConnection;
+use crate::error::PersistenceError;
+use crate::repo::reviews::holds_of;
+use crate::rows::action_plan::ActionRow;
+use crate::rows::cases::{HoldRow, LearningRow, ReviewRow};
+use crate::schema::{actions, learning_points, review_holds, reviews};
+
+/// Filters of learning across cases.
+#[derive(Debug, Clone, Default)]
+pub struct LearningFilter {
+    /// Only this kind (`learning`, `good_practice`, `concern`).
+    pub kind: Option<String>,
+    /// Recorded at or after (UTC).
+    pub from: Option<PrimitiveDateTime>,
+    /// Recorded before (UTC).
+    pub before: Option<PrimitiveDateTime>,
+}
+
+/// An ICB's learning points with their review's reference, oldest first.
+pub fn learning_across(
+    conn: &mut DbConnection,
+    organisation: &str,
+    filter: &LearningFilter,
+) -> Result<Vec<(LearningRow, String)>, PersistenceError> {
+    let mut q = learning_points::table
+        .inner_join(reviews::table.on(reviews::id.eq(learning_points::review_id)))
+        .filter(reviews::organisation.eq(organisation.to_owned()))
+        .into_boxed();
+    if let Some(kind) = &filter.kind {
+        q = q.filter(learning_points::kind.eq(kind.clone()));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(learning_points::created_at.ge(from));
+    }
+    if let Some(before) = filter.before {
+        q = q.filter(learning_points::created_at.lt(before));
+    }
+    Ok(
+        q.order((learning_points::created_at.asc(), learning_points::id.asc()))
+            .select((LearningRow::as_select(), reviews::reference))
+            .load(conn)?,
+    )
+}
+
+/// The rows of an ICB's annual report for the period `[start, end]`.
+#[derive(Debug, Clone, Default)]
+pub struct AnnualRows {
+    /// Reviews notified within the period.
+    pub notified: Vec<ReviewRow>,
+    /// Reviews completed within the period.
+    pub completed: Vec<ReviewRow>,
+    /// Every hold of the completed reviews (for the share net of holds).
+    pub completed_holds: Vec<HoldRow>,
+    /// Holds of the ICB's reviews that overlap the period.
+    pub holds_in_period: Vec<HoldRow>,
+    /// Learning points of the reviews completed within the period.
+    pub learning: Vec<LearningRow>,
+    /// The ICB's actions due or created within the period.
+    pub actions: Vec<ActionRow>,
+}
+
+/// Reads an ICB's annual report rows for the period `[start, end]`.
+pub fn annual_rows(
+    conn: &mut DbConnection,
+    organisation: &str,
+    start: Date,
+    end: Date,
+    created_from: PrimitiveDateTime,
+    created_before: PrimitiveDateTime,
+) -> Result<AnnualRows, PersistenceError> {
+    let notified = reviews::table
+        .filter(reviews::organisation.eq(organisation))
+        .filter(reviews::notified_on.between(start, end))
+        .order((reviews::notified_at.asc(), reviews::id.asc()))
+        .select(ReviewRow::as_select())
+        .load(conn)?;
+    let completed: Vec<ReviewRow> = reviews::table
+        .filter(reviews::organisation.eq(organisation))
+        .filter(reviews::status.eq("completed"))
+        .filter(reviews::completed_on.between(start, end))
+        .order((reviews::completed_at.asc(), reviews::id.asc()))
+        .select(ReviewRow::as_select())
+        .load(conn)?;
+    let ids: Vec<String> = completed.iter().map(|r| r.id.clone()).collect();
+    let completed_holds = holds_of(conn, &ids)?;
+    let holds_in_period = review_holds::table
+        .inner_join(reviews::table.on(reviews::id.eq(review_holds::review_id)))
+        .filter(reviews::organisation.eq(organisation))
+        .filter(review_holds::started_on.le(end))
+        .filter(
+            review_holds::ended_on
+                .is_null()
+                .or(review_holds::ended_on.ge(start)),
+        )
+        .select(HoldRow::as_select())
+        .load(conn)?;
+    let learning = learning_points::table
+        .filter(learning_points::review_id.eq_any(&ids))
+        .order((learning_points::created_at.asc(), learning_points::id.asc()))
+        .select(LearningRow::as_select())
+        .load(conn)?;
+    let actions = actions::table
+        .filter(actions::organisation.eq(organisation))
+        .filter(
+            actions::due_date.between(start, end).or(actions::created_at
+                .ge(created_from)
+                .and(actions::created_at.lt(created_before))),
+        )
+        .order((actions::due_date.asc(), actions::id.asc()))
+        .select(ActionRow::as_select())
+        .load(conn)?;
+    Ok(AnnualRows {
+        notified,
+        completed,
+        completed_holds,
+        holds_in_period,
+        learning,
+        actions,
+    })
+}

@@ -1,0 +1,212 @@
+//! Webhook subscriptions and deliveries. A replica works on a subscription only while it holds
+//! its lease: [`claim_due`] takes free or expired leases with one conditional UPDATE (the row
+//! lock decides between replicas racing for it), and every later write renews it.
+
+use diesel::prelude::*;
+use time::{Duration, PrimitiveDateTime};
+
+use crate::connection::DbConnection;
+use crate::error::PersistenceError;
+use crate::reference::now_utc;
+use crate::rows::webhooks::{DeliveryRow, WebhookRow};
+use crate::schema::{events, webhook_deliveries, webhooks};
+
+/// Creates a subscription that starts after the ICB's current last event.
+pub fn create(
+    conn: &mut DbConnection,
+    mut row: WebhookRow,
+) -> Result<WebhookRow, PersistenceError> {
+    crate::connection::write_transaction(conn, |conn| {
+        let last: Option<i64> = events::table
+            .filter(events::organisation.eq(&row.organisation))
+            .select(diesel::dsl::max(events::seq))
+            .first(conn)?;
+        row.last_seq = last.unwrap_or(0);
+        diesel::insert_into(webhooks::table)
+            .values(&row)
+            .execute(conn)?;
+        Ok(row)
+    })
+}
+
+/// The ICB's subscriptions that are not deleted, oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    organisation: &str,
+) -> Result<Vec<WebhookRow>, PersistenceError> {
+    Ok(webhooks::table
+        .filter(webhooks::organisation.eq(organisation))
+        .filter(webhooks::status.ne("deleted"))
+        .order(webhooks::created_at.asc())
+        .select(WebhookRow::as_select())
+        .load(conn)?)
+}
+
+/// One subscription of an ICB (not deleted).
+pub fn get(
+    conn: &mut DbConnection,
+    id: &str,
+    organisation: &str,
+) -> Result<Option<WebhookRow>, PersistenceError> {
+    Ok(webhooks::table
+        .find(id)
+        .filter(webhooks::organisation.eq(organisation))
+        .filter(webhooks::status.ne("deleted"))
+        .select(WebhookRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets a subscription's status (`deleted`, or `active` again after a pause).
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: &str,
+    organisation: &str,
+    status: &str,
+) -> Result<bool, PersistenceError> {
+    let n = diesel::update(webhooks::table.find(id))
+        .filter(webhooks::organisation.eq(organisation))
+        .filter(webhooks::status.ne("deleted"))
+        .set((
+            webhooks::status.eq(status),
+            webhooks::paused_reason.eq(None::<String>),
+            webhooks::consecutive_failures.eq(0i64),
+            webhooks::next_attempt_at.eq(None::<PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Takes the leases of active subscriptions that are due and free (or already ours, or
+/// expired) for `lease`; returns them.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    owner: &str,
+    lease: Duration,
+) -> Result<Vec<WebhookRow>, PersistenceError> {
+    let now = now_utc();
+    diesel::update(webhooks::table)
+        .filter(webhooks::status.eq("active"))
+        .filter(
+            webhooks::next_attempt_at
+                .is_null()
+                .or(webhooks::next_attempt_at.le(now)),
+        )
+        .filter(
+            webhooks::lease_until
+                .is_null()
+                .or(webhooks::lease_until.lt(now))
+                .or(webhooks::lease_owner.eq(owner)),
+        )
+        .set((
+            webhooks::lease_owner.eq(owner),
+            webhooks::lease_until.eq(now + lease),
+        ))
+        .execute(conn)?;
+    Ok(webhooks::table
+        .filter(webhooks::lease_owner.eq(owner))
+        .filter(webhooks::lease_until.ge(now))
+        .filter(webhooks::status.eq("active"))
+        .select(WebhookRow::as_select())
+        .load(conn)?)
+}
+
+/// Records an attempt and moves the subscription on: past the event on success; on failure,
+/// counts it, schedules the retry and pauses at `max_failures`. Renews the lease. Returns false
+/// when the lease was lost (another replica took over): the caller stops.
+pub fn record_attempt(
+    conn: &mut DbConnection,
+    owner: &str,
+    lease: Duration,
+    delivery: &DeliveryRow,
+    failures: i64,
+    retry_at: Option<PrimitiveDateTime>,
+    pause_reason: Option<String>,
+) -> Result<bool, PersistenceError> {
+    crate::connection::write_transaction(conn, |conn| {
+        let now = now_utc();
+        let mine = webhooks::table
+            .find(&delivery.webhook_id)
+            .filter(webhooks::lease_owner.eq(owner))
+            .select(webhooks::id)
+            .first::<String>(conn)
+            .optional()?
+            .is_some();
+        if !mine {
+            return Ok(false);
+        }
+        diesel::insert_into(webhook_deliveries::table)
+            .values(delivery)
+            .execute(conn)?;
+        let target = webhooks::table.find(&delivery.webhook_id);
+        if delivery.succeeded {
+            diesel::update(target)
+                .set((
+                    webhooks::last_seq.eq(delivery.event_seq),
+                    webhooks::consecutive_failures.eq(0i64),
+                    webhooks::next_attempt_at.eq(None::<PrimitiveDateTime>),
+                    webhooks::lease_until.eq(now + lease),
+                ))
+                .execute(conn)?;
+        } else {
+            let status = if pause_reason.is_some() {
+                "paused"
+            } else {
+                "active"
+            };
+            diesel::update(target)
+                .set((
+                    webhooks::consecutive_failures.eq(failures),
+                    webhooks::next_attempt_at.eq(retry_at),
+                    webhooks::status.eq(status),
+                    webhooks::paused_reason.eq(pause_reason),
+                    webhooks::lease_until.eq(now + lease),
+                ))
+                .execute(conn)?;
+        }
+        Ok(true)
+    })
+}
+
+/// Moves past events the subscription does not want (no delivery needed).
+pub fn skip_to(
+    conn: &mut DbConnection,
+    id: &str,
+    owner: &str,
+    seq: i64,
+) -> Result<(), PersistenceError> {
+    diesel::update(webhooks::table.find(id))
+        .filter(webhooks::lease_owner.eq(owner))
+        .set(webhooks::last_seq.eq(seq))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives the lease back when done for now.
+pub fn release(conn: &mut DbConnection, id: &str, owner: &str) -> Result<(), PersistenceError> {
+    diesel::update(webhooks::table.find(id))
+        .filter(webhooks::lease_owner.eq(owner))
+        .set((
+            webhooks::lease_owner.eq(None::<String>),
+            webhooks::lease_until.eq(None::<PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A subscription's delivery attempts, newest first.
+pub fn deliveries(
+    conn: &mut DbConnection,
+    id: &str,
+    limit: i64,
+) -> Result<Vec<DeliveryRow>, PersistenceError> {
+    Ok(webhook_deliveries::table
+        .filter(webhook_deliveries::webhook_id.eq(id))
+        .order((
+            webhook_deliveries::attempted_at.desc(),
+            webhook_deliveries::id.desc(),
+        ))
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .load(conn)?)
+}

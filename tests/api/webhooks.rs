@@ -1,0 +1,486 @@
+//! Webhooks: a receiver started here on 127.0.0.1 checks every signature with its own
+//! implementation of the Standard Webhooks algorithm; failures are retried, a receiver that was
+//! down gets everything when it comes back, and a subscription that keeps failing is paused.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use tokio::sync::Notify;
+
+use crate::helpers::{Backend, TestApp, json, problem};
+
+#[derive(Debug, Clone)]
+struct Received {
+    id: String,
+    timestamp: String,
+    signature: String,
+    body: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Ok,
+    Fail(u16),
+}
+
+#[derive(Clone)]
+struct Receiver {
+    port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+    mode: Arc<Mutex<Mode>>,
+    notify: Arc<Notify>,
+}
+
+async fn hook(req: HttpRequest, body: web::Bytes, r: web::Data<Receiver>) -> HttpResponse {
+    let header = |n: &str| {
+        req.headers()
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    r.received.lock().unwrap().push(Received {
+        id: header("webhook-id"),
+        timestamp: header("webhook-timestamp"),
+        signature: header("webhook-signature"),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
+    let mode = *r.mode.lock().unwrap();
+    r.notify.notify_waiters();
+    match mode {
+        Mode::Ok => HttpResponse::NoContent().finish(),
+        Mode::Fail(status) => {
+            HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
+        }
+    }
+}
+
+fn start_receiver() -> Receiver {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let receiver = Receiver {
+        port: listener.local_addr().unwrap().port(),
+        received: Arc::default(),
+        mode: Arc::new(Mutex::new(Mode::Ok)),
+        notify: Arc::new(Notify::new()),
+    };
+    let data = web::Data::new(receiver.clone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .default_service(web::to(hook))
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    actix_web::rt::spawn(server);
+    receiver
+}
+
+impl Receiver {
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/hook", self.port)
+    }
+
+    fn set(&self, mode: Mode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+
+    fn all(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits (event-driven, bounded) until the receiver's log satisfies `done`.
+    async fn wait_until(&self, done: impl Fn(&[Received]) -> bool) {
+        for _ in 0..400 {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if done(&self.all()) {
+                return;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(250), notified).await;
+        }
+        panic!("the receiver never got what was expected: {:?}", self.all());
+    }
+}
+
+/// An independent check of a delivery's signature (Standard Webhooks, v1).
+fn verify(secret: &str, r: &Received) -> bool {
+    let key = STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(r.id.as_bytes());
+    mac.update(b".");
+    mac.update(r.timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(r.body.as_bytes());
+    let expected = STANDARD.encode(mac.finalize().into_bytes());
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let fresh = r
+        .timestamp
+        .parse::<i64>()
+        .is_ok_and(|t| (now - t).abs() < 300);
+    fresh
+        && r.signature
+            .split(' ')
+            .any(|s| s == format!("v1,{expected}"))
+}
+
+fn notification(given: &str, area: &str) -> Value {
+    json!({
+        "notifier": {"name": "Sam", "relationship": "carer"},
+        "person": {"given_name": given, "family_name": "Hook", "date_of_birth": "1960-01-01",
+                   "date_of_death": "2026-10-01", "sex": "female", "ethnic_category": "A",
+                   "learning_disability": true, "autistic": false, "lived_in_england": true,
+                   "national_data_opt_out": false, "area_code": area}
+    })
+}
+
+async fn spawn(backend: Backend, max_failures: i64) -> Option<TestApp> {
+    TestApp::spawn(backend, |c| {
+        c.webhook_allowed_hosts = vec!["127.0.0.1".into()];
+        c.webhook_poll = Duration::from_millis(20);
+        c.webhook_backoff = Duration::from_millis(20);
+        c.webhook_max_failures = max_failures;
+        c.webhook_timeout = Duration::from_millis(500);
+    })
+    .await
+}
+
+async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> (String, String) {
+    let body = json!({"url": url, "event_types": types});
+    let created = json(app.post_as("/api/v1/webhooks", token, &body).await, 201).await;
+    assert!(created["secret"].as_str().unwrap().starts_with("whsec_"));
+    (
+        created["id"].as_str().unwrap().to_owned(),
+        created["secret"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn given_names(received: &[Received]) -> Vec<String> {
+    received
+        .iter()
+        .map(|r| {
+            let v: Value = serde_json::from_str(&r.body).unwrap();
+            v["data"]["data"]["person"]["given_name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+async fn signed_deliveries_arrive_in_order(backend: Backend) {
+    let Some(app) = spawn(backend, 10).await else {
+        return;
+    };
+    let receiver = start_receiver();
+    let (_, _, client) = app.machine_client("QOP").await;
+    let (id, secret) = subscribe(&app, &client, &receiver.url(), &["review.created"]).await;
+    // Listing never shows the secret again.
+    let listed = json(app.get_as("/api/v1/webhooks", &client).await, 200).await;
+    assert_eq!(listed["items"][0]["id"], id);
+    assert!(listed["items"][0].get("secret").is_none());
+    for (name, area) in [("A", "QOP"), ("B", "QE1"), ("C", "14L"), ("D", "QOP")] {
+        json(
+            app.post_json("/api/v1/notifications", &notification(name, area))
+                .await,
+            201,
+        )
+        .await;
+    }
+    receiver.wait_until(|r| r.len() >= 3).await;
+    let got = receiver.all();
+    assert_eq!(
+        given_names(&got),
+        ["A", "C", "D"],
+        "only QOP's events, in order"
+    );
+    for r in &got {
+        assert!(verify(&secret, r), "bad signature on {r:?}");
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["type"], "review.created");
+        assert_eq!(v["data"]["version"], 1);
+        assert_eq!(v["data"]["id"], r.id, "webhook-id is the event id");
+    }
+    let deliveries = json(
+        app.get_as(&format!("/api/v1/webhooks/{id}/deliveries"), &client)
+            .await,
+        200,
+    )
+    .await;
+    let items = deliveries["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(
+        items
+            .iter()
+            .all(|d| d["succeeded"] == true && d["status_code"] == 204)
+    );
+}
+
+async fn failures_are_retried_and_a_receiver_back_from_downtime_gets_everything(backend: Backend) {
+    let Some(app) = spawn(backend, 50).await else {
+        return;
+    };
+    let receiver = start_receiver();
+    receiver.set(Mode::Fail(500));
+    let (_, lead) = app.user("hook.lead", &["ics_lead"], Some("QOP")).await;
+    let (id, secret) = subscribe(&app, &lead, &receiver.url(), &[]).await;
+    for name in ["First", "Second"] {
+        json(
+            app.post_json("/api/v1/notifications", &notification(name, "QOP"))
+                .await,
+            201,
+        )
+        .await;
+    }
+    // Down for a while: the first event is tried again and again, the second waits its turn.
+    receiver.wait_until(|r| r.len() >= 3).await;
+    assert!(
+        given_names(&receiver.all()).iter().all(|n| n == "First"),
+        "order is kept while failing"
+    );
+    receiver.set(Mode::Ok);
+    receiver
+        .wait_until(|r| given_names(r).last().map(String::as_str) == Some("Second"))
+        .await;
+    let got = receiver.all();
+    let names = given_names(&got);
+    let first_tries = names.iter().filter(|n| *n == "First").count();
+    assert!(first_tries >= 3);
+    assert_eq!(names.iter().filter(|n| *n == "Second").count(), 1);
+    // Every retry carries the same webhook-id, and every one is signed.
+    let ids: std::collections::HashSet<&str> = got
+        .iter()
+        .filter(|r| given_names(&[(*r).clone()])[0] == "First")
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert!(got.iter().all(|r| verify(&secret, r)));
+    let deliveries = json(
+        app.get_as(&format!("/api/v1/webhooks/{id}/deliveries"), &lead)
+            .await,
+        200,
+    )
+    .await;
+    let items = deliveries["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|d| d["succeeded"] == false && d["status_code"] == 500)
+    );
+    assert_eq!(items.iter().filter(|d| d["succeeded"] == true).count(), 2);
+}
+
+async fn a_subscription_that_keeps_failing_is_paused_and_can_resume(backend: Backend) {
+    let Some(app) = spawn(backend, 3).await else {
+        return;
+    };
+    // A port nobody listens on: connection refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (_, _, client) = app.machine_client("QOP").await;
+    let (id, _) = subscribe(&app, &client, &format!("http://127.0.0.1:{port}/hook"), &[]).await;
+    json(
+        app.post_json("/api/v1/notifications", &notification("Lost", "QOP"))
+            .await,
+        201,
+    )
+    .await;
+    let mut paused = Value::Null;
+    for _ in 0..2000 {
+        let listed = json(app.get_as("/api/v1/webhooks", &client).await, 200).await;
+        if listed["items"][0]["status"] == "paused" {
+            paused = listed["items"][0].clone();
+            break;
+        }
+        actix_web::rt::task::yield_now().await;
+    }
+    assert_eq!(paused["status"], "paused", "never paused");
+    assert!(
+        paused["paused_reason"]
+            .as_str()
+            .unwrap()
+            .contains("3 failed deliveries")
+    );
+    let deliveries = json(
+        app.get_as(&format!("/api/v1/webhooks/{id}/deliveries"), &client)
+            .await,
+        200,
+    )
+    .await;
+    let items = deliveries["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(
+        items
+            .iter()
+            .all(|d| d["succeeded"] == false && d["error"].as_str().unwrap().contains("refused"))
+    );
+    let resumed = json(
+        app.post_as(
+            &format!("/api/v1/webhooks/{id}/resume"),
+            &client,
+            &json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(resumed["status"], "active");
+    assert_eq!(resumed["consecutive_failures"], 0);
+}
+
+async fn targets_and_event_types_are_checked(backend: Backend) {
+    let Some(app) = spawn(backend, 3).await else {
+        return;
+    };
+    let (_, _, client) = app.machine_client("QOP").await;
+    for url in [
+        "http://ics.example.org/hook",
+        "https://169.254.169.254/latest",
+        "https://127.0.0.2/x",
+        "ftp://x/y",
+    ] {
+        let p = problem(
+            app.post_as("/api/v1/webhooks", &client, &json!({"url": url}))
+                .await,
+            422,
+        )
+        .await;
+        assert_eq!(p["errors"][0]["field"], "url", "{url}");
+    }
+    let p = problem(
+        app.post_as(
+            "/api/v1/webhooks",
+            &client,
+            &json!({"url": "https://ics.example.org/h", "event_types": ["review.exploded"]}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "event_types");
+    json(
+        app.post_as(
+            "/api/v1/webhooks",
+            &client,
+            &json!({"url": "https://ics.example.org/h"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let (_, reviewer) = app.user("no.hooks", &["reviewer"], Some("QOP")).await;
+    problem(app.get_as("/api/v1/webhooks", &reviewer).await, 403).await;
+    // Another ICB's client does not see or touch this ICB's subscriptions.
+    let (_, _, other) = app.machine_client("QE1").await;
+    let mine = json(app.get_as("/api/v1/webhooks", &client).await, 200).await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        json(app.get_as("/api/v1/webhooks", &other).await, 200).await["items"],
+        json!([])
+    );
+    problem(
+        app.send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/webhooks/{id}"),
+            Some(&other),
+            None,
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        app.send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/webhooks/{id}"),
+            Some(&client),
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+}
+
+async fn two_replicas_deliver_each_event_once(backend: Backend) {
+    let Some(app) = spawn(backend, 10).await else {
+        return;
+    };
+    // A second replica on the same database, with its own audit chain and worker.
+    let mut config = leder_api::config::Config::from_lookup(|_| None).unwrap();
+    config.database_url = app.database_url.clone();
+    config.bind = "127.0.0.1:0".parse().unwrap();
+    config.jwt_keys_dir = Some(app.keys_dir.clone());
+    config.replica_id = "second".into();
+    config.workers = 1;
+    config.webhook_allowed_hosts = vec!["127.0.0.1".into()];
+    config.webhook_poll = Duration::from_millis(5);
+    config.webhook_backoff = Duration::from_millis(20);
+    let second = leder_api::server::Application::build(config).await.unwrap();
+    let handle = second.handle();
+    actix_web::rt::spawn(second.run_until_stopped());
+    let receiver = start_receiver();
+    let (_, _, client) = app.machine_client("QOP").await;
+    let (_, secret) = subscribe(&app, &client, &receiver.url(), &["review.created"]).await;
+    let names: Vec<String> = (0..12).map(|i| format!("R{i}")).collect();
+    for name in &names {
+        json(
+            app.post_json("/api/v1/notifications", &notification(name, "QOP"))
+                .await,
+            201,
+        )
+        .await;
+    }
+    receiver
+        .wait_until(|r| given_names(r).last() == names.last())
+        .await;
+    let got = receiver.all();
+    assert_eq!(
+        given_names(&got),
+        names,
+        "each event once, in order, whichever replica sent it"
+    );
+    assert!(got.iter().all(|r| verify(&secret, r)));
+    handle.stop(false).await;
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        $(
+            mod $name {
+                use super::*;
+
+                #[actix_web::test]
+                async fn on_sqlite() {
+                    super::$name(Backend::Sqlite).await;
+                }
+
+                #[actix_web::test]
+                async fn on_postgres() {
+                    super::$name(Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+
+on_both!(
+    signed_deliveries_arrive_in_order,
+    failures_are_retried_and_a_receiver_back_from_downtime_gets_everything,
+    a_subscription_that_keeps_failing_is_paused_and_can_resume,
+    targets_and_event_types_are_checked,
+    two_replicas_deliver_each_event_once
+);
