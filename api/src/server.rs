@@ -122,8 +122,11 @@ pub struct Application {
 impl Application {
     /// Opens the database, migrates and binds the listener.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        // Keys first: a replica that cannot sign must not touch the database at all.
+        let parsed = DatabaseUrl::parse(&config.database_url)
+            .map_err(|e| StartupError::Url(e.to_string()))?;
+        let keys = load_keys(&config, &parsed)?;
         let (database_url, pool) = open_database(&config).await?;
-        let keys = load_keys(&config, &database_url)?;
         let bootstrap_password = config.bootstrap_admin_password.clone();
         let bootstrap_pool = pool.clone();
         let generated = web::block(move || -> Result<Option<String>, String> {
