@@ -28,6 +28,7 @@ mod operations;
 mod organisations;
 mod review_lists;
 mod reviews;
+mod rotation;
 mod tokens;
 mod transfers;
 mod transitions;
