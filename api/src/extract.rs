@@ -314,6 +314,21 @@ impl FromRequest for QueryParams {
 pub struct Cursor;
 
 impl Cursor {
+    /// Trims rows fetched with `limit + 1` to `limit`; when there were more, the cursor after
+    /// the last row kept.
+    pub fn next_page<T>(
+        rows: &mut Vec<T>,
+        limit: i64,
+        cursor_of: impl Fn(&T) -> String,
+    ) -> Option<String> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        if rows.len() <= limit {
+            return None;
+        }
+        rows.truncate(limit);
+        rows.last().map(cursor_of)
+    }
+
     /// Encodes the parts of a sort key.
     pub fn encode(parts: &[&str]) -> String {
         URL_SAFE_NO_PAD.encode(parts.join("\u{1f}"))

@@ -116,112 +116,82 @@ pub fn import(
     let checksum = files.checksum();
     write_transaction(conn, |conn| {
         let mut summary = ImportSummary::default();
-
-        let existing: HashMap<(String, String), OrganisationRow> = organisations::table
+        let existing = organisations::table
             .select(OrganisationRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|r| ((r.code.clone(), r.kind.clone()), r))
-            .collect();
-        for row in &orgs {
-            match existing.get(&(row.code.clone(), row.kind.clone())) {
-                None => {
-                    diesel::insert_into(organisations::table)
-                        .values(row)
-                        .execute(conn)?;
-                    summary.added += 1;
-                }
-                Some(old) if old == row => summary.unchanged += 1,
-                Some(_) => {
-                    diesel::update(organisations::table.find((&row.code, &row.kind)))
-                        .set(row)
-                        .execute(conn)?;
-                    summary.updated += 1;
-                }
-            }
-        }
-
-        let existing: HashMap<(String, String, Date), ParentRow> = organisation_parents::table
+            .load(conn)?;
+        upsert(
+            conn,
+            &orgs,
+            existing,
+            &mut summary,
+            |r| (r.code.clone(), r.kind.clone()),
+            |conn, r| {
+                diesel::insert_into(organisations::table)
+                    .values(r)
+                    .execute(conn)
+            },
+            |conn, r| {
+                diesel::update(organisations::table.find((&r.code, &r.kind)))
+                    .set(r)
+                    .execute(conn)
+            },
+        )?;
+        let existing = organisation_parents::table
             .select(ParentRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|r| {
-                (
-                    (r.child_code.clone(), r.child_kind.clone(), r.valid_from),
-                    r,
-                )
-            })
-            .collect();
-        for row in &parents {
-            let key = (
-                row.child_code.clone(),
-                row.child_kind.clone(),
-                row.valid_from,
-            );
-            match existing.get(&key) {
-                None => {
-                    diesel::insert_into(organisation_parents::table)
-                        .values(row)
-                        .execute(conn)?;
-                    summary.added += 1;
-                }
-                Some(old) if old == row => summary.unchanged += 1,
-                Some(_) => {
-                    diesel::update(organisation_parents::table.find((
-                        &row.child_code,
-                        &row.child_kind,
-                        row.valid_from,
-                    )))
-                    .set(row)
-                    .execute(conn)?;
-                    summary.updated += 1;
-                }
-            }
-        }
-
-        type SuccKey = (String, String, String, String);
-        let existing: HashMap<SuccKey, SuccessorRow> = organisation_successors::table
+            .load(conn)?;
+        upsert(
+            conn,
+            &parents,
+            existing,
+            &mut summary,
+            |r| (r.child_code.clone(), r.child_kind.clone(), r.valid_from),
+            |conn, r| {
+                diesel::insert_into(organisation_parents::table)
+                    .values(r)
+                    .execute(conn)
+            },
+            |conn, r| {
+                diesel::update(organisation_parents::table.find((
+                    &r.child_code,
+                    &r.child_kind,
+                    r.valid_from,
+                )))
+                .set(r)
+                .execute(conn)
+            },
+        )?;
+        let existing = organisation_successors::table
             .select(SuccessorRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|r| {
-                let key = (
+            .load(conn)?;
+        upsert(
+            conn,
+            &successors,
+            existing,
+            &mut summary,
+            |r| {
+                (
                     r.from_code.clone(),
                     r.from_kind.clone(),
                     r.to_code.clone(),
                     r.to_kind.clone(),
-                );
-                (key, r)
-            })
-            .collect();
-        for row in &successors {
-            let key = (
-                row.from_code.clone(),
-                row.from_kind.clone(),
-                row.to_code.clone(),
-                row.to_kind.clone(),
-            );
-            match existing.get(&key) {
-                None => {
-                    diesel::insert_into(organisation_successors::table)
-                        .values(row)
-                        .execute(conn)?;
-                    summary.added += 1;
-                }
-                Some(old) if old == row => summary.unchanged += 1,
-                Some(_) => {
-                    diesel::update(organisation_successors::table.find((
-                        &row.from_code,
-                        &row.from_kind,
-                        &row.to_code,
-                        &row.to_kind,
-                    )))
-                    .set(row)
-                    .execute(conn)?;
-                    summary.updated += 1;
-                }
-            }
-        }
+                )
+            },
+            |conn, r| {
+                diesel::insert_into(organisation_successors::table)
+                    .values(r)
+                    .execute(conn)
+            },
+            |conn, r| {
+                diesel::update(organisation_successors::table.find((
+                    &r.from_code,
+                    &r.from_kind,
+                    &r.to_code,
+                    &r.to_kind,
+                )))
+                .set(r)
+                .execute(conn)
+            },
+        )?;
 
         diesel::insert_into(reference_imports::table)
             .values((
@@ -236,6 +206,34 @@ pub fn import(
             .execute(conn)?;
         Ok::<_, PersistenceError>(summary)
     })
+}
+
+/// Adds the rows that are new, updates those whose fields changed and counts the rest; never
+/// deletes, so history is kept.
+fn upsert<R: PartialEq, K: std::hash::Hash + Eq>(
+    conn: &mut DbConnection,
+    rows: &[R],
+    existing: Vec<R>,
+    summary: &mut ImportSummary,
+    key: impl Fn(&R) -> K,
+    insert: impl Fn(&mut DbConnection, &R) -> QueryResult<usize>,
+    update: impl Fn(&mut DbConnection, &R) -> QueryResult<usize>,
+) -> Result<(), PersistenceError> {
+    let existing: HashMap<K, R> = existing.into_iter().map(|r| (key(&r), r)).collect();
+    for row in rows {
+        match existing.get(&key(row)) {
+            None => {
+                insert(conn, row)?;
+                summary.added += 1;
+            }
+            Some(old) if old == row => summary.unchanged += 1,
+            Some(_) => {
+                update(conn, row)?;
+                summary.updated += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The current instant in UTC, truncated to microseconds (PostgreSQL keeps no finer).

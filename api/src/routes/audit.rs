@@ -110,15 +110,10 @@ pub async fn list_audit(
         audit::by_subject(conn, &s, org_filter.as_deref(), after, limit + 1)
     })
     .await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last().map(|r| {
-            let at = r.occurred_at.format(MICROS).unwrap_or_default();
-            Cursor::encode(&[&at, &r.chain_id, &r.seq.to_string()])
-        })
-    } else {
-        None
-    };
+    let next_cursor = Cursor::next_page(&mut rows, limit, |r| {
+        let at = r.occurred_at.format(MICROS).unwrap_or_default();
+        Cursor::encode(&[&at, &r.chain_id, &r.seq.to_string()])
+    });
     let mut entry = caller.audit_entry(&info, "read_audit", "success");
     entry.subject = Some(subject);
     entry.subject_organisation = owner;

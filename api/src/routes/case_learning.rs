@@ -161,12 +161,11 @@ pub async fn list_case_learning(
         .filter(|(l, _)| after.as_ref().is_none_or(|a| &l.id > a))
         .collect();
     page.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let next_cursor = if page.len() > limit {
-        page.truncate(limit);
-        page.last().map(|(l, _)| Cursor::encode(&[&l.id]))
-    } else {
-        None
-    };
+    let next_cursor = Cursor::next_page(
+        &mut page,
+        i64::try_from(limit).unwrap_or(i64::MAX),
+        |(l, _)| Cursor::encode(&[&l.id]),
+    );
     let read: Vec<(String, String)> = page
         .iter()
         .map(|(l, _)| (l.review_id.clone(), l.organisation.clone()))

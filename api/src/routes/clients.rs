@@ -138,12 +138,7 @@ pub async fn list_clients(
         clients::list(conn, after.as_deref(), limit + 1)
     })
     .await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last().map(|c| Cursor::encode(&[&c.id]))
-    } else {
-        None
-    };
+    let next_cursor = Cursor::next_page(&mut rows, limit, |c| Cursor::encode(&[&c.id]));
     Ok(web::Json(ClientPage {
         items: rows.into_iter().map(Client::from).collect(),
         next_cursor,

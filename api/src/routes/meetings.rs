@@ -115,13 +115,9 @@ pub async fn list_meetings(
         Ok((rows, last))
     })
     .await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last()
-            .map(|m| Cursor::encode(&[&crate::dto::reports::ymd(m.held_on), &m.id]))
-    } else {
-        None
-    };
+    let next_cursor = Cursor::next_page(&mut rows, limit, |m| {
+        Cursor::encode(&[&crate::dto::reports::ymd(m.held_on), &m.id])
+    });
     let status = |kind: MeetingKind, last: Option<time::Date>| CadenceStatus {
         cadence_days: kind.cadence_days(),
         last_held_on: last,

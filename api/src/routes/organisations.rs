@@ -90,13 +90,9 @@ pub async fn list_organisations(
         limit: limit + 1,
     };
     let mut rows = db::run(&state, move |conn| repo::list(conn, &filter)).await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last()
-            .map(|r| Cursor::encode(&[&r.organisation.code, &r.organisation.kind]))
-    } else {
-        None
-    };
+    let next_cursor = Cursor::next_page(&mut rows, limit, |r| {
+        Cursor::encode(&[&r.organisation.code, &r.organisation.kind])
+    });
     Ok(web::Json(OrganisationPage {
         items: rows.into_iter().map(Organisation::from).collect(),
         next_cursor,

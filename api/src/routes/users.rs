@@ -200,12 +200,7 @@ pub async fn list_users(
         users::list(conn, org.as_deref(), after.as_deref(), limit + 1)
     })
     .await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last().map(|u| Cursor::encode(&[&u.username]))
-    } else {
-        None
-    };
+    let next_cursor = Cursor::next_page(&mut rows, limit, |u| Cursor::encode(&[&u.username]));
     state
         .audit
         .record(caller.audit_entry(&info, "list", "success"))

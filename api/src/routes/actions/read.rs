@@ -110,14 +110,10 @@ pub async fn list_actions(
             })
         })
         .collect();
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items
-            .last()
-            .map(|a| Cursor::encode(&[&crate::dto::reports::ymd(a.due_date), &a.id]))
-    } else {
-        None
-    };
+    let next_cursor =
+        Cursor::next_page(&mut items, i64::try_from(limit).unwrap_or(i64::MAX), |a| {
+            Cursor::encode(&[&crate::dto::reports::ymd(a.due_date), &a.id])
+        });
     Ok(web::Json(ActionPage {
         items: items.iter().map(|a| render(a, today)).collect(),
         next_cursor,
