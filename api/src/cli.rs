@@ -7,22 +7,18 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use leder_persistence::reference::{self, ReferenceFiles};
 
-use std::sync::Arc;
-
+use leder_persistence::Pool;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::users::NewUser;
 
 use crate::audit::AuditWriter;
-use crate::auth::caller::AuthState;
-use crate::auth::keys::KeySet;
 use crate::auth::password;
 use crate::config::Config;
 use crate::dto::identity::RoleName;
 use crate::routes::auth::secret_hash;
 use crate::routes::clients::new_secret;
-use crate::routes::users::check_account;
+use crate::routes::users::{check_account, check_icb};
 use crate::server::{Application, open_database};
-use crate::state::AppState;
 
 /// leder: the API-first backend for LeDeR.
 #[derive(Debug, Parser)]
@@ -198,11 +194,11 @@ async fn create_user(
             Err(_) => return fail(&format!("--role {r}: not a role")),
         }
     }
-    let state = match cli_state(&config).await {
+    let (pool, audit) = match cli_state(&config).await {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let (roles, org) = match check_account(&state, &role_names, org.as_deref()).await {
+    let (roles, org) = match check_account(&pool, &role_names, org.as_deref()).await {
         Ok(v) => v,
         Err(e) => return fail(&e.problem().detail),
     };
@@ -225,8 +221,7 @@ async fn create_user(
         organisation: org,
         password_hash: hash,
     };
-    let audited = state.audit.audited(cli_entry("user create", None));
-    let pool = state.pool.clone();
+    let audited = audit.audited(cli_entry("user create", None));
     let result = actix_web::web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         leder_persistence::repo::users::create(&mut conn, new, Some(&audited))
@@ -247,19 +242,17 @@ async fn create_user(
 }
 
 async fn create_client(config: Config, org: String, name: String) -> ExitCode {
-    let state = match cli_state(&config).await {
+    let (pool, audit) = match cli_state(&config).await {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let org = match check_account(&state, &[RoleName::IcsLead], Some(&org)).await {
-        Ok((_, Some(o))) => o,
-        Ok((_, None)) => return fail("--org is required"),
+    let org = match check_icb(&pool, &org).await {
+        Ok(o) => o,
         Err(e) => return fail(&e.problem().detail),
     };
     let secret = new_secret();
     let hash = secret_hash(&secret);
-    let audited = state.audit.audited(cli_entry("client create", None));
-    let pool = state.pool.clone();
+    let audited = audit.audited(cli_entry("client create", None));
     let result = actix_web::web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         leder_persistence::repo::clients::create(&mut conn, &name, &org, &hash, Some(&audited))
@@ -310,33 +303,14 @@ async fn verify_audit(config: Config) -> ExitCode {
     }
 }
 
-/// The state the CLI needs: the pool, and an audit writer for its changes.
-async fn cli_state(config: &Config) -> Result<AppState, String> {
+/// What the CLI's changes need: the pool, and an audit writer on a chain of its own.
+async fn cli_state(config: &Config) -> Result<(Pool, AuditWriter), String> {
     let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
-    let keys_dir = std::env::temp_dir().join(format!("leder-cli-keys-{}", std::process::id()));
-    let keys = KeySet::load(&keys_dir, None, true).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_dir_all(&keys_dir);
-    let audit_url = url.clone();
     let chain = format!("{}-cli", config.replica_id);
-    let audit = actix_web::web::block(move || AuditWriter::start(audit_url, chain))
+    let audit = actix_web::web::block(move || AuditWriter::start(url, chain))
         .await
         .map_err(|e| e.to_string())??;
-    Ok(AppState {
-        pool,
-        database_url: url,
-        config: Arc::new(config.clone()),
-        metrics: Arc::new(crate::metrics::Metrics::default()),
-        auth: Arc::new(AuthState::new(
-            keys,
-            String::new(),
-            String::new(),
-            config.token_lifetime,
-        )),
-        audit: Arc::new(audit),
-        rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
-            config.notification_rate_limit,
-        )),
-    })
+    Ok((pool, audit))
 }
 
 async fn serve(config: Config) -> ExitCode {

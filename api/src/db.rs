@@ -3,7 +3,7 @@
 
 use actix_web::web;
 use leder_persistence::connection::checkout;
-use leder_persistence::{DbConnection, PersistenceError};
+use leder_persistence::{DbConnection, PersistenceError, Pool};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -14,7 +14,16 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, PersistenceError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = state.pool.clone();
+    run_on(&state.pool, f).await
+}
+
+/// [`run`] on a pool alone (for the command line, which has no server state).
+pub async fn run_on<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, PersistenceError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
     web::block(move || {
         let mut conn = checkout(&pool)?;
         f(&mut conn)

@@ -10,11 +10,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::db;
-use crate::dto::identity::{Client, ClientCreated, ClientPage, NewClientRequest, RoleName};
+use crate::dto::identity::{Client, ClientCreated, ClientPage, NewClientRequest};
 use crate::error::ApiError;
 use crate::extract::{Cursor, QueryParams, ValidatedJson};
 use crate::routes::auth::secret_hash;
-use crate::routes::users::check_account;
+use crate::routes::users::check_icb;
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -64,10 +64,7 @@ pub async fn create_client(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
     let request = body.0;
-    // A client is like a reviewer-scoped account of one ICB for the organisation check.
-    let (_, organisation) =
-        check_account(&state, &[RoleName::IcsLead], Some(&request.organisation)).await?;
-    let organisation = organisation.unwrap_or_default();
+    let organisation = check_icb(&state.pool, &request.organisation).await?;
     let secret = new_secret();
     let hash = secret_hash(&secret);
     let audited = state

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use leder_domain::OdsCode;
 use leder_domain::organisations::OrgKind;
 use leder_domain::workflow::{Actor, Role};
+use leder_persistence::Pool;
 use leder_persistence::repo::organisations as orgs;
 use leder_persistence::repo::users::{self, NewUser, UserChanges};
 use utoipa::IntoParams;
@@ -28,10 +29,36 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_user);
 }
 
+/// The ODS code of an ICB that exists today, or 422 naming `organisation`.
+pub async fn check_icb(pool: &Pool, code: &str) -> Result<String, ApiError> {
+    let code = OdsCode::parse(code)
+        .map_err(|e| ApiError::invalid_field("organisation", e.code(), e.to_string()))?
+        .as_str()
+        .to_owned();
+    let today = today_in_england();
+    let lookup = code.clone();
+    let found = db::run_on(pool, move |conn| {
+        orgs::get(conn, &lookup, Some(OrgKind::Icb), today)
+    })
+    .await?;
+    let valid = found.is_some_and(|d| {
+        d.organisation.valid_from <= today && d.organisation.valid_to.is_none_or(|t| today <= t)
+    });
+    if valid {
+        Ok(code)
+    } else {
+        Err(ApiError::invalid_field(
+            "organisation",
+            "not_a_current_icb",
+            "must be the ODS code of an ICB that exists today",
+        ))
+    }
+}
+
 /// Checks roles and organisation together with the domain's account rules, and that the
-/// organisation is an ICB today; returns the stored roles text.
+/// organisation is an ICB today; returns the stored roles text and the organisation.
 pub async fn check_account(
-    state: &AppState,
+    pool: &Pool,
     roles: &[RoleName],
     organisation: Option<&str>,
 ) -> Result<(String, Option<String>), ApiError> {
@@ -63,24 +90,10 @@ pub async fn check_account(
         };
         ApiError::invalid_field(field, e.code(), e.to_string())
     })?;
-    let org = org.map(|o| o.as_str().to_owned());
-    if let Some(code) = org.clone() {
-        let today = today_in_england();
-        let found = db::run(state, move |conn| {
-            orgs::get(conn, &code, Some(OrgKind::Icb), today)
-        })
-        .await?;
-        let valid = found.is_some_and(|d| {
-            d.organisation.valid_from <= today && d.organisation.valid_to.is_none_or(|t| today <= t)
-        });
-        if !valid {
-            return Err(ApiError::invalid_field(
-                "organisation",
-                "not_a_current_icb",
-                "must be the ODS code of an ICB that exists today",
-            ));
-        }
-    }
+    let org = match org {
+        Some(o) => Some(check_icb(pool, o.as_str()).await?),
+        None => None,
+    };
     let mut names: Vec<&str> = domain_roles.iter().map(|r| r.as_str()).collect();
     names.sort_unstable();
     names.dedup();
@@ -118,7 +131,7 @@ pub async fn create_user(
     let request = body.0;
     let username = request.username.trim().to_ascii_lowercase();
     let (roles, organisation) =
-        check_account(&state, &request.roles, request.organisation.as_deref()).await?;
+        check_account(&state.pool, &request.roles, request.organisation.as_deref()).await?;
     if let Some(problem) = password::policy_problem(&request.password, &username) {
         return Err(ApiError::invalid_field(
             "password",
@@ -311,7 +324,8 @@ pub async fn update_user(
             Some(o) => o,
             None => current.organisation.clone(),
         };
-        let (roles, organisation) = check_account(&state, &roles, organisation.as_deref()).await?;
+        let (roles, organisation) =
+            check_account(&state.pool, &roles, organisation.as_deref()).await?;
         changes.roles = Some(roles);
         changes.organisation = Some(organisation);
     }
