@@ -182,6 +182,7 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             auth: Arc::new(auth),
             audit: Arc::new(audit),
+            hierarchy: Arc::default(),
             rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
                 config.notification_rate_limit,
             )),

@@ -2,12 +2,16 @@
 
 use std::sync::Arc;
 
+use leder_domain::organisations::Hierarchy;
 use leder_persistence::{DatabaseUrl, Pool};
 
 use crate::audit::AuditWriter;
 use crate::auth::caller::AuthState;
 use crate::config::Config;
 use crate::metrics::Metrics;
+
+/// The hierarchy with the id of the reference import it was loaded after.
+pub type CachedHierarchy = (Option<String>, Arc<Hierarchy>);
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
@@ -24,6 +28,28 @@ pub struct AppState {
     pub auth: Arc<AuthState>,
     /// The audit writer.
     pub audit: Arc<AuditWriter>,
+    /// The organisation hierarchy, loaded once per reference import.
+    pub hierarchy: Arc<std::sync::Mutex<Option<CachedHierarchy>>>,
     /// Per-address limits of the public intake.
     pub rate_limiter: Arc<crate::rate_limit::RateLimiter>,
+}
+
+impl AppState {
+    /// The organisation hierarchy. It is loaded again only when a newer reference import has
+    /// been recorded (one small query), so every replica sees an import at once.
+    pub async fn hierarchy(&self) -> Result<Arc<Hierarchy>, crate::error::ApiError> {
+        use leder_persistence::repo::organisations as orgs;
+        let latest = crate::db::run(self, orgs::latest_import).await?;
+        if let Ok(cached) = self.hierarchy.lock()
+            && let Some((import, h)) = cached.as_ref()
+            && *import == latest
+        {
+            return Ok(h.clone());
+        }
+        let loaded = Arc::new(crate::db::run(self, orgs::load_hierarchy).await?);
+        if let Ok(mut cached) = self.hierarchy.lock() {
+            *cached = Some((latest, loaded.clone()));
+        }
+        Ok(loaded)
+    }
 }

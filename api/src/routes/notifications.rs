@@ -11,8 +11,8 @@ use leder_domain::{EthnicCategory, NhsNumber, Versions, age_at};
 use leder_persistence::PersistenceError;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
+use leder_persistence::repo::idempotency;
 use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, take_in};
-use leder_persistence::repo::{idempotency, organisations as orgs};
 use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow, ReviewRow};
 use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -147,7 +147,7 @@ pub async fn create_notification(
         ));
     }
     let area = p.area_code.trim().to_ascii_uppercase();
-    let hierarchy = db::run(&state, orgs::load_hierarchy).await?;
+    let hierarchy = state.hierarchy().await?;
     let resolution = match hierarchy.resolve(&area, today) {
         Ok(r) => Some(r),
         Err(e) => {

@@ -171,13 +171,9 @@ pub async fn resolve_area_code(
     let request = body.0;
     let on = request.date.unwrap_or_else(today_in_england);
     let area_code = request.area_code.trim().to_ascii_uppercase();
-    let (hierarchy, code) = {
-        let code = area_code.clone();
-        let h = db::run(&state, repo::load_hierarchy).await?;
-        (h, code)
-    };
+    let hierarchy = state.hierarchy().await?;
     let resolved = hierarchy
-        .resolve(&code, on)
+        .resolve(&area_code, on)
         .map_err(|e| ApiError::invalid_field("area_code", e.code(), e.to_string()))?;
     let mut codes = vec![resolved.icb.clone()];
     codes.extend(resolved.sub_icb_location.clone());

@@ -3,7 +3,6 @@
 use actix_web::{post, web};
 use leder_domain::organisations::OrgKind;
 use leder_domain::workflow::Role;
-use leder_persistence::repo::organisations as orgs;
 use leder_persistence::repo::reviews::{self as repo, CaseScope, Change, ChangeActor, ModifyError};
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -59,7 +58,7 @@ pub async fn transfer_reviews(
     caller.require(&[Role::Admin])?;
     let from = code.into_inner().to_ascii_uppercase();
     let today = today_in_england();
-    let hierarchy = db::run(&state, orgs::load_hierarchy).await?;
+    let hierarchy = state.hierarchy().await?;
     let icb = hierarchy
         .entries(&from)
         .iter()

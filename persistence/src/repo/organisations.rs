@@ -168,6 +168,19 @@ pub fn get(
     }))
 }
 
+/// The id of the latest load of reference data: the hierarchy changes only when it does.
+pub fn latest_import(conn: &mut DbConnection) -> Result<Option<String>, PersistenceError> {
+    use crate::schema::reference_imports;
+    Ok(reference_imports::table
+        .order((
+            reference_imports::imported_at.desc(),
+            reference_imports::id.desc(),
+        ))
+        .select(reference_imports::id)
+        .first(conn)
+        .optional()?)
+}
+
 /// Loads the whole hierarchy (a few hundred rows) for the domain's resolution rule.
 pub fn load_hierarchy(conn: &mut DbConnection) -> Result<Hierarchy, PersistenceError> {
     let orgs: Vec<OrganisationRow> = organisations::table
