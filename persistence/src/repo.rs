@@ -12,5 +12,6 @@ pub mod notifications;
 pub mod organisations;
 pub mod reports;
 pub mod reviews;
+pub mod seed;
 pub mod users;
 pub mod webhooks;

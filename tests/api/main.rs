@@ -29,6 +29,7 @@ mod organisations;
 mod review_lists;
 mod reviews;
 mod rotation;
+mod seed_demo;
 mod tokens;
 mod transfers;
 mod transitions;

@@ -1,0 +1,1 @@
+//! Batch inserts of synthetic demo data (`leder seed-demo`).

@@ -1,0 +1,1 @@
+//! `leder seed-demo` and the demo case-insertion API.
