@@ -14,6 +14,10 @@ use std::sync::LazyLock;
 use crate::reference_data::{ETHNIC_CATEGORIES_CSV, rows};
 use crate::wire::wire_enum;
 
+/// The version of the ethnic category codes: the NHS Data Dictionary's codes A to S, Z and 99,
+/// grouped by the 2001 census.
+pub const ETHNIC_CATEGORY_CODES_VERSION: &str = "nhs-data-dictionary-2001-census";
+
 wire_enum! {
     /// The 2001 census group of an ethnic category (with "not stated" and "not known").
     pub enum EthnicGroup as "ethnic group" {

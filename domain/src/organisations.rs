@@ -286,6 +286,16 @@ impl Hierarchy {
             .map(|p| p.parent_code.as_str())
     }
 
+    /// The NHS England region of an ICB: the parent it was linked to most recently (an ICB
+    /// does not move between regions, so this is its region at any date it existed).
+    pub fn region_of(&self, icb: &str) -> Option<&str> {
+        self.parents
+            .get(&(icb.to_owned(), OrgKind::Icb))?
+            .iter()
+            .max_by_key(|p| p.valid.from)
+            .map(|p| p.parent_code.as_str())
+    }
+
     /// Resolves an ICB, sub-ICB location or CCG code to the ICB responsible on `on`.
     ///
     /// "A CCG code used after 2022-06-30 means its sub-ICB location; a sub-ICB location resolves
@@ -465,6 +475,7 @@ mod tests {
                 link("06K", SubIcbLocation, "S1Y5D", d26, None),
                 link("D4U1Y", SubIcbLocation, "QNQ", d22, end_icb),
                 link("U2G6B", SubIcbLocation, "S0E4D", d26, None),
+                link("QOP", Icb, "Y63", d22, None),
             ],
             [
                 succ("QUE", Icb, "S1Y5D", Icb, Share::Whole),
@@ -480,6 +491,13 @@ mod tests {
                 succ("D4U1Y", SubIcbLocation, "92A", SubIcbLocation, Share::Part),
             ],
         )
+    }
+
+    #[test]
+    fn an_icb_is_in_the_region_it_was_linked_to() {
+        let h = hierarchy();
+        assert_eq!(h.region_of("QOP"), Some("Y63"));
+        assert_eq!(h.region_of("QUE"), None);
     }
 
     #[test]

@@ -172,21 +172,49 @@ fn class_key(published: Published) -> ClassKey {
 
 /// Generalises the rows until every published class has at least `k` rows, withholding the rest.
 pub fn k_anonymise(rows: &[QuasiIdentifiers], k: usize) -> Plan {
-    let mut levels = vec![Level::Kept; rows.len()];
+    let mut index: HashMap<&QuasiIdentifiers, usize> = HashMap::new();
+    let mut classes: Vec<(QuasiIdentifiers, usize)> = Vec::new();
+    let positions: Vec<usize> = rows
+        .iter()
+        .map(|row| {
+            *index.entry(row).or_insert_with(|| {
+                classes.push((row.clone(), 0));
+                classes.len() - 1
+            })
+        })
+        .collect();
+    for position in &positions {
+        classes[*position].1 += 1;
+    }
+    let plan = k_anonymise_classes(&classes, k);
+    Plan {
+        levels: positions.iter().map(|p| plan.levels[*p]).collect(),
+        counts: plan.counts,
+    }
+}
+
+/// As [`k_anonymise`], over classes of identical rows given with their sizes, so that an extract
+/// too large to hold can be planned from a `GROUP BY` of its quasi-identifiers. Rows with
+/// identical quasi-identifiers always share a level, so the result is the same; the plan has one
+/// level per class, and the counts are in rows.
+pub fn k_anonymise_classes(classes: &[(QuasiIdentifiers, usize)], k: usize) -> Plan {
+    let mut levels = vec![Level::Kept; classes.len()];
     for step in [
         Level::QuarterToYear,
         Level::IcbToRegion,
         Level::AgeBandToBroad,
         Level::Withheld,
     ] {
-        let keys: Vec<Option<ClassKey>> = rows
+        let keys: Vec<Option<ClassKey>> = classes
             .iter()
             .zip(&levels)
-            .map(|(row, level)| level.apply(row).map(class_key))
+            .map(|((row, _), level)| level.apply(row).map(class_key))
             .collect();
         let mut sizes: HashMap<&ClassKey, usize> = HashMap::new();
-        for key in keys.iter().flatten() {
-            *sizes.entry(key).or_default() += 1;
+        for (key, (_, size)) in keys.iter().zip(classes) {
+            if let Some(key) = key {
+                *sizes.entry(key).or_default() += size;
+            }
         }
         let small: Vec<bool> = keys
             .iter()
@@ -201,7 +229,14 @@ pub fn k_anonymise(rows: &[QuasiIdentifiers], k: usize) -> Plan {
             }
         }
     }
-    let at_least = |step: Level| levels.iter().filter(|level| **level >= step).count();
+    let at_least = |step: Level| -> usize {
+        levels
+            .iter()
+            .zip(classes)
+            .filter(|(level, _)| **level >= step)
+            .map(|(_, (_, size))| size)
+            .sum()
+    };
     let counts = StepCounts {
         quarter_to_year: at_least(Level::QuarterToYear),
         icb_to_region: at_least(Level::IcbToRegion),

@@ -17,7 +17,11 @@ pub mod k_anonymity;
 
 pub use k_anonymity::{
     DEFAULT_K, Level, Plan, Published, QuasiIdentifiers, StepCounts, k_anonymise,
+    k_anonymise_classes,
 };
+
+/// The version of the disclosure rule below and of the k-anonymity of row-level extracts.
+pub const DISCLOSURE_RULE_VERSION: &str = "nhse-small-numbers-8-round-5/k-anonymity-leder-1";
 
 /// The smallest count (and group size) that is published.
 pub const SMALLEST_SHOWN: u64 = 8;
@@ -105,4 +109,28 @@ pub fn median(values: &[f64], group_deaths: u64) -> Option<f64> {
     } else {
         sorted[middle]
     })
+}
+
+/// The median of values given with how often each occurs (a histogram, as a `GROUP BY` gives
+/// it), withheld for a group under 8 deaths (or with no values). The same figure as [`median`]
+/// over the values written out.
+pub fn median_of_counts(counts: &[(f64, u64)], group_deaths: u64) -> Option<f64> {
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    if group_deaths < SMALLEST_SHOWN || total == 0 {
+        return None;
+    }
+    let mut sorted: Vec<(f64, u64)> = counts.iter().copied().filter(|(_, n)| *n > 0).collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The values at 0-based positions `(total - 1) / 2` and `total / 2`.
+    let nth = |position: u64| -> f64 {
+        let mut seen = 0;
+        for (value, n) in &sorted {
+            seen += n;
+            if position < seen {
+                return *value;
+            }
+        }
+        sorted.last().map_or(0.0, |(value, _)| *value)
+    };
+    Some((nth((total - 1) / 2) + nth(total / 2)) / 2.0)
 }

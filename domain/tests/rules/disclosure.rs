@@ -4,7 +4,7 @@
 //! withheld where its group has fewer than 8 deaths."
 
 use leder_domain::disclosure::{
-    Disclosed, disclose, disclose_fractional, median, round_to_half, share,
+    Disclosed, disclose, disclose_fractional, median, median_of_counts, round_to_half, share,
 };
 use proptest::prelude::*;
 
@@ -75,6 +75,21 @@ fn a_share_or_median_of_a_group_under_8_deaths_is_withheld() {
     assert_eq!(median(&[], 10), None);
 }
 
+#[test]
+fn a_median_from_counts_is_the_median_of_the_values_written_out() {
+    // 61, 61, 62, 64 (even: 61.5) and 61, 61, 62, 64, 64 (odd: 62).
+    assert_eq!(
+        median_of_counts(&[(64.0, 1), (61.0, 2), (62.0, 1)], 8),
+        Some(61.5)
+    );
+    assert_eq!(
+        median_of_counts(&[(64.0, 2), (61.0, 2), (62.0, 1)], 8),
+        Some(62.0)
+    );
+    assert_eq!(median_of_counts(&[(64.0, 2), (61.0, 2)], 7), None);
+    assert_eq!(median_of_counts(&[], 9), None);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -105,5 +120,22 @@ proptest! {
                 prop_assert!((shown as f64 - count).abs() <= 2.5);
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn median_of_counts_agrees_with_median(
+        counts in prop::collection::vec((4u32..110, 0u64..6), 0..30)
+    ) {
+        let counts: Vec<(f64, u64)> = counts.into_iter().map(|(v, n)| (f64::from(v), n)).collect();
+        let values: Vec<f64> = counts
+            .iter()
+            .flat_map(|(v, n)| std::iter::repeat_n(*v, *n as usize))
+            .collect();
+        let deaths = values.len() as u64;
+        prop_assert_eq!(median_of_counts(&counts, deaths), median(&values, deaths));
     }
 }

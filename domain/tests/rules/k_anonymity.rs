@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use leder_domain::disclosure::k_anonymity::PublishedAgeBand;
-use leder_domain::disclosure::{DEFAULT_K, Level, QuasiIdentifiers, StepCounts, k_anonymise};
+use leder_domain::disclosure::{
+    DEFAULT_K, Level, QuasiIdentifiers, StepCounts, k_anonymise, k_anonymise_classes,
+};
 use leder_domain::{AgeBand, BroadAgeBand, EthnicGroup, OdsCode, Sex};
 use proptest::prelude::*;
 
@@ -113,6 +115,25 @@ fn k_is_configurable() {
     assert_eq!(k_anonymise(&rows, 1).levels, vec![Level::Kept; 3]);
 }
 
+#[test]
+fn a_plan_over_class_sizes_counts_rows_not_classes() {
+    let small = row(AgeBand::From25To34, Sex::Female, "QOP", "Y62", 2);
+    let other_quarter = row(AgeBand::From25To34, Sex::Female, "QOP", "Y62", 3);
+    let big = row(AgeBand::From45To54, Sex::Male, "QOP", "Y62", 1);
+    let plan = k_anonymise_classes(&[(small, 2), (other_quarter, 3), (big, 40)], 5);
+    assert_eq!(
+        plan.levels,
+        vec![Level::QuarterToYear, Level::QuarterToYear, Level::Kept]
+    );
+    assert_eq!(
+        plan.counts,
+        StepCounts {
+            quarter_to_year: 5,
+            ..StepCounts::default()
+        }
+    );
+}
+
 fn arbitrary_row() -> impl Strategy<Value = QuasiIdentifiers> {
     (
         prop::sample::select(AgeBand::ALL.to_vec()),
@@ -164,5 +185,31 @@ proptest! {
         prop_assert!(plan.counts.quarter_to_year >= plan.counts.icb_to_region);
         prop_assert!(plan.counts.icb_to_region >= plan.counts.age_band_to_broad);
         prop_assert!(plan.counts.age_band_to_broad >= plan.counts.withheld);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The streamed extract plans from a `GROUP BY`: the same plan as over the rows themselves.
+    #[test]
+    fn planning_over_class_sizes_gives_each_row_the_level_it_gets_alone(
+        rows in prop::collection::vec(arbitrary_row(), 0..120),
+        k in 1usize..8,
+    ) {
+        let by_rows = k_anonymise(&rows, k);
+        let mut classes: Vec<(QuasiIdentifiers, usize)> = Vec::new();
+        for row in &rows {
+            match classes.iter_mut().find(|(class, _)| class == row) {
+                Some((_, size)) => *size += 1,
+                None => classes.push((row.clone(), 1)),
+            }
+        }
+        let by_classes = k_anonymise_classes(&classes, k);
+        prop_assert_eq!(by_rows.counts, by_classes.counts);
+        for (row, level) in rows.iter().zip(&by_rows.levels) {
+            let class = classes.iter().position(|(class, _)| class == row).unwrap();
+            prop_assert_eq!(*level, by_classes.levels[class]);
+        }
     }
 }
