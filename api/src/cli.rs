@@ -1,5 +1,6 @@
-//! The `leder` command line: `serve` (the default), `migrate`, `openapi`, and
-//! `organisations import <dir>`. Configuration comes from the environment (see the README).
+//! The `leder` command line: `serve` (the default), `migrate`, `openapi`,
+//! `organisations import <dir>`, and `seed-demo`. Configuration comes from the environment (see
+//! the README).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,19 @@ pub enum Command {
         /// The audit command.
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Load realistic synthetic cases for demos and benchmarks (marked synthetic; no events,
+    /// no webhooks). Refuses a database that holds real cases unless --force.
+    SeedDemo {
+        /// How many reviews to create.
+        #[arg(long)]
+        reviews: usize,
+        /// The random seed: the same seed gives the same cases.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Add demo cases even though the database holds real ones.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -160,6 +174,11 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(config).await,
+        Command::SeedDemo {
+            reviews,
+            seed,
+            force,
+        } => seed_demo(config, reviews, seed, force).await,
     }
 }
 
@@ -301,6 +320,43 @@ async fn verify_audit(config: Config) -> ExitCode {
         Ok(Err(e)) => fail(&e),
         Err(e) => fail(&e.to_string()),
     }
+}
+
+/// `leder seed-demo`: synthetic cases in batches, with progress, then one audit entry.
+async fn seed_demo(config: Config, reviews: usize, seed: u64, force: bool) -> ExitCode {
+    let (pool, audit) = match cli_state(&config).await {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let today = crate::clock::today_in_england();
+    let started = std::time::Instant::now();
+    let result = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        let mut progress = |done: usize| {
+            if done.is_multiple_of(50_000) || done == reviews {
+                println!("seed-demo: {done} of {reviews} reviews");
+            }
+        };
+        crate::demo::seed(&mut conn, reviews, seed, force, today, &mut progress)
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    let summary = match result {
+        Ok(Ok(summary)) => summary,
+        Ok(Err(e)) => return fail(&e),
+        Err(e) => return fail(&e.to_string()),
+    };
+    let subject = format!("synthetic reviews: {} (seed {seed})", summary.reviews);
+    if let Err(e) = audit.record(cli_entry("seed-demo", Some(subject))).await {
+        return fail(&e.problem().detail);
+    }
+    println!(
+        "seed-demo: inserted {} synthetic reviews ({} with a test-range NHS number) in {:.1}s",
+        summary.reviews,
+        summary.with_nhs_number,
+        started.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
 }
 
 /// What the CLI's changes need: the pool, and an audit writer on a chain of its own.

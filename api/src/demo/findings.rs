@@ -1,0 +1,301 @@
+//! The documents of a synthetic case, in exactly the shapes the API stores: the review form
+//! ([`FindingsDoc`]), the Child Death Review outcome, and the notification as received. Every
+//! free-text field says it is synthetic.
+
+use leder_domain::workflow::ChildDeathReviewOutcome;
+use leder_persistence::rows::cases::{NotificationRow, ReviewRow};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use time::Date;
+
+use super::CaseSpec;
+use super::generator::pick;
+use super::ids::id_at;
+use super::rows::{Checked, steps_to};
+use crate::dto::reviews::{
+    CauseOfDeathDoc, ChildDeathReviewOutcomeRequest, DnacprDoc, FamilyInvolvementDoc, FindingsDoc,
+    KeyEpisodeDoc, MentalCapacityActDoc, NewNotification, NotifiedPerson, Notifier,
+};
+
+/// The form fields a complete review fills (named in its `findings_updated` history entry).
+pub(super) const FIELDS: [&str; 15] = [
+    "pen_portrait",
+    "cause_of_death",
+    "place_of_death",
+    "dnacpr",
+    "mental_capacity_act",
+    "annual_health_check_last_12_months",
+    "reasonable_adjustments_made",
+    "delays_in_care",
+    "learning_disability_level",
+    "long_term_conditions",
+    "care_grade",
+    "good_practice",
+    "concerns",
+    "family_involvement",
+    "key_episodes",
+];
+
+const PLACES: [(&str, u32); 6] = [
+    ("hospital", 58),
+    ("care_home", 20),
+    ("home", 14),
+    ("hospice", 4),
+    ("other", 3),
+    ("mental_health_inpatient", 1),
+];
+
+const LEVELS: [(&str, u32); 5] = [
+    ("mild", 22),
+    ("moderate", 33),
+    ("severe", 25),
+    ("profound_and_multiple", 12),
+    ("unknown", 8),
+];
+
+const CONDITIONS: [&str; 10] = [
+    "epilepsy",
+    "dysphagia",
+    "constipation",
+    "gastro-oesophageal reflux",
+    "hypothyroidism",
+    "type 2 diabetes",
+    "asthma",
+    "osteoporosis",
+    "cerebral palsy",
+    "mental illness",
+];
+
+/// Who contributed besides the GP (every review hears from the GP).
+const CONTRIBUTORS: [&str; 5] = [
+    "Learning disability nurse",
+    "Hospital consultant",
+    "Speech and language therapist",
+    "Care home manager",
+    "Social worker",
+];
+
+/// A wire name as the DTO's enum.
+fn wire<T: DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(json!(name)).ok()
+}
+
+/// Where the person died.
+pub(super) fn place_of_death(rng: &mut ChaCha8Rng) -> &'static str {
+    pick(rng, &PLACES)
+}
+
+/// The review form: complete once the review has started, else only the cause and grade given.
+pub(super) fn findings_json(
+    spec: &CaseSpec,
+    c: &Checked,
+    place: &str,
+    rng: &mut ChaCha8Rng,
+) -> String {
+    let cause = CauseOfDeathDoc {
+        part_1a: c.icd.as_ref().map(|i| i.title().to_owned()),
+        underlying_icd10: c.icd.as_ref().map(|i| i.as_str().to_owned()),
+        ..CauseOfDeathDoc::default()
+    };
+    let grade = c.grade.map(|g| i64::from(g.value()));
+    if steps_to(c.stage) < 2 {
+        if c.icd.is_none() && grade.is_none() {
+            return "{}".into();
+        }
+        let partial = FindingsDoc {
+            cause_of_death: c.icd.is_some().then_some(cause),
+            care_grade: grade,
+            ..FindingsDoc::default()
+        };
+        return serde_json::to_string(&partial).unwrap_or_else(|_| "{}".into());
+    }
+    let cause = CauseOfDeathDoc {
+        underlying_not_known_reason: c
+            .icd
+            .is_none()
+            .then(|| "Synthetic demo: the certificate gave no clear cause".to_owned()),
+        part_2: rng
+            .random_bool(0.5)
+            .then(|| "Learning disability (synthetic demo entry)".to_owned()),
+        ..cause
+    };
+    let doc = FindingsDoc {
+        pen_portrait: Some(format!(
+            "SYNTHETIC DEMO RECORD, not a real person. {} loved music and day trips, and lived \
+             with support from a small staff team who knew them well.",
+            spec.given_name
+        )),
+        cause_of_death: Some(cause),
+        place_of_death: wire(place),
+        dnacpr: Some(DnacprDoc {
+            in_place: Some(rng.random_bool(0.65)),
+            process_correct: Some(rng.random_bool(0.85)),
+        }),
+        mental_capacity_act: Some(MentalCapacityActDoc {
+            relevant: Some(rng.random_bool(0.8)),
+            followed: Some(rng.random_bool(0.75)),
+        }),
+        annual_health_check_last_12_months: Some(rng.random_bool(0.72)),
+        reasonable_adjustments_made: Some(rng.random_bool(0.78)),
+        delays_in_care: Some(rng.random_bool(0.2)),
+        learning_disability_level: if spec.learning_disability {
+            wire(pick(rng, &LEVELS))
+        } else {
+            None
+        },
+        long_term_conditions: Some(
+            CONDITIONS
+                .iter()
+                .filter(|_| rng.random_bool(0.2))
+                .map(|s| (*s).to_owned())
+                .collect(),
+        ),
+        care_grade: grade,
+        good_practice: Some("Synthetic demo: staff knew the person's communication well.".into()),
+        concerns: rng
+            .random_bool(0.5)
+            .then(|| "Synthetic demo: the hospital passport was not shared on admission.".into()),
+        family_involvement: Some(family_involvement(rng)),
+        key_episodes: Some(key_episodes(spec.date_of_death, rng)),
+        contributors: Some(
+            std::iter::once("GP")
+                .chain(CONTRIBUTORS.into_iter().filter(|_| rng.random_bool(0.5)))
+                .map(str::to_owned)
+                .collect(),
+        ),
+    };
+    serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
+}
+
+fn family_involvement(rng: &mut ChaCha8Rng) -> FamilyInvolvementDoc {
+    let contacted = rng.random_bool(0.85);
+    FamilyInvolvementDoc {
+        contacted: Some(contacted),
+        declined: contacted.then(|| rng.random_bool(0.1)),
+        feedback_shared: contacted.then(|| rng.random_bool(0.8)),
+        reason_not_contacted: (!contacted)
+            .then(|| "Synthetic demo: no family or close friend could be found".to_owned()),
+    }
+}
+
+fn key_episodes(date_of_death: Date, rng: &mut ChaCha8Rng) -> Vec<KeyEpisodeDoc> {
+    let back = |days: i64| date_of_death.saturating_sub(time::Duration::days(days));
+    vec![
+        KeyEpisodeDoc {
+            date: back(rng.random_range(10..60)),
+            setting: "GP surgery".into(),
+            description: "Synthetic demo: review of recurrent chest infections.".into(),
+        },
+        KeyEpisodeDoc {
+            date: back(rng.random_range(0..10)),
+            setting: "Hospital".into(),
+            description: "Synthetic demo: admitted with shortness of breath.".into(),
+        },
+    ]
+}
+
+/// The Child Death Review outcome as the API stores it (checked by the domain's rule).
+pub(super) fn cdr_outcome(
+    spec: &CaseSpec,
+    c: &Checked,
+    received_on: Date,
+    today: Date,
+    rng: &mut ChaCha8Rng,
+) -> Result<String, (&'static str, String)> {
+    let outcome = ChildDeathReviewOutcome {
+        received_on,
+        underlying_cause: c.icd.clone(),
+        summary: "Synthetic demo outcome: the panel reviewed the child's care.".into(),
+        modifiable_factors: rng.random_bool(0.3),
+        learning: vec!["Synthetic demo: share the epilepsy care plan with school.".into()],
+    };
+    outcome
+        .validate(spec.date_of_death, today)
+        .map_err(|e| (e.field(), e.to_string()))?;
+    let request = ChildDeathReviewOutcomeRequest {
+        received_on: outcome.received_on,
+        underlying_icd10: outcome
+            .underlying_cause
+            .as_ref()
+            .map(|i| i.as_str().to_owned()),
+        summary: outcome.summary,
+        modifiable_factors: outcome.modifiable_factors,
+        learning: outcome.learning,
+    };
+    serde_json::to_string(&request).map_err(|e| ("child_death_review_outcome", e.to_string()))
+}
+
+/// The notification as the intake stores it.
+pub(super) fn notification(
+    spec: &CaseSpec,
+    row: &ReviewRow,
+    place: &str,
+    rng: &mut ChaCha8Rng,
+) -> NotificationRow {
+    let relationship = pick(
+        rng,
+        &[
+            ("health_professional", 55),
+            ("family", 20),
+            ("carer", 15),
+            ("social_care_professional", 10),
+        ],
+    );
+    let body = wire::<crate::dto::reviews::Relationship>(relationship).map(|relationship| {
+        NewNotification {
+            notifier: Notifier {
+                name: "Demo Notifier (synthetic)".into(),
+                relationship,
+                email: Some("notifier@example.org".into()),
+                phone: None,
+                organisation: None,
+            },
+            person: NotifiedPerson {
+                given_name: spec.given_name.clone(),
+                family_name: spec.family_name.clone(),
+                nhs_number: row.nhs_number.clone(),
+                date_of_birth: spec.date_of_birth,
+                date_of_death: spec.date_of_death,
+                sex: wire(&spec.sex).unwrap_or(crate::dto::reviews::SexName::NotKnown),
+                ethnic_category: Some(spec.ethnic_category.clone()),
+                learning_disability: spec.learning_disability,
+                autistic: spec.autistic,
+                lived_in_england: true,
+                national_data_opt_out: false,
+                area_code: spec.organisation.clone(),
+                place_of_death: wire(place),
+            },
+            circumstances: Some("Synthetic demo notification: not a real person.".into()),
+            family_requests_focused_review: false,
+        }
+    });
+    NotificationRow {
+        id: id_at(row.notified_at),
+        reference: row.reference.clone(),
+        review_id: row.id.clone(),
+        duplicate: false,
+        received_at: row.notified_at,
+        area_code: spec.organisation.clone(),
+        person_json: body
+            .as_ref()
+            .and_then(|b| serde_json::to_string(&b.person).ok()),
+        notifier_json: body
+            .as_ref()
+            .and_then(|b| serde_json::to_string(&b.notifier).ok()),
+        circumstances: body.and_then(|b| b.circumstances),
+        family_requests_focused_review: false,
+    }
+}
+
+/// A learning point's text, naming its themes.
+pub(super) fn learning_text(themes: &[String]) -> String {
+    if themes.is_empty() {
+        return "Synthetic demo learning: share the hospital passport on every admission.".into();
+    }
+    format!(
+        "Synthetic demo learning about {}: make the care plan known to everyone involved.",
+        themes.join(", ").replace('_', " ")
+    )
+}
