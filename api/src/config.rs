@@ -73,6 +73,12 @@ pub struct Config {
     pub login_lock: Duration,
     /// `LEDER_LOGIN_FAILURE_DELAY_MS`: added to every failed sign-in answer (default 300).
     pub login_failure_delay: Duration,
+    /// `LEDER_PSEUDONYM_KEY`: the secret key of the national extract's pseudonyms (its UTF-8
+    /// bytes, at least 32). Default on SQLite: `<data folder>/pseudonym.key`, generated on first
+    /// start; required on PostgreSQL, where every replica must give a person the same pseudonym.
+    pub pseudonym_key: Option<String>,
+    /// `LEDER_K_ANONYMITY`: the k of the national extract's k-anonymity (default 5, at least 2).
+    pub k_anonymity: usize,
 }
 
 /// A variable whose value cannot be used.
@@ -205,6 +211,14 @@ impl Config {
                 0,
                 10_000,
             )?),
+            pseudonym_key: get("LEDER_PSEUDONYM_KEY").filter(|v| !v.is_empty()),
+            k_anonymity: number(
+                &get,
+                "LEDER_K_ANONYMITY",
+                leder_domain::disclosure::DEFAULT_K,
+                2,
+                1000,
+            )?,
         })
     }
 }

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod governance;
 pub mod identity;
+pub mod national;
 pub mod organisations;
 pub mod reports;
 pub mod reviews;

@@ -123,6 +123,9 @@ pub enum ApiError {
     /// 415: the body is not of a type the endpoint takes.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 406: `Accept` names no type the endpoint can answer with.
+    #[error("{0}")]
+    NotAcceptable(String),
     /// 422: well-formed, but breaks a rule.
     #[error("{detail}")]
     Unprocessable {
@@ -193,6 +196,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported content type")
             }
+            ApiError::NotAcceptable(_) => ("not-acceptable", "No acceptable representation"),
             ApiError::Unprocessable { .. } | ApiError::UnprocessableWith { .. } => {
                 ("validation-error", "The request breaks a rule")
             }
@@ -269,6 +273,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Unprocessable { .. } | ApiError::UnprocessableWith { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -415,6 +420,14 @@ pub struct Unprocessable(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct ServiceUnavailable(pub Problem);
+
+/// 406: the `Accept` header names no type the endpoint answers with.
+#[derive(ToResponse)]
+#[response(
+    description = "`Accept` names no type this endpoint answers with",
+    content_type = "application/problem+json"
+)]
+pub struct NotAcceptable(pub Problem);
 
 /// 429: too many requests from this address.
 #[derive(ToResponse)]

@@ -22,6 +22,7 @@ pub mod icb_scope;
 pub mod idempotency;
 pub mod metrics;
 pub mod middleware;
+pub mod national;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;

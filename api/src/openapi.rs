@@ -10,9 +10,9 @@ use utoipa::openapi::security::{
 use utoipa_actix_web::AppExt;
 
 use crate::error::{
-    BadRequest, Conflict, FieldError, Forbidden, InternalError, NotFound, PayloadTooLarge,
-    PreconditionFailed, PreconditionRequired, Problem, ServiceUnavailable, TooManyRequests,
-    Unauthorized, Unprocessable, UnsupportedMediaType,
+    BadRequest, Conflict, FieldError, Forbidden, InternalError, NotAcceptable, NotFound,
+    PayloadTooLarge, PreconditionFailed, PreconditionRequired, Problem, ServiceUnavailable,
+    TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 
 /// The document's fixed parts; paths are collected from the routes.
@@ -29,7 +29,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, ServiceUnavailable, InternalError,
-            PreconditionFailed, PreconditionRequired, TooManyRequests
+            PreconditionFailed, PreconditionRequired, TooManyRequests, NotAcceptable
         )
     ),
     tags(
@@ -44,6 +44,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         (name = "events", description = "The change feed of an ICB, for case systems"),
         (name = "governance", description = "An ICB's Local Area Contacts and its steering and health group meetings"),
         (name = "actions", description = "Learning into action: learning across cases, SMART actions and the ICB annual report"),
+        (name = "national", description = "Anonymised national outputs for national analysts: the k-anonymous row-level extract and the statistics"),
     ),
     modifiers(&Security),
 )]

@@ -13,6 +13,7 @@ pub mod fallback;
 pub mod health;
 pub mod me;
 pub mod meetings;
+pub mod national;
 pub mod notifications;
 pub mod organisations;
 pub mod review_changes;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(reviews::configure)
                 .configure(review_changes::configure)
                 .configure(events::configure)
-                .configure(webhooks::configure),
+                .configure(webhooks::configure)
+                .configure(national::configure),
         );
 }

@@ -126,6 +126,8 @@ impl Application {
         let parsed = DatabaseUrl::parse(&config.database_url)
             .map_err(|e| StartupError::Url(e.to_string()))?;
         let keys = load_keys(&config, &parsed)?;
+        let pseudonym_key =
+            crate::national::load_pseudonym_key(&config, &parsed).map_err(StartupError::Keys)?;
         let (database_url, pool) = open_database(&config).await?;
         let bootstrap_password = config.bootstrap_admin_password.clone();
         let bootstrap_pool = pool.clone();
@@ -186,6 +188,7 @@ impl Application {
             rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
                 config.notification_rate_limit,
             )),
+            pseudonym_key: Arc::new(pseudonym_key),
         });
         let cors_origins = config.cors_origins.clone();
         actix_web::rt::spawn(crate::webhooks::run(state.clone()));

@@ -25,6 +25,8 @@ enum TestDb {
 
 /// The bootstrap admin's password in every test app.
 pub const ADMIN_PASSWORD: &str = "bootstrap admin password";
+/// The pseudonymisation key of every test server (a test may configure another).
+pub const PSEUDONYM_KEY: &str = "test-pseudonym-key-of-at-least-32-bytes";
 /// The password of every user the helpers create.
 pub const USER_PASSWORD: &str = "a user password 123";
 
@@ -146,6 +148,7 @@ impl TestApp {
         config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
         config.login_failure_delay = std::time::Duration::ZERO;
         config.replica_id = "test".to_owned();
+        config.pseudonym_key = Some(PSEUDONYM_KEY.to_owned());
         config.database_url = database_url.clone();
         config.bind = "127.0.0.1:0".parse().expect("addr");
         config.workers = 1;

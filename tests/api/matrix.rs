@@ -131,6 +131,12 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "record_meeting" | "create_action" | "update_action" | "annual_report" => {
             signed_in(case(&[Who::Lead]))
         }
+        // National outputs (issue 7): anonymised, for national analysts only.
+        "national_records" | "national_statistics" => signed_in(if who == Who::Analyst {
+            Success
+        } else {
+            Forbidden
+        }),
         // Learning across cases is always the caller's own ICB's.
         "list_case_learning" => signed_in(match who {
             Who::Lead | Who::Qa => Success,
@@ -258,6 +264,18 @@ async fn action_request(
         "create_action" => (Method::POST, orgs("/actions"), Some(action_body()), vec![]),
         "annual_report" => (Method::GET, orgs("/reports/annual?year=2025"), None, vec![]),
         "list_case_learning" => (Method::GET, "/api/v1/learning".into(), None, vec![]),
+        "national_records" => (
+            Method::GET,
+            "/api/v1/national/records?year=2025".into(),
+            None,
+            vec![],
+        ),
+        "national_statistics" => (
+            Method::GET,
+            "/api/v1/national/statistics?year=2025&by=sex".into(),
+            None,
+            vec![],
+        ),
         "get_action" => (
             Method::GET,
             format!("/api/v1/actions/{action}"),

@@ -28,6 +28,7 @@ async fn run(label: &str, database_url: String) {
     config.database_url = database_url;
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.jwt_keys_dir = Some(keys.path().to_owned());
+    config.pseudonym_key = Some("benchmark pseudonym key, 32 bytes or more".into());
     config.bootstrap_admin_password = Some(PASSWORD.into());
     config.pool_size = 16;
     let app = Application::build(config).await.unwrap();

@@ -1,0 +1,402 @@
+//! The anonymised row-level extract (DOMAIN.md, "Publishing anonymised data").
+//!
+//! Memory stays flat whatever the number of rows, on both engines:
+//! 1. a `GROUP BY` pre-pass gives the size of every class of quasi-identifiers, from which the
+//!    k-anonymity plan (a level per class) and every count of the summary are known before the
+//!    first row, so the counts go in the response headers;
+//! 2. a producer task reads the reviews in keyset-paged chunks, each in its own short blocking
+//!    call with its own pooled connection (the response never holds a connection), renders
+//!    each chunk on a blocking thread, and sends it into a bounded channel that the response
+//!    body drains, so a slow reader slows the producer instead of filling memory;
+//! 3. NDJSON ends with a `{"summary": ...}` line; a stream cut short by an error has none.
+//!
+//! A row whose class is not in the plan (a review completed after the pre-pass) is withheld,
+//! never published unplanned.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::web::{self, Bytes};
+use futures_util::Stream;
+use leder_domain::avoidable::classify;
+use leder_domain::disclosure::{Level, QuasiIdentifiers, k_anonymise_classes};
+use leder_domain::organisations::Hierarchy;
+use leder_domain::pseudonym::PseudonymKey;
+use leder_domain::time_targets::quarter_of;
+use leder_domain::{AgeBand, EthnicCategory, EthnicGroup, IcdCode, NhsNumber, OdsCode, Sex};
+use leder_persistence::Pool;
+use leder_persistence::repo::national::{ClassSize, ExtractSource, Selection, sources_after};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::dto::national::{ExtractRecord, ExtractSummary, Generalised};
+use crate::error::ApiError;
+
+/// Reviews read per chunk.
+pub const CHUNK_ROWS: i64 = 1000;
+/// Rendered chunks that may wait in the channel for the client.
+pub const CHANNEL_CHUNKS: usize = 4;
+
+/// The formats the extract is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `application/x-ndjson`: one JSON object per line, then the summary line.
+    Ndjson,
+    /// `text/csv`: a header line, then one line per row.
+    Csv,
+}
+
+impl Format {
+    /// The format an `Accept` header asks for: NDJSON unless CSV is named first; `None` when
+    /// it names neither (nor a wildcard).
+    pub fn from_accept(accept: Option<&str>) -> Option<Format> {
+        let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+            return Some(Format::Ndjson);
+        };
+        accept.split(',').find_map(|part| {
+            let media = part.split(';').next().unwrap_or("").trim();
+            match media {
+                "application/x-ndjson" | "application/*" | "*/*" => Some(Format::Ndjson),
+                "text/csv" | "text/*" => Some(Format::Csv),
+                _ => None,
+            }
+        })
+    }
+
+    /// The response's content type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Ndjson => "application/x-ndjson",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// A class as the pre-pass and the rows both spell it.
+type ClassKey = (String, String, String, String, i64, i64);
+
+/// The k-anonymity plan: the level of every class, and the summary.
+pub struct Plan {
+    levels: HashMap<ClassKey, (Level, QuasiIdentifiers)>,
+    /// Every count of the extract, known before the first row.
+    pub summary: ExtractSummary,
+}
+
+fn quasi_identifiers(
+    class: &ClassSize,
+    hierarchy: &Hierarchy,
+) -> Option<(ClassKey, QuasiIdentifiers)> {
+    let age_band = AgeBand::parse(class.age_band.as_deref()?).ok()?;
+    let sex = Sex::parse(class.sex.as_deref()?).ok()?;
+    let ethnic_group = EthnicGroup::parse(class.ethnic_group.as_deref()?).ok()?;
+    let organisation = OdsCode::parse(&class.organisation).ok()?;
+    let region = OdsCode::parse(hierarchy.region_of(&class.organisation)?).ok()?;
+    let quarter = u8::try_from(class.quarter?).ok()?;
+    let key = (
+        age_band.as_str().to_owned(),
+        sex.as_str().to_owned(),
+        ethnic_group.as_str().to_owned(),
+        class.organisation.clone(),
+        class.year_of_death,
+        i64::from(quarter),
+    );
+    let qi = QuasiIdentifiers {
+        age_band,
+        sex,
+        ethnic_group,
+        organisation,
+        region,
+        year: i32::try_from(class.year_of_death).ok()?,
+        quarter,
+    };
+    Some((key, qi))
+}
+
+/// Plans the extract from the class sizes of the pre-pass. A class whose quasi-identifiers
+/// cannot be published at all (no age, no date of death, an ICB without a region) is withheld.
+pub fn plan(
+    classes: &[ClassSize],
+    hierarchy: &Hierarchy,
+    k: usize,
+    selection: &Selection,
+    extracted_at: OffsetDateTime,
+) -> Plan {
+    let mut keys = Vec::new();
+    let mut sized = Vec::new();
+    let mut unpublishable = 0usize;
+    let mut selected = 0usize;
+    for class in classes {
+        let rows = usize::try_from(class.rows).unwrap_or(0);
+        selected += rows;
+        match quasi_identifiers(class, hierarchy) {
+            Some((key, qi)) => {
+                keys.push(key);
+                sized.push((qi, rows));
+            }
+            None => unpublishable += rows,
+        }
+    }
+    let planned = k_anonymise_classes(&sized, k);
+    let withheld = planned.counts.withheld + unpublishable;
+    let levels = keys
+        .into_iter()
+        .zip(planned.levels)
+        .zip(sized)
+        .map(|((key, level), (qi, _))| (key, (level, qi)))
+        .collect();
+    Plan {
+        levels,
+        summary: ExtractSummary {
+            rows_selected: selected,
+            rows_published: selected - withheld,
+            withheld,
+            generalised: Generalised {
+                quarter_to_year: planned.counts.quarter_to_year,
+                icb_to_region: planned.counts.icb_to_region,
+                age_band_to_broad: planned.counts.age_band_to_broad,
+            },
+            k,
+            year: selection.year,
+            include_open: selection.include_open,
+            extracted_at,
+            definitions: super::definitions(),
+        },
+    }
+}
+
+/// The few answers of the review form the extract publishes (yes/no indicators and codes;
+/// the form's free text is never read into this).
+#[derive(Debug, Default, Deserialize)]
+struct Indicators {
+    #[serde(default)]
+    place_of_death: Option<String>,
+    #[serde(default)]
+    learning_disability_level: Option<String>,
+    #[serde(default)]
+    dnacpr: Option<Dnacpr>,
+    #[serde(default)]
+    mental_capacity_act: Option<MentalCapacityAct>,
+    #[serde(default)]
+    annual_health_check_last_12_months: Option<bool>,
+    #[serde(default)]
+    reasonable_adjustments_made: Option<bool>,
+    #[serde(default)]
+    delays_in_care: Option<bool>,
+    #[serde(default)]
+    family_involvement: Option<Contacted>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Dnacpr {
+    #[serde(default)]
+    in_place: Option<bool>,
+    #[serde(default)]
+    process_correct: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MentalCapacityAct {
+    #[serde(default)]
+    relevant: Option<bool>,
+    #[serde(default)]
+    followed: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Contacted {
+    #[serde(default)]
+    contacted: Option<bool>,
+}
+
+fn class_key(source: &ExtractSource) -> Option<ClassKey> {
+    let age = u32::try_from(source.age_at_death?).ok()?;
+    let group = EthnicCategory::parse(source.ethnic_category.as_deref()?)
+        .ok()?
+        .group();
+    Some((
+        AgeBand::of(age)?.as_str().to_owned(),
+        source.sex.clone()?,
+        group.as_str().to_owned(),
+        source.organisation.clone(),
+        source.year_of_death,
+        i64::from(quarter_of(source.date_of_death?)),
+    ))
+}
+
+impl Plan {
+    /// The published row of a review, or `None` when it is withheld.
+    pub fn record(&self, source: &ExtractSource, key: &PseudonymKey) -> Option<ExtractRecord> {
+        let (level, qi) = self.levels.get(&class_key(source)?)?;
+        let published = level.apply(qi)?;
+        let form: Indicators = serde_json::from_str(&source.findings).unwrap_or_default();
+        let cause = source
+            .underlying_icd10
+            .as_deref()
+            .and_then(|c| IcdCode::parse(c).ok());
+        let age = source.age_at_death.and_then(|a| u32::try_from(a).ok());
+        let avoidability = cause.as_ref().zip(age).map(|(c, a)| classify(c, a));
+        let nhs_number = source
+            .nhs_number
+            .as_deref()
+            .and_then(|n| NhsNumber::parse(n).ok());
+        let (dnacpr, mca) = (
+            form.dnacpr.unwrap_or_default(),
+            form.mental_capacity_act.unwrap_or_default(),
+        );
+        Some(ExtractRecord {
+            pseudonym: key.pseudonym(nhs_number.as_ref(), &source.id).to_string(),
+            age_band: published.age_band.as_str(),
+            sex: published.sex.as_str(),
+            ethnic_group: published.ethnic_group.as_str(),
+            organisation: published.organisation.map(|o| o.as_str().to_owned()),
+            region: published.region.as_str().to_owned(),
+            year_of_death: published.year,
+            quarter_of_death: published.quarter,
+            learning_disability: source.learning_disability,
+            learning_disability_level: form.learning_disability_level,
+            autistic: source.autistic,
+            place_of_death: form
+                .place_of_death
+                .or_else(|| source.place_of_death.clone()),
+            underlying_cause: cause.as_ref().map(|c| c.category().to_owned()),
+            avoidable: avoidability.map(|a| a.avoidable),
+            preventable: avoidability.map(|a| a.preventable),
+            treatable: avoidability.map(|a| a.treatable),
+            care_grade: source.care_grade.and_then(|g| u8::try_from(g).ok()),
+            themes: source.themes.clone(),
+            review_type: source.review_type.clone(),
+            review_status: if source.status == "completed" {
+                "completed"
+            } else {
+                "open"
+            },
+            dnacpr_in_place: dnacpr.in_place,
+            dnacpr_process_correct: dnacpr.process_correct,
+            mental_capacity_act_relevant: mca.relevant,
+            mental_capacity_act_followed: mca.followed,
+            annual_health_check_last_12_months: form.annual_health_check_last_12_months,
+            reasonable_adjustments_made: form.reasonable_adjustments_made,
+            delays_in_care: form.delays_in_care,
+            family_contacted: form.family_involvement.and_then(|f| f.contacted),
+        })
+    }
+}
+
+/// The response headers carrying the summary's counts (both formats).
+pub fn summary_headers(summary: &ExtractSummary) -> Vec<(&'static str, String)> {
+    vec![
+        ("Leder-Rows-Selected", summary.rows_selected.to_string()),
+        ("Leder-Rows-Published", summary.rows_published.to_string()),
+        ("Leder-Rows-Withheld", summary.withheld.to_string()),
+        (
+            "Leder-Generalised-Quarter-To-Year",
+            summary.generalised.quarter_to_year.to_string(),
+        ),
+        (
+            "Leder-Generalised-Icb-To-Region",
+            summary.generalised.icb_to_region.to_string(),
+        ),
+        (
+            "Leder-Generalised-Age-Band-To-Broad",
+            summary.generalised.age_band_to_broad.to_string(),
+        ),
+        ("Leder-K-Anonymity", summary.k.to_string()),
+        (
+            "Leder-Extracted-At",
+            summary
+                .extracted_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
+/// Writes the rows of one chunk.
+fn render(plan: &Plan, key: &PseudonymKey, sources: &[ExtractSource], format: Format) -> Vec<u8> {
+    let mut out = Vec::with_capacity(sources.len() * 512);
+    for record in sources.iter().filter_map(|s| plan.record(s, key)) {
+        match format {
+            Format::Ndjson => {
+                if serde_json::to_writer(&mut out, &record).is_ok() {
+                    out.push(b'\n');
+                }
+            }
+            Format::Csv => super::csv::write_row(&mut out, &record),
+        }
+    }
+    out
+}
+
+/// The response body: chunks from the producer task, through a bounded channel.
+pub fn stream(
+    pool: Pool,
+    plan: Arc<Plan>,
+    key: Arc<PseudonymKey>,
+    selection: Selection,
+    format: Format,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
+    actix_web::rt::spawn(produce(pool, plan, key, selection, format, tx));
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+}
+
+type Sender = tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+async fn produce(
+    pool: Pool,
+    plan: Arc<Plan>,
+    key: Arc<PseudonymKey>,
+    selection: Selection,
+    format: Format,
+    tx: Sender,
+) {
+    if format == Format::Csv
+        && tx
+            .send(Ok(Bytes::from(super::csv::header())))
+            .await
+            .is_err()
+    {
+        return;
+    }
+    let mut after: Option<String> = None;
+    loop {
+        let from = after.clone();
+        let chunk = crate::db::run_on(&pool, move |conn| {
+            sources_after(conn, &selection, from.as_deref(), CHUNK_ROWS)
+        })
+        .await;
+        let sources = match chunk {
+            Ok(sources) => sources,
+            Err(e) => return fail(&tx, e).await,
+        };
+        let Some(last) = sources.last() else { break };
+        after = Some(last.id.clone());
+        let more = i64::try_from(sources.len()).unwrap_or(0) == CHUNK_ROWS;
+        let (p, k) = (plan.clone(), key.clone());
+        let bytes = match web::block(move || render(&p, &k, &sources, format)).await {
+            Ok(bytes) => bytes,
+            Err(e) => return fail(&tx, ApiError::internal(e)).await,
+        };
+        if !bytes.is_empty() && tx.send(Ok(Bytes::from(bytes))).await.is_err() {
+            return; // The client went away.
+        }
+        if !more {
+            break;
+        }
+    }
+    if format == Format::Ndjson {
+        let mut line =
+            serde_json::to_vec(&serde_json::json!({ "summary": plan.summary })).unwrap_or_default();
+        line.push(b'\n');
+        let _ = tx.send(Ok(Bytes::from(line))).await;
+    }
+}
+
+async fn fail(tx: &Sender, e: ApiError) {
+    log::error!("the national extract stopped part-way: {e}");
+    let _ = tx
+        .send(Err(std::io::Error::other("the extract stopped part-way")))
+        .await;
+}

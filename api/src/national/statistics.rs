@@ -1,0 +1,334 @@
+//! National statistics for a calendar year of death (API.md, "National"), from the grouped
+//! counts of `repo::national::statistics_counts`.
+//!
+//! SQL counts; Rust does only what SQL cannot: the median from the age histogram, the
+//! avoidable split per distinct cause (the most specific row of the ONS list wins), the
+//! 3-character categories and their WHO titles, and the disclosure rule. The national total
+//! is shown as counted; every group row follows `domain::disclosure`.
+
+use std::collections::BTreeMap;
+
+use leder_domain::avoidable::{AVOIDABLE_AGE_LIMIT, classify};
+use leder_domain::disclosure::{self, Disclosed, disclose, disclose_fractional, median_of_counts};
+use leder_domain::organisations::Hierarchy;
+use leder_domain::{AgeBand, CareGrade, EthnicGroup, IcdCode, Sex};
+use leder_persistence::repo::national::{Breakdown, StatisticsCounts};
+use time::OffsetDateTime;
+
+use crate::dto::national::{LeadingCause, Statistics, StatisticsGroup, StatisticsRow};
+
+/// How many underlying causes a row lists.
+pub const LEADING_CAUSES: usize = 10;
+
+/// The breakdowns of API.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// By sex.
+    Sex,
+    /// By ethnic group (2001 census groups).
+    EthnicGroup,
+    /// By age band at death.
+    AgeBand,
+    /// By ICB.
+    Organisation,
+    /// By NHS England region.
+    Region,
+}
+
+impl By {
+    /// Every breakdown's name, as the query parameter takes it.
+    pub const NAMES: [&'static str; 5] =
+        ["sex", "ethnic_group", "age_band", "organisation", "region"];
+
+    /// The breakdown a query parameter names.
+    pub fn parse(name: &str) -> Option<By> {
+        Some(match name {
+            "sex" => By::Sex,
+            "ethnic_group" => By::EthnicGroup,
+            "age_band" => By::AgeBand,
+            "organisation" => By::Organisation,
+            "region" => By::Region,
+            _ => return None,
+        })
+    }
+
+    /// The name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::Sex => "sex",
+            By::EthnicGroup => "ethnic_group",
+            By::AgeBand => "age_band",
+            By::Organisation => "organisation",
+            By::Region => "region",
+        }
+    }
+
+    /// What SQL groups by for this breakdown.
+    pub fn breakdown(by: Option<By>) -> Breakdown {
+        match by {
+            None => Breakdown::None,
+            Some(By::Sex) => Breakdown::Sex,
+            Some(By::EthnicGroup) => Breakdown::EthnicGroup,
+            Some(By::AgeBand) => Breakdown::AgeBand,
+            Some(By::Organisation | By::Region) => Breakdown::Organisation,
+        }
+    }
+
+    /// The groups listed even with no deaths (the closed lists).
+    fn every_group(self) -> Vec<&'static str> {
+        match self {
+            By::Sex => Sex::ALL.iter().map(|s| s.as_str()).collect(),
+            By::EthnicGroup => EthnicGroup::ALL.iter().map(|g| g.as_str()).collect(),
+            By::AgeBand => AgeBand::ALL.iter().map(|b| b.as_str()).collect(),
+            By::Organisation | By::Region => Vec::new(),
+        }
+    }
+}
+
+/// Everything counted for one group.
+#[derive(Debug, Default)]
+struct Tally {
+    deaths: u64,
+    ages: BTreeMap<i64, u64>,
+    avoidable: f64,
+    preventable: f64,
+    treatable: f64,
+    grades: BTreeMap<u8, u64>,
+    causes: BTreeMap<String, u64>,
+    completed: u64,
+    within: u64,
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Sums the grouped counts into a tally per group (`key` maps SQL's group to the published one).
+fn tally(counts: &StatisticsCounts, key: impl Fn(&str) -> String) -> BTreeMap<String, Tally> {
+    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    for row in &counts.ages {
+        let t = groups.entry(key(&row.grp)).or_default();
+        t.deaths += count(row.deaths);
+        if let Some(age) = row.age {
+            *t.ages.entry(age).or_default() += count(row.deaths);
+        }
+    }
+    for row in &counts.causes {
+        let Some(code) = row.icd10.as_deref().and_then(|c| IcdCode::parse(c).ok()) else {
+            continue;
+        };
+        let t = groups.entry(key(&row.grp)).or_default();
+        let n = count(row.deaths);
+        *t.causes.entry(code.category().to_owned()).or_default() += n;
+        // One age on each side of the limit stands for the group of ages SQL counted.
+        let age = if row.under_limit == 1 {
+            AVOIDABLE_AGE_LIMIT - 1
+        } else {
+            AVOIDABLE_AGE_LIMIT
+        };
+        let a = classify(&code, age);
+        t.avoidable += a.avoidable * n as f64;
+        t.preventable += a.preventable * n as f64;
+        t.treatable += a.treatable * n as f64;
+    }
+    for row in &counts.grades {
+        let Some(grade) = row.grade.and_then(|g| CareGrade::parse(g).ok()) else {
+            continue;
+        };
+        let t = groups.entry(key(&row.grp)).or_default();
+        *t.grades.entry(grade.value()).or_default() += count(row.deaths);
+    }
+    for row in &counts.timeliness {
+        let t = groups.entry(key(&row.grp)).or_default();
+        t.completed += count(row.completed);
+        t.within += count(row.within);
+    }
+    groups
+}
+
+fn merge(into: &mut Tally, from: &Tally) {
+    into.deaths += from.deaths;
+    for (age, n) in &from.ages {
+        *into.ages.entry(*age).or_default() += n;
+    }
+    into.avoidable += from.avoidable;
+    into.preventable += from.preventable;
+    into.treatable += from.treatable;
+    for (grade, n) in &from.grades {
+        *into.grades.entry(*grade).or_default() += n;
+    }
+    for (cause, n) in &from.causes {
+        *into.causes.entry(cause.clone()).or_default() += n;
+    }
+    into.completed += from.completed;
+    into.within += from.within;
+}
+
+fn leading(t: &Tally) -> Vec<(String, u64)> {
+    let mut causes: Vec<(String, u64)> = t.causes.iter().map(|(c, n)| (c.clone(), *n)).collect();
+    causes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    causes.truncate(LEADING_CAUSES);
+    causes
+}
+
+fn title(category: &str) -> &'static str {
+    IcdCode::parse(category).map_or("", |c| c.category_title())
+}
+
+fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
+    (denominator > 0.0).then(|| numerator / denominator)
+}
+
+/// The national total, shown as counted.
+fn as_counted(t: &Tally) -> StatisticsRow {
+    let ages: Vec<(f64, u64)> = t.ages.iter().map(|(a, n)| (*a as f64, *n)).collect();
+    StatisticsRow {
+        deaths: Some(t.deaths),
+        // The national total is not subject to the small-numbers rule.
+        median_age_at_death: median_of_counts(&ages, u64::MAX),
+        avoidable: Some(t.avoidable),
+        preventable: Some(t.preventable),
+        treatable: Some(t.treatable),
+        avoidable_share: ratio(t.avoidable, t.deaths as f64),
+        care_grades: CareGrade::all()
+            .map(|g| {
+                let n = t.grades.get(&g.value()).copied().unwrap_or(0);
+                (g.value().to_string(), Some(n))
+            })
+            .collect(),
+        leading_causes: leading(t)
+            .into_iter()
+            .map(|(icd10, n)| LeadingCause {
+                name: title(&icd10),
+                icd10,
+                deaths: Some(n),
+            })
+            .collect(),
+        completed_within_6_months_share: ratio(t.within as f64, t.completed as f64),
+        suppressed: Vec::new(),
+    }
+}
+
+/// Names what the disclosure rule withholds.
+#[derive(Default)]
+struct Withheld(Vec<String>);
+
+impl Withheld {
+    fn count(&mut self, name: &str, shown: Disclosed) -> Option<u64> {
+        let value = shown.value();
+        if value.is_none() {
+            self.0.push(name.to_owned());
+        }
+        value
+    }
+
+    /// A median or share: withheld (and named) when the group has deaths but too few.
+    fn figure(&mut self, name: &str, deaths: u64, value: Option<f64>) -> Option<f64> {
+        if value.is_none() && deaths > 0 {
+            self.0.push(name.to_owned());
+        }
+        value
+    }
+}
+
+/// A group's row under the disclosure rule.
+fn disclosed(t: &Tally) -> StatisticsRow {
+    let mut w = Withheld::default();
+    let n = t.deaths;
+    let deaths = w.count("deaths", disclose(n));
+    let ages: Vec<(f64, u64)> = t.ages.iter().map(|(a, c)| (*a as f64, *c)).collect();
+    let median = w.figure("median_age_at_death", n, median_of_counts(&ages, n));
+    let to_f64 = |v: Option<u64>| v.map(|v| v as f64);
+    let avoidable = to_f64(w.count("avoidable", disclose_fractional(t.avoidable)));
+    let preventable = to_f64(w.count("preventable", disclose_fractional(t.preventable)));
+    let treatable = to_f64(w.count("treatable", disclose_fractional(t.treatable)));
+    let avoidable_share = w.figure(
+        "avoidable_share",
+        n,
+        disclosure::share(t.avoidable, n as f64, n),
+    );
+    let care_grades = CareGrade::all()
+        .map(|g| {
+            let c = t.grades.get(&g.value()).copied().unwrap_or(0);
+            let name = format!("care_grades.{}", g.value());
+            (g.value().to_string(), w.count(&name, disclose(c)))
+        })
+        .collect();
+    let leading_causes = leading(t)
+        .into_iter()
+        .map(|(icd10, c)| LeadingCause {
+            name: title(&icd10),
+            deaths: w.count(&format!("leading_causes.{icd10}.deaths"), disclose(c)),
+            icd10,
+        })
+        .collect();
+    let within = w.figure(
+        "completed_within_6_months_share",
+        t.completed,
+        disclosure::share(t.within as f64, t.completed as f64, n),
+    );
+    StatisticsRow {
+        deaths,
+        median_age_at_death: median,
+        avoidable,
+        preventable,
+        treatable,
+        avoidable_share,
+        care_grades,
+        leading_causes,
+        completed_within_6_months_share: within,
+        suppressed: w.0,
+    }
+}
+
+/// What a statistics response is computed for.
+pub struct Request {
+    /// Calendar year of death.
+    pub year: i32,
+    /// The breakdown, if any.
+    pub by: Option<By>,
+    /// Open reviews too.
+    pub include_open: bool,
+    /// When the counts were read.
+    pub extracted_at: OffsetDateTime,
+}
+
+/// The response body from the grouped counts.
+pub fn compute(request: &Request, counts: &StatisticsCounts, hierarchy: &Hierarchy) -> Statistics {
+    let by = request.by;
+    let groups = tally(counts, |raw| match by {
+        Some(By::Region) => hierarchy.region_of(raw).unwrap_or("").to_owned(),
+        Some(By::Sex | By::EthnicGroup) if raw.is_empty() => "not_known".to_owned(),
+        _ => raw.to_owned(),
+    });
+    let mut total = Tally::default();
+    for t in groups.values() {
+        merge(&mut total, t);
+    }
+    let rows = match by {
+        None => Vec::new(),
+        Some(by) => {
+            let mut names: Vec<String> = by.every_group().iter().map(|g| (*g).to_owned()).collect();
+            names.extend(groups.keys().filter(|g| !g.is_empty()).cloned());
+            let mut seen = std::collections::HashSet::new();
+            names.retain(|g| seen.insert(g.clone()));
+            let empty = Tally::default();
+            names
+                .into_iter()
+                .map(|group| StatisticsGroup {
+                    figures: disclosed(groups.get(&group).unwrap_or(&empty)),
+                    group,
+                })
+                .collect()
+        }
+    };
+    Statistics {
+        year: request.year,
+        by: by.map(By::as_str),
+        include_open: request.include_open,
+        extracted_at: request.extracted_at,
+        definitions: super::definitions(),
+        total: as_counted(&total),
+        groups: rows,
+    }
+}

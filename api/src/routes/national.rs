@@ -1,0 +1,254 @@
+//! The national outputs (API.md, "National (anonymised)"): `national_analyst` only. Both are
+//! audited: who took which extract or figures, and when.
+
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use leder_domain::workflow::Role;
+use leder_persistence::repo::national::{self as repo, Selection};
+use time::OffsetDateTime;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::db;
+use crate::dto::national::Statistics;
+use crate::error::ApiError;
+use crate::extract::QueryParams;
+use crate::national::extract::{Format, plan, stream, summary_headers};
+use crate::national::statistics::{By, Request, compute};
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(national_records).service(national_statistics);
+}
+
+/// Query parameters of the extract.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct RecordsParams {
+    /// Deaths in this calendar year only (every year when absent).
+    #[param(example = 2025, minimum = 2015, maximum = 2100)]
+    year: Option<i32>,
+    /// Every eligible review, open ones too (default: completed reviews only).
+    include_open: Option<bool>,
+}
+
+/// Query parameters of the statistics.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct StatisticsParams {
+    /// The calendar year of death.
+    #[param(example = 2025, minimum = 2015, maximum = 2100)]
+    year: i32,
+    /// The breakdown: `sex`, `ethnic_group`, `age_band`, `organisation` or `region`.
+    #[param(example = "sex")]
+    by: Option<String>,
+    /// Open reviews as well as completed ones (default false).
+    include_open: Option<bool>,
+}
+
+fn year(query: &QueryParams, required: bool) -> Result<Option<i32>, ApiError> {
+    let year = query.parsed::<i32>("year", "invalid_year", "must be a year such as 2025")?;
+    match year {
+        None if required => Err(ApiError::bad_field(
+            "year",
+            "required",
+            "name the calendar year of death, e.g. year=2025",
+        )),
+        Some(y) if !(2015..=2100).contains(&y) => Err(ApiError::bad_field(
+            "year",
+            "year_out_of_range",
+            "must be 2015 to 2100",
+        )),
+        other => Ok(other),
+    }
+}
+
+fn include_open(query: &QueryParams) -> Result<bool, ApiError> {
+    Ok(query
+        .parsed::<bool>("include_open", "invalid_boolean", "must be true or false")?
+        .unwrap_or(false))
+}
+
+/// The anonymised row-level extract
+///
+/// One row per completed review (with `include_open=true`, per eligible review) in the
+/// anonymised shape of DOMAIN.md: a keyed pseudonym, never a name, NHS number, address, exact
+/// date, free text or reviewer. k-anonymous (k = 5 unless configured) on age band, sex, ethnic
+/// group, ICB and quarter of death: small classes lose the quarter, then the ICB (region kept),
+/// then the fine age band; rows still in a class under k are withheld. NDJSON
+/// (`application/x-ndjson`, the default) ends with a `{"summary": ...}` line; CSV (`text/csv`)
+/// has a header line. The counts are in the `Leder-*` headers of both. Streamed: memory does not
+/// grow with the number of rows. A stream cut short by an error has no summary line.
+#[utoipa::path(
+    tag = "national",
+    operation_id = "national_records",
+    security(("bearer" = [])),
+    params(RecordsParams),
+    responses(
+        (status = 200, description = "The rows, streamed",
+            content(
+                (crate::dto::national::ExtractRecord = "application/x-ndjson"),
+                (String = "text/csv"),
+            ),
+            headers(
+                ("Leder-Rows-Selected" = u64, description = "Reviews selected"),
+                ("Leder-Rows-Published" = u64, description = "Rows in the body"),
+                ("Leder-Rows-Withheld" = u64, description = "Rows withheld (class under k)"),
+                ("Leder-Generalised-Quarter-To-Year" = u64, description = "Rows whose quarter became the year"),
+                ("Leder-Generalised-Icb-To-Region" = u64, description = "Rows whose ICB became the region"),
+                ("Leder-Generalised-Age-Band-To-Broad" = u64, description = "Rows whose age band became 4-17, 18-64 or 65+"),
+                ("Leder-K-Anonymity" = u64, description = "The k applied"),
+                ("Leder-Extracted-At" = String, description = "When the extract started (RFC 3339, UTC)"),
+            )
+        ),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 406, response = crate::error::NotAcceptable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/national/records")]
+pub async fn national_records(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    req: HttpRequest,
+    query: QueryParams,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::NationalAnalyst])?;
+    query.allow_only(&["year", "include_open"])?;
+    let selection = Selection {
+        year: year(&query, false)?,
+        include_open: include_open(&query)?,
+    };
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let format = Format::from_accept(accept).ok_or_else(|| {
+        ApiError::NotAcceptable(
+            "the extract is application/x-ndjson or text/csv; ask for one of them in Accept".into(),
+        )
+    })?;
+    let extracted_at = OffsetDateTime::now_utc();
+    let classes = db::run(&state, move |conn| repo::class_sizes(conn, &selection)).await?;
+    let hierarchy = state.hierarchy().await?;
+    let plan = Arc::new(plan(
+        &classes,
+        &hierarchy,
+        state.config.k_anonymity,
+        &selection,
+        extracted_at,
+    ));
+    let mut entry = caller.audit_entry(&info, "national_extract", "success");
+    entry.subject = Some(format!(
+        "national:records:{}",
+        selection.year.map_or("all".to_owned(), |y| y.to_string())
+    ));
+    state.audit.record(entry).await?;
+    let mut response = HttpResponse::Ok();
+    response.content_type(format.content_type());
+    for (name, value) in summary_headers(&plan.summary) {
+        response.insert_header((name, value));
+    }
+    if format == Format::Csv {
+        let name = format!(
+            "leder-national-records-{}.csv",
+            selection.year.map_or("all".to_owned(), |y| y.to_string())
+        );
+        response.insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ));
+    }
+    Ok(response.streaming(stream(
+        state.pool.clone(),
+        plan,
+        state.pseudonym_key.clone(),
+        selection,
+        format,
+    )))
+}
+
+/// National statistics for a year of death
+///
+/// Over completed reviews of deaths in the calendar year (`include_open=true` adds open ones),
+/// broken down `by` sex, ethnic group, age band, ICB or region: deaths, median age at death,
+/// avoidable, preventable and treatable deaths and the avoidable share (ONS 2020 definition),
+/// reviews by care grade, the 10 leading underlying causes (3-character ICD-10 with their WHO
+/// titles) and the share completed within 6 months of notification. `total` is national and
+/// shown as counted; every group follows NHS England's disclosure rule (1–7 null, 8 and over
+/// rounded to 5; medians and shares of groups under 8 deaths null), naming what it withheld in
+/// `suppressed`. Every response names its definition versions and `extracted_at`.
+#[utoipa::path(
+    tag = "national",
+    operation_id = "national_statistics",
+    security(("bearer" = [])),
+    params(StatisticsParams),
+    responses(
+        (status = 200, description = "The figures", body = Statistics),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/national/statistics")]
+pub async fn national_statistics(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    query: QueryParams,
+) -> Result<web::Json<Statistics>, ApiError> {
+    caller.require(&[Role::NationalAnalyst])?;
+    query.allow_only(&["year", "by", "include_open"])?;
+    let year = year(&query, true)?.unwrap_or_default();
+    let by = match query.text("by") {
+        None => None,
+        Some(name) => Some(By::parse(name).ok_or_else(|| {
+            ApiError::bad_field(
+                "by",
+                "unknown_value",
+                format!("must be one of: {}", By::NAMES.join(", ")),
+            )
+        })?),
+    };
+    let selection = Selection {
+        year: Some(year),
+        include_open: include_open(&query)?,
+    };
+    let extracted_at = OffsetDateTime::now_utc();
+    let breakdown = By::breakdown(by);
+    let counts = db::run(&state, move |conn| {
+        repo::statistics_counts(conn, &selection, breakdown)
+    })
+    .await?;
+    let hierarchy = state.hierarchy().await?;
+    let mut entry = caller.audit_entry(&info, "national_statistics", "success");
+    entry.subject = Some(format!("national:statistics:{year}"));
+    state.audit.record(entry).await?;
+    Ok(web::Json(compute(
+        &Request {
+            year,
+            by,
+            include_open: selection.include_open,
+            extracted_at,
+        },
+        &counts,
+        &hierarchy,
+    )))
+}

@@ -1,0 +1,2 @@
+DROP INDEX reviews_national;
+DROP INDEX reviews_year_id;
