@@ -64,8 +64,9 @@ schema: ## Regenerate persistence/src/schema.rs with diesel print-schema (needs 
 	rm -f target/schema.db && DATABASE_URL=target/schema.db diesel migration run --migration-dir migrations/sqlite
 	DATABASE_URL=target/schema.db diesel print-schema > persistence/src/schema.rs
 
-bench: ## Benchmarks (release build): audit-writer throughput with 64 concurrent readers, SQLite and PostgreSQL
+bench: ## Benchmarks (release build): audit-writer throughput (SQLite and PostgreSQL); national statistics and extract over 100,000 seeded reviews (LEDER_BENCH_REVIEWS)
 	LEDER_TEST_POSTGRES_URL=$${LEDER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(CARGO) bench -p leder-tests --bench audit
+	$(CARGO) bench -p leder-tests --bench national
 
 migrate: ## Apply migrations to LEDER_DATABASE_URL (default sqlite://data/leder.db)
 	$(CARGO) run -p leder-api --bin leder -- migrate
