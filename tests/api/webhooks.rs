@@ -439,6 +439,7 @@ async fn two_replicas_deliver_each_event_once(backend: Backend) {
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.jwt_keys_dir = Some(app.keys_dir.clone());
     config.replica_id = "second".into();
+    config.pseudonym_key = Some(crate::helpers::PSEUDONYM_KEY.into());
     config.workers = 1;
     config.webhook_allowed_hosts = vec!["127.0.0.1".into()];
     config.webhook_poll = Duration::from_millis(5);
