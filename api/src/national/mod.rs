@@ -1,9 +1,12 @@
 //! The national outputs (DOMAIN.md, "Publishing anonymised data"; API.md, "National"): the
-//! k-anonymous row-level extract ([`extract`]) and the statistics ([`statistics`]).
+//! k-anonymous row-level extract ([`extract`], streamed by [`stream`]) and the statistics
+//! ([`statistics`]).
 
+pub mod breakdown;
 pub mod csv;
 pub mod extract;
 pub mod statistics;
+pub mod stream;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -17,8 +17,9 @@ use crate::db;
 use crate::dto::national::Statistics;
 use crate::error::ApiError;
 use crate::extract::QueryParams;
-use crate::national::extract::{Format, plan, stream, summary_headers};
+use crate::national::extract::plan;
 use crate::national::statistics::{By, Request, compute};
+use crate::national::stream::{Format, stream, summary_headers};
 use crate::state::AppState;
 
 /// Registers the routes.

@@ -1,0 +1,159 @@
+//! The grouped counts behind the national statistics.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
+use leder_domain::avoidable::AVOIDABLE_AGE_LIMIT;
+
+use super::{Selection, age_band_sql, ethnic_group_sql, load, within_six_months_sql};
+use crate::connection::DbConnection;
+use crate::error::PersistenceError;
+
+/// What national statistics are grouped by in SQL (the API maps ICBs to regions itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breakdown {
+    /// No breakdown: the national total only.
+    None,
+    /// Sex wire name.
+    Sex,
+    /// Ethnic group wire name.
+    EthnicGroup,
+    /// Age band wire name.
+    AgeBand,
+    /// The responsible ICB.
+    Organisation,
+}
+
+impl Breakdown {
+    /// The group's key as an SQL expression (`''` where the value is not recorded).
+    fn column(self) -> String {
+        match self {
+            Self::None => "CAST('' AS TEXT)".to_owned(),
+            Self::Sex => "COALESCE(sex, '')".to_owned(),
+            Self::EthnicGroup => format!("COALESCE({}, '')", ethnic_group_sql()),
+            Self::AgeBand => format!("COALESCE({}, '')", age_band_sql()),
+            Self::Organisation => "organisation".to_owned(),
+        }
+    }
+}
+
+/// Deaths by group and age at death.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct AgeCount {
+    /// The group's raw key.
+    #[diesel(sql_type = Text)]
+    pub grp: String,
+    /// Age at death.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub age: Option<i64>,
+    /// Deaths.
+    #[diesel(sql_type = BigInt)]
+    pub deaths: i64,
+}
+
+/// Deaths by group, underlying cause and whether the person died under the avoidable age limit.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct CauseCount {
+    /// The group's raw key.
+    #[diesel(sql_type = Text)]
+    pub grp: String,
+    /// Underlying cause (ICD-10), if recorded.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub icd10: Option<String>,
+    /// 1 when the age at death is under the limit (75), else 0.
+    #[diesel(sql_type = BigInt)]
+    pub under_limit: i64,
+    /// Deaths.
+    #[diesel(sql_type = BigInt)]
+    pub deaths: i64,
+}
+
+/// Reviews by group and care grade.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct GradeCount {
+    /// The group's raw key.
+    #[diesel(sql_type = Text)]
+    pub grp: String,
+    /// Care grade, if recorded.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub grade: Option<i64>,
+    /// Reviews.
+    #[diesel(sql_type = BigInt)]
+    pub deaths: i64,
+}
+
+/// Completed reviews by group, and how many were completed within 6 months of notification.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct TimelinessCount {
+    /// The group's raw key.
+    #[diesel(sql_type = Text)]
+    pub grp: String,
+    /// Completed reviews.
+    #[diesel(sql_type = BigInt)]
+    pub completed: i64,
+    /// Of which completed within 6 months of notification.
+    #[diesel(sql_type = BigInt)]
+    pub within: i64,
+}
+
+/// The grouped counts behind one statistics response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatisticsCounts {
+    /// By age at death.
+    pub ages: Vec<AgeCount>,
+    /// By underlying cause.
+    pub causes: Vec<CauseCount>,
+    /// By care grade.
+    pub grades: Vec<GradeCount>,
+    /// Timeliness.
+    pub timeliness: Vec<TimelinessCount>,
+}
+
+/// The counts for national statistics of `selection` broken down by `breakdown`: four `GROUP
+/// BY` queries, none reading an identifying column.
+pub fn statistics_counts(
+    conn: &mut DbConnection,
+    selection: &Selection,
+    breakdown: Breakdown,
+) -> Result<StatisticsCounts, PersistenceError> {
+    let grp = breakdown.column();
+    let condition = selection.condition();
+    let ages = load(
+        conn,
+        &format!(
+            "SELECT {grp} AS grp, age_at_death AS age, COUNT(*) AS deaths FROM reviews \
+             WHERE {condition} GROUP BY 1, 2"
+        ),
+    )?;
+    let causes = load(
+        conn,
+        &format!(
+            "SELECT {grp} AS grp, underlying_icd10 AS icd10, \
+             CAST(CASE WHEN age_at_death < {AVOIDABLE_AGE_LIMIT} THEN 1 ELSE 0 END AS BIGINT) \
+             AS under_limit, \
+             COUNT(*) AS deaths FROM reviews WHERE {condition} GROUP BY 1, 2, 3"
+        ),
+    )?;
+    let grades = load(
+        conn,
+        &format!(
+            "SELECT {grp} AS grp, care_grade AS grade, COUNT(*) AS deaths FROM reviews \
+             WHERE {condition} GROUP BY 1, 2"
+        ),
+    )?;
+    let within = within_six_months_sql(conn);
+    let timeliness = load(
+        conn,
+        &format!(
+            "SELECT {grp} AS grp, \
+             COALESCE(SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END), 0) AS completed, \
+             COALESCE(SUM(CASE WHEN status = 'completed' AND {within} THEN 1 ELSE 0 END), 0) \
+             AS within FROM reviews WHERE {condition} GROUP BY 1"
+        ),
+    )?;
+    Ok(StatisticsCounts {
+        ages,
+        causes,
+        grades,
+        timeliness,
+    })
+}
