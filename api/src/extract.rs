@@ -275,6 +275,24 @@ impl QueryParams {
         self.text(name).map(|v| parse_date(name, v)).transpose()
     }
 
+    /// A `year` parameter, 2015 to 2100; `required` is the hint a 400 gives when it is absent
+    /// (`None`: optional).
+    pub fn year(&self, required: Option<&str>) -> Result<Option<i32>, ApiError> {
+        let year = self.parsed::<i32>("year", "invalid_year", "must be a year such as 2025")?;
+        match year {
+            None => match required {
+                Some(hint) => Err(ApiError::bad_field("year", "required", hint)),
+                None => Ok(None),
+            },
+            Some(y) if !(2015..=2100).contains(&y) => Err(ApiError::bad_field(
+                "year",
+                "year_out_of_range",
+                "must be 2015 to 2100",
+            )),
+            other => Ok(other),
+        }
+    }
+
     /// The page size: `limit`, 1 to 200, default 50.
     pub fn limit(&self) -> Result<i64, ApiError> {
         let (min, default, max) = LIMIT_RANGE;

@@ -150,6 +150,15 @@ pub fn generate(dir: &Path) -> Result<String, KeyError> {
             .map_err(|e| KeyError(e.to_string()))?
     );
     let path = dir.join(format!("{kid}.pem"));
+    write_new_secret(&path, pem.as_bytes())
+        .map_err(|e| KeyError(format!("{}: {e}", path.display())))?;
+    log::info!("generated a new signing key {}", path.display());
+    Ok(kid)
+}
+
+/// Writes a secret to a file that must not exist yet, readable by its owner only (mode 0600);
+/// `AlreadyExists` when another process created it first.
+pub fn write_new_secret(path: &Path, secret: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -157,11 +166,5 @@ pub fn generate(dir: &Path) -> Result<String, KeyError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(&path)
-        .map_err(|e| KeyError(format!("{}: {e}", path.display())))?;
-    file.write_all(pem.as_bytes())
-        .map_err(|e| KeyError(format!("{}: {e}", path.display())))?;
-    log::info!("generated a new signing key {}", path.display());
-    Ok(kid)
+    options.open(path)?.write_all(secret)
 }

@@ -8,8 +8,7 @@ pub mod extract;
 pub mod statistics;
 pub mod stream;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use leder_domain::Versions;
 use leder_domain::disclosure::DISCLOSURE_RULE_VERSION;
@@ -17,6 +16,7 @@ use leder_domain::ethnic_category::ETHNIC_CATEGORY_CODES_VERSION;
 use leder_domain::pseudonym::PseudonymKey;
 use leder_persistence::DatabaseUrl;
 
+use crate::auth::keys::write_new_secret;
 use crate::config::Config;
 use crate::dto::national::Definitions;
 
@@ -57,7 +57,7 @@ pub fn load_pseudonym_key(config: &Config, url: &DatabaseUrl) -> Result<Pseudony
     PseudonymKey::new(text.trim().as_bytes()).map_err(|e| format!("LEDER_PSEUDONYM_KEY: {e}"))
 }
 
-fn read_or_create(file: &PathBuf) -> Result<String, String> {
+fn read_or_create(file: &Path) -> Result<String, String> {
     let err = |e: std::io::Error| format!("pseudonym key ({}): {e}", file.display());
     match std::fs::read_to_string(file) {
         Ok(text) => return Ok(text),
@@ -70,22 +70,14 @@ fn read_or_create(file: &PathBuf) -> Result<String, String> {
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut out = match options.open(file) {
-        Ok(out) => out,
+    match write_new_secret(file, text.as_bytes()) {
+        Ok(()) => {}
         // Another process on the same data folder created it first: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return std::fs::read_to_string(file).map_err(err);
         }
         Err(e) => return Err(err(e)),
-    };
-    out.write_all(text.as_bytes()).map_err(err)?;
+    }
     log::info!("generated a new pseudonym key {}", file.display());
     Ok(text)
 }

@@ -35,6 +35,15 @@ struct Tally {
     within: u64,
 }
 
+impl Tally {
+    /// The median age at death, withheld as `disclosure::median_of_counts` says for a group of
+    /// `group_deaths`.
+    fn median_age(&self, group_deaths: u64) -> Option<f64> {
+        let ages: Vec<(f64, u64)> = self.ages.iter().map(|(a, n)| (*a as f64, *n)).collect();
+        median_of_counts(&ages, group_deaths)
+    }
+}
+
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -117,11 +126,10 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 
 /// The national total, shown as counted.
 fn as_counted(t: &Tally) -> StatisticsRow {
-    let ages: Vec<(f64, u64)> = t.ages.iter().map(|(a, n)| (*a as f64, *n)).collect();
     StatisticsRow {
         deaths: Some(t.deaths),
         // The national total is not subject to the small-numbers rule.
-        median_age_at_death: median_of_counts(&ages, u64::MAX),
+        median_age_at_death: t.median_age(u64::MAX),
         avoidable: Some(t.avoidable),
         preventable: Some(t.preventable),
         treatable: Some(t.treatable),
@@ -172,8 +180,7 @@ fn disclosed(t: &Tally) -> StatisticsRow {
     let mut w = Withheld::default();
     let n = t.deaths;
     let deaths = w.count("deaths", disclose(n));
-    let ages: Vec<(f64, u64)> = t.ages.iter().map(|(a, c)| (*a as f64, *c)).collect();
-    let median = w.figure("median_age_at_death", n, median_of_counts(&ages, n));
+    let median = w.figure("median_age_at_death", n, t.median_age(n));
     let to_f64 = |v: Option<u64>| v.map(|v| v as f64);
     let avoidable = to_f64(w.count("avoidable", disclose_fractional(t.avoidable)));
     let preventable = to_f64(w.count("preventable", disclose_fractional(t.preventable)));

@@ -90,21 +90,8 @@ pub async fn annual_report(
     let org = within_icb(&caller, &code, &[Role::IcsLead])?;
     query.allow_only(&["year", "publishable"])?;
     let year = query
-        .parsed::<i32>("year", "invalid_year", "must be a year such as 2025")?
-        .ok_or_else(|| {
-            ApiError::bad_field(
-                "year",
-                "required",
-                "name the financial year, e.g. year=2025",
-            )
-        })?;
-    if !(2015..=2100).contains(&year) {
-        return Err(ApiError::bad_field(
-            "year",
-            "year_out_of_range",
-            "must be 2015 to 2100",
-        ));
-    }
+        .year(Some("name the financial year, e.g. year=2025"))?
+        .unwrap_or_default();
     let publishable = query
         .parsed::<bool>("publishable", "invalid_boolean", "must be true or false")?
         .unwrap_or(false);

@@ -60,23 +60,6 @@ struct StatisticsParams {
     include_open: Option<bool>,
 }
 
-fn year(query: &QueryParams, required: bool) -> Result<Option<i32>, ApiError> {
-    let year = query.parsed::<i32>("year", "invalid_year", "must be a year such as 2025")?;
-    match year {
-        None if required => Err(ApiError::bad_field(
-            "year",
-            "required",
-            "name the calendar year of death, e.g. year=2025",
-        )),
-        Some(y) if !(2015..=2100).contains(&y) => Err(ApiError::bad_field(
-            "year",
-            "year_out_of_range",
-            "must be 2015 to 2100",
-        )),
-        other => Ok(other),
-    }
-}
-
 fn include_open(query: &QueryParams) -> Result<bool, ApiError> {
     Ok(query
         .parsed::<bool>("include_open", "invalid_boolean", "must be true or false")?
@@ -133,7 +116,7 @@ pub async fn national_records(
     caller.require(&[Role::NationalAnalyst])?;
     query.allow_only(&["year", "include_open"])?;
     let selection = Selection {
-        year: year(&query, false)?,
+        year: query.year(None)?,
         include_open: include_open(&query)?,
     };
     let accept = req
@@ -155,11 +138,9 @@ pub async fn national_records(
         &selection,
         extracted_at,
     ));
+    let years = selection.year.map_or("all".to_owned(), |y| y.to_string());
     let mut entry = caller.audit_entry(&info, "national_extract", "success");
-    entry.subject = Some(format!(
-        "national:records:{}",
-        selection.year.map_or("all".to_owned(), |y| y.to_string())
-    ));
+    entry.subject = Some(format!("national:records:{years}"));
     state.audit.record(entry).await?;
     let mut response = HttpResponse::Ok();
     response.content_type(format.content_type());
@@ -167,10 +148,7 @@ pub async fn national_records(
         response.insert_header((name, value));
     }
     if format == Format::Csv {
-        let name = format!(
-            "leder-national-records-{}.csv",
-            selection.year.map_or("all".to_owned(), |y| y.to_string())
-        );
+        let name = format!("leder-national-records-{years}.csv");
         response.insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}\""),
@@ -217,7 +195,9 @@ pub async fn national_statistics(
 ) -> Result<web::Json<Statistics>, ApiError> {
     caller.require(&[Role::NationalAnalyst])?;
     query.allow_only(&["year", "by", "include_open"])?;
-    let year = year(&query, true)?.unwrap_or_default();
+    let year = query
+        .year(Some("name the calendar year of death, e.g. year=2025"))?
+        .unwrap_or_default();
     let by = match query.text("by") {
         None => None,
         Some(name) => Some(By::parse(name).ok_or_else(|| {
