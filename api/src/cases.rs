@@ -224,11 +224,20 @@ pub fn intervals(state: &ReviewState) -> Vec<HoldInterval> {
         .collect()
 }
 
-/// The avoidable classification of a stored case, when its cause and age are known.
+/// The avoidable classification of a stored case, when its cause and age are known,
+/// under the list version the case was assessed with.
 pub fn avoidable_of(state: &ReviewState) -> Option<AvoidableDto> {
     let code = IcdCode::parse(state.row.underlying_icd10.as_deref()?).ok()?;
     let age = u32::try_from(state.row.age_at_death?).ok()?;
-    let a = avoidable::classify(&code, age);
+    let Ok(version) = avoidable::ListVersion::parse(&state.row.avoidable_version) else {
+        log::error!(
+            "review {}: stored avoidable_version `{}` is not a known list version",
+            state.row.id,
+            state.row.avoidable_version
+        );
+        return None;
+    };
+    let a = avoidable::classify_with(version, &code, age);
     Some(AvoidableDto {
         avoidable: a.avoidable,
         preventable: a.preventable,

@@ -76,6 +76,17 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Re-assess completed reviews under the current avoidable mortality list, so that a
+    /// year's national figures can be republished on one version (audited; reports how many
+    /// classifications changed).
+    ReassessAvoidable {
+        /// Only deaths in this calendar year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Count what would change without recording anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// User subcommands.
@@ -134,18 +145,19 @@ pub enum OrganisationsCommand {
 pub async fn run(cli: Cli) -> ExitCode {
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Openapi = command {
-        return match crate::openapi::yaml() {
-            Ok(yaml) => {
-                print!("{yaml}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&format!("cannot render the contract: {e}")),
-        };
+        // The contract needs no configuration.
+        return print_openapi();
     }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string()),
     };
+    run_with(command, config).await
+}
+
+/// Runs one command with a given configuration (what `run` does after reading the
+/// environment); returns the process exit code.
+pub async fn run_with(command: Command, config: Config) -> ExitCode {
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => match open_database(&config).await {
@@ -158,7 +170,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Organisations {
             command: OrganisationsCommand::Import { dir },
         } => import(config, dir).await,
-        Command::Openapi => ExitCode::SUCCESS,
+        Command::Openapi => print_openapi(),
         Command::User {
             command:
                 UserCommand::Create {
@@ -179,6 +191,19 @@ pub async fn run(cli: Cli) -> ExitCode {
             seed,
             force,
         } => seed_demo(config, reviews, seed, force).await,
+        Command::ReassessAvoidable { year, dry_run } => {
+            reassess_avoidable(config, year, dry_run).await
+        }
+    }
+}
+
+fn print_openapi() -> ExitCode {
+    match crate::openapi::yaml() {
+        Ok(yaml) => {
+            print!("{yaml}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&format!("cannot render the contract: {e}")),
     }
 }
 
@@ -356,6 +381,71 @@ async fn seed_demo(config: Config, reviews: usize, seed: u64, force: bool) -> Ex
         summary.with_nhs_number,
         started.elapsed().as_secs_f64()
     );
+    ExitCode::SUCCESS
+}
+
+/// `leder reassess-avoidable`: completed reviews onto the current list, in audited batches.
+async fn reassess_avoidable(config: Config, year: Option<i32>, dry_run: bool) -> ExitCode {
+    let (pool, audit) = match cli_state(&config).await {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let route = if dry_run {
+        "reassess-avoidable --dry-run"
+    } else {
+        "reassess-avoidable"
+    };
+    let mut entry = cli_entry(route, None);
+    entry.action = "update".into();
+    let chain = audit.chain_id().to_owned();
+    let batch_entry = entry.clone();
+    let result = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        crate::reassessment::reassess_avoidable(&mut conn, year, dry_run, &chain, &batch_entry)
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    let summary = match result {
+        Ok(Ok(summary)) => summary,
+        Ok(Err(e)) => return fail(&e),
+        Err(e) => return fail(&e.to_string()),
+    };
+    let current = leder_domain::avoidable::AVOIDABLE_LIST_VERSION;
+    let from: Vec<String> = summary
+        .from_versions
+        .iter()
+        .map(|(v, n)| format!("{v}: {n}"))
+        .collect();
+    let changes: Vec<String> = summary
+        .changes
+        .iter()
+        .map(|(c, n)| format!("  {c}: {n}"))
+        .collect();
+    entry.subject = Some(format!(
+        "avoidable list {current}: {} reviews, {} classifications changed, {} recorded",
+        summary.reviews, summary.changed, summary.recorded
+    ));
+    if let Err(e) = audit.record(entry).await {
+        return fail(&e.problem().detail);
+    }
+    println!(
+        "reassess-avoidable{}: {} completed reviews{} on another list version ({}); {} \
+         classifications change under {current}; {} reviews recorded on {current}",
+        if dry_run { " (dry run)" } else { "" },
+        summary.reviews,
+        year.map(|y| format!(" of deaths in {y}"))
+            .unwrap_or_default(),
+        if from.is_empty() {
+            "none".to_owned()
+        } else {
+            from.join(", ")
+        },
+        summary.changed,
+        summary.recorded,
+    );
+    if !changes.is_empty() {
+        println!("{}", changes.join("\n"));
+    }
     ExitCode::SUCCESS
 }
 

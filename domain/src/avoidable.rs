@@ -4,8 +4,8 @@
 //! under 75 whose underlying cause is on the preventable list, the treatable list, or both;
 //! causes on both count 0.5 to each, and 1 to 'avoidable'. COVID-19 (U07.1, U07.2) is
 //! preventable. Age 75+ is never avoidable." The list is our transcription,
-//! `data/avoidable-mortality.csv` (version `ons-2020/leder-1`; `data/AVOIDABLE-SOURCES.md` lists
-//! the rows still to verify). "The most specific row wins (A40.3 over A40–A41, E24.4 over
+//! `data/avoidable-mortality.csv` (version `ons-2020/leder-2`; `data/AVOIDABLE-SOURCES.md` says
+//! what changed from `leder-1` and which rows are still to verify). "The most specific row wins (A40.3 over A40–A41, E24.4 over
 //! E24–E25). A bare 3-character code whose 4th characters the list splits (K85, G00, K74, K86,
 //! C91, A40, A41) is read as its `.9` 'unspecified' subcode (K85 → K85.9, treatable; C91 → C91.9,
 //! not on the list)."
@@ -14,15 +14,43 @@
 //! subcode of each category) or as 4-character subcodes; a 4-character row is more specific than
 //! a 3-character one, and among rows of one kind the narrower range wins. "The list splits" a
 //! category when any 4-character row names one of its subcodes.
+//!
+//! Every version of the list stays embedded ([`ListVersion`]): a review keeps the version it was
+//! assessed with, so a figure counted from it classifies it under that version until it is
+//! re-assessed on purpose (`leder reassess-avoidable`).
 
 use std::sync::LazyLock;
 
 use crate::icd_code::IcdCode;
-use crate::reference_data::{AVOIDABLE_MORTALITY_CSV, rows};
+use crate::reference_data::{AVOIDABLE_MORTALITY_CSV, AVOIDABLE_MORTALITY_LEDER_1_CSV, rows};
 use crate::wire::wire_enum;
 
-/// The version of the avoidable mortality list, recorded with every classification.
-pub const AVOIDABLE_LIST_VERSION: &str = "ons-2020/leder-1";
+wire_enum! {
+    /// A version of our transcription of the list; each is kept, so that a review assessed with
+    /// one is still classified by it.
+    pub enum ListVersion as "avoidable mortality list version" {
+        /// The first transcription (2026-11-25).
+        OnsLeder1 => "ons-2020/leder-1",
+        /// Seven rows corrected after a second check of the sources (2026-11-28).
+        OnsLeder2 => "ons-2020/leder-2",
+    }
+}
+
+impl ListVersion {
+    /// The version new assessments use.
+    pub const CURRENT: Self = Self::OnsLeder2;
+
+    /// Every row of this version of the list, in the order of its CSV.
+    pub fn rows(self) -> &'static [ListRow] {
+        match self {
+            Self::OnsLeder1 => &LEDER_1,
+            Self::OnsLeder2 => &LEDER_2,
+        }
+    }
+}
+
+/// The version of the avoidable mortality list that new assessments record.
+pub const AVOIDABLE_LIST_VERSION: &str = ListVersion::CURRENT.as_str();
 
 /// The age from which no death is avoidable.
 pub const AVOIDABLE_AGE_LIMIT: u32 = 75;
@@ -79,8 +107,11 @@ impl ListRow {
     }
 }
 
-static LIST: LazyLock<Vec<ListRow>> = LazyLock::new(|| {
-    rows(AVOIDABLE_MORTALITY_CSV)
+static LEDER_1: LazyLock<Vec<ListRow>> = LazyLock::new(|| parse(AVOIDABLE_MORTALITY_LEDER_1_CSV));
+static LEDER_2: LazyLock<Vec<ListRow>> = LazyLock::new(|| parse(AVOIDABLE_MORTALITY_CSV));
+
+fn parse(table: &'static str) -> Vec<ListRow> {
+    rows(table)
         .filter_map(|row| {
             let classification = Classification::parse(&row[3]).ok()?;
             Some(ListRow {
@@ -91,18 +122,24 @@ static LIST: LazyLock<Vec<ListRow>> = LazyLock::new(|| {
             })
         })
         .collect()
-});
-
-/// Every row of the list, in the order of the CSV.
-pub fn list() -> &'static [ListRow] {
-    &LIST
 }
 
-/// The code the list is consulted with: a bare category the list splits reads as its `.9`.
+/// Every row of the current list, in the order of the CSV.
+pub fn list() -> &'static [ListRow] {
+    ListVersion::CURRENT.rows()
+}
+
+/// The code the current list is consulted with: a bare category the list splits reads as its
+/// `.9`.
 pub fn lookup_code(code: &IcdCode) -> String {
+    lookup_code_in(ListVersion::CURRENT, code)
+}
+
+/// The code a version of the list is consulted with.
+pub fn lookup_code_in(version: ListVersion, code: &IcdCode) -> String {
     let code = code.as_str();
     let split = code.len() == 3
-        && LIST.iter().any(|row| {
+        && version.rows().iter().any(|row| {
             row.is_subcode_row() && (row.from.starts_with(code) || row.to.starts_with(code))
         });
     if split {
@@ -112,10 +149,17 @@ pub fn lookup_code(code: &IcdCode) -> String {
     }
 }
 
-/// The most specific row of the list covering a code, if the cause is on the list at all.
+/// The most specific row of the current list covering a code, if the cause is on it at all.
 pub fn row_for(code: &IcdCode) -> Option<&'static ListRow> {
-    let code = lookup_code(code);
-    LIST.iter()
+    row_in(ListVersion::CURRENT, code)
+}
+
+/// The most specific row of a version of the list covering a code.
+pub fn row_in(version: ListVersion, code: &IcdCode) -> Option<&'static ListRow> {
+    let code = lookup_code_in(version, code);
+    version
+        .rows()
+        .iter()
         .filter(|row| row.covers(&code))
         .min_by_key(|row| (!row.is_subcode_row(), row.width()))
 }
@@ -130,17 +174,17 @@ pub struct Avoidability {
     pub preventable: f64,
     /// 1 treatable, 0.5 when on both lists, else 0.
     pub treatable: f64,
-    /// The list version used ([`AVOIDABLE_LIST_VERSION`]).
+    /// The list version used.
     pub version: &'static str,
 }
 
 impl Avoidability {
-    fn of(preventable: f64, treatable: f64) -> Self {
+    fn of(version: ListVersion, preventable: f64, treatable: f64) -> Self {
         Self {
             avoidable: preventable + treatable,
             preventable,
             treatable,
-            version: AVOIDABLE_LIST_VERSION,
+            version: version.as_str(),
         }
     }
 }
@@ -149,15 +193,27 @@ impl Avoidability {
 ///
 /// "a death under 75 whose underlying cause is on the preventable list, the treatable list, or
 /// both; causes on both count 0.5 to each, and 1 to 'avoidable' … Age 75+ is never avoidable."
+/// Under the current version of the list.
 pub fn classify(underlying_cause: &IcdCode, age_at_death: u32) -> Avoidability {
+    classify_with(ListVersion::CURRENT, underlying_cause, age_at_death)
+}
+
+/// Classifies a death under a given version of the list (a review keeps the version it was
+/// assessed with).
+pub fn classify_with(
+    version: ListVersion,
+    underlying_cause: &IcdCode,
+    age_at_death: u32,
+) -> Avoidability {
+    let of = |preventable, treatable| Avoidability::of(version, preventable, treatable);
     if age_at_death >= AVOIDABLE_AGE_LIMIT {
-        return Avoidability::of(0.0, 0.0);
+        return of(0.0, 0.0);
     }
-    match row_for(underlying_cause).map(|row| row.classification) {
-        Some(Classification::Preventable) => Avoidability::of(1.0, 0.0),
-        Some(Classification::Treatable) => Avoidability::of(0.0, 1.0),
-        Some(Classification::Both) => Avoidability::of(0.5, 0.5),
-        None => Avoidability::of(0.0, 0.0),
+    match row_in(version, underlying_cause).map(|row| row.classification) {
+        Some(Classification::Preventable) => of(1.0, 0.0),
+        Some(Classification::Treatable) => of(0.0, 1.0),
+        Some(Classification::Both) => of(0.5, 0.5),
+        None => of(0.0, 0.0),
     }
 }
 
@@ -167,9 +223,13 @@ mod tests {
 
     #[test]
     fn no_code_is_covered_by_two_equally_specific_rows() {
-        for code in IcdCode::all() {
-            let code = lookup_code(&code);
-            let mut keys: Vec<(bool, u32)> = LIST
+        for (version, code) in ListVersion::ALL
+            .iter()
+            .flat_map(|v| IcdCode::all().map(move |c| (*v, c)))
+        {
+            let code = lookup_code_in(version, &code);
+            let mut keys: Vec<(bool, u32)> = version
+                .rows()
                 .iter()
                 .filter(|row| row.covers(&code))
                 .map(|row| (!row.is_subcode_row(), row.width()))
@@ -177,13 +237,14 @@ mod tests {
             keys.sort();
             assert!(
                 keys.windows(2).all(|pair| pair[0] != pair[1]),
-                "{code}: {keys:?}"
+                "{version} {code}: {keys:?}"
             );
         }
     }
 
     #[test]
-    fn every_row_of_the_embedded_list_is_read() {
-        assert_eq!(LIST.len(), rows(AVOIDABLE_MORTALITY_CSV).count());
+    fn every_row_of_each_embedded_list_is_read() {
+        assert_eq!(LEDER_1.len(), rows(AVOIDABLE_MORTALITY_LEDER_1_CSV).count());
+        assert_eq!(LEDER_2.len(), rows(AVOIDABLE_MORTALITY_CSV).count());
     }
 }

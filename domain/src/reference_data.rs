@@ -5,8 +5,11 @@
 //! is a build defect, not a run-time condition; the tests load every table so such a defect
 //! never ships.
 
-/// The ONS 2020 avoidable mortality list, our transcription (version `ons-2020/leder-1`).
+/// The ONS 2020 avoidable mortality list, our transcription (version `ons-2020/leder-2`).
 pub(crate) const AVOIDABLE_MORTALITY_CSV: &str = include_str!("../data/avoidable-mortality.csv");
+/// The first transcription (version `ons-2020/leder-1`), kept for reviews assessed with it.
+pub(crate) const AVOIDABLE_MORTALITY_LEDER_1_CSV: &str =
+    include_str!("../data/avoidable-mortality-leder-1.csv");
 /// The WHO ICD-10 2019 classification: code, title, kind, chapter, block.
 pub(crate) const ICD10_WHO_2019_CSV: &str = include_str!("../data/icd10-who-2019.csv");
 /// The NHS Data Dictionary ethnic categories with their 2001 census groups.
@@ -62,6 +65,7 @@ mod tests {
     fn every_embedded_table_has_the_same_number_of_fields_on_every_row() {
         for (table, width) in [
             (AVOIDABLE_MORTALITY_CSV, 4),
+            (AVOIDABLE_MORTALITY_LEDER_1_CSV, 4),
             (ICD10_WHO_2019_CSV, 5),
             (ETHNIC_CATEGORIES_CSV, 3),
             (CARE_GRADE_SCALES_CSV, 3),

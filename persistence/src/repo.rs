@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod national;
 pub mod notifications;
 pub mod organisations;
+pub mod reassessment;
 pub mod reports;
 pub mod reviews;
 pub mod seed;

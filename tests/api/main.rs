@@ -12,6 +12,7 @@ mod helpers;
 mod actions;
 mod annual_report;
 mod audit;
+mod avoidable_versions;
 mod cases;
 mod contract;
 mod corrections;

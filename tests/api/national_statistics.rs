@@ -106,7 +106,8 @@ both_backends! {
         let body = statistics(&app, &token, "year=2024&by=age_band").await;
         assert_eq!(body["year"], 2024);
         assert_eq!(body["by"], "age_band");
-        assert_eq!(body["definitions"]["avoidable_mortality"], "ons-2020/leder-1");
+        assert_eq!(body["definitions"]["avoidable_mortality"], "ons-2020/leder-2");
+        assert_eq!(body["avoidable_mortality_versions"], json!({"ons-2020/leder-2": 41}));
         assert_eq!(body["definitions"]["care_grade"], "leder-2016");
         assert!(body["definitions"]["eligibility"].is_string());
         assert!(body["definitions"]["ethnicity"].is_string());

@@ -15,7 +15,7 @@ pub struct Definitions {
     #[schema(example = "leder-eligibility-1")]
     pub eligibility: &'static str,
     /// The avoidable-mortality list (ONS 2020 as transcribed).
-    #[schema(example = "ons-2020/leder-1")]
+    #[schema(example = "ons-2020/leder-2")]
     pub avoidable_mortality: &'static str,
     /// The quality-of-care grade scale.
     #[schema(example = "leder-2016")]
@@ -93,8 +93,13 @@ pub struct Statistics {
     /// When the figures were extracted (UTC).
     #[serde(with = "time::serde::rfc3339")]
     pub extracted_at: OffsetDateTime,
-    /// The definition versions used.
+    /// The definition versions used; `avoidable_mortality` is the list new assessments use.
     pub definitions: Definitions,
+    /// Every avoidable-mortality list version these figures count, with the deaths classified
+    /// under it: a review keeps the version it was assessed with until it is re-assessed
+    /// (`leder reassess-avoidable`), so a year is on one version when this has one entry.
+    #[schema(example = json!({"ons-2020/leder-2": 20}))]
+    pub avoidable_mortality_versions: BTreeMap<String, u64>,
     /// The national total, shown as counted.
     pub total: StatisticsRow,
     /// The groups of the breakdown, each under the disclosure rule.
@@ -137,6 +142,10 @@ pub struct ExtractRecord {
     pub preventable: Option<f64>,
     /// Treatable share.
     pub treatable: Option<f64>,
+    /// The avoidable-mortality list version the three figures above were classified under
+    /// (null without a cause).
+    #[schema(example = "ons-2020/leder-2")]
+    pub avoidable_mortality_version: Option<&'static str>,
     /// Quality-of-care grade.
     pub care_grade: Option<u8>,
     /// Learning themes.

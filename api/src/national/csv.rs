@@ -4,7 +4,7 @@
 use crate::dto::national::ExtractRecord;
 
 /// The columns, in order.
-const COLUMNS: [&str; 28] = [
+const COLUMNS: [&str; 29] = [
     "pseudonym",
     "age_band",
     "sex",
@@ -21,6 +21,7 @@ const COLUMNS: [&str; 28] = [
     "avoidable",
     "preventable",
     "treatable",
+    "avoidable_mortality_version",
     "care_grade",
     "themes",
     "review_type",
@@ -75,6 +76,7 @@ pub fn write_row(out: &mut Vec<u8>, r: &ExtractRecord) {
         opt(r.avoidable),
         opt(r.preventable),
         opt(r.treatable),
+        opt(r.avoidable_mortality_version),
         opt(r.care_grade),
         r.themes.join(";"),
         opt(r.review_type.as_ref()),

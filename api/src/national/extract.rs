@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use leder_domain::avoidable::classify;
+use leder_domain::avoidable::{ListVersion, classify_with};
 use leder_domain::disclosure::{Level, QuasiIdentifiers, k_anonymise_classes};
 use leder_domain::organisations::Hierarchy;
 use leder_domain::pseudonym::PseudonymKey;
@@ -182,7 +182,21 @@ impl Plan {
             .as_deref()
             .and_then(|c| IcdCode::parse(c).ok());
         let age = source.age_at_death.and_then(|a| u32::try_from(a).ok());
-        let avoidability = cause.as_ref().zip(age).map(|(c, a)| classify(c, a));
+        let version = ListVersion::parse(&source.avoidable_version)
+            .inspect_err(|_| {
+                log::error!(
+                    "review {}: stored avoidable_version `{}` is not a known list version; \
+                     its avoidable figures are published as null",
+                    source.id,
+                    source.avoidable_version
+                );
+            })
+            .ok();
+        let avoidability = cause
+            .as_ref()
+            .zip(age)
+            .zip(version)
+            .map(|((c, a), v)| classify_with(v, c, a));
         let nhs_number = source
             .nhs_number
             .as_deref()
@@ -210,6 +224,7 @@ impl Plan {
             avoidable: avoidability.map(|a| a.avoidable),
             preventable: avoidability.map(|a| a.preventable),
             treatable: avoidability.map(|a| a.treatable),
+            avoidable_mortality_version: avoidability.map(|a| a.version),
             care_grade: source.care_grade.and_then(|g| u8::try_from(g).ok()),
             themes: source.themes.clone(),
             review_type: source.review_type.clone(),

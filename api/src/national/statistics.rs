@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use leder_domain::avoidable::{AVOIDABLE_AGE_LIMIT, classify};
+use leder_domain::avoidable::{AVOIDABLE_AGE_LIMIT, ListVersion, classify_with};
 use leder_domain::disclosure::{self, Disclosed, disclose, disclose_fractional, median_of_counts};
 use leder_domain::organisations::Hierarchy;
 use leder_domain::{CareGrade, IcdCode};
@@ -48,9 +48,22 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Sums the grouped counts into a tally per group (`key` maps SQL's group to the published one).
-fn tally(counts: &StatisticsCounts, key: impl Fn(&str) -> String) -> BTreeMap<String, Tally> {
+/// A stored list version that this build does not know: the data is not ours to guess at.
+#[derive(Debug, thiserror::Error)]
+#[error("a stored avoidable_version `{0}` is not a known list version")]
+pub struct UnknownListVersion(String);
+
+/// The grouped tallies, and the deaths counted under each avoidable-list version.
+type Tallies = (BTreeMap<String, Tally>, BTreeMap<String, u64>);
+
+/// Sums the grouped counts into a tally per group (`key` maps SQL's group to the published one);
+/// each cause is classified under the list version its reviews were assessed with.
+fn tally(
+    counts: &StatisticsCounts,
+    key: impl Fn(&str) -> String,
+) -> Result<Tallies, UnknownListVersion> {
     let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut versions: BTreeMap<String, u64> = BTreeMap::new();
     for row in &counts.ages {
         let t = groups.entry(key(&row.grp)).or_default();
         t.deaths += count(row.deaths);
@@ -59,6 +72,9 @@ fn tally(counts: &StatisticsCounts, key: impl Fn(&str) -> String) -> BTreeMap<St
         }
     }
     for row in &counts.causes {
+        let version = ListVersion::parse(&row.list_version)
+            .map_err(|_| UnknownListVersion(row.list_version.clone()))?;
+        *versions.entry(version.to_string()).or_default() += count(row.deaths);
         let Some(code) = row.icd10.as_deref().and_then(|c| IcdCode::parse(c).ok()) else {
             continue;
         };
@@ -71,7 +87,7 @@ fn tally(counts: &StatisticsCounts, key: impl Fn(&str) -> String) -> BTreeMap<St
         } else {
             AVOIDABLE_AGE_LIMIT
         };
-        let a = classify(&code, age);
+        let a = classify_with(version, &code, age);
         t.avoidable += a.avoidable * n as f64;
         t.preventable += a.preventable * n as f64;
         t.treatable += a.treatable * n as f64;
@@ -88,7 +104,7 @@ fn tally(counts: &StatisticsCounts, key: impl Fn(&str) -> String) -> BTreeMap<St
         t.completed += count(row.completed);
         t.within += count(row.within);
     }
-    groups
+    Ok((groups, versions))
 }
 
 fn merge(into: &mut Tally, from: &Tally) {
@@ -237,13 +253,17 @@ pub struct Request {
 }
 
 /// The response body from the grouped counts.
-pub fn compute(request: &Request, counts: &StatisticsCounts, hierarchy: &Hierarchy) -> Statistics {
+pub fn compute(
+    request: &Request,
+    counts: &StatisticsCounts,
+    hierarchy: &Hierarchy,
+) -> Result<Statistics, UnknownListVersion> {
     let by = request.by;
-    let groups = tally(counts, |raw| match by {
+    let (groups, versions) = tally(counts, |raw| match by {
         Some(By::Region) => hierarchy.region_of(raw).unwrap_or("").to_owned(),
         Some(By::Sex | By::EthnicGroup) if raw.is_empty() => "not_known".to_owned(),
         _ => raw.to_owned(),
-    });
+    })?;
     let mut total = Tally::default();
     for t in groups.values() {
         merge(&mut total, t);
@@ -265,13 +285,14 @@ pub fn compute(request: &Request, counts: &StatisticsCounts, hierarchy: &Hierarc
                 .collect()
         }
     };
-    Statistics {
+    Ok(Statistics {
         year: request.year,
         by: by.map(By::as_str),
         include_open: request.include_open,
         extracted_at: request.extracted_at,
         definitions: super::definitions(),
+        avoidable_mortality_versions: versions,
         total: as_counted(&total),
         groups: rows,
-    }
+    })
 }

@@ -222,7 +222,7 @@ pub async fn national_statistics(
     let mut entry = caller.audit_entry(&info, "national_statistics", "success");
     entry.subject = Some(format!("national:statistics:{year}"));
     state.audit.record(entry).await?;
-    Ok(web::Json(compute(
+    let statistics = compute(
         &Request {
             year,
             by,
@@ -231,5 +231,7 @@ pub async fn national_statistics(
         },
         &counts,
         &hierarchy,
-    )))
+    )
+    .map_err(ApiError::internal)?;
+    Ok(web::Json(statistics))
 }

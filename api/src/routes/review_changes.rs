@@ -5,6 +5,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
+use leder_domain::avoidable::AVOIDABLE_LIST_VERSION;
 use leder_domain::eligibility::Person;
 use leder_domain::review_type::{Facts, FocusedReason, ReviewType};
 use leder_domain::workflow::{
@@ -257,6 +258,9 @@ pub async fn update_findings(
             case.row.findings = serde_json::to_string(&doc).map_err(ApiError::internal)?;
             case.row.underlying_icd10 = underlying;
             case.row.care_grade = doc.care_grade;
+            // Writing the form assesses the case again: its cause is classified under the
+            // current list from now on (completed cases move only by `reassess-avoidable`).
+            case.row.avoidable_version = AVOIDABLE_LIST_VERSION.to_owned();
             Ok(Change {
                 history: vec![(
                     "findings_updated".into(),
@@ -426,6 +430,7 @@ pub async fn correct_person_details(
                 .collect::<Vec<_>>()
                 .join(",");
             r.eligibility_version = a.version.to_owned();
+            r.avoidable_version = AVOIDABLE_LIST_VERSION.to_owned();
             r.age_at_death = Some(i64::from(a.age_at_death));
             r.year_of_death = i64::from(dod.year());
             r.review_type = correction
@@ -698,6 +703,7 @@ pub async fn record_child_death_review_outcome(
         let row = &mut case.row;
         row.child_death_review_outcome = Some(stored.to_string());
         row.underlying_icd10 = code.map(|c| c.as_str().to_owned());
+        row.avoidable_version = AVOIDABLE_LIST_VERSION.to_owned();
         row.status = done.to.as_str().to_owned();
         row.completed_at = Some(now_utc());
         row.completed_on = Some(today);

@@ -1,17 +1,18 @@
 //! DOMAIN.md, "Avoidable deaths": every row of `avoidable-mortality.csv` (version
-//! `ons-2020/leder-1`) by its first and last code, the specific-before-general exceptions, the
+//! `ons-2020/leder-2`) by its first and last code, the specific-before-general exceptions, the
 //! bare 3-character codes the list splits, and the age limit.
 
 use leder_domain::IcdCode;
 use leder_domain::avoidable::{
-    AVOIDABLE_LIST_VERSION, Avoidability, Classification, classify, list, row_for,
+    AVOIDABLE_LIST_VERSION, Avoidability, Classification, ListVersion, classify, classify_with,
+    list, row_for,
 };
 use proptest::prelude::*;
 
 use Classification::{Both, Preventable, Treatable};
 
 /// Every row of the list as transcribed: (first code, last code, classification).
-const ROWS: [(&str, &str, Classification); 134] = [
+const ROWS: [(&str, &str, Classification); 140] = [
     ("A00", "A09", Preventable),     // Intestinal infectious diseases
     ("A15", "A19", Both),            // Tuberculosis
     ("B90", "B90", Both),            // Sequelae of tuberculosis
@@ -56,7 +57,6 @@ const ROWS: [(&str, &str, Classification); 134] = [
     ("C73", "C73", Treatable),       // Malignant neoplasm of thyroid gland
     ("C81", "C81", Treatable),       // Hodgkin lymphoma
     ("C91.0", "C91.1", Treatable),   // Leukaemia (acute and chronic lymphoid)
-    ("C92.1", "C92.1", Treatable),   // Leukaemia (chronic myeloid)
     ("D10", "D36", Treatable),       // Benign neoplasms
     ("D50", "D53", Preventable),     // Nutritional anaemias
     ("E10", "E14", Both),            // Diabetes mellitus
@@ -88,13 +88,13 @@ const ROWS: [(&str, &str, Classification); 134] = [
     ("X85", "X85", Preventable),     // Assault by drugs
     ("Y10", "Y14", Preventable),     // Poisoning by drugs, undetermined intent
     ("G40", "G41", Treatable),       // Epilepsy and status epilepticus
-    ("I01", "I09", Treatable),       // Rheumatic and other valvular heart disease
+    ("I00", "I09", Treatable),       // Rheumatic and other valvular heart disease
     ("I10", "I15", Both),            // Hypertensive diseases
     ("I20", "I25", Both),            // Ischaemic heart diseases
     ("I60", "I69", Both),            // Cerebrovascular diseases
     ("I70", "I70", Both),            // Atherosclerosis
     ("I73.9", "I73.9", Both),        // Peripheral vascular disease
-    ("I71", "I71", Treatable),       // Aortic aneurysm
+    ("I71", "I71", Both),            // Aortic aneurysm
     ("I26", "I26", Treatable),       // Pulmonary embolism
     ("I80", "I80", Treatable),       // Phlebitis and thrombophlebitis
     ("I82.9", "I82.9", Treatable),   // Embolism and thrombosis of unspecified vein
@@ -130,9 +130,16 @@ const ROWS: [(&str, &str, Classification); 134] = [
     ("N20", "N21", Treatable),   // Urolithiasis
     ("N35", "N35", Treatable),   // Urethral stricture
     ("N40", "N40", Treatable),   // Hyperplasia of prostate
-    ("N99.1", "N99.1", Treatable), // Postprocedural urethral stricture
+    ("N23", "N23", Treatable),   // Renal colic
+    ("N34.1", "N34.1", Treatable), // Inflammatory diseases of genitourinary system
+    ("N70", "N73", Treatable),   // Inflammatory diseases of genitourinary system
+    ("N75.0", "N75.1", Treatable), // Inflammatory diseases of genitourinary system
+    ("N76.4", "N76.4", Treatable), // Inflammatory diseases of genitourinary system
+    ("N76.6", "N76.6", Treatable), // Inflammatory diseases of genitourinary system
     ("O00", "O99", Treatable),   // Pregnancy, childbirth and the puerperium
     ("P00", "P96", Treatable),   // Conditions originating in the perinatal period
+    ("A33", "A33", Preventable), // Tetanus neonatorum
+    ("A34", "A34", Preventable), // Obstetrical tetanus
     ("Q00", "Q01", Preventable), // Neural tube defects
     ("Q05", "Q05", Preventable), // Spina bifida
     ("Q20", "Q28", Treatable),   // Congenital malformations of the circulatory system
@@ -159,7 +166,7 @@ fn the_embedded_list_is_the_transcription_quoted_here() {
         .map(|row| (row.from.as_str(), row.to.as_str(), row.classification))
         .collect();
     assert_eq!(embedded, ROWS);
-    assert_eq!(AVOIDABLE_LIST_VERSION, "ons-2020/leder-1");
+    assert_eq!(AVOIDABLE_LIST_VERSION, "ons-2020/leder-2");
 }
 
 #[test]
@@ -211,11 +218,13 @@ fn a_subcode_of_a_category_row_takes_the_rows_classification() {
         ("I21.9", Both),
         ("C34.1", Preventable),
         ("K74.6", Preventable),
-        ("C92.1", Treatable),
+        ("N73.9", Treatable),
     ] {
         assert_eq!(classification(code), Some(expected), "{code}");
     }
-    for not_on_list in ["R99", "K74.3", "C91.9", "C92.0", "J98.4", "F84.0", "I10.0X"] {
+    for not_on_list in [
+        "R99", "K74.3", "C91.9", "C92.0", "C92.1", "N99.1", "J98.4", "F84.0", "I10.0X",
+    ] {
         let Ok(code) = IcdCode::parse(not_on_list) else {
             continue;
         };
@@ -239,7 +248,7 @@ fn the_spellings_of_one_code_classify_alike() {
 
 fn avoidability(code: &str, age: u32) -> (f64, f64, f64) {
     let result = classify(&IcdCode::parse(code).unwrap(), age);
-    assert_eq!(result.version, "ons-2020/leder-1");
+    assert_eq!(result.version, "ons-2020/leder-2");
     (result.avoidable, result.preventable, result.treatable)
 }
 
@@ -257,6 +266,94 @@ fn a_death_at_74_can_be_avoidable_and_at_75_never_is() {
         assert_eq!(avoidability(code, 74).0, 1.0, "{code}");
         assert_eq!(avoidability(code, 75), (0.0, 0.0, 0.0), "{code}");
         assert_eq!(avoidability(code, 98), (0.0, 0.0, 0.0), "{code}");
+    }
+}
+
+/// The seven corrections of `ons-2020/leder-2` (AVOIDABLE-SOURCES.md), each code as
+/// (preventable, treatable) at 74 under leder-1 and under leder-2.
+/// (preventable, treatable) at 74.
+type Split = (f64, f64);
+
+const CORRECTIONS: [(&str, Split, Split); 17] = [
+    ("I71", (0.0, 1.0), (0.5, 0.5)), // aortic aneurysm: treatable → both
+    ("I71.4", (0.0, 1.0), (0.5, 0.5)), // a subcode of it
+    ("C92.1", (0.0, 1.0), (0.0, 0.0)), // chronic myeloid leukaemia: treatable → not avoidable
+    ("I00", (0.0, 0.0), (0.0, 1.0)), // rheumatic fever: now treatable with I01–I09
+    ("I01.0", (0.0, 1.0), (0.0, 1.0)), // unchanged, inside the widened range
+    ("N99.1", (0.0, 1.0), (0.0, 0.0)), // postprocedural urethral stricture: off the list
+    ("N23", (0.0, 0.0), (0.0, 1.0)), // renal colic: now treatable
+    ("N34.1", (0.0, 0.0), (0.0, 1.0)), // inflammatory genitourinary diseases: now treatable
+    ("N70.0", (0.0, 0.0), (0.0, 1.0)),
+    ("N73.9", (0.0, 0.0), (0.0, 1.0)),
+    ("N75.0", (0.0, 0.0), (0.0, 1.0)),
+    ("N75.1", (0.0, 0.0), (0.0, 1.0)),
+    ("N76.4", (0.0, 0.0), (0.0, 1.0)),
+    ("N76.6", (0.0, 0.0), (0.0, 1.0)),
+    ("A33", (0.0, 0.0), (1.0, 0.0)), // tetanus neonatorum: now preventable
+    ("A34", (0.0, 0.0), (1.0, 0.0)), // obstetrical tetanus: now preventable
+    ("N75.8", (0.0, 0.0), (0.0, 0.0)), // a sibling the list does not name stays off it
+];
+
+fn split(version: ListVersion, code: &str, age: u32) -> (f64, f64) {
+    let result = classify_with(version, &IcdCode::parse(code).unwrap(), age);
+    assert_eq!(result.version, version.as_str());
+    assert!(consistent(&result), "{code} at {age}: {result:?}");
+    (result.preventable, result.treatable)
+}
+
+#[test]
+fn every_corrected_row_classifies_by_its_version_at_74_and_never_at_75() {
+    for (code, leder_1, leder_2) in CORRECTIONS {
+        assert_eq!(
+            split(ListVersion::OnsLeder1, code, 74),
+            leder_1,
+            "leder-1 {code}"
+        );
+        assert_eq!(
+            split(ListVersion::OnsLeder2, code, 74),
+            leder_2,
+            "leder-2 {code}"
+        );
+        for version in ListVersion::ALL {
+            assert_eq!(
+                split(*version, code, 75),
+                (0.0, 0.0),
+                "{version} {code} at 75"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_current_version_is_leder_2_and_leder_1_is_still_readable() {
+    assert_eq!(ListVersion::CURRENT, ListVersion::OnsLeder2);
+    assert_eq!(
+        ListVersion::parse("ons-2020/leder-1"),
+        Ok(ListVersion::OnsLeder1)
+    );
+    assert!(ListVersion::parse("ons-2020").is_err());
+    assert_eq!(ListVersion::OnsLeder1.rows().len(), 134);
+    assert_eq!(ListVersion::OnsLeder2.rows().len(), 140);
+}
+
+#[test]
+fn outside_the_corrections_both_versions_agree_on_every_who_code() {
+    let corrected = |code: &IcdCode| {
+        let category = code.category();
+        [
+            "I71", "C92", "I00", "N99", "N23", "N34", "N70", "N71", "N72", "N73", "N75", "N76",
+            "A33", "A34",
+        ]
+        .contains(&category)
+    };
+    for code in IcdCode::all().filter(|c| !corrected(c)) {
+        for age in [0, 74] {
+            assert_eq!(
+                split(ListVersion::OnsLeder1, code.as_str(), age),
+                split(ListVersion::OnsLeder2, code.as_str(), age),
+                "{code}"
+            );
+        }
     }
 }
 

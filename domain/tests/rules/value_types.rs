@@ -127,7 +127,7 @@ fn the_current_definition_versions_are_recorded() {
         Versions::CURRENT,
         Versions {
             eligibility: "leder-eligibility-1",
-            avoidable_mortality: "ons-2020/leder-1",
+            avoidable_mortality: "ons-2020/leder-2",
             care_grade: "leder-2016",
         }
     );

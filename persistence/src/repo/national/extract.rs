@@ -89,6 +89,8 @@ pub struct ExtractSource {
     pub status: String,
     /// `initial` or `focused`.
     pub review_type: Option<String>,
+    /// The avoidable-mortality list version the review was assessed with.
+    pub avoidable_version: String,
     /// Theme codes of the review's learning points, in order, without repeats.
     pub themes: Vec<String>,
 }
@@ -110,6 +112,7 @@ type SourceColumns = (
     Option<i64>,
     String,
     Option<String>,
+    String,
 );
 
 /// Up to `limit` reviews of the selection after the id `after`, in id order (keyset paging).
@@ -151,6 +154,7 @@ pub fn sources_after(
             reviews::care_grade,
             reviews::status,
             reviews::review_type,
+            reviews::avoidable_version,
         ))
         .load(conn)?;
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
@@ -189,6 +193,7 @@ pub fn sources_after(
             care_grade: r.13,
             status: r.14,
             review_type: r.15,
+            avoidable_version: r.16,
         })
         .collect())
 }

@@ -50,7 +50,8 @@ pub struct AgeCount {
     pub deaths: i64,
 }
 
-/// Deaths by group, underlying cause and whether the person died under the avoidable age limit.
+/// Deaths by group, underlying cause, whether the person died under the avoidable age limit,
+/// and the list version the review was assessed with (each is classified under its own).
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct CauseCount {
     /// The group's raw key.
@@ -62,6 +63,9 @@ pub struct CauseCount {
     /// 1 when the age at death is under the limit (75), else 0.
     #[diesel(sql_type = BigInt)]
     pub under_limit: i64,
+    /// The avoidable-mortality list version the reviews were assessed with.
+    #[diesel(sql_type = Text)]
+    pub list_version: String,
     /// Deaths.
     #[diesel(sql_type = BigInt)]
     pub deaths: i64,
@@ -129,8 +133,8 @@ pub fn statistics_counts(
         &format!(
             "SELECT {grp} AS grp, underlying_icd10 AS icd10, \
              CAST(CASE WHEN age_at_death < {AVOIDABLE_AGE_LIMIT} THEN 1 ELSE 0 END AS BIGINT) \
-             AS under_limit, \
-             COUNT(*) AS deaths FROM reviews WHERE {condition} GROUP BY 1, 2, 3"
+             AS under_limit, avoidable_version AS list_version, \
+             COUNT(*) AS deaths FROM reviews WHERE {condition} GROUP BY 1, 2, 3, 4"
         ),
     )?;
     let grades = load(
