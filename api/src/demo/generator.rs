@@ -218,7 +218,8 @@ impl Generator {
     }
 
     fn adult_cause(&mut self) -> (&'static str, &'static [&'static str]) {
-        let weights: [(usize, u32); 30] = std::array::from_fn(|k| (k, ADULT_CAUSES[k].1));
+        let weights: [(usize, u32); ADULT_CAUSES.len()] =
+            std::array::from_fn(|k| (k, ADULT_CAUSES[k].1));
         let k = pick(&mut self.rng, &weights);
         (ADULT_CAUSES[k].0, ADULT_CAUSES[k].2)
     }

@@ -24,7 +24,7 @@ pub(super) const ETHNICITY: [(&str, u32); 18] = [
 ];
 
 /// Underlying causes of adults (ICD-10, weight, learning themes).
-pub(super) const ADULT_CAUSES: [(&str, u32, &[&str]); 30] = [
+pub(super) const ADULT_CAUSES: [(&str, u32, &[&str]); 33] = [
     ("J18.9", 140, &["physical_health_monitoring"]),
     ("J69.0", 100, &["aspiration_pneumonia", "dysphagia"]),
     ("U07.1", 50, &["reasonable_adjustments"]),
@@ -63,6 +63,9 @@ pub(super) const ADULT_CAUSES: [(&str, u32, &[&str]); 30] = [
     ("I26.9", 10, &["delays_in_care"]),
     ("E11.9", 10, &["annual_health_checks"]),
     ("I42.9", 10, &["physical_health_monitoring"]),
+    ("I71.3", 4, &["delays_in_care"]),
+    ("I71.4", 4, &["physical_health_monitoring"]),
+    ("C92.1", 3, &["cancer_screening"]),
 ];
 
 /// Underlying causes of children aged 4–17.
