@@ -24,6 +24,7 @@ pub mod organisations;
 pub mod place_of_death;
 pub mod pseudonym;
 mod reference_data;
+pub mod review;
 pub mod review_type;
 pub mod sex;
 pub mod time_targets;

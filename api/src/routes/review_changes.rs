@@ -416,6 +416,9 @@ pub async fn correct_person_details(
                     workflow::CorrectionError::Invalid(a) => {
                         ApiError::invalid_field("date_of_death", a.code(), a.to_string())
                     }
+                    workflow::CorrectionError::NoPerson => {
+                        ApiError::Conflict("this case keeps no person to correct".into())
+                    }
                 })
             })?;
             let r = &mut case.row;

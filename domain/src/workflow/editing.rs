@@ -63,6 +63,9 @@ pub enum CorrectionError {
     /// The corrected dates are invalid.
     #[error(transparent)]
     Invalid(#[from] AgeError),
+    /// The case keeps no person to correct (opted out).
+    #[error("this case keeps no person to correct")]
+    NoPerson,
 }
 
 impl CorrectionError {
@@ -71,6 +74,7 @@ impl CorrectionError {
         match self {
             Self::Refused(refusal) => refusal.code(),
             Self::Invalid(error) => error.code(),
+            Self::NoPerson => "no_person",
         }
     }
 }

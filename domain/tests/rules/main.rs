@@ -24,6 +24,8 @@ mod nhs_number;
 #[cfg(test)]
 mod pseudonym;
 #[cfg(test)]
+mod review;
+#[cfg(test)]
 mod review_type;
 #[cfg(test)]
 mod time_targets;

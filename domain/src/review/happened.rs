@@ -1,0 +1,132 @@
+//! What a change to a review did, as typed values: the history entries it adds and the events
+//! it emits. Persistence writes them in the change's own transaction; nothing here knows how.
+
+use time::Date;
+
+use crate::eligibility::Outcome;
+use crate::wire::wire_enum;
+use crate::workflow::{Action, HoldReason, Stage};
+
+wire_enum! {
+    /// Every event the change feed and webhooks carry (API.md, "For case systems").
+    pub enum EventType as "event type" {
+        /// A notification created a case.
+        ReviewCreated => "review.created",
+        /// A case moved to another stage.
+        ReviewStatusChanged => "review.status_changed",
+        /// The review form or a learning point was written.
+        ReviewFindingsUpdated => "review.findings_updated",
+        /// The person's details were corrected.
+        ReviewPersonCorrected => "review.person_corrected",
+        /// The case moved to another ICB.
+        ReviewTransferred => "review.transferred",
+        /// A later notification of the same person was linked to the case.
+        ReviewDuplicateNotified => "review.duplicate_notified",
+        /// A SMART action changed.
+        ActionChanged => "action.changed",
+    }
+}
+
+/// What one history entry records, beyond who and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryDetail {
+    /// A notification created the case.
+    Created,
+    /// A later notification of the same person was linked.
+    DuplicateNotified {
+        /// Its reference.
+        reference: String,
+    },
+    /// A transition was taken.
+    Transition {
+        /// The action.
+        action: Action,
+        /// The reviewer allocated.
+        reviewer_id: Option<String>,
+        /// The written reason (reallocation, escalation, hold reason's wire name).
+        reason: Option<String>,
+        /// The QA comment of a return.
+        comment: Option<String>,
+    },
+    /// The review form was written; the top-level fields the patch named.
+    FindingsUpdated {
+        /// The fields, as named in the request.
+        fields: Vec<String>,
+    },
+    /// The person was corrected and assessed again.
+    PersonCorrected {
+        /// The eligibility outcome after the correction.
+        outcome: Outcome,
+    },
+    /// The Child Death Review outcome was recorded.
+    ChildDeathReviewOutcome,
+    /// A learning point was added.
+    LearningAdded {
+        /// Its id.
+        learning_id: String,
+        /// `learning`, `good_practice` or `concern`.
+        kind: String,
+    },
+    /// The case moved to another ICB.
+    Transferred {
+        /// The ICB it left.
+        from: String,
+        /// The ICB it joined.
+        to: String,
+    },
+}
+
+impl HistoryDetail {
+    /// The history entry's action name (API.md `history[].action`).
+    pub fn action(&self) -> String {
+        match self {
+            Self::Created => "created".into(),
+            Self::DuplicateNotified { .. } => "duplicate_notified".into(),
+            Self::Transition { action, .. } => format!("transition:{}", action.as_str()),
+            Self::FindingsUpdated { .. } => "findings_updated".into(),
+            Self::PersonCorrected { .. } => "person_corrected".into(),
+            Self::ChildDeathReviewOutcome => "child_death_review_outcome".into(),
+            Self::LearningAdded { .. } => "learning_added".into(),
+            Self::Transferred { .. } => "transferred".into(),
+        }
+    }
+}
+
+/// A hold that a change starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldStarted {
+    /// The reason from the list.
+    pub reason: HoldReason,
+    /// The text given with it.
+    pub text: Option<String>,
+    /// The stage the case left.
+    pub from_stage: Stage,
+    /// The first day on hold.
+    pub on: Date,
+}
+
+/// Everything a change did besides the review's own fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Happened {
+    /// History entries, in order.
+    pub history: Vec<HistoryDetail>,
+    /// Events for the case's ICB feed, in order.
+    pub events: Vec<EventType>,
+    /// ICB feeds that receive the same events too (the ICB a transfer left).
+    pub also_notify: Vec<String>,
+    /// A hold to start.
+    pub hold_started: Option<HoldStarted>,
+    /// The open hold ends on this day.
+    pub hold_ended_on: Option<Date>,
+}
+
+impl Happened {
+    /// One history entry and its events.
+    pub fn of(detail: HistoryDetail, events: impl IntoIterator<Item = EventType>) -> Self {
+        Self {
+            history: vec![detail],
+            events: events.into_iter().collect(),
+            ..Self::default()
+        }
+    }
+}
