@@ -27,6 +27,18 @@ pub enum PersistenceError {
     /// The database URL is not usable.
     #[error("{0}")]
     Url(String),
+    /// A stored value does not parse: the record and column are named (for the log).
+    #[error("{table} {id}: stored {field} does not parse: {detail}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The record's id.
+        id: String,
+        /// The column (or stored field).
+        field: &'static str,
+        /// What the parser said.
+        detail: String,
+    },
 }
 
 impl PersistenceError {

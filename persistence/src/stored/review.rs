@@ -1,0 +1,301 @@
+//! A review's row (with its holds and learning count) to the domain's [`Review`] and back. Every
+//! stored value is parsed; one that does not parse is [`PersistenceError::Corrupt`] naming the
+//! review and the column, logged by the caller and answered as a problem, never a default.
+
+use leder_domain::avoidable::ListVersion;
+use leder_domain::eligibility::{Outcome, Reason, Route};
+use leder_domain::review::{
+    AssessedVersions, Eligibility, Hold, NotifiedPerson, Review, ReviewParts,
+};
+use leder_domain::review_type::{DataQualityFlag, FocusedReason, ReviewType};
+use leder_domain::workflow::{HoldReason, Stage};
+use leder_domain::{EthnicCategory, NhsNumber, OdsCode, PlaceOfDeath, Sex};
+
+use super::findings::{findings_from_json, findings_to_json, outcome_from_json, outcome_to_json};
+use super::lists::{list_from_column, list_to_column};
+use crate::error::PersistenceError;
+use crate::rows::cases::{HoldRow, ReviewRow};
+
+/// Reads a review from its row, holds (oldest first) and count of `learning` points.
+pub fn review_from_row(
+    row: ReviewRow,
+    holds: Vec<HoldRow>,
+    learning_points: i64,
+) -> Result<Review, PersistenceError> {
+    let id = row.id.clone();
+    let bad = |field: &'static str, detail: String| PersistenceError::Corrupt {
+        table: "reviews",
+        id: id.clone(),
+        field,
+        detail,
+    };
+    macro_rules! parse {
+        ($field:literal, $parse:expr) => {
+            $parse.map_err(|e| bad($field, e.to_string()))?
+        };
+    }
+    let person = match (
+        row.given_name,
+        row.family_name,
+        row.date_of_birth,
+        row.date_of_death,
+    ) {
+        (None, None, None, None) => None,
+        (Some(given_name), Some(family_name), Some(date_of_birth), Some(date_of_death)) => {
+            Some(NotifiedPerson {
+                given_name,
+                family_name,
+                nhs_number: parse!(
+                    "nhs_number",
+                    row.nhs_number.as_deref().map(NhsNumber::parse).transpose()
+                ),
+                date_of_birth,
+                date_of_death,
+                sex: parse!("sex", Sex::parse(row.sex.as_deref().unwrap_or_default())),
+                ethnic_category: parse!(
+                    "ethnic_category",
+                    row.ethnic_category
+                        .as_deref()
+                        .map(EthnicCategory::parse)
+                        .transpose()
+                ),
+                learning_disability: row
+                    .learning_disability
+                    .ok_or_else(|| bad("learning_disability", "missing".into()))?,
+                autistic: row
+                    .autistic
+                    .ok_or_else(|| bad("autistic", "missing".into()))?,
+                lived_in_england: row
+                    .lived_in_england
+                    .ok_or_else(|| bad("lived_in_england", "missing".into()))?,
+                place_of_death: parse!(
+                    "place_of_death",
+                    row.place_of_death
+                        .as_deref()
+                        .map(PlaceOfDeath::parse)
+                        .transpose()
+                ),
+            })
+        }
+        _ => return Err(bad("given_name", "the person is only partly stored".into())),
+    };
+    let holds = holds
+        .into_iter()
+        .map(|h| {
+            Ok(Hold {
+                reason: parse!("review_holds.reason", HoldReason::parse(&h.reason)),
+                from_stage: parse!("review_holds.from_stage", Stage::parse(&h.from_stage)),
+                id: h.id,
+                text: h.reason_text,
+                started_on: h.started_on,
+                started_at: h.started_at,
+                ended_on: h.ended_on,
+                ended_at: h.ended_at,
+            })
+        })
+        .collect::<Result<Vec<_>, PersistenceError>>()?;
+    let parts = ReviewParts {
+        stage: parse!("status", Stage::parse(&row.status)),
+        resume_to: parse!(
+            "resume_to",
+            row.resume_to.as_deref().map(Stage::parse).transpose()
+        ),
+        eligibility: Eligibility {
+            outcome: parse!(
+                "eligibility_outcome",
+                Outcome::parse(&row.eligibility_outcome)
+            ),
+            route: parse!(
+                "eligibility_route",
+                row.eligibility_route
+                    .as_deref()
+                    .map(Route::parse)
+                    .transpose()
+            ),
+            reasons: parse!(
+                "eligibility_reasons",
+                list_from_column(&row.eligibility_reasons, Reason::parse)
+            ),
+        },
+        review_type: parse!(
+            "review_type",
+            row.review_type
+                .as_deref()
+                .map(ReviewType::parse)
+                .transpose()
+        ),
+        focused_reasons: parse!(
+            "focused_reasons",
+            list_from_column(&row.focused_reasons, FocusedReason::parse)
+        ),
+        family_request: row.family_request,
+        reviewer_concern: row.reviewer_concern,
+        data_quality_flags: parse!(
+            "data_quality_flags",
+            list_from_column(&row.data_quality_flags, DataQualityFlag::parse)
+        ),
+        organisation: parse!("organisation", OdsCode::parse(&row.organisation)),
+        area_code: row.area_code,
+        sub_icb_location: row.sub_icb_location,
+        reviewer_id: row.reviewer_id,
+        person,
+        year_of_death: parse!("year_of_death", i32::try_from(row.year_of_death)),
+        age_at_death: parse!(
+            "age_at_death",
+            row.age_at_death.map(u32::try_from).transpose()
+        ),
+        findings: parse!("findings", findings_from_json(&row.findings)),
+        child_death_review_outcome: parse!(
+            "child_death_review_outcome",
+            row.child_death_review_outcome
+                .as_deref()
+                .map(outcome_from_json)
+                .transpose()
+        ),
+        has_unreviewed_duplicate: row.has_unreviewed_duplicate,
+        versions: AssessedVersions {
+            eligibility: row.eligibility_version,
+            avoidable_mortality: parse!(
+                "avoidable_version",
+                ListVersion::parse(&row.avoidable_version)
+            ),
+            care_grade: row.care_grade_version,
+        },
+        synthetic: row.synthetic,
+        notified_at: row.notified_at,
+        notified_on: row.notified_on,
+        completed_at: row.completed_at,
+        completed_on: row.completed_on,
+        version: row.version,
+        updated_at: row.updated_at,
+        holds,
+        learning_points: parse!("learning_points", usize::try_from(learning_points)),
+        id: row.id,
+        reference: row.reference,
+    };
+    Ok(Review::restore(parts))
+}
+
+/// The row that stores a review (its holds and learning points are rows of their own).
+pub fn row_from_review(review: &Review) -> ReviewRow {
+    let person = review.person.as_ref();
+    let wire = |s: &str| s.to_owned();
+    ReviewRow {
+        id: review.id.clone(),
+        reference: review.reference.clone(),
+        status: wire(review.stage.as_str()),
+        resume_to: review.resume_to.map(|s| wire(s.as_str())),
+        eligibility_outcome: wire(review.eligibility.outcome.as_str()),
+        eligibility_route: review.eligibility.route.map(|r| wire(r.as_str())),
+        eligibility_reasons: list_to_column(review.eligibility.reasons.iter().map(|r| r.as_str())),
+        review_type: review.review_type.map(|t| wire(t.as_str())),
+        focused_reasons: list_to_column(review.focused_reasons.iter().map(|r| r.as_str())),
+        family_request: review.family_request,
+        reviewer_concern: review.reviewer_concern.clone(),
+        data_quality_flags: list_to_column(review.data_quality_flags.iter().map(|f| f.as_str())),
+        organisation: wire(review.organisation.as_str()),
+        area_code: review.area_code.clone(),
+        sub_icb_location: review.sub_icb_location.clone(),
+        reviewer_id: review.reviewer_id.clone(),
+        given_name: person.map(|p| p.given_name.clone()),
+        family_name: person.map(|p| p.family_name.clone()),
+        nhs_number: person.and_then(|p| p.nhs_number.as_ref().map(NhsNumber::digits)),
+        date_of_birth: person.map(|p| p.date_of_birth),
+        date_of_death: person.map(|p| p.date_of_death),
+        sex: person.map(|p| wire(p.sex.as_str())),
+        ethnic_category: person.and_then(|p| p.ethnic_category.map(|e| wire(e.code()))),
+        learning_disability: person.map(|p| p.learning_disability),
+        autistic: person.map(|p| p.autistic),
+        lived_in_england: person.map(|p| p.lived_in_england),
+        place_of_death: person.and_then(|p| p.place_of_death.map(|x| wire(x.as_str()))),
+        year_of_death: i64::from(review.year_of_death),
+        age_at_death: review.age_at_death.map(i64::from),
+        findings: findings_to_json(&review.findings),
+        underlying_icd10: review.underlying_cause().map(|c| wire(c.as_str())),
+        care_grade: review.findings.care_grade.map(|g| i64::from(g.value())),
+        child_death_review_outcome: review
+            .child_death_review_outcome
+            .as_ref()
+            .map(outcome_to_json),
+        has_unreviewed_duplicate: review.has_unreviewed_duplicate,
+        eligibility_version: review.versions.eligibility.clone(),
+        avoidable_version: wire(review.versions.avoidable_mortality.as_str()),
+        care_grade_version: review.versions.care_grade.clone(),
+        synthetic: review.synthetic,
+        notified_at: review.notified_at,
+        notified_on: review.notified_on,
+        completed_at: review.completed_at,
+        completed_on: review.completed_on,
+        version: review.version,
+        updated_at: review.updated_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use leder_domain::review::{NewCase, Resolution};
+    use time::macros::{date, datetime};
+
+    use super::*;
+
+    fn notified(opt_out: bool) -> Review {
+        Review::notified(NewCase {
+            id: "0190-review".into(),
+            reference: "LDR-0000000A".into(),
+            person: NotifiedPerson {
+                given_name: "Ada".into(),
+                family_name: "Lovelace".into(),
+                nhs_number: Some(NhsNumber::parse("9434765919").expect("nhs")),
+                date_of_birth: date!(1961 - 03 - 02),
+                date_of_death: date!(2026 - 10 - 01),
+                sex: Sex::Female,
+                ethnic_category: Some(EthnicCategory::parse("Z").expect("code")),
+                learning_disability: false,
+                autistic: true,
+                lived_in_england: true,
+                place_of_death: None,
+            },
+            national_data_opt_out: opt_out,
+            family_request: true,
+            resolution: Resolution {
+                icb: OdsCode::parse("QOP").expect("ods"),
+                area_code: "14L".into(),
+                sub_icb_location: Some("14L".into()),
+            },
+            notified_at: datetime!(2026 - 10 - 05 10:00),
+            notified_on: date!(2026 - 10 - 05),
+        })
+        .expect("assessed")
+        .0
+    }
+
+    #[test]
+    fn a_review_reads_back_from_its_row_unchanged() {
+        for opt_out in [false, true] {
+            let review = notified(opt_out);
+            let row = row_from_review(&review);
+            assert_eq!(review_from_row(row, Vec::new(), 0).expect("reads"), review);
+        }
+    }
+
+    #[test]
+    fn a_stored_value_that_does_not_parse_names_the_review_and_column() {
+        let mut row = row_from_review(&notified(false));
+        row.focused_reasons = "family_request,made_up".into();
+        match review_from_row(row, Vec::new(), 0) {
+            Err(PersistenceError::Corrupt { id, field, .. }) => {
+                assert_eq!((id.as_str(), field), ("0190-review", "focused_reasons"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut row = row_from_review(&notified(false));
+        row.findings = "{\"care_grade\": 7}".into();
+        assert!(matches!(
+            review_from_row(row, Vec::new(), 0),
+            Err(PersistenceError::Corrupt {
+                field: "findings",
+                ..
+            })
+        ));
+    }
+}
