@@ -3,22 +3,23 @@
 
 use std::str::FromStr;
 
-use leder_domain::OdsCode;
 use leder_domain::avoidable;
 use leder_domain::icd_code::IcdCode;
-use leder_domain::review_type::{DataQualityFlag, ReviewType};
-use leder_domain::time_targets::{self, HoldInterval, Standing};
+use leder_domain::review::Review as DomainReview;
+use leder_domain::time_targets;
 use leder_domain::workflow::{
     Actor, CauseOfDeath, Dnacpr, FamilyInvolvement, Findings, KeyEpisode, MentalCapacityAct,
     Refusal, RefusalKind, Role, Stage, UnderlyingCause,
 };
 use leder_domain::{CareGrade, LearningDisabilityLevel, PlaceOfDeath};
-use leder_persistence::repo::reviews::{CaseScope, ReviewState};
+use leder_domain::{NhsNumber, OdsCode};
+use leder_persistence::repo::reviews::CaseScope;
 use time::Date;
 
 use crate::auth::Caller;
 use crate::dto::reviews::{
-    AvoidableDto, EligibilityDto, FindingsDoc, HoldDto, PersonDto, Review, VersionsDto,
+    AvoidableDto, CauseOfDeathDoc, DnacprDoc, EligibilityDto, FamilyInvolvementDoc, FindingsDoc,
+    HoldDto, KeyEpisodeDoc, MentalCapacityActDoc, PersonDto, Review, VersionsDto,
 };
 use crate::dto::utc;
 use crate::error::{ApiError, FieldError};
@@ -87,11 +88,6 @@ pub fn split(list: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
-}
-
-/// The stored findings.
-pub fn findings_doc(state: &ReviewState) -> FindingsDoc {
-    serde_json::from_str(&state.row.findings).unwrap_or_default()
 }
 
 /// The form as the domain reads it; each field that breaks a rule is named.
@@ -179,65 +175,74 @@ pub fn findings_to_domain(doc: &FindingsDoc) -> Result<Findings, Vec<FieldError>
     })
 }
 
-/// The stage of a stored case.
-pub fn stage_of(state: &ReviewState) -> Result<Stage, ApiError> {
-    wire::<Stage>(&state.row.status)
-        .ok_or_else(|| ApiError::internal(format!("unknown stage {}", state.row.status)))
+/// A domain enum as the API's mirror of it (the same wire name).
+fn mirror<T: serde::de::DeserializeOwned>(wire: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(wire.to_owned())).ok()
 }
 
-/// The open data-quality flags of a stored case.
-pub fn flags_of(state: &ReviewState) -> Vec<DataQualityFlag> {
-    split(&state.row.data_quality_flags)
-        .iter()
-        .filter_map(|f| wire::<DataQualityFlag>(f))
-        .collect()
-}
-
-/// The review type of a stored case.
-pub fn review_type_of(state: &ReviewState) -> Option<ReviewType> {
-    state
-        .row
-        .review_type
-        .as_deref()
-        .and_then(wire::<ReviewType>)
-}
-
-fn standing(state: &ReviewState) -> Standing {
-    match state.row.status.as_str() {
-        "on_hold" => Standing::OnHold,
-        "completed" | "not_eligible" | "opted_out" => Standing::Closed {
-            on: state.row.completed_on.unwrap_or(state.row.notified_on),
-        },
-        _ => Standing::Open,
+/// The review form as the API shows it.
+pub fn findings_doc(f: &Findings) -> FindingsDoc {
+    let nonempty = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+    FindingsDoc {
+        pen_portrait: f.pen_portrait.clone(),
+        cause_of_death: f.cause_of_death.as_ref().map(|c| {
+            let (code, reason) = match &c.underlying {
+                Some(UnderlyingCause::Known(code)) => (Some(code.as_str().to_owned()), None),
+                Some(UnderlyingCause::NotKnown { reason }) => (None, Some(reason.clone())),
+                None => (None, None),
+            };
+            CauseOfDeathDoc {
+                part_1a: c.part_1a.clone(),
+                part_1b: c.part_1b.clone(),
+                part_1c: c.part_1c.clone(),
+                part_2: c.part_2.clone(),
+                underlying_icd10: code,
+                underlying_not_known_reason: reason,
+            }
+        }),
+        place_of_death: f.place_of_death.and_then(|p| mirror(p.as_str())),
+        dnacpr: f.dnacpr.map(|d| DnacprDoc {
+            in_place: d.in_place,
+            process_correct: d.process_correct,
+        }),
+        mental_capacity_act: f.mental_capacity_act.map(|m| MentalCapacityActDoc {
+            relevant: m.relevant,
+            followed: m.followed,
+        }),
+        annual_health_check_last_12_months: f.annual_health_check_last_12_months,
+        reasonable_adjustments_made: f.reasonable_adjustments_made,
+        delays_in_care: f.delays_in_care,
+        learning_disability_level: f.learning_disability_level.and_then(|l| mirror(l.as_str())),
+        long_term_conditions: nonempty(&f.long_term_conditions),
+        care_grade: f.care_grade.map(|g| i64::from(g.value())),
+        good_practice: f.good_practice.clone(),
+        concerns: f.concerns.clone(),
+        family_involvement: f.family_involvement.as_ref().map(|x| FamilyInvolvementDoc {
+            contacted: x.contacted,
+            declined: x.declined,
+            feedback_shared: x.feedback_shared,
+            reason_not_contacted: x.reason_not_contacted.clone(),
+        }),
+        key_episodes: (!f.key_episodes.is_empty()).then(|| {
+            f.key_episodes
+                .iter()
+                .map(|k| KeyEpisodeDoc {
+                    date: k.date,
+                    setting: k.setting.clone(),
+                    description: k.description.clone(),
+                })
+                .collect()
+        }),
+        contributors: nonempty(&f.contributors),
     }
 }
 
-/// Holds as the clock reads them.
-pub fn intervals(state: &ReviewState) -> Vec<HoldInterval> {
-    state
-        .holds
-        .iter()
-        .map(|h| HoldInterval {
-            start: h.started_on,
-            end: h.ended_on,
-        })
-        .collect()
-}
-
-/// The avoidable classification of a stored case, when its cause and age are known,
-/// under the list version the case was assessed with.
-pub fn avoidable_of(state: &ReviewState) -> Option<AvoidableDto> {
-    let code = IcdCode::parse(state.row.underlying_icd10.as_deref()?).ok()?;
-    let age = u32::try_from(state.row.age_at_death?).ok()?;
-    let Ok(version) = avoidable::ListVersion::parse(&state.row.avoidable_version) else {
-        log::error!(
-            "review {}: stored avoidable_version `{}` is not a known list version",
-            state.row.id,
-            state.row.avoidable_version
-        );
-        return None;
-    };
-    let a = avoidable::classify_with(version, &code, age);
+/// The avoidable classification of a case, when its cause and age are known, under the list
+/// version the case was assessed with.
+pub fn avoidable_of(review: &DomainReview) -> Option<AvoidableDto> {
+    let code = review.underlying_cause()?;
+    let age = review.age_at_death?;
+    let a = avoidable::classify_with(review.versions.avoidable_mortality, code, age);
     Some(AvoidableDto {
         avoidable: a.avoidable,
         preventable: a.preventable,
@@ -245,97 +250,110 @@ pub fn avoidable_of(state: &ReviewState) -> Option<AvoidableDto> {
     })
 }
 
+/// The clock's view of a case on `today`.
+fn progress(review: &DomainReview, today: Date) -> time_targets::Progress {
+    time_targets::progress(
+        review.notified_on,
+        &review.hold_intervals(),
+        review.standing(),
+        today,
+    )
+}
+
 /// A review as the API shows it, on `today` (an English date).
-pub fn render(state: &ReviewState, today: Date) -> Review {
-    let r = &state.row;
-    let progress = time_targets::progress(r.notified_on, &intervals(state), standing(state), today);
-    let outcome = wire::<leder_domain::eligibility::Outcome>(&r.eligibility_outcome);
-    let reasons = split(&r.eligibility_reasons);
-    let sentence = reasons
+pub fn render(review: &DomainReview, today: Date) -> Review {
+    let progress = progress(review, today);
+    let e = &review.eligibility;
+    let sentence = e
+        .reasons
         .iter()
-        .filter_map(|c| wire::<leder_domain::eligibility::Reason>(c))
         .map(|c| c.sentence())
         .collect::<Vec<_>>()
         .join(" ");
-    let hold = (r.status == "on_hold")
-        .then(|| state.holds.iter().rev().find(|h| h.ended_on.is_none()))
+    let hold = (review.stage == Stage::OnHold)
+        .then(|| review.open_hold())
         .flatten()
         .map(|h| HoldDto {
-            reason: h.reason.clone(),
+            reason: h.reason.as_str().to_owned(),
             since: h.started_on,
-            text: h.reason_text.clone(),
+            text: h.text.clone(),
         });
-    let person =
-        (outcome != Some(leder_domain::eligibility::Outcome::OptedOut)).then(|| PersonDto {
-            given_name: r.given_name.clone(),
-            family_name: r.family_name.clone(),
-            nhs_number: r.nhs_number.clone(),
-            date_of_birth: r.date_of_birth,
-            date_of_death: r.date_of_death,
-            sex: r.sex.clone(),
-            ethnic_category: r.ethnic_category.clone(),
-            learning_disability: r.learning_disability,
-            autistic: r.autistic,
-            lived_in_england: r.lived_in_england,
-            national_data_opt_out: false,
-            place_of_death: r.place_of_death.clone(),
-        });
+    let person = review.person.as_ref().map(|p| PersonDto {
+        given_name: Some(p.given_name.clone()),
+        family_name: Some(p.family_name.clone()),
+        nhs_number: p.nhs_number.as_ref().map(NhsNumber::digits),
+        date_of_birth: Some(p.date_of_birth),
+        date_of_death: Some(p.date_of_death),
+        sex: Some(p.sex.as_str().to_owned()),
+        ethnic_category: p.ethnic_category.map(|c| c.code().to_owned()),
+        learning_disability: Some(p.learning_disability),
+        autistic: Some(p.autistic),
+        lived_in_england: Some(p.lived_in_england),
+        national_data_opt_out: false,
+        place_of_death: p.place_of_death.map(|x| x.as_str().to_owned()),
+    });
+    let names = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
     Review {
-        id: r.id.clone(),
-        reference: r.reference.clone(),
-        status: r.status.clone(),
+        id: review.id.clone(),
+        reference: review.reference.clone(),
+        status: review.stage.as_str().to_owned(),
         eligibility: EligibilityDto {
-            outcome: r.eligibility_outcome.clone(),
-            route: r.eligibility_route.clone(),
-            reasons,
+            outcome: e.outcome.as_str().to_owned(),
+            route: e.route.map(|r| r.as_str().to_owned()),
+            reasons: names(e.reasons.iter().map(|r| r.as_str()).collect()),
             sentence,
         },
-        review_type: r.review_type.clone(),
-        focused_reasons: split(&r.focused_reasons),
-        data_quality_flags: split(&r.data_quality_flags),
-        organisation: r.organisation.clone(),
-        sub_icb_location: r.sub_icb_location.clone(),
-        area_code: r.area_code.clone(),
-        reviewer_id: r.reviewer_id.clone(),
+        review_type: review.review_type.map(|t| t.as_str().to_owned()),
+        focused_reasons: names(review.focused_reasons.iter().map(|r| r.as_str()).collect()),
+        data_quality_flags: names(
+            review
+                .data_quality_flags
+                .iter()
+                .map(|f| f.as_str())
+                .collect(),
+        ),
+        organisation: review.organisation.as_str().to_owned(),
+        sub_icb_location: review.sub_icb_location.clone(),
+        area_code: review.area_code.clone(),
+        reviewer_id: review.reviewer_id.clone(),
         person,
-        age_at_death: r.age_at_death,
-        notified_at: utc(r.notified_at),
+        age_at_death: review.age_at_death.map(i64::from),
+        notified_at: utc(review.notified_at),
         due_date: progress.due_date,
         extended_due_date: progress.extended_due_date,
         days_elapsed: progress.days_elapsed,
         days_on_hold: progress.days_on_hold,
         overdue: progress.overdue,
         hold,
-        findings: findings_doc(state),
-        avoidable: avoidable_of(state),
-        version: r.version,
-        has_unreviewed_duplicate: r.has_unreviewed_duplicate,
+        findings: findings_doc(&review.findings),
+        avoidable: avoidable_of(review),
+        version: review.version,
+        has_unreviewed_duplicate: review.has_unreviewed_duplicate,
         versions: VersionsDto {
-            eligibility: r.eligibility_version.clone(),
-            avoidable_mortality: r.avoidable_version.clone(),
-            care_grade: r.care_grade_version.clone(),
+            eligibility: review.versions.eligibility.clone(),
+            avoidable_mortality: review.versions.avoidable_mortality.as_str().to_owned(),
+            care_grade: review.versions.care_grade.clone(),
         },
-        completed_at: r.completed_at.map(utc),
-        child_death_review_outcome: r
-            .child_death_review_outcome
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok()),
+        completed_at: review.completed_at.map(utc),
+        child_death_review_outcome: review.child_death_review_outcome.as_ref().map(|o| {
+            serde_json::json!({
+                "received_on": o.received_on.to_string(),
+                "underlying_icd10": o.underlying_cause.as_ref().map(|c| c.as_str()),
+                "summary": o.summary,
+                "modifiable_factors": o.modifiable_factors,
+                "learning": o.learning,
+            })
+        }),
     }
 }
 
 /// A review as events carry it (JSON).
-pub fn render_json(state: &ReviewState) -> String {
-    serde_json::to_string(&render(state, crate::clock::today_in_england()))
+pub fn render_json(review: &DomainReview) -> String {
+    serde_json::to_string(&render(review, crate::clock::today_in_england()))
         .unwrap_or_else(|_| "{}".into())
 }
 
-/// Whether a stored case is overdue today (for the `overdue` filter).
-pub fn is_overdue(state: &ReviewState, today: Date) -> bool {
-    time_targets::progress(
-        state.row.notified_on,
-        &intervals(state),
-        standing(state),
-        today,
-    )
-    .overdue
+/// Whether a case is overdue today (for the `overdue` filter).
+pub fn is_overdue(review: &DomainReview, today: Date) -> bool {
+    progress(review, today).overdue
 }

@@ -6,6 +6,7 @@
 //! ([`routes::configure`]). This crate never imports Diesel.
 
 pub mod annual_report;
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod reassessment;
 pub mod reports;
+pub mod review_store;
 pub mod reviews;
 pub mod seed;
 pub mod users;

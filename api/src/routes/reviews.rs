@@ -3,8 +3,10 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
+use leder_domain::review_type::ReviewType;
 use leder_domain::workflow::Stage;
-use leder_persistence::repo::reviews::{self as repo, ReviewFilter, ReviewState};
+use leder_persistence::repo::review_store;
+use leder_persistence::repo::reviews::{self as repo, ReviewFilter};
 use time::PrimitiveDateTime;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -56,13 +58,7 @@ pub async fn audit_reads(
     Ok(())
 }
 
-/// Reads one case in the caller's scope.
-pub async fn load(state: &AppState, caller: &Caller, id: String) -> Result<ReviewState, ApiError> {
-    let scope = scope_of(caller)?;
-    db::run(state, move |conn| repo::get_scoped(conn, &id, &scope))
-        .await?
-        .ok_or(ApiError::NotFound)
-}
+pub use crate::app::reviews::load;
 
 /// Query parameters of the review list.
 #[derive(IntoParams)]
@@ -75,6 +71,7 @@ struct ListParams {
     /// A notification's reference (a duplicate's reference finds the case it was linked to).
     reference: Option<String>,
     /// Stage, e.g. `awaiting_allocation`.
+    #[param(schema_with = stage_names)]
     status: Option<String>,
     /// The responsible ICB.
     organisation: Option<String>,
@@ -83,6 +80,7 @@ struct ListParams {
     /// Only overdue (true) or not overdue (false) cases.
     overdue: Option<bool>,
     /// `initial` or `focused`.
+    #[param(schema_with = review_type_names)]
     review_type: Option<String>,
     /// Notified on or after (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
@@ -94,6 +92,14 @@ struct ListParams {
     limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+}
+
+fn stage_names() -> utoipa::openapi::Object {
+    crate::dto::names_schema(Stage::ALL.iter().map(|s| s.as_str()))
+}
+
+fn review_type_names() -> utoipa::openapi::Object {
+    crate::dto::names_schema(ReviewType::ALL.iter().map(|t| t.as_str()))
 }
 
 /// List cases
@@ -187,31 +193,20 @@ pub async fn list_reviews(
     loop {
         let f = filter.clone();
         let s = scope.clone();
-        let (rows, holds) = db::run(&state, move |conn| {
+        let page = db::run(&state, move |conn| {
             let rows = repo::list(conn, &s, &f, limit + 1)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let holds = repo::holds_of(conn, &ids)?;
-            Ok((rows, holds))
+            review_store::reviews_of_rows(conn, rows)
         })
         .await?;
-        let more = rows.len() as i64 > limit;
+        let more = page.len() as i64 > limit;
         let mut last = None;
-        for row in rows
+        for review in page
             .into_iter()
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
         {
-            last = Some((row.notified_at, row.id.clone()));
-            let state_of = ReviewState {
-                holds: holds
-                    .iter()
-                    .filter(|h| h.review_id == row.id)
-                    .cloned()
-                    .collect(),
-                learning_points: 0,
-                row,
-            };
-            if overdue.is_none_or(|want| is_overdue(&state_of, today) == want) {
-                items.push(render(&state_of, today));
+            last = Some((review.notified_at, review.id.clone()));
+            if overdue.is_none_or(|want| is_overdue(&review, today) == want) {
+                items.push(render(&review, today));
                 if items.len() as i64 == limit {
                     break;
                 }
@@ -264,11 +259,11 @@ pub async fn get_review(
         &caller,
         &info,
         "read",
-        &[(case.row.id.clone(), case.row.organisation.clone())],
+        &[(case.id.clone(), case.organisation.as_str().to_owned())],
     )
     .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(case.row.version)))
+        .insert_header((header::ETAG, etag(case.version)))
         .json(render(&case, today_in_england())))
 }
 
@@ -296,14 +291,14 @@ pub async fn review_history(
     id: web::Path<String>,
 ) -> Result<web::Json<History>, ApiError> {
     let case = load(&state, &caller, id.into_inner()).await?;
-    let review_id = case.row.id.clone();
+    let review_id = case.id.clone();
     let rows = db::run(&state, move |conn| repo::history(conn, &review_id)).await?;
     audit_reads(
         &state,
         &caller,
         &info,
         "read_history",
-        &[(case.row.id.clone(), case.row.organisation.clone())],
+        &[(case.id.clone(), case.organisation.as_str().to_owned())],
     )
     .await?;
     Ok(web::Json(History {
@@ -344,14 +339,14 @@ pub async fn list_learning(
     id: web::Path<String>,
 ) -> Result<web::Json<LearningList>, ApiError> {
     let case = load(&state, &caller, id.into_inner()).await?;
-    let review_id = case.row.id.clone();
+    let review_id = case.id.clone();
     let rows = db::run(&state, move |conn| repo::learning(conn, &review_id)).await?;
     audit_reads(
         &state,
         &caller,
         &info,
         "read_learning",
-        &[(case.row.id.clone(), case.row.organisation.clone())],
+        &[(case.id.clone(), case.organisation.as_str().to_owned())],
     )
     .await?;
     Ok(web::Json(LearningList {

@@ -1,9 +1,13 @@
 //! Reorganisations: moving the open reviews of a dissolved ICB to its successor.
 
 use actix_web::{post, web};
+use leder_domain::OdsCode;
 use leder_domain::organisations::OrgKind;
 use leder_domain::workflow::Role;
-use leder_persistence::repo::reviews::{self as repo, CaseScope, Change, ChangeActor, ModifyError};
+use leder_persistence::PersistenceError;
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::review_store;
+use leder_persistence::repo::reviews::{self as repo, CaseScope, ChangeActor};
 use serde_json::json;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -140,37 +144,28 @@ pub async fn transfer_reviews(
         leder_persistence::connection::write_transaction(conn, |conn| {
             let mut moved = Vec::new();
             for (review_id, to) in &plan {
-                let target = to.clone();
-                let old = from_icb.clone();
-                let result = repo::modify(
+                let target = OdsCode::parse(to).map_err(|e| {
+                    PersistenceError::Reference(format!("transfer target {to}: {e}"))
+                })?;
+                let Some(mut review) = review_store::load_for_change(
                     conn,
                     review_id,
                     &CaseScope::Icb(from_icb.clone()),
-                    None,
-                    &actor,
-                    |case| {
-                        case.row.organisation = target.clone();
-                        Ok::<_, ApiError>(Change {
-                            history: vec![(
-                                "transferred".into(),
-                                json!({"from": old, "to": target}).to_string(),
-                            )],
-                            events: vec!["review.transferred".into()],
-                            also_notify: vec![old.clone()],
-                            ..Change::default()
-                        })
-                    },
-                    &render_json,
-                );
-                match result {
-                    Ok(_) => moved.push(Transferred {
-                        review_id: review_id.clone(),
-                        from: from_icb.clone(),
-                        to: to.clone(),
-                    }),
-                    Err(ModifyError::Storage(e)) => return Err(e),
-                    Err(_) => {}
-                }
+                )?
+                else {
+                    continue;
+                };
+                let from_stage = review.stage.as_str();
+                let happened = review.transfer_to(target);
+                review.touch(now_utc());
+                let stored =
+                    review_store::store_change(conn, review, from_stage, &happened, &actor, None)?;
+                review_store::emit(conn, &stored, &happened, &render_json(&stored))?;
+                moved.push(Transferred {
+                    review_id: review_id.clone(),
+                    from: from_icb.clone(),
+                    to: to.clone(),
+                });
             }
             Ok(moved)
         })

@@ -10,9 +10,12 @@ use crate::reference::now_utc;
 use crate::repo::audit::{NewAuditEntry, append as append_audit};
 use crate::repo::events::{self, NewEvent};
 use crate::repo::idempotency;
-use crate::repo::reviews::ReviewState;
+use leder_domain::review::Review;
+
+use crate::repo::review_store::review_of;
 use crate::rows::cases::{HistoryRow, IdempotencyRow, NotificationRow, ReviewRow};
 use crate::schema::{notifications, review_history, reviews};
+use crate::stored::review::review_from_row;
 
 diesel::define_sql_function! {
     /// SQL `lower()`, on both engines.
@@ -133,11 +136,11 @@ fn same_person(
         .optional()?)
 }
 
-/// Takes a notification in. `render` gives a review's state as its event carries it.
+/// Takes a notification in. `render` gives a review as its event carries it.
 pub fn take_in(
     conn: &mut DbConnection,
     intake: Intake,
-    render: &dyn Fn(&ReviewState) -> String,
+    render: &dyn Fn(&Review) -> String,
 ) -> Result<IntakeOutcome, PersistenceError> {
     write_transaction(conn, |conn| {
         if let Some(claim) = &intake.idempotency {
@@ -219,7 +222,7 @@ pub fn take_in(
                         event_type: "review.duplicate_notified".into(),
                         subject_id: first.id.clone(),
                         reference: first.reference.clone(),
-                        data: render(&state),
+                        data: render(&review_of(state)?),
                     },
                 )?;
                 entry.subject = Some(format!("review:{}", first.id));
@@ -242,11 +245,7 @@ pub fn take_in(
                 diesel::insert_into(review_history::table)
                     .values(&h)
                     .execute(conn)?;
-                let state = ReviewState {
-                    row: review.clone(),
-                    holds: Vec::new(),
-                    learning_points: 0,
-                };
+                let state = review_from_row(review.clone(), Vec::new(), 0)?;
                 events::append(
                     conn,
                     NewEvent {

@@ -1,15 +1,14 @@
-//! Reviews: every read of case data goes through a [`CaseScope`], and every change through
-//! [`modify`], which reads the case inside its write transaction, lets the caller's rule decide,
-//! and writes the row, its holds, learning, history, events and audit entry together.
+//! Reviews: every read of case data goes through a [`CaseScope`]; every change goes through
+//! [`crate::repo::review_store`], which reads the case as the domain's `Review` inside its write
+//! transaction and writes the row, its holds, learning, history, events and audit entry
+//! together.
 
 use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
-use crate::connection::{DbConnection, write_transaction};
+use crate::connection::DbConnection;
 use crate::error::PersistenceError;
-use crate::reference::now_utc;
-use crate::repo::audit::{NewAuditEntry, append as append_audit};
-use crate::repo::events::{self, NewEvent};
+use crate::repo::audit::NewAuditEntry;
 use crate::rows::cases::{HistoryRow, HoldRow, LearningRow, ReviewRow, ThemeRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews, themes};
 
@@ -166,23 +165,6 @@ pub fn list(
         .load(conn)?)
 }
 
-/// What a change writes besides the row itself.
-#[derive(Debug, Clone, Default)]
-pub struct Change {
-    /// History entries: (action, detail JSON).
-    pub history: Vec<(String, String)>,
-    /// Event types to emit into the case's ICB feed (and, for a transfer, the old ICB's).
-    pub events: Vec<String>,
-    /// Extra ICB feeds to emit the same events into (a transfer's old ICB).
-    pub also_notify: Vec<String>,
-    /// A hold to start.
-    pub start_hold: Option<HoldRow>,
-    /// End the open hold on this day.
-    pub end_hold: Option<Date>,
-    /// A learning point to add.
-    pub learning: Option<LearningRow>,
-}
-
 /// Who is changing the case, for history and audit.
 #[derive(Debug, Clone)]
 pub struct ChangeActor {
@@ -214,105 +196,6 @@ impl<E> From<diesel::result::Error> for ModifyError<E> {
     fn from(e: diesel::result::Error) -> Self {
         ModifyError::Storage(PersistenceError::Query(e))
     }
-}
-
-/// Reads the case in scope inside a write transaction, checks `expected_version`, lets
-/// `decide` change the state (or refuse), then writes everything the change needs. `render`
-/// gives the case's state as events carry it.
-pub fn modify<E>(
-    conn: &mut DbConnection,
-    id: &str,
-    scope: &CaseScope,
-    expected_version: Option<i64>,
-    actor: &ChangeActor,
-    decide: impl FnOnce(&mut ReviewState) -> Result<Change, E>,
-    render: &dyn Fn(&ReviewState) -> String,
-) -> Result<ReviewState, ModifyError<E>> {
-    write_transaction(conn, |conn| {
-        // Take the row's lock before reading it: on PostgreSQL a concurrent change waits here
-        // and then reads the committed row, so two changes never both act on the same
-        // version (SQLite's IMMEDIATE transaction holds the write lock already).
-        lock_row(conn, id)?;
-        let mut state = get_scoped(conn, id, scope)?.ok_or(ModifyError::NotFound)?;
-        if expected_version.is_some_and(|v| v != state.row.version) {
-            return Err(ModifyError::Storage(PersistenceError::StaleVersion));
-        }
-        let before = state.row.status.clone();
-        let change = decide(&mut state).map_err(ModifyError::Refused)?;
-        let now = now_utc();
-        state.row.version += 1;
-        state.row.updated_at = now;
-        diesel::update(reviews::table.find(id))
-            .set(&state.row)
-            .execute(conn)?;
-        if let Some(day) = change.end_hold {
-            diesel::update(review_holds::table)
-                .filter(review_holds::review_id.eq(id))
-                .filter(review_holds::ended_on.is_null())
-                .set((
-                    review_holds::ended_on.eq(Some(day)),
-                    review_holds::ended_at.eq(Some(now)),
-                ))
-                .execute(conn)?;
-            for h in state.holds.iter_mut().filter(|h| h.ended_on.is_none()) {
-                h.ended_on = Some(day);
-                h.ended_at = Some(now);
-            }
-        }
-        if let Some(hold) = change.start_hold {
-            diesel::insert_into(review_holds::table)
-                .values(&hold)
-                .execute(conn)?;
-            state.holds.push(hold);
-        }
-        if let Some(learning) = change.learning {
-            if learning.kind == "learning" {
-                state.learning_points += 1;
-            }
-            diesel::insert_into(learning_points::table)
-                .values(&learning)
-                .execute(conn)?;
-        }
-        for (action, detail) in &change.history {
-            let row = HistoryRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                review_id: id.to_owned(),
-                occurred_at: now,
-                actor_id: actor.id.clone(),
-                actor_roles: actor.roles.clone(),
-                action: action.clone(),
-                from_status: Some(before.clone()),
-                to_status: Some(state.row.status.clone()),
-                detail: detail.clone(),
-            };
-            diesel::insert_into(review_history::table)
-                .values(&row)
-                .execute(conn)?;
-        }
-        if !change.events.is_empty() {
-            let data = render(&state);
-            let feeds = std::iter::once(state.row.organisation.clone()).chain(change.also_notify);
-            for organisation in feeds {
-                for event_type in &change.events {
-                    events::append(
-                        conn,
-                        NewEvent {
-                            organisation: organisation.clone(),
-                            event_type: event_type.clone(),
-                            subject_id: id.to_owned(),
-                            reference: state.row.reference.clone(),
-                            data: data.clone(),
-                        },
-                    )?;
-                }
-            }
-        }
-        let mut entry = actor.audit.clone();
-        entry.subject = Some(format!("review:{id}"));
-        entry.subject_organisation = Some(state.row.organisation.clone());
-        append_audit(conn, &actor.chain_id, &[entry])?;
-        Ok(state)
-    })
 }
 
 /// Takes a review row's write lock for the rest of the transaction (a no-op update).

@@ -1,0 +1,5 @@
+//! The application layer: the use cases between the routes and persistence. A handler extracts
+//! and parses its request, calls one function here, and renders what it returns; the rules
+//! themselves are the domain's.
+
+pub mod reviews;

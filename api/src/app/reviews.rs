@@ -1,0 +1,103 @@
+//! Reading and changing reviews. Every change is one read-decide-write: inside one write
+//! transaction the review is loaded with its row locked, the domain decides (or refuses), and
+//! the review, what happened, its events (rendered here, from the stored review) and the audit
+//! entry are written together.
+
+use leder_domain::review::{Happened, Review};
+use leder_persistence::PersistenceError;
+use leder_persistence::connection::write_transaction;
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::review_store;
+use leder_persistence::repo::reviews::{ChangeActor, ModifyError};
+use leder_persistence::rows::cases::LearningRow;
+
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::{render_json, scope_of};
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Who is changing a case, for its history and the audit entry (`action` names the change).
+pub fn change_actor(
+    state: &AppState,
+    caller: &Caller,
+    info: &RequestInfo,
+    action: &str,
+) -> ChangeActor {
+    ChangeActor {
+        id: Some(caller.id.clone()),
+        roles: caller.roles_text(),
+        chain_id: state.audit.chain_id().to_owned(),
+        audit: caller.audit_entry(info, action, "success"),
+    }
+}
+
+/// Reads one case in the caller's scope (404 outside it).
+pub async fn load(state: &AppState, caller: &Caller, id: String) -> Result<Review, ApiError> {
+    let scope = scope_of(caller)?;
+    db::run(state, move |conn| review_store::load(conn, &id, &scope))
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// One change to a review.
+pub struct ReviewChange {
+    /// The review.
+    pub id: String,
+    /// Who, for history and audit.
+    pub actor: ChangeActor,
+    /// The version the caller read (`If-Match`), when the change requires one.
+    pub expected_version: Option<i64>,
+    /// A learning point the change adds.
+    pub learning: Option<LearningRow>,
+}
+
+/// Runs `decide` on the review in the caller's scope and stores what it did; returns the
+/// stored review.
+pub async fn change<F>(
+    state: &AppState,
+    caller: &Caller,
+    change: ReviewChange,
+    decide: F,
+) -> Result<Review, ApiError>
+where
+    F: FnOnce(&mut Review) -> Result<Happened, ApiError> + Send + 'static,
+{
+    let scope = scope_of(caller)?;
+    let ReviewChange {
+        id,
+        actor,
+        expected_version,
+        learning,
+    } = change;
+    let result = db::run(state, move |conn| {
+        Ok(write_transaction(conn, |conn| {
+            let mut review =
+                review_store::load_for_change(conn, &id, &scope)?.ok_or(ModifyError::NotFound)?;
+            if expected_version.is_some_and(|v| v != review.version) {
+                return Err(ModifyError::Storage(PersistenceError::StaleVersion));
+            }
+            let from = review.stage.as_str();
+            let happened = decide(&mut review).map_err(ModifyError::Refused)?;
+            review.touch(now_utc());
+            let stored = review_store::store_change(
+                conn,
+                review,
+                from,
+                &happened,
+                &actor,
+                learning.as_ref(),
+            )?;
+            review_store::emit(conn, &stored, &happened, &render_json(&stored))?;
+            Ok(stored)
+        }))
+    })
+    .await?;
+    match result {
+        Ok(review) => Ok(review),
+        Err(ModifyError::NotFound) => Err(ApiError::NotFound),
+        Err(ModifyError::Refused(e)) => Err(e),
+        Err(ModifyError::Storage(e)) => Err(e.into()),
+    }
+}

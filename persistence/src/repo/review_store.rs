@@ -1,0 +1,218 @@
+//! Reading a review as the domain's [`Review`] and storing what a change to it did. The caller
+//! (the API's application layer) runs both inside one [`crate::connection::write_transaction`]:
+//! [`load_for_change`] takes the row's lock first, so on PostgreSQL a concurrent change waits and
+//! then reads the committed row (SQLite's IMMEDIATE transaction holds the write lock already);
+//! the caller lets the domain decide, renders the event payload itself, and [`store_change`]
+//! writes the row, holds, learning point, history, events and audit entry together.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use leder_domain::review::{Happened, HistoryDetail, Hold, Review};
+use serde_json::{Value, json};
+
+use crate::connection::DbConnection;
+use crate::error::PersistenceError;
+use crate::repo::audit::append as append_audit;
+use crate::repo::events::{self, NewEvent};
+use crate::repo::reviews::{CaseScope, ChangeActor, ReviewState, get_scoped, holds_of, lock_row};
+use crate::rows::cases::{HistoryRow, HoldRow, LearningRow, ReviewRow};
+use crate::schema::{learning_points, review_history, review_holds, reviews};
+use crate::stored::review::{review_from_row, row_from_review};
+
+/// A stored case as the domain's type.
+pub fn review_of(state: ReviewState) -> Result<Review, PersistenceError> {
+    review_from_row(state.row, state.holds, state.learning_points)
+}
+
+/// One review in scope, if any.
+pub fn load(
+    conn: &mut DbConnection,
+    id: &str,
+    scope: &CaseScope,
+) -> Result<Option<Review>, PersistenceError> {
+    get_scoped(conn, id, scope)?.map(review_of).transpose()
+}
+
+/// One review in scope, with its row locked for the rest of the transaction.
+pub fn load_for_change(
+    conn: &mut DbConnection,
+    id: &str,
+    scope: &CaseScope,
+) -> Result<Option<Review>, PersistenceError> {
+    lock_row(conn, id)?;
+    load(conn, id, scope)
+}
+
+/// Reviews from their rows (a page of a list), with their holds and learning counts.
+pub fn reviews_of_rows(
+    conn: &mut DbConnection,
+    rows: Vec<ReviewRow>,
+) -> Result<Vec<Review>, PersistenceError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut holds: HashMap<String, Vec<HoldRow>> = HashMap::new();
+    for hold in holds_of(conn, &ids)? {
+        holds.entry(hold.review_id.clone()).or_default().push(hold);
+    }
+    let counts: HashMap<String, i64> = learning_points::table
+        .filter(learning_points::review_id.eq_any(&ids))
+        .filter(learning_points::kind.eq("learning"))
+        .group_by(learning_points::review_id)
+        .select((learning_points::review_id, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            let learning = counts.get(&row.id).copied().unwrap_or(0);
+            let held = holds.remove(&row.id).unwrap_or_default();
+            review_from_row(row, held, learning)
+        })
+        .collect()
+}
+
+/// The stored detail of a history entry (the JSON `history[].detail` shows).
+pub fn history_json(detail: &HistoryDetail) -> String {
+    let value: Value = match detail {
+        HistoryDetail::Created | HistoryDetail::ChildDeathReviewOutcome => json!({}),
+        HistoryDetail::DuplicateNotified { reference } => json!({ "reference": reference }),
+        HistoryDetail::Transition {
+            action,
+            reviewer_id,
+            reason,
+            comment,
+        } => {
+            let mut v = json!({ "action": action.as_str() });
+            if reviewer_id.is_some() {
+                v["reviewer_id"] = json!(reviewer_id);
+                v["reason"] = json!(reason);
+            } else if reason.is_some() {
+                v["reason"] = json!(reason);
+            }
+            if comment.is_some() {
+                v["comment"] = json!(comment);
+            }
+            v
+        }
+        HistoryDetail::FindingsUpdated { fields } => json!({ "fields": fields }),
+        HistoryDetail::PersonCorrected { outcome } => json!({ "outcome": outcome.as_str() }),
+        HistoryDetail::LearningAdded { learning_id, kind } => {
+            json!({ "learning_id": learning_id, "kind": kind })
+        }
+        HistoryDetail::Transferred { from, to } => json!({ "from": from, "to": to }),
+    };
+    value.to_string()
+}
+
+/// Stores a changed review (already [`Review::touch`]ed) and everything `happened` says but its
+/// events, with the actor's audit entry; `learning` is a learning point the change adds. Returns
+/// the review as stored (its holds updated), from which the caller renders the events'
+/// payload for [`emit`].
+pub fn store_change(
+    conn: &mut DbConnection,
+    review: Review,
+    from_stage: &str,
+    happened: &Happened,
+    actor: &ChangeActor,
+    learning: Option<&LearningRow>,
+) -> Result<Review, PersistenceError> {
+    let row = row_from_review(&review);
+    let id = row.id.clone();
+    diesel::update(reviews::table.find(&id))
+        .set(&row)
+        .execute(conn)?;
+    let mut parts = review.into_parts();
+    let now = parts.updated_at;
+    if let Some(day) = happened.hold_ended_on {
+        diesel::update(review_holds::table)
+            .filter(review_holds::review_id.eq(&id))
+            .filter(review_holds::ended_on.is_null())
+            .set((
+                review_holds::ended_on.eq(Some(day)),
+                review_holds::ended_at.eq(Some(now)),
+            ))
+            .execute(conn)?;
+        for h in parts.holds.iter_mut().filter(|h| h.ended_on.is_none()) {
+            h.ended_on = Some(day);
+            h.ended_at = Some(now);
+        }
+    }
+    if let Some(started) = &happened.hold_started {
+        let hold = Hold {
+            id: uuid::Uuid::now_v7().to_string(),
+            reason: started.reason,
+            text: started.text.clone(),
+            from_stage: started.from_stage,
+            started_on: started.on,
+            started_at: now,
+            ended_on: None,
+            ended_at: None,
+        };
+        diesel::insert_into(review_holds::table)
+            .values(&HoldRow {
+                id: hold.id.clone(),
+                review_id: id.clone(),
+                reason: hold.reason.as_str().to_owned(),
+                reason_text: hold.text.clone(),
+                from_stage: hold.from_stage.as_str().to_owned(),
+                started_on: hold.started_on,
+                started_at: hold.started_at,
+                ended_on: None,
+                ended_at: None,
+            })
+            .execute(conn)?;
+        parts.holds.push(hold);
+    }
+    if let Some(point) = learning {
+        diesel::insert_into(learning_points::table)
+            .values(point)
+            .execute(conn)?;
+    }
+    for detail in &happened.history {
+        diesel::insert_into(review_history::table)
+            .values(&HistoryRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                review_id: id.clone(),
+                occurred_at: now,
+                actor_id: actor.id.clone(),
+                actor_roles: actor.roles.clone(),
+                action: detail.action(),
+                from_status: Some(from_stage.to_owned()),
+                to_status: Some(row.status.clone()),
+                detail: history_json(detail),
+            })
+            .execute(conn)?;
+    }
+    let mut entry = actor.audit.clone();
+    entry.subject = Some(format!("review:{id}"));
+    entry.subject_organisation = Some(row.organisation.clone());
+    append_audit(conn, &actor.chain_id, &[entry])?;
+    Ok(Review::restore(parts))
+}
+
+/// Appends the events a change emitted to the review's ICB feed (and to the feeds it also
+/// notifies), each carrying `data`; inside the change's transaction.
+pub fn emit(
+    conn: &mut DbConnection,
+    review: &Review,
+    happened: &Happened,
+    data: &str,
+) -> Result<(), PersistenceError> {
+    let feeds = std::iter::once(review.organisation.as_str().to_owned())
+        .chain(happened.also_notify.clone());
+    for organisation in feeds {
+        for event_type in &happened.events {
+            events::append(
+                conn,
+                NewEvent {
+                    organisation: organisation.clone(),
+                    event_type: event_type.as_str().to_owned(),
+                    subject_id: review.id.clone(),
+                    reference: review.reference.clone(),
+                    data: data.to_owned(),
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
