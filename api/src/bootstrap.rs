@@ -11,6 +11,7 @@ use crate::auth::password;
 pub fn ensure_admin(
     conn: &mut DbConnection,
     configured: Option<&str>,
+    hasher: &password::Hasher,
 ) -> Result<Option<String>, PersistenceError> {
     if users::any_admin(conn)? {
         return Ok(None);
@@ -19,7 +20,7 @@ pub fn ensure_admin(
         Some(p) => (p.to_owned(), false),
         None => (password::random(), true),
     };
-    let hash = password::hash(&secret).map_err(PersistenceError::Reference)?;
+    let hash = hasher.hash(&secret).map_err(PersistenceError::Reference)?;
     let new = NewUser {
         username: "admin".into(),
         display_name: "Administrator".into(),

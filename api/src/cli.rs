@@ -254,7 +254,7 @@ async fn create_user(
     if let Some(problem) = password::policy_problem(&secret, &username) {
         return fail(&format!("LEDER_NEW_USER_PASSWORD: {problem}"));
     }
-    let hash = match password::hash(&secret) {
+    let hash = match password::Hasher::new(config.password_cost).and_then(|h| h.hash(&secret)) {
         Ok(h) => h,
         Err(e) => return fail(&e),
     };

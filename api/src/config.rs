@@ -73,6 +73,10 @@ pub struct Config {
     pub login_lock: Duration,
     /// `LEDER_LOGIN_FAILURE_DELAY_MS`: added to every failed sign-in answer (default 300).
     pub login_failure_delay: Duration,
+    /// `LEDER_PASSWORD_HASH_MEMORY_KIB` and `LEDER_PASSWORD_HASH_ITERATIONS`: the argon2id cost
+    /// of new password hashes (default 19456 KiB and 2 passes, OWASP's minimum). Lower only for
+    /// throwaway accounts, as the tests do.
+    pub password_cost: crate::auth::password::Cost,
     /// `LEDER_PSEUDONYM_KEY`: the secret key of the national extract's pseudonyms (its UTF-8
     /// bytes, at least 32). Default on SQLite: `<data folder>/pseudonym.key`, generated on first
     /// start; required on PostgreSQL, where every replica must give a person the same pseudonym.
@@ -211,6 +215,22 @@ impl Config {
                 0,
                 10_000,
             )?),
+            password_cost: crate::auth::password::Cost {
+                memory_kib: number(
+                    &get,
+                    "LEDER_PASSWORD_HASH_MEMORY_KIB",
+                    crate::auth::password::Cost::DEFAULT.memory_kib,
+                    crate::auth::password::Cost::CHEAPEST.memory_kib,
+                    4 * 1024 * 1024,
+                )?,
+                iterations: number(
+                    &get,
+                    "LEDER_PASSWORD_HASH_ITERATIONS",
+                    crate::auth::password::Cost::DEFAULT.iterations,
+                    crate::auth::password::Cost::CHEAPEST.iterations,
+                    100,
+                )?,
+            },
             pseudonym_key: get("LEDER_PSEUDONYM_KEY").filter(|v| !v.is_empty()),
             k_anonymity: number(
                 &get,
@@ -285,6 +305,29 @@ mod tests {
         assert_eq!(c.bind.to_string(), DEFAULT_BIND);
         assert_eq!(c.body_limit, 1024 * 1024);
         assert_eq!(c.pool_size, 10);
+        assert_eq!(c.password_cost, crate::auth::password::Cost::DEFAULT);
+    }
+
+    #[test]
+    fn the_password_cost_is_configurable_down_to_argon2s_minimum() {
+        let c = config(&[
+            ("LEDER_PASSWORD_HASH_MEMORY_KIB", "8"),
+            ("LEDER_PASSWORD_HASH_ITERATIONS", "1"),
+        ])
+        .unwrap();
+        assert_eq!(c.password_cost, crate::auth::password::Cost::CHEAPEST);
+        assert_eq!(
+            config(&[("LEDER_PASSWORD_HASH_MEMORY_KIB", "7")])
+                .unwrap_err()
+                .var,
+            "LEDER_PASSWORD_HASH_MEMORY_KIB"
+        );
+        assert_eq!(
+            config(&[("LEDER_PASSWORD_HASH_ITERATIONS", "0")])
+                .unwrap_err()
+                .var,
+            "LEDER_PASSWORD_HASH_ITERATIONS"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::audit::AuditWriter;
 use crate::auth::caller::AuthState;
 use crate::auth::keys::KeySet;
+use crate::auth::password;
 use crate::config::Config;
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
@@ -38,6 +39,9 @@ pub enum StartupError {
     /// The signing keys are missing or unusable.
     #[error("{0}")]
     Keys(String),
+    /// argon2 refuses the configured password-hashing cost.
+    #[error("LEDER_PASSWORD_HASH_MEMORY_KIB, LEDER_PASSWORD_HASH_ITERATIONS: {0}")]
+    PasswordCost(String),
 }
 
 /// Loads the JWT keys: from `LEDER_JWT_KEYS_DIR`, or on SQLite from `<data folder>/jwt-keys`
@@ -128,13 +132,28 @@ impl Application {
         let keys = load_keys(&config, &parsed)?;
         let pseudonym_key =
             crate::national::load_pseudonym_key(&config, &parsed).map_err(StartupError::Keys)?;
+        let passwords = Arc::new(
+            password::Hasher::new(config.password_cost).map_err(StartupError::PasswordCost)?,
+        );
+        if config.password_cost.below_owasp() {
+            log::warn!(
+                "new password hashes cost {:?}, below every argon2id setting OWASP recommends: \
+                 fit only for throwaway accounts",
+                config.password_cost
+            );
+        }
         let (database_url, pool) = open_database(&config).await?;
         let bootstrap_password = config.bootstrap_admin_password.clone();
         let bootstrap_pool = pool.clone();
+        let bootstrap_hasher = passwords.clone();
         let generated = web::block(move || -> Result<Option<String>, String> {
             let mut conn = bootstrap_pool.get().map_err(|e| e.to_string())?;
-            crate::bootstrap::ensure_admin(&mut conn, bootstrap_password.as_deref())
-                .map_err(|e| e.to_string())
+            crate::bootstrap::ensure_admin(
+                &mut conn,
+                bootstrap_password.as_deref(),
+                &bootstrap_hasher,
+            )
+            .map_err(|e| e.to_string())
         })
         .await
         .map_err(|e| StartupError::Database(e.to_string()))?
@@ -189,6 +208,7 @@ impl Application {
                 config.notification_rate_limit,
             )),
             pseudonym_key: Arc::new(pseudonym_key),
+            passwords,
         });
         let cors_origins = config.cors_origins.clone();
         actix_web::rt::spawn(crate::webhooks::run(state.clone()));

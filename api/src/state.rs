@@ -34,6 +34,8 @@ pub struct AppState {
     pub rate_limiter: Arc<crate::rate_limit::RateLimiter>,
     /// The key of the national extract's pseudonyms.
     pub pseudonym_key: Arc<leder_domain::pseudonym::PseudonymKey>,
+    /// Hashes new passwords at the configured cost.
+    pub passwords: Arc<crate::auth::password::Hasher>,
 }
 
 impl AppState {

@@ -147,6 +147,8 @@ impl TestApp {
         config.jwt_keys_dir = Some(keys_dir.clone());
         config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
         config.login_failure_delay = std::time::Duration::ZERO;
+        // Every test account is throwaway: hashing its password need not be slow.
+        config.password_cost = leder_api::auth::password::Cost::CHEAPEST;
         config.replica_id = "test".to_owned();
         config.pseudonym_key = Some(PSEUDONYM_KEY.to_owned());
         config.database_url = database_url.clone();

@@ -215,8 +215,8 @@ async fn password_grant(
     let now = now_utc();
     let (user, secret) = match user {
         None => {
-            let secret = secret.clone();
-            web::block(move || password::verify_dummy(&secret))
+            let (secret, hasher) = (secret.clone(), state.passwords.clone());
+            web::block(move || hasher.verify_dummy(&secret))
                 .await
                 .map_err(ApiError::internal)?;
             state

@@ -107,8 +107,8 @@ pub async fn change_password(
             "is not your current password",
         ));
     }
-    let new = request.new_password;
-    let hash = web::block(move || password::hash(&new))
+    let (new, hasher) = (request.new_password, state.passwords.clone());
+    let hash = web::block(move || hasher.hash(&new))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;

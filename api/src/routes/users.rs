@@ -139,8 +139,8 @@ pub async fn create_user(
             problem,
         ));
     }
-    let secret = request.password;
-    let hash = web::block(move || password::hash(&secret))
+    let (secret, hasher) = (request.password, state.passwords.clone());
+    let hash = web::block(move || hasher.hash(&secret))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
