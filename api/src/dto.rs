@@ -31,28 +31,99 @@ where
     serde::Deserialize::deserialize(de).map(Some)
 }
 
+/// A string schema whose values are `names` (for domain enums, which carry no `ToSchema`), so the
+/// contract lists exactly the wire names the parser takes.
+pub fn names_schema<'a>(names: impl IntoIterator<Item = &'a str>) -> utoipa::openapi::Object {
+    let mut schema = utoipa::openapi::Object::with_type(utoipa::openapi::Type::String);
+    schema.enum_values = Some(names.into_iter().map(Into::into).collect());
+    schema
+}
+
+/// Deserialises an optional whole number, taking `2.0` as `2` as JSON Schema's `integer` does
+/// (a fraction is refused). Use with `#[serde(default, deserialize_with = "whole_number")]`.
+pub fn whole_number<'de, D>(de: D) -> Result<Option<i64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value: Option<serde_json::Number> = serde::Deserialize::deserialize(de)?;
+    value
+        .map(|n| {
+            n.as_i64()
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                        .map(|f| f as i64)
+                })
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!("invalid value: `{n}` is not a whole number"))
+                })
+        })
+        .transpose()
+}
+
 /// `"<version>"`, the ETag of a stored version.
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The version an `If-Match` header names: 428 when absent, 412 when it is not one of ours.
+/// What an `If-Match` header must look like: the `ETag` of a read, `"<version>"`, optionally
+/// weak (`W/"<version>"`). The contract states it; anything else is a 400, not a stale 412.
+pub const IF_MATCH_PATTERN: &str = r#"^(W/)?"[0-9]{1,18}"$"#;
+
+/// The version an `If-Match` header names: 428 when absent, 400 when it is not an `ETag` of
+/// ours ([`IF_MATCH_PATTERN`]); the handler answers 412 when the version is stale.
 pub fn if_match(req: &actix_web::HttpRequest) -> Result<i64, crate::error::ApiError> {
     let value = req
         .headers()
         .get(actix_web::http::header::IF_MATCH)
-        .ok_or(crate::error::ApiError::PreconditionRequired)?
-        .to_str()
-        .map_err(|_| crate::error::ApiError::PreconditionFailed)?;
-    value
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map_err(|_| crate::error::ApiError::PreconditionFailed)
+        .ok_or(crate::error::ApiError::PreconditionRequired)?;
+    parse_if_match(value.as_bytes()).ok_or_else(|| {
+        crate::error::ApiError::bad_field(
+            "If-Match",
+            "invalid_if_match",
+            "must be the ETag of your last read, e.g. \"3\"",
+        )
+    })
+}
+
+fn parse_if_match(value: &[u8]) -> Option<i64> {
+    let value = value.strip_prefix(b"W/").unwrap_or(value);
+    let digits = value.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 /// Converts a stored UTC timestamp to an instant.
 pub fn utc(t: time::PrimitiveDateTime) -> time::OffsetDateTime {
     t.assume_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_if_match;
+
+    #[test]
+    fn if_match_takes_a_quoted_version_strong_or_weak_and_nothing_else() {
+        assert_eq!(parse_if_match(b"\"3\""), Some(3));
+        assert_eq!(parse_if_match(b"W/\"12\""), Some(12));
+        for bad in [
+            &b""[..],
+            b"3",
+            b"\"\"",
+            b"\"-1\"",
+            b"*",
+            b"\"3",
+            b" \"3\"",
+            b"\"1234567890123456789\"",
+        ] {
+            assert_eq!(
+                parse_if_match(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
 }

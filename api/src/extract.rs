@@ -211,13 +211,24 @@ pub struct QueryParams {
 /// The smallest, default and largest page size.
 pub const LIMIT_RANGE: (i64, i64, i64) = (1, 50, 200);
 
+/// What every cursor a list gives out looks like (unpadded base64url); the contract states it.
+pub const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+
 impl QueryParams {
-    /// Parses a query string.
+    /// Parses a query string. An empty value is refused rather than read as absent, as the
+    /// contract says (`minLength: 1` on every query parameter, see [`crate::openapi`]).
     pub fn parse(query: &str) -> Result<Self, ApiError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
             .map_err(|e| ApiError::bad_field("query", "malformed_query", e.to_string()))?;
         let mut values = HashMap::new();
         for (k, v) in pairs {
+            if v.is_empty() {
+                return Err(ApiError::bad_field(
+                    &k,
+                    "empty_parameter",
+                    "leave the parameter out instead of sending it empty",
+                ));
+            }
             if values.insert(k.clone(), v).is_some() {
                 return Err(ApiError::bad_field(
                     &k,
@@ -247,12 +258,9 @@ impl QueryParams {
         }
     }
 
-    /// A text parameter (empty counts as absent).
+    /// A text parameter (never empty: [`QueryParams::parse`] refuses empty values).
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.values
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.values.get(name).map(String::as_str)
     }
 
     /// A parameter parsed with `FromStr`; a bad value is a 400 with `code` and `message`.
@@ -431,6 +439,13 @@ mod tests {
         assert!(v.flag);
         let e = validate(&v).unwrap_err();
         assert_eq!(field_of(e), ("inner.code".into(), "length".into()));
+    }
+
+    #[test]
+    fn empty_parameters_are_refused_not_read_as_absent() {
+        let e = QueryParams::parse("kind=&limit=5").unwrap_err();
+        assert_eq!(field_of(e), ("kind".into(), "empty_parameter".into()));
+        assert!(QueryParams::parse("kind").is_err());
     }
 
     #[test]

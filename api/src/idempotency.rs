@@ -23,6 +23,35 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// What an `Idempotency-Key` must look like: 1 to 255 visible ASCII characters, spaces allowed
+/// inside. The contract states it on every POST that takes one ([`crate::openapi`]).
+pub const KEY_PATTERN: &str = "^[!-~]([ -~]{0,253}[!-~])?$";
+
+/// The longest `Idempotency-Key`.
+pub const KEY_MAX_LENGTH: usize = 255;
+
+/// The request's `Idempotency-Key`: none, or one that fits [`KEY_PATTERN`]; anything else is a
+/// 400 naming the header (never silently ignored).
+pub fn key_of(headers: &header::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let bytes = value.as_bytes();
+    let fits = !bytes.is_empty()
+        && bytes.len() <= KEY_MAX_LENGTH
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ');
+    match (fits, value.to_str()) {
+        (true, Ok(key)) => Ok(Some(key.to_owned())),
+        _ => Err(ApiError::bad_field(
+            "Idempotency-Key",
+            "invalid_idempotency_key",
+            "must be 1 to 255 visible ASCII characters",
+        )),
+    }
+}
+
 /// Routes that handle the key themselves, or must not replay.
 fn handled_elsewhere(path: &str) -> bool {
     path == "/api/v1/notifications" || path == "/api/v1/auth/token"
@@ -40,29 +69,18 @@ pub async fn idempotent(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().to_owned());
-    let (Some(key), true) = (key, req.method() == Method::POST) else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    };
     let path = req.path().to_owned();
-    if handled_elsewhere(&path) {
+    if req.method() != Method::POST || handled_elsewhere(&path) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
+    let key = match key_of(req.headers()) {
+        Ok(Some(key)) => key,
+        Ok(None) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Err(e) => return Ok(req.into_response(e.error_response())),
+    };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if key.is_empty() || key.len() > 255 {
-        let e = ApiError::bad_field(
-            "Idempotency-Key",
-            "invalid_idempotency_key",
-            "must be 1 to 255 visible characters",
-        );
-        return Ok(req.into_response(e.error_response()));
-    }
     // Read the body, then give it back to the handler.
     let limit = req
         .app_data::<crate::extract::BodyLimit>()
@@ -169,4 +187,30 @@ pub async fn idempotent(
     }
     let res = head.set_body(bytes).map_into_boxed_body();
     Ok(ServiceResponse::new(http_req, res))
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+
+    use super::key_of;
+
+    fn with(value: &[u8]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            HeaderName::from_static("idempotency-key"),
+            HeaderValue::from_bytes(value).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn a_key_is_1_to_255_visible_ascii_characters() {
+        assert_eq!(key_of(&HeaderMap::new()).unwrap(), None);
+        assert_eq!(key_of(&with(b"a b-1")).unwrap().as_deref(), Some("a b-1"));
+        assert!(key_of(&with(&[b'k'; 255])).unwrap().is_some());
+        for bad in [&b""[..], &[b'k'; 256], "caf\u{e9}".as_bytes(), b"a\tb"] {
+            assert!(key_of(&with(bad)).is_err());
+        }
+    }
 }

@@ -4,9 +4,12 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+use utoipa::openapi::schema::{Object, Schema, SchemaType, Type};
 use utoipa::openapi::security::{
     Flow, Http, HttpAuthScheme, OAuth2, Password, Scopes, SecurityRequirement, SecurityScheme,
 };
+use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{
@@ -77,7 +80,121 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut doc = doc;
     offer_oauth2_sign_in(&mut doc);
+    state_the_shared_rules(&mut doc);
     doc
+}
+
+/// The paths whose POST answers a secret: a replayed `Idempotency-Key` is 409 there.
+const SECRET_ANSWERING_POSTS: [&str; 2] = ["/api/v1/clients", "/api/v1/webhooks"];
+
+/// The rules the shared parsers enforce on every operation, written into the contract from the
+/// parsers' own constants so that the two cannot drift (STYLE.md rule 14):
+/// - every query parameter is non-empty ([`crate::extract::QueryParams::parse`]);
+/// - `limit` is 1 to 200, default 50 ([`crate::extract::LIMIT_RANGE`]);
+/// - `cursor` and `after` are cursors the list gave out ([`crate::extract::CURSOR_PATTERN`]);
+/// - `If-Match` is an `ETag` ([`crate::dto::IF_MATCH_PATTERN`]);
+/// - every POST but the token endpoint takes an `Idempotency-Key`
+///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
+///   body, and 409 on a replay where the answer was a secret.
+fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in &mut openapi.paths.paths {
+        let post = item.post.as_mut().map(|op| (true, op));
+        let others = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|op| (false, op));
+        for (is_post, op) in post.into_iter().chain(others) {
+            for param in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(param) = param {
+                    state_parameter_rules(param);
+                }
+            }
+            if is_post && path != "/api/v1/auth/token" {
+                take_idempotency_key(path, op);
+            }
+        }
+    }
+}
+
+fn string_schema(pattern: &str, max_length: Option<usize>) -> RefOr<Schema> {
+    let mut schema = Object::with_type(Type::String);
+    schema.pattern = Some(pattern.to_owned());
+    schema.min_length = Some(1);
+    schema.max_length = max_length;
+    RefOr::T(Schema::Object(schema))
+}
+
+fn state_parameter_rules(param: &mut Parameter) {
+    match (&param.parameter_in, param.name.as_str()) {
+        (ParameterIn::Header, "If-Match") => {
+            param.schema = Some(string_schema(crate::dto::IF_MATCH_PATTERN, None));
+        }
+        (ParameterIn::Query, name) => {
+            let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut() else {
+                return;
+            };
+            let (min, default, max) = crate::extract::LIMIT_RANGE;
+            match name {
+                "limit" => {
+                    schema.minimum = Some(min.into());
+                    schema.maximum = Some(max.into());
+                    schema.default = Some(default.into());
+                }
+                "cursor" | "after" => {
+                    schema.pattern = Some(crate::extract::CURSOR_PATTERN.to_owned());
+                }
+                _ => {}
+            }
+            let is_string = match &schema.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(types) => types.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if is_string {
+                schema.min_length = Some(schema.min_length.unwrap_or(1).max(1));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn take_idempotency_key(path: &str, op: &mut Operation) {
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    let description = params
+        .iter()
+        .position(|p| matches!(p, RefOr::T(p) if p.name == "Idempotency-Key"))
+        .and_then(|i| match params.remove(i) {
+            RefOr::T(p) => p.description,
+            RefOr::Ref(_) => None,
+        })
+        .unwrap_or_else(|| {
+            "Retry-safe key: the same key and body replay the first answer".to_owned()
+        });
+    let mut key = Parameter::new("Idempotency-Key");
+    key.parameter_in = ParameterIn::Header;
+    key.required = Required::False;
+    key.description = Some(description);
+    key.schema = Some(string_schema(
+        crate::idempotency::KEY_PATTERN,
+        Some(crate::idempotency::KEY_MAX_LENGTH),
+    ));
+    params.push(RefOr::T(key));
+    let mut declare = |status: &str, response: &str| {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+    };
+    declare("400", "BadRequest");
+    declare("422", "Unprocessable");
+    if SECRET_ANSWERING_POSTS.contains(&path) {
+        declare("409", "Conflict");
+    }
 }
 
 /// Every operation that takes a bearer token also takes one from Swagger UI's dialog.

@@ -83,6 +83,13 @@ both_backends! {
         problem(res, 405).await;
     }
 
+    async fn options_on_a_concrete_path_lists_only_the_methods_the_contract_gives_it(app) {
+        // `/organisations/resolve` is not an `/organisations/{code}`: POST only, as in the spec.
+        let res = app.client.request(reqwest::Method::OPTIONS, app.url(RESOLVE)).send().await.unwrap();
+        assert_eq!(res.headers()["allow"], "POST");
+        problem(res, 405).await;
+    }
+
     async fn a_bad_query_parameter_is_a_400_naming_it(app) {
         for (query, field) in [
             ("kind=trust", "kind"),
@@ -93,6 +100,9 @@ both_backends! {
             ("cursor=%21%21", "cursor"),
             ("colour=red", "colour"),
             ("kind=icb&kind=ccg", "kind"),
+            // Empty is not absent: the contract gives every parameter `minLength: 1`.
+            ("valid_on=", "valid_on"),
+            ("kind=&limit=5", "kind"),
         ] {
             let body = problem(app.get(&format!("/api/v1/organisations?{query}")).await, 400).await;
             assert_eq!(first_field(&body), field, "{query}: {body}");
@@ -169,6 +179,27 @@ mod idempotency_of_other_posts {
             other["display_name"] = json!("Someone else");
             let p = problem(send(other).await.unwrap(), 422).await;
             assert_eq!(p["errors"][0]["field"], "Idempotency-Key");
+        }
+
+        async fn a_malformed_key_is_a_400_naming_the_header_and_nothing_is_made(app) {
+            let admin = app.admin_token().await;
+            let long = "k".repeat(256);
+            for key in [&b"caf\xc3\xa9"[..], long.as_bytes()] {
+                let res = app
+                    .client
+                    .post(app.url("/api/v1/clients"))
+                    .bearer_auth(&admin)
+                    .header("idempotency-key", reqwest::header::HeaderValue::from_bytes(key).unwrap())
+                    .json(&json!({"name": "case system", "organisation": "QOP"}))
+                    .send()
+                    .await
+                    .unwrap();
+                let p = problem(res, 400).await;
+                assert_eq!(p["errors"][0]["field"], "Idempotency-Key");
+                assert_eq!(p["errors"][0]["code"], "invalid_idempotency_key");
+            }
+            let clients = json(app.get_as("/api/v1/clients", &admin).await, 200).await;
+            assert_eq!(clients["items"].as_array().unwrap().len(), 0);
         }
 
         async fn a_replayed_key_of_a_post_that_answered_a_secret_is_a_conflict(app) {

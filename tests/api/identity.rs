@@ -170,6 +170,11 @@ both_backends! {
         problem(res, 428).await;
         let res = app.client.patch(app.url(&path)).bearer_auth(&admin).header("if-match", "\"99\"").json(&json!({"display_name": "Ulla"})).send().await.unwrap();
         problem(res, 412).await;
+        // Not an ETag at all is a malformed request, not a stale one.
+        for malformed in ["1", "*", "\"one\""] {
+            let res = app.client.patch(app.url(&path)).bearer_auth(&admin).header("if-match", malformed).json(&json!({"display_name": "Ulla"})).send().await.unwrap();
+            assert_eq!(first_field(&problem(res, 400).await), "If-Match", "{malformed}");
+        }
         let res = app.client.patch(app.url(&path)).bearer_auth(&admin).header("if-match", "\"1\"").json(&json!({"roles": ["reviewer", "qa_panel"]})).send().await.unwrap();
         assert_eq!(res.headers()["etag"], "\"2\"");
         let body = json(res, 200).await;

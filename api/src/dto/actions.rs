@@ -58,12 +58,15 @@ impl ActionStatus {
 pub struct NewAction {
     /// What will be done (specific).
     #[validate(length(min = 1, max = 300, message = "must have 1 to 300 characters"))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     /// How success is measured (measurable).
     #[validate(length(min = 1, max = 2000, message = "must have 1 to 2000 characters"))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub outcome_measure: String,
     /// The role or team responsible (not necessarily a user).
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub owner: String,
     /// When it is due (time-bound).
     #[serde(with = "iso_date")]
@@ -89,12 +92,15 @@ fn planned() -> ActionStatus {
 pub struct ActionPatch {
     /// What will be done.
     #[validate(length(min = 1, max = 300, message = "must have 1 to 300 characters"))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
     /// How success is measured.
     #[validate(length(min = 1, max = 2000, message = "must have 1 to 2000 characters"))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub outcome_measure: Option<String>,
     /// The role or team responsible.
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub owner: Option<String>,
     /// When it is due.
     #[serde(default, with = "iso_date::option")]

@@ -13,6 +13,7 @@ use super::iso_date;
 pub struct ContactInput {
     /// The role the public reaches (not a person's name).
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "LeDeR Local Area Contact")]
     pub role_title: String,
     /// A shared mailbox.
@@ -20,10 +21,12 @@ pub struct ContactInput {
         email(message = "must be an email address"),
         length(max = 254, message = "must have at most 254 characters")
     )]
+    #[schema(format = Email, max_length = 254)]
     #[schema(example = "gmicb.leder@nhs.net")]
     pub mailbox: String,
     /// A phone number, if published.
     #[validate(length(min = 1, max = 30, message = "must have 1 to 30 characters"))]
+    #[schema(min_length = 1, max_length = 30)]
     pub phone: Option<String>,
 }
 
@@ -108,12 +111,14 @@ pub struct NewMeeting {
     pub held_on: Date,
     /// Attendees' roles (never names), e.g. "Local Area Contact", "Designated nurse".
     #[validate(length(min = 1, max = 50, message = "must list 1 to 50 roles"))]
+    #[schema(schema_with = attendee_roles)]
     pub attendee_roles: Vec<String>,
     /// Ids of the ICB's reviews discussed.
     #[serde(default)]
     pub reviews_discussed: Vec<String>,
     /// What was decided.
     #[validate(length(min = 1, max = 10000, message = "must have 1 to 10000 characters"))]
+    #[schema(min_length = 1, max_length = 10000)]
     pub decisions: String,
 }
 
@@ -173,4 +178,18 @@ pub struct MeetingPage {
     pub next_cursor: Option<String>,
     /// Whether each group is meeting on time.
     pub cadence: Cadence,
+}
+
+/// `attendee_roles` in the contract: 1 to 50 roles, each one line with some text.
+fn attendee_roles() -> utoipa::openapi::schema::Array {
+    let mut role = utoipa::openapi::Object::with_type(utoipa::openapi::Type::String);
+    role.pattern = Some(r"^[^\n]*\S[^\n]*$".to_owned());
+    let mut roles = utoipa::openapi::schema::Array::new(role);
+    roles.min_items = Some(1);
+    roles.max_items = Some(50);
+    roles.description = Some(
+        "Attendees' roles (never names), e.g. \"Local Area Contact\", \"Designated nurse\"."
+            .to_owned(),
+    );
+    roles
 }

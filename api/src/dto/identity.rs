@@ -27,6 +27,16 @@ pub enum RoleName {
 }
 
 impl RoleName {
+    /// Every role.
+    pub const ALL: [RoleName; 6] = [
+        RoleName::Admin,
+        RoleName::NationalAnalyst,
+        RoleName::IcsLead,
+        RoleName::QaPanel,
+        RoleName::Reviewer,
+        RoleName::Integration,
+    ];
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -102,7 +112,8 @@ pub struct Me {
 pub struct ChangePassword {
     /// The current password.
     pub current_password: String,
-    /// The new password (12 to 128 characters).
+    /// The new password (12 to 128 characters, not the username).
+    #[schema(min_length = 12, max_length = 128)]
     pub new_password: String,
 }
 
@@ -117,17 +128,50 @@ pub struct NewUserRequest {
         length(min = 3, max = 64, message = "must have 3 to 64 characters"),
         custom(function = "username_chars")
     )]
+    #[schema(min_length = 3, max_length = 64, pattern = "^[A-Za-z0-9._@-]+$")]
     pub username: String,
     /// Name shown to others.
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,
     /// Roles: one of `admin` or `national_analyst` alone, or any of `ics_lead`, `qa_panel`,
     /// `reviewer` with an ICB.
+    #[schema(schema_with = account_roles)]
     pub roles: Vec<RoleName>,
     /// The ICB (ODS code), for case roles.
+    #[schema(pattern = "^[A-Za-z0-9]{3,6}$")]
     pub organisation: Option<String>,
-    /// Initial password (12 to 128 characters).
+    /// Initial password (12 to 128 characters, not the username).
+    #[schema(min_length = 12, max_length = 128)]
     pub password: String,
+}
+
+/// The roles a person's account may hold: every role but `integration` (machine clients only),
+/// at least one.
+fn account_roles() -> utoipa::openapi::schema::Array {
+    let names = RoleName::ALL
+        .iter()
+        .filter(|r| **r != RoleName::Integration)
+        .map(|r| r.as_str());
+    let mut roles = utoipa::openapi::schema::Array::new(super::names_schema(names));
+    roles.min_items = Some(1);
+    roles.description = Some(
+        "Roles: one of `admin` or `national_analyst` alone, or any of `ics_lead`, `qa_panel`, \
+`reviewer` with an ICB."
+            .to_owned(),
+    );
+    roles
+}
+
+/// [`account_roles`] in a merge patch (`null`: unchanged).
+fn account_roles_patch() -> utoipa::openapi::schema::Array {
+    let mut roles = account_roles();
+    roles.schema_type = utoipa::openapi::schema::SchemaType::from_iter([
+        utoipa::openapi::Type::Array,
+        utoipa::openapi::Type::Null,
+    ]);
+    roles.description = Some("New roles (as for a new user).".to_owned());
+    roles
 }
 
 fn username_chars(u: &str) -> Result<(), validator::ValidationError> {
@@ -148,12 +192,14 @@ fn username_chars(u: &str) -> Result<(), validator::ValidationError> {
 pub struct UserPatch {
     /// New display name.
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     /// New roles.
+    #[schema(schema_with = account_roles_patch)]
     pub roles: Option<Vec<RoleName>>,
-    /// New ICB; `null` removes it.
+    /// New ICB (ODS code); `null` removes it.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[A-Za-z0-9]{3,6}$")]
     pub organisation: Option<Option<String>>,
     /// Disable (its tokens stop working at once) or enable.
     pub disabled: Option<bool>,
@@ -220,8 +266,10 @@ pub struct UserPage {
 pub struct NewClientRequest {
     /// What the client is.
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Its ICB (ODS code).
+    #[schema(pattern = "^[A-Za-z0-9]{3,6}$")]
     pub organisation: String,
 }
 

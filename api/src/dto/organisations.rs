@@ -202,6 +202,7 @@ pub struct ResolveRequest {
         max = 10,
         message = "must be an ODS code of 2 to 10 characters"
     ))]
+    #[schema(min_length = 2, max_length = 10)]
     pub area_code: String,
     /// The date (the notification date); today in England when absent.
     #[serde(default, with = "iso_date::option")]

@@ -5,6 +5,8 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use leder_domain::workflow::Action;
+
 use super::{iso_date, patch_field};
 
 /// How the notifier knew the person.
@@ -79,6 +81,7 @@ pub enum LdLevel {
 pub struct Notifier {
     /// Name.
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Relationship to the person.
     pub relationship: Relationship,
@@ -87,12 +90,15 @@ pub struct Notifier {
         email(message = "must be an email address"),
         length(max = 254, message = "must have at most 254 characters")
     )]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// Phone.
     #[validate(length(max = 30, message = "must have at most 30 characters"))]
+    #[schema(max_length = 30)]
     pub phone: Option<String>,
     /// Their organisation, if any.
     #[validate(length(max = 200, message = "must have at most 200 characters"))]
+    #[schema(max_length = 200)]
     pub organisation: Option<String>,
 }
 
@@ -102,12 +108,14 @@ pub struct Notifier {
 pub struct NotifiedPerson {
     /// Given name.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     pub given_name: String,
     /// Family name.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     pub family_name: String,
     /// NHS number (10 digits, spaces allowed); absent when unknown.
-    #[schema(example = "943 476 5919")]
+    #[schema(example = "943 476 5919", pattern = "^ *([0-9] *){10}$")]
     pub nhs_number: Option<String>,
     /// Date of birth.
     #[serde(with = "iso_date")]
@@ -118,7 +126,7 @@ pub struct NotifiedPerson {
     /// Sex.
     pub sex: SexName,
     /// NHS Data Dictionary ethnic category (A–S, Z not stated, 99 not known).
-    #[schema(example = "A")]
+    #[schema(example = "A", pattern = "^([A-HJ-NPRSZa-hj-nprsz]|99)$")]
     pub ethnic_category: Option<String>,
     /// Had a learning disability.
     pub learning_disability: bool,
@@ -157,6 +165,7 @@ pub struct NewNotification {
     pub person: NotifiedPerson,
     /// What happened, in the notifier's words.
     #[validate(length(max = 10000, message = "must have at most 10000 characters"))]
+    #[schema(max_length = 10000)]
     pub circumstances: Option<String>,
     /// The family asks for a focused review (always granted).
     #[serde(default)]
@@ -264,6 +273,8 @@ pub struct FindingsDoc {
     /// Long-term conditions.
     pub long_term_conditions: Option<Vec<String>>,
     /// Overall quality-of-care grade, 1 (excellent) to 6 (fell far short, contributed to death).
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 1, maximum = 6)]
     pub care_grade: Option<i64>,
     /// Areas of good practice.
     pub good_practice: Option<String>,
@@ -433,13 +444,15 @@ pub struct ReviewPage {
 pub struct PersonPatch {
     /// Given name.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     pub given_name: Option<String>,
     /// Family name.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     pub family_name: Option<String>,
-    /// NHS number; `null` when unknown.
+    /// NHS number (10 digits, spaces allowed); `null` when unknown.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^ *([0-9] *){10}$")]
     pub nhs_number: Option<Option<String>>,
     /// Date of birth.
     #[serde(default, with = "iso_date::option")]
@@ -449,9 +462,9 @@ pub struct PersonPatch {
     pub date_of_death: Option<Date>,
     /// Sex.
     pub sex: Option<SexName>,
-    /// Ethnic category; `null` when not known.
+    /// Ethnic category (A–S, Z not stated, 99 not known); `null` when not known.
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^([A-HJ-NPRSZa-hj-nprsz]|99)$")]
     pub ethnic_category: Option<Option<String>>,
     /// Learning disability.
     pub learning_disability: Option<bool>,
@@ -471,15 +484,31 @@ pub struct PersonPatch {
 #[schema(example = json!({"action": "allocate", "reviewer_id": "0194f1c2-7a4e-7b1a-9f00-000000000000"}))]
 pub struct TransitionRequest {
     /// allocate, start, escalate, submit, return, approve, sign_off, hold or resume.
+    #[schema(schema_with = action_names)]
     pub action: String,
     /// For allocate: the reviewer.
     pub reviewer_id: Option<String>,
     /// For escalate and a reallocation: why; for hold: the reason code.
     #[validate(length(max = 2000, message = "must have at most 2000 characters"))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
     /// For return: the QA comment; for hold `other`: the text.
     #[validate(length(max = 10000, message = "must have at most 10000 characters"))]
+    #[schema(max_length = 10000)]
     pub comment: Option<String>,
+}
+
+/// `action` in the contract: the workflow's action names but the Child Death Review outcome's,
+/// which has its own endpoint.
+fn action_names() -> utoipa::openapi::Object {
+    let actions = Action::ALL
+        .iter()
+        .filter(|a| **a != Action::RecordChildDeathReviewOutcome);
+    let mut schema = super::names_schema(actions.map(|a| a.as_str()));
+    schema.description = Some(
+        "allocate, start, escalate, submit, return, approve, sign_off, hold or resume.".to_owned(),
+    );
+    schema
 }
 
 /// The outcome of a Child Death Review.
@@ -489,10 +518,13 @@ pub struct ChildDeathReviewOutcomeRequest {
     /// When LeDeR received it.
     #[serde(with = "iso_date")]
     pub received_on: Date,
-    /// ICD-10 of the underlying cause, if the review gave one.
+    /// ICD-10 of the underlying cause, if the review gave one (e.g. `J18.9`; a code absent from
+    /// the WHO 2019 classification is a 422).
+    #[schema(pattern = "^[A-Za-z][0-9]{2}\\.?[0-9]?[Xx]?$")]
     pub underlying_icd10: Option<String>,
     /// Summary.
     #[validate(length(min = 1, max = 20000, message = "must have 1 to 20000 characters"))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub summary: String,
     /// Modifiable factors were identified.
     pub modifiable_factors: bool,
@@ -531,6 +563,7 @@ impl LearningKind {
 pub struct NewLearning {
     /// The learning.
     #[validate(length(min = 1, max = 10000, message = "must have 1 to 10000 characters"))]
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
     /// Theme codes from GET /api/v1/themes.
     pub themes: Vec<String>,

@@ -55,6 +55,7 @@ struct ListParams {
     /// Only learning points tagged with this theme.
     theme: Option<String>,
     /// `learning`, `good_practice` or `concern`.
+    #[param(value_type = Option<crate::dto::reviews::LearningKind>)]
     kind: Option<String>,
     /// Recorded on or after (YYYY-MM-DD, in England).
     #[param(value_type = Option<String>, format = Date)]

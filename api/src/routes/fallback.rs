@@ -43,23 +43,33 @@ impl RouteTable {
         RouteTable { routes }
     }
 
-    /// The methods a concrete path answers, if it is a documented path.
+    /// The methods a concrete path answers, if it is a documented path. As in OpenAPI, a
+    /// concrete path wins over a templated one (`/organisations/resolve` is not an
+    /// `/organisations/{code}`), so `Allow` lists what the contract lists for that path.
     pub fn methods_for(&self, path: &str) -> Option<Vec<String>> {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut found: Vec<String> = Vec::new();
+        let mut best: Option<(usize, Vec<String>)> = None;
         for (segments, methods) in &self.routes {
             let matches = segments.len() == parts.len()
                 && segments
                     .iter()
                     .zip(&parts)
                     .all(|(s, p)| s.as_deref().is_none_or(|s| s == *p));
-            if matches {
-                found.extend(methods.iter().cloned());
+            if !matches {
+                continue;
+            }
+            let literal = segments.iter().filter(|s| s.is_some()).count();
+            match &mut best {
+                Some((n, found)) if *n == literal => found.extend(methods.iter().cloned()),
+                Some((n, _)) if *n > literal => {}
+                _ => best = Some((literal, methods.clone())),
             }
         }
-        found.sort();
-        found.dedup();
-        (!found.is_empty()).then_some(found)
+        best.map(|(_, mut found)| {
+            found.sort();
+            found.dedup();
+            found
+        })
     }
 }
 
@@ -72,4 +82,23 @@ pub async fn no_route(
         Some(allow) => ApiError::MethodNotAllowed { allow },
         None => ApiError::NotFound,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RouteTable;
+
+    #[test]
+    fn a_concrete_path_wins_over_a_templated_one() {
+        let table = RouteTable::from_openapi(&crate::openapi::document());
+        assert_eq!(
+            table.methods_for("/api/v1/organisations/resolve"),
+            Some(vec!["POST".to_owned()])
+        );
+        assert_eq!(
+            table.methods_for("/api/v1/organisations/QOP"),
+            Some(vec!["GET".to_owned()])
+        );
+        assert_eq!(table.methods_for("/api/v1/nowhere/at/all"), None);
+    }
 }

@@ -47,22 +47,6 @@ pub fn new_reference() -> String {
     format!("LDR-{}", String::from_utf8_lossy(&chars))
 }
 
-/// The idempotency key header, if sent.
-pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = value.to_str().unwrap_or_default().trim();
-    if key.is_empty() || key.len() > 255 {
-        return Err(ApiError::bad_field(
-            "Idempotency-Key",
-            "invalid_idempotency_key",
-            "must be 1 to 255 visible characters",
-        ));
-    }
-    Ok(Some(key.to_owned()))
-}
-
 fn replay(row: &IdempotencyRow) -> HttpResponse {
     let status = actix_web::http::StatusCode::from_u16(u16::try_from(row.status).unwrap_or(200))
         .unwrap_or(actix_web::http::StatusCode::OK);
@@ -106,12 +90,13 @@ pub async fn create_notification(
         .rate_limiter
         .check(&address)
         .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
-    let key = idempotency_key(&req)?;
+    let key = crate::idempotency::key_of(req.headers())?;
     let n = body.0;
     let today = today_in_england();
     let p = &n.person;
     let mut errors = Vec::new();
-    let nhs = match p.nhs_number.as_deref().filter(|v| !v.trim().is_empty()) {
+    // Unknown is absent or null; an empty text is no NHS number (422), as when correcting one.
+    let nhs = match p.nhs_number.as_deref() {
         None => None,
         Some(v) => match NhsNumber::parse(v) {
             Ok(n) => Some(n),

@@ -44,10 +44,21 @@ const EVENT_TYPES: [&str; 7] = [
 pub struct NewWebhook {
     /// Where to deliver: https (or http to a host in `LEDER_WEBHOOK_ALLOWED_HOSTS`).
     #[validate(length(min = 1, max = 2000, message = "must have 1 to 2000 characters"))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub url: String,
     /// Which event types (empty: all).
     #[serde(default)]
+    #[schema(schema_with = event_types_schema)]
     pub event_types: Vec<String>,
+}
+
+/// `event_types` in the contract: an array of [`EVENT_TYPES`], the list the handler checks.
+fn event_types_schema() -> utoipa::openapi::schema::Array {
+    let mut item = utoipa::openapi::schema::Object::with_type(utoipa::openapi::Type::String);
+    item.enum_values = Some(EVENT_TYPES.iter().map(|t| (*t).into()).collect());
+    let mut array = utoipa::openapi::schema::Array::new(item);
+    array.description = Some("Which event types (empty: all).".to_owned());
+    array
 }
 
 /// A subscription just created: the secret is shown this once.

@@ -48,6 +48,7 @@ pub async fn load(
 )]
 struct ListParams {
     /// `planned`, `in_progress`, `done` or `cancelled`.
+    #[param(value_type = Option<crate::dto::actions::ActionStatus>)]
     status: Option<String>,
     /// Only overdue (true) or not overdue (false) actions.
     overdue: Option<bool>,
