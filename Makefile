@@ -5,7 +5,7 @@ CARGO ?= cargo
 VENV := .venv
 
 .PHONY: help run build test test-sqlite test-pg unit lint fmt fmt-check clippy deps-check \
-        openapi openapi-check spec-validate schema bench migrate clean
+        openapi openapi-check spec-validate contract-test schema bench migrate clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,11 @@ openapi-check: ## Fail when openapi.yaml differs from the code
 spec-validate: ## Validate openapi.yaml with openapi-spec-validator (installed in .venv)
 	@[ -x $(VENV)/bin/openapi-spec-validator ] || (python3 -m venv $(VENV) && $(VENV)/bin/pip install -q openapi-spec-validator)
 	$(VENV)/bin/openapi-spec-validator openapi.yaml
+
+contract-test: ## Fuzz a fresh server with the pinned schemathesis (.venv), as an ICB lead and as admin; fails on any contract mismatch
+	@$(VENV)/bin/pip --version >/dev/null 2>&1 || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r scripts/contract-test-requirements.txt
+	CARGO=$(CARGO) $(VENV)/bin/python scripts/contract_test.py
 
 schema: ## Regenerate persistence/src/schema.rs with diesel print-schema (needs diesel_cli)
 	@command -v diesel >/dev/null || (echo "install diesel_cli: cargo install diesel_cli --no-default-features --features sqlite-bundled"; exit 1)
