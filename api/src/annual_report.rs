@@ -13,11 +13,11 @@ use leder_domain::disclosure::{self, Disclosed, SMALLEST_SHOWN, disclose};
 use leder_domain::review_type::FocusedReason;
 use leder_domain::time_targets::{HoldInterval, Period, completed_within_target};
 use leder_domain::workflow::HoldReason;
+use leder_persistence::PersistenceError;
 use leder_persistence::repo::reports::AnnualRows;
 use leder_persistence::rows::cases::ThemeRow;
 use time::{Date, OffsetDateTime};
 
-use crate::cases::split;
 use crate::dto::actions::ActionStatus;
 use crate::dto::reports::{
     ActionProgress, AnnualReport, Completions, Count, OverdueAction, ReportPeriod, ReportTheme,
@@ -150,7 +150,7 @@ pub struct ReportContext {
 }
 
 /// Computes the report from its rows.
-pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> AnnualReport {
+pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> Result<AnnualReport, PersistenceError> {
     let mut p = Publisher {
         publishable: ctx.publishable,
         suppressed: Vec::new(),
@@ -172,16 +172,18 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> AnnualReport {
         ["initial", "focused"].map(str::to_owned),
         &types,
     );
-    let reasons: Vec<String> = rows
+    let mut reasons: Vec<FocusedReason> = Vec::new();
+    for r in rows
         .notified
         .iter()
         .filter(|r| r.review_type.as_deref() == Some("focused"))
-        .flat_map(|r| split(&r.focused_reasons))
-        .collect();
+    {
+        reasons.extend(r.focused_reason_list()?);
+    }
     let focused_reviews_by_reason = p.counts(
         "focused_reviews_by_reason",
         FocusedReason::ALL.iter().map(|r| r.as_str().to_owned()),
-        &tally(reasons.iter().map(String::as_str)),
+        &tally(reasons.iter().map(|r| r.as_str())),
     );
     let completions = completions(&mut p, rows);
     // A review held twice for the same reason in the year counts once for it.
@@ -199,7 +201,7 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> AnnualReport {
     );
     let top_themes = top_themes(&mut p, ctx, rows);
     let actions = actions(ctx, rows);
-    AnnualReport {
+    Ok(AnnualReport {
         organisation: ctx.organisation.clone(),
         year: ctx.year,
         period: ReportPeriod {
@@ -218,7 +220,7 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> AnnualReport {
         top_themes,
         actions,
         suppressed: p.suppressed,
-    }
+    })
 }
 
 fn completions(p: &mut Publisher, rows: &AnnualRows) -> Completions {

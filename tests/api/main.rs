@@ -37,5 +37,6 @@ mod seed_demo;
 mod tokens;
 mod transfers;
 mod transitions;
+mod upgrade;
 mod webhooks;
 mod workflow_rules;

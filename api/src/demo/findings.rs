@@ -2,7 +2,11 @@
 //! ([`FindingsDoc`]), the Child Death Review outcome, and the notification as received. Every
 //! free-text field says it is synthetic.
 
-use leder_domain::workflow::ChildDeathReviewOutcome;
+use leder_domain::workflow::{
+    CauseOfDeath, ChildDeathReviewOutcome, Dnacpr, FamilyInvolvement, Findings, KeyEpisode,
+    MentalCapacityAct, UnderlyingCause,
+};
+use leder_domain::{LearningDisabilityLevel, PlaceOfDeath};
 use leder_persistence::rows::cases::{NotificationRow, ReviewRow};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -14,10 +18,7 @@ use super::CaseSpec;
 use super::generator::pick;
 use super::ids::id_at;
 use super::rows::{Checked, steps_to};
-use crate::dto::reviews::{
-    CauseOfDeathDoc, ChildDeathReviewOutcomeRequest, DnacprDoc, FamilyInvolvementDoc, FindingsDoc,
-    KeyEpisodeDoc, MentalCapacityActDoc, NewNotification, NotifiedPerson, Notifier,
-};
+use crate::dto::reviews::{NewNotification, NotifiedPerson, Notifier};
 
 /// The form fields a complete review fills (named in its `findings_updated` history entry).
 pub(super) const FIELDS: [&str; 15] = [
@@ -88,52 +89,48 @@ pub(super) fn place_of_death(rng: &mut ChaCha8Rng) -> &'static str {
 }
 
 /// The review form: complete once the review has started, else only the cause and grade given.
-pub(super) fn findings_json(
+pub(super) fn findings(
     spec: &CaseSpec,
     c: &Checked,
     place: &str,
     rng: &mut ChaCha8Rng,
-) -> String {
-    let cause = CauseOfDeathDoc {
+) -> Findings {
+    let cause = CauseOfDeath {
         part_1a: c.icd.as_ref().map(|i| i.title().to_owned()),
-        underlying_icd10: c.icd.as_ref().map(|i| i.as_str().to_owned()),
-        ..CauseOfDeathDoc::default()
+        underlying: c.icd.clone().map(UnderlyingCause::Known),
+        ..CauseOfDeath::default()
     };
-    let grade = c.grade.map(|g| i64::from(g.value()));
     if steps_to(c.stage) < 2 {
-        if c.icd.is_none() && grade.is_none() {
-            return "{}".into();
-        }
-        let partial = FindingsDoc {
+        return Findings {
             cause_of_death: c.icd.is_some().then_some(cause),
-            care_grade: grade,
-            ..FindingsDoc::default()
+            care_grade: c.grade,
+            ..Findings::default()
         };
-        return serde_json::to_string(&partial).unwrap_or_else(|_| "{}".into());
     }
-    let cause = CauseOfDeathDoc {
-        underlying_not_known_reason: c
-            .icd
-            .is_none()
-            .then(|| "Synthetic demo: the certificate gave no clear cause".to_owned()),
+    let cause = CauseOfDeath {
+        underlying: cause.underlying.or_else(|| {
+            Some(UnderlyingCause::NotKnown {
+                reason: "Synthetic demo: the certificate gave no clear cause".to_owned(),
+            })
+        }),
         part_2: rng
             .random_bool(0.5)
             .then(|| "Learning disability (synthetic demo entry)".to_owned()),
         ..cause
     };
-    let doc = FindingsDoc {
+    Findings {
         pen_portrait: Some(format!(
             "SYNTHETIC DEMO RECORD, not a real person. {} loved music and day trips, and lived \
              with support from a small staff team who knew them well.",
             spec.given_name
         )),
         cause_of_death: Some(cause),
-        place_of_death: wire(place),
-        dnacpr: Some(DnacprDoc {
+        place_of_death: PlaceOfDeath::parse(place).ok(),
+        dnacpr: Some(Dnacpr {
             in_place: Some(rng.random_bool(0.65)),
             process_correct: Some(rng.random_bool(0.85)),
         }),
-        mental_capacity_act: Some(MentalCapacityActDoc {
+        mental_capacity_act: Some(MentalCapacityAct {
             relevant: Some(rng.random_bool(0.8)),
             followed: Some(rng.random_bool(0.75)),
         }),
@@ -141,37 +138,32 @@ pub(super) fn findings_json(
         reasonable_adjustments_made: Some(rng.random_bool(0.78)),
         delays_in_care: Some(rng.random_bool(0.2)),
         learning_disability_level: if spec.learning_disability {
-            wire(pick(rng, &LEVELS))
+            LearningDisabilityLevel::parse(pick(rng, &LEVELS)).ok()
         } else {
             None
         },
-        long_term_conditions: Some(
-            CONDITIONS
-                .iter()
-                .filter(|_| rng.random_bool(0.2))
-                .map(|s| (*s).to_owned())
-                .collect(),
-        ),
-        care_grade: grade,
+        long_term_conditions: CONDITIONS
+            .iter()
+            .filter(|_| rng.random_bool(0.2))
+            .map(|s| (*s).to_owned())
+            .collect(),
+        care_grade: c.grade,
         good_practice: Some("Synthetic demo: staff knew the person's communication well.".into()),
         concerns: rng
             .random_bool(0.5)
             .then(|| "Synthetic demo: the hospital passport was not shared on admission.".into()),
         family_involvement: Some(family_involvement(rng)),
-        key_episodes: Some(key_episodes(spec.date_of_death, rng)),
-        contributors: Some(
-            std::iter::once("GP")
-                .chain(CONTRIBUTORS.into_iter().filter(|_| rng.random_bool(0.5)))
-                .map(str::to_owned)
-                .collect(),
-        ),
-    };
-    serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
+        key_episodes: key_episodes(spec.date_of_death, rng),
+        contributors: std::iter::once("GP")
+            .chain(CONTRIBUTORS.into_iter().filter(|_| rng.random_bool(0.5)))
+            .map(str::to_owned)
+            .collect(),
+    }
 }
 
-fn family_involvement(rng: &mut ChaCha8Rng) -> FamilyInvolvementDoc {
+fn family_involvement(rng: &mut ChaCha8Rng) -> FamilyInvolvement {
     let contacted = rng.random_bool(0.85);
-    FamilyInvolvementDoc {
+    FamilyInvolvement {
         contacted: Some(contacted),
         declined: contacted.then(|| rng.random_bool(0.1)),
         feedback_shared: contacted.then(|| rng.random_bool(0.8)),
@@ -180,15 +172,15 @@ fn family_involvement(rng: &mut ChaCha8Rng) -> FamilyInvolvementDoc {
     }
 }
 
-fn key_episodes(date_of_death: Date, rng: &mut ChaCha8Rng) -> Vec<KeyEpisodeDoc> {
+fn key_episodes(date_of_death: Date, rng: &mut ChaCha8Rng) -> Vec<KeyEpisode> {
     let back = |days: i64| date_of_death.saturating_sub(time::Duration::days(days));
     vec![
-        KeyEpisodeDoc {
+        KeyEpisode {
             date: back(rng.random_range(10..60)),
             setting: "GP surgery".into(),
             description: "Synthetic demo: review of recurrent chest infections.".into(),
         },
-        KeyEpisodeDoc {
+        KeyEpisode {
             date: back(rng.random_range(0..10)),
             setting: "Hospital".into(),
             description: "Synthetic demo: admitted with shortness of breath.".into(),
@@ -196,14 +188,14 @@ fn key_episodes(date_of_death: Date, rng: &mut ChaCha8Rng) -> Vec<KeyEpisodeDoc>
     ]
 }
 
-/// The Child Death Review outcome as the API stores it (checked by the domain's rule).
+/// The Child Death Review outcome (checked by the domain's rule).
 pub(super) fn cdr_outcome(
     spec: &CaseSpec,
     c: &Checked,
     received_on: Date,
     today: Date,
     rng: &mut ChaCha8Rng,
-) -> Result<String, (&'static str, String)> {
+) -> Result<ChildDeathReviewOutcome, (&'static str, String)> {
     let outcome = ChildDeathReviewOutcome {
         received_on,
         underlying_cause: c.icd.clone(),
@@ -214,17 +206,7 @@ pub(super) fn cdr_outcome(
     outcome
         .validate(spec.date_of_death, today)
         .map_err(|e| (e.field(), e.to_string()))?;
-    let request = ChildDeathReviewOutcomeRequest {
-        received_on: outcome.received_on,
-        underlying_icd10: outcome
-            .underlying_cause
-            .as_ref()
-            .map(|i| i.as_str().to_owned()),
-        summary: outcome.summary,
-        modifiable_factors: outcome.modifiable_factors,
-        learning: outcome.learning,
-    };
-    serde_json::to_string(&request).map_err(|e| ("child_death_review_outcome", e.to_string()))
+    Ok(outcome)
 }
 
 /// The notification as the intake stores it.

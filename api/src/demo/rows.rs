@@ -3,11 +3,13 @@
 //! history along the stages it passed through, a hold when on hold, and a learning point.
 
 use leder_domain::eligibility::{self, Assessment, Person};
-use leder_domain::review_type::{self, Facts, ReviewType};
+use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
+use leder_domain::review_type::{self, Facts};
 use leder_domain::workflow::Stage;
-use leder_domain::{CareGrade, EthnicCategory, IcdCode, NhsNumber, Sex, Versions};
+use leder_domain::{CareGrade, EthnicCategory, IcdCode, NhsNumber, OdsCode, PlaceOfDeath, Sex};
 use leder_persistence::repo::seed::SeedBatch;
 use leder_persistence::rows::cases::{HistoryRow, ReviewRow};
+use leder_persistence::stored::review::row_from_review;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use time::{Date, PrimitiveDateTime};
@@ -26,7 +28,6 @@ pub(super) struct Checked {
     pub grade: Option<CareGrade>,
     pub nhs: Option<NhsNumber>,
     pub themes: Vec<String>,
-    pub review: Option<(ReviewType, Vec<review_type::FocusedReason>)>,
 }
 
 /// The stages of a LeDeR review in order (before a hold or completion).
@@ -123,7 +124,6 @@ pub(super) fn check(spec: &CaseSpec, index: usize, ctx: &Context) -> Result<Chec
         grade,
         nhs,
         themes,
-        review,
     })
 }
 
@@ -197,87 +197,62 @@ fn review_row(
     index: usize,
     today: Date,
 ) -> Result<ReviewRow, DemoError> {
-    let a = &c.assessment;
-    let join = |v: Vec<&str>| v.join(",");
-    let flags = if c.review.is_some() {
-        review_type::data_quality_flags(Some(c.ethnic))
-    } else {
-        Vec::new()
+    let bad = |field: &'static str, message: String| DemoError::InvalidSpec {
+        index,
+        field,
+        message,
     };
-    let versions = Versions::CURRENT;
-    let cdr = a.route == Some(eligibility::Route::ChildDeathReview);
-    let (findings, cdr_outcome) = if cdr {
-        let outcome = (c.stage == Stage::Completed)
-            .then(|| findings::cdr_outcome(spec, c, timeline.completed_on(), today, rng))
-            .transpose()
-            .map_err(|(field, message)| DemoError::InvalidSpec {
-                index,
-                field,
-                message,
-            })?;
-        ("{}".to_owned(), outcome)
-    } else {
-        (findings::findings_json(spec, c, place, rng), None)
-    };
-    Ok(ReviewRow {
+    // Assessed as the intake assesses a notification: once, by the domain's constructor.
+    let (review, _) = Review::notified(NewCase {
         id: id.to_owned(),
         reference: reference.to_owned(),
-        status: c.stage.as_str().to_owned(),
-        resume_to: (c.stage == Stage::OnHold).then(|| Stage::InReview.as_str().to_owned()),
-        eligibility_outcome: a.outcome.as_str().to_owned(),
-        eligibility_route: a.route.map(|r| r.as_str().to_owned()),
-        eligibility_reasons: join(a.reasons.iter().map(|r| r.as_str()).collect()),
-        review_type: c.review.as_ref().map(|(t, _)| t.as_str().to_owned()),
-        focused_reasons: join(
-            c.review
-                .iter()
-                .flat_map(|(_, rs)| rs.iter().map(|r| r.as_str()))
-                .collect(),
-        ),
-        family_request: false,
-        reviewer_concern: None,
-        data_quality_flags: join(flags.iter().map(|f| f.as_str()).collect()),
-        organisation: spec.organisation.clone(),
-        area_code: spec.organisation.clone(),
-        sub_icb_location: None,
-        reviewer_id: timeline.reviewer_id.clone(),
-        given_name: Some(spec.given_name.clone()),
-        family_name: Some(spec.family_name.clone()),
-        nhs_number: c.nhs.as_ref().map(NhsNumber::digits),
-        date_of_birth: Some(spec.date_of_birth),
-        date_of_death: Some(spec.date_of_death),
-        sex: Some(spec.sex.clone()),
-        ethnic_category: Some(c.ethnic.code().to_owned()),
-        learning_disability: Some(spec.learning_disability),
-        autistic: Some(spec.autistic),
-        lived_in_england: Some(true),
-        place_of_death: Some(place.to_owned()),
-        year_of_death: i64::from(spec.date_of_death.year()),
-        age_at_death: Some(i64::from(a.age_at_death)),
-        findings,
-        underlying_icd10: c.icd.as_ref().map(|i| i.as_str().to_owned()),
-        care_grade: if cdr {
-            None
-        } else {
-            c.grade.map(|g| i64::from(g.value()))
+        person: NotifiedPerson {
+            given_name: spec.given_name.clone(),
+            family_name: spec.family_name.clone(),
+            nhs_number: c.nhs,
+            date_of_birth: spec.date_of_birth,
+            date_of_death: spec.date_of_death,
+            sex: Sex::parse(&spec.sex).map_err(|e| bad("sex", e.to_string()))?,
+            ethnic_category: Some(c.ethnic),
+            learning_disability: spec.learning_disability,
+            autistic: spec.autistic,
+            lived_in_england: true,
+            place_of_death: PlaceOfDeath::parse(place).ok(),
         },
-        child_death_review_outcome: cdr_outcome,
-        has_unreviewed_duplicate: false,
-        eligibility_version: a.version.to_owned(),
-        avoidable_version: versions.avoidable_mortality.to_owned(),
-        care_grade_version: versions.care_grade.to_owned(),
-        synthetic: true,
+        national_data_opt_out: false,
+        family_request: false,
+        resolution: Resolution {
+            icb: OdsCode::parse(&spec.organisation)
+                .map_err(|e| bad("organisation", e.to_string()))?,
+            area_code: spec.organisation.clone(),
+            sub_icb_location: None,
+        },
         notified_at: timeline.notified_at,
         notified_on: spec.notified_on,
-        completed_at: timeline.completed_at(),
-        completed_on: match c.stage {
-            Stage::Completed => spec.completed_on,
-            Stage::NotEligible => spec.completed_on.or(Some(spec.notified_on)),
-            _ => None,
-        },
-        version: 1,
-        updated_at: timeline.notified_at,
     })
+    .map_err(|e| bad("date_of_death", e.to_string()))?;
+    let cdr = review.eligibility.route == Some(eligibility::Route::ChildDeathReview);
+    // Then taken along its stages at once, as `seed-demo` stores a finished journey.
+    let mut parts = review.into_parts();
+    parts.stage = c.stage;
+    parts.resume_to = (c.stage == Stage::OnHold).then_some(Stage::InReview);
+    parts.reviewer_id = timeline.reviewer_id.clone();
+    parts.synthetic = true;
+    parts.completed_at = timeline.completed_at();
+    parts.completed_on = match c.stage {
+        Stage::Completed => spec.completed_on,
+        Stage::NotEligible => spec.completed_on.or(Some(spec.notified_on)),
+        _ => None,
+    };
+    if cdr {
+        parts.child_death_review_outcome = (c.stage == Stage::Completed)
+            .then(|| findings::cdr_outcome(spec, c, timeline.completed_on(), today, rng))
+            .transpose()
+            .map_err(|(field, message)| bad(field, message))?;
+    } else {
+        parts.findings = findings::findings(spec, c, place, rng);
+    }
+    Ok(row_from_review(&Review::restore(parts)))
 }
 
 /// The `created` history entry, as the intake writes it.

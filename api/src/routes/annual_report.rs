@@ -120,7 +120,7 @@ pub async fn annual_report(
         publishable,
         themes,
     };
-    let report = compute(&ctx, &rows);
+    let report = compute(&ctx, &rows)?;
     if wants_csv(&req) {
         let name = format!("leder-annual-report-{org}-{year}.csv");
         return Ok(HttpResponse::Ok()

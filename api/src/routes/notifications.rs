@@ -4,21 +4,19 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use leder_domain::eligibility::{self, Person};
-use leder_domain::review_type::{self, Facts};
-use leder_domain::workflow::Stage;
-use leder_domain::{EthnicCategory, NhsNumber, Versions, age_at};
+use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
+use leder_domain::{EthnicCategory, NhsNumber, OdsCode, PlaceOfDeath, Sex, age_at};
 use leder_persistence::PersistenceError;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::idempotency;
 use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, take_in};
-use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow, ReviewRow};
+use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow};
 use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
-use crate::cases::{name_of, render_json};
+use crate::cases::{name_of, render_json, wire};
 use crate::clock::today_in_england;
 use crate::db;
 use crate::dto::reviews::{NewNotification, NotificationReceipt};
@@ -147,130 +145,64 @@ pub async fn create_notification(
             errors,
         });
     };
-    let person = Person {
-        date_of_birth: p.date_of_birth,
-        date_of_death: p.date_of_death,
-        learning_disability: p.learning_disability,
-        autistic: p.autistic,
-        lived_in_england: p.lived_in_england,
-        national_data_opt_out: p.national_data_opt_out,
-    };
-    let assessment = eligibility::assess(&person, today)
-        .map_err(|e| ApiError::invalid_field("person.date_of_death", e.code(), e.to_string()))?;
-    let facts = Facts {
-        ethnic_category: ethnic,
-        learning_disability: p.learning_disability,
-        autistic: p.autistic,
-        family_request: n.family_requests_focused_review,
-        reviewer_concern: false,
-    };
-    let review = review_type::decide_for(&assessment, &facts);
-    let flags = if review.is_some() {
-        review_type::data_quality_flags(ethnic)
-    } else {
-        Vec::new()
-    };
-    let stage = Stage::initial(assessment.outcome, assessment.route);
     let opted_out = p.national_data_opt_out;
     let now = now_utc();
     let reference = new_reference();
     let id = uuid::Uuid::now_v7().to_string();
-    let join = |v: Vec<&str>| v.join(",");
-    let versions = Versions::CURRENT;
-    let keep = |v: Option<String>| if opted_out { None } else { v };
-    let row = ReviewRow {
+    let icb = OdsCode::parse(&resolution.icb).map_err(ApiError::internal)?;
+    let person = NotifiedPerson {
+        given_name: p.given_name.trim().to_owned(),
+        family_name: p.family_name.trim().to_owned(),
+        nhs_number: nhs,
+        date_of_birth: p.date_of_birth,
+        date_of_death: p.date_of_death,
+        sex: wire::<Sex>(&name_of(&p.sex))
+            .ok_or_else(|| ApiError::internal("sex without a domain name"))?,
+        ethnic_category: ethnic,
+        learning_disability: p.learning_disability,
+        autistic: p.autistic,
+        lived_in_england: p.lived_in_england,
+        place_of_death: p
+            .place_of_death
+            .as_ref()
+            .and_then(|x| wire::<PlaceOfDeath>(&name_of(x))),
+    };
+    let (review, _) = Review::notified(NewCase {
         id: id.clone(),
         reference: reference.clone(),
-        status: stage.as_str().to_owned(),
-        resume_to: None,
-        eligibility_outcome: assessment.outcome.as_str().to_owned(),
-        eligibility_route: assessment.route.map(|r| r.as_str().to_owned()),
-        eligibility_reasons: join(assessment.reasons.iter().map(|r| r.as_str()).collect()),
-        review_type: review.as_ref().map(|(t, _)| t.as_str().to_owned()),
-        focused_reasons: join(
-            review
-                .iter()
-                .flat_map(|(_, rs)| rs.iter().map(|r| r.as_str()))
-                .collect(),
-        ),
+        person,
+        national_data_opt_out: opted_out,
         family_request: n.family_requests_focused_review,
-        reviewer_concern: None,
-        data_quality_flags: join(flags.iter().map(|f| f.as_str()).collect()),
-        organisation: resolution.icb.clone(),
-        area_code: if opted_out {
-            resolution.icb.clone()
-        } else {
-            area.clone()
+        resolution: Resolution {
+            icb,
+            area_code: area.clone(),
+            sub_icb_location: resolution.sub_icb_location.clone(),
         },
-        sub_icb_location: if opted_out {
-            None
-        } else {
-            resolution.sub_icb_location.clone()
-        },
-        reviewer_id: None,
-        given_name: keep(Some(p.given_name.trim().to_owned())),
-        family_name: keep(Some(p.family_name.trim().to_owned())),
-        nhs_number: keep(nhs.as_ref().map(NhsNumber::digits)),
-        date_of_birth: (!opted_out).then_some(p.date_of_birth),
-        date_of_death: (!opted_out).then_some(p.date_of_death),
-        sex: keep(Some(name_of(&p.sex))),
-        ethnic_category: keep(ethnic.map(|e| e.code().to_owned())),
-        learning_disability: (!opted_out).then_some(p.learning_disability),
-        autistic: (!opted_out).then_some(p.autistic),
-        lived_in_england: (!opted_out).then_some(p.lived_in_england),
-        place_of_death: keep(p.place_of_death.as_ref().map(name_of)),
-        year_of_death: i64::from(p.date_of_death.year()),
-        age_at_death: (!opted_out).then_some(i64::from(assessment.age_at_death)),
-        findings: "{}".into(),
-        underlying_icd10: None,
-        care_grade: None,
-        child_death_review_outcome: None,
-        has_unreviewed_duplicate: false,
-        eligibility_version: assessment.version.to_owned(),
-        avoidable_version: versions.avoidable_mortality.to_owned(),
-        care_grade_version: versions.care_grade.to_owned(),
-        synthetic: false,
         notified_at: now,
         notified_on: today,
-        completed_at: None,
-        completed_on: matches!(stage, Stage::NotEligible | Stage::OptedOut).then_some(today),
-        version: 1,
-        updated_at: now,
-    };
+    })
+    .map_err(|e| ApiError::invalid_field("person.date_of_death", e.code(), e.to_string()))?;
+    // The notification keeps exactly what the review kept: with an opt-out, nothing
+    // identifiable (the review decided that once, in `Review::notified`).
+    let kept = review.person.as_ref();
     let notification = NotificationRow {
         id: uuid::Uuid::now_v7().to_string(),
         reference: reference.clone(),
         review_id: id,
         duplicate: false,
         received_at: now,
-        area_code: if opted_out {
-            resolution.icb.clone()
-        } else {
-            area
-        },
-        person_json: if opted_out {
-            None
-        } else {
-            serde_json::to_string(&n.person).ok()
-        },
-        notifier_json: if opted_out {
-            None
-        } else {
-            serde_json::to_string(&n.notifier).ok()
-        },
-        circumstances: if opted_out {
-            None
-        } else {
-            n.circumstances.clone()
-        },
+        area_code: review.area_code.clone(),
+        person_json: kept.and_then(|_| serde_json::to_string(&n.person).ok()),
+        notifier_json: kept.and_then(|_| serde_json::to_string(&n.notifier).ok()),
+        circumstances: kept.and(n.circumstances.clone()),
         family_requests_focused_review: n.family_requests_focused_review,
     };
-    let person_key = (!opted_out).then(|| PersonKey {
-        nhs_number: nhs.as_ref().map(NhsNumber::digits),
-        given_name: p.given_name.trim().to_owned(),
-        family_name: p.family_name.trim().to_owned(),
-        date_of_birth: p.date_of_birth,
-        date_of_death: p.date_of_death,
+    let person_key = kept.map(|person| PersonKey {
+        nhs_number: person.nhs_number.as_ref().map(NhsNumber::digits),
+        given_name: person.given_name.clone(),
+        family_name: person.family_name.clone(),
+        date_of_birth: person.date_of_birth,
+        date_of_death: person.date_of_death,
     });
     let receipt = NotificationReceipt {
         reference,
@@ -305,7 +237,7 @@ pub async fn create_notification(
     };
     let intake = Intake {
         notification,
-        review: row,
+        review,
         person: person_key,
         idempotency: claim.clone(),
         chain_id: state.audit.chain_id().to_owned(),

@@ -15,7 +15,7 @@ use leder_domain::review::Review;
 use crate::repo::review_store::review_of;
 use crate::rows::cases::{HistoryRow, IdempotencyRow, NotificationRow, ReviewRow};
 use crate::schema::{notifications, review_history, reviews};
-use crate::stored::review::review_from_row;
+use crate::stored::review::row_from_review;
 
 diesel::define_sql_function! {
     /// SQL `lower()`, on both engines.
@@ -43,7 +43,7 @@ pub struct Intake {
     /// The notification (its `review_id` is set here).
     pub notification: NotificationRow,
     /// The review to create when the person has none yet.
-    pub review: ReviewRow,
+    pub review: Review,
     /// How to find the same person (none for an opt-out, which keeps nothing to match).
     pub person: Option<PersonKey>,
     /// The idempotency record to store with the first response, if a key was sent.
@@ -233,7 +233,8 @@ pub fn take_in(
                 })
             }
             None => {
-                let review = intake.review;
+                let state = intake.review;
+                let review = row_from_review(&state);
                 diesel::insert_into(reviews::table)
                     .values(&review)
                     .execute(conn)?;
@@ -245,7 +246,6 @@ pub fn take_in(
                 diesel::insert_into(review_history::table)
                     .values(&h)
                     .execute(conn)?;
-                let state = review_from_row(review.clone(), Vec::new(), 0)?;
                 events::append(
                     conn,
                     NewEvent {

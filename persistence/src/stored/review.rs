@@ -176,6 +176,20 @@ pub fn review_from_row(
     Ok(Review::restore(parts))
 }
 
+impl ReviewRow {
+    /// The focused reasons stored in this row (for reports that read rows in bulk).
+    pub fn focused_reason_list(&self) -> Result<Vec<FocusedReason>, PersistenceError> {
+        list_from_column(&self.focused_reasons, FocusedReason::parse).map_err(|detail| {
+            PersistenceError::Corrupt {
+                table: "reviews",
+                id: self.id.clone(),
+                field: "focused_reasons",
+                detail,
+            }
+        })
+    }
+}
+
 /// The row that stores a review (its holds and learning points are rows of their own).
 pub fn row_from_review(review: &Review) -> ReviewRow {
     let person = review.person.as_ref();
@@ -281,7 +295,7 @@ mod tests {
     #[test]
     fn a_stored_value_that_does_not_parse_names_the_review_and_column() {
         let mut row = row_from_review(&notified(false));
-        row.focused_reasons = "family_request,made_up".into();
+        row.focused_reasons = r#"["family_request","made_up"]"#.into();
         match review_from_row(row, Vec::new(), 0) {
             Err(PersistenceError::Corrupt { id, field, .. }) => {
                 assert_eq!((id.as_str(), field), ("0190-review", "focused_reasons"));
