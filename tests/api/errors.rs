@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, first_field, problem};
+use crate::helpers::{TestApp, first_field, problem};
 
 const RESOLVE: &str = "/api/v1/organisations/resolve";
 
@@ -108,30 +108,15 @@ both_backends! {
             assert_eq!(first_field(&body), field, "{query}: {body}");
         }
     }
-}
 
-async fn a_body_over_the_limit_is_a_413(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, |c| c.body_limit = 2048).await else {
-        return;
-    };
-    let big = "x".repeat(4096);
-    let res = app.post_json(RESOLVE, &json!({"area_code": big})).await;
-    problem(res, 413).await;
-    // Just under the limit is read (and then judged on its content).
-    let res = app
-        .post_json(RESOLVE, &json!({"area_code": "x".repeat(1500)}))
-        .await;
-    problem(res, 422).await;
-}
-
-#[actix_web::test]
-async fn a_body_over_the_limit_is_a_413_on_sqlite() {
-    a_body_over_the_limit_is_a_413(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn a_body_over_the_limit_is_a_413_on_postgres() {
-    a_body_over_the_limit_is_a_413(Backend::Postgres).await;
+    async fn a_body_over_the_limit_is_a_413(app, |c| c.body_limit = 2048) {
+        let big = "x".repeat(4096);
+        let res = app.post_json(RESOLVE, &json!({"area_code": big})).await;
+        problem(res, 413).await;
+        // Just under the limit is read (and then judged on its content).
+        let res = app.post_json(RESOLVE, &json!({"area_code": "x".repeat(1500)})).await;
+        problem(res, 422).await;
+    }
 }
 
 #[actix_web::test]

@@ -1,22 +1,28 @@
 //! `TestApp`: the real server on port 0 with a fresh database of its own.
 //!
-//! SQLite: a file in a fresh temporary folder. PostgreSQL (when `LEDER_TEST_POSTGRES_URL` names a
-//! server): one migrated template database per test process, cloned per test with
-//! `CREATE DATABASE .. TEMPLATE ..` (much faster than migrating each), dropped when the test ends.
+//! A scenario that should hold on both engines is written once inside [`both_backends!`], the
+//! one place that picks the engines; a test of something engine-independent (configuration,
+//! headers) runs once on SQLite through [`TestApp::sqlite`] or [`TestApp::sqlite_with`].
+//!
+//! Each engine migrates one template per test process and copies it per test, which is much
+//! faster than migrating and loading the reference data each time. SQLite: the template is a
+//! file under cargo's `target/tmp`, copied into a fresh temporary folder. PostgreSQL (when
+//! `LEDER_TEST_POSTGRES_URL` names a server): a template database cloned with
+//! `CREATE DATABASE .. TEMPLATE ..` and dropped when the test ends. Without that variable the
+//! PostgreSQL half is skipped, unless `CI` is set: there a skipped half would pass unseen, so
+//! it fails instead.
 
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
 
-use leder_api::config::Config;
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use leder_api::auth::password;
+pub use leder_api::config::Config;
 use leder_api::server::Application;
+pub use leder_persistence::Backend;
 use leder_persistence::{DatabaseUrl, Pool, admin};
-
-/// Which engine a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
 
 enum TestDb {
     Sqlite(tempfile::TempDir),
@@ -44,23 +50,69 @@ pub struct TestApp {
     db: TestDb,
 }
 
-static TEMPLATE: OnceLock<Result<String, String>> = OnceLock::new();
-static CLONE_LOCK: Mutex<()> = Mutex::new(());
+static SQLITE_TEMPLATE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+static POSTGRES_TEMPLATE: OnceLock<Result<String, String>> = OnceLock::new();
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Whether a CI system runs the tests (`CI` set to anything but empty, `0` or `false`).
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// The PostgreSQL server to test on, or `None` (the PostgreSQL half is skipped). Under CI a
+/// missing server fails the test: a skipped half must not pass as a green run.
 fn postgres_server_url() -> Option<String> {
-    std::env::var("LEDER_TEST_POSTGRES_URL")
+    let url = std::env::var("LEDER_TEST_POSTGRES_URL")
         .ok()
-        .filter(|u| !u.is_empty())
+        .filter(|u| !u.is_empty());
+    if url.is_none() {
+        assert!(
+            !under_ci(),
+            "CI is set but LEDER_TEST_POSTGRES_URL is not: under CI the PostgreSQL tests must \
+             run, not be skipped. Set it, e.g. LEDER_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres"
+        );
+        eprintln!("skipped: LEDER_TEST_POSTGRES_URL is not set");
+    }
+    url
 }
 
 fn pid_is_alive(pid: &str) -> bool {
-    std::path::Path::new("/proc").join(pid).exists()
+    !pid.is_empty() && Path::new("/proc").join(pid).exists()
 }
 
-/// Creates (once per process) the migrated template database.
-fn template(server_url: &str) -> Result<String, String> {
-    TEMPLATE
+/// Migrates (once per process) the SQLite template: a file named by this process's id, so that
+/// test processes running at once never share one. Templates of finished processes are removed.
+fn sqlite_template() -> Result<PathBuf, String> {
+    SQLITE_TEMPLATE
+        .get_or_init(|| {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("leder-sqlite-templates");
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            for entry in std::fs::read_dir(&dir)
+                .map_err(|e| e.to_string())?
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !pid_is_alive(name.split('.').next().unwrap_or_default()) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+            let path = dir.join(format!("{}.db", std::process::id()));
+            let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display()))
+                .map_err(|e| e.to_string())?;
+            let mut conn = url.connect().map_err(|e| e.to_string())?;
+            leder_persistence::migrate::run(&mut conn).map_err(|e| e.to_string())?;
+            // Fold the write-ahead log back into the file, so that the file alone is the whole
+            // database; each copy turns WAL on again when the server connects.
+            conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
+                .map_err(|e| e.to_string())?;
+            Ok(path)
+        })
+        .clone()
+}
+
+/// Creates (once per process) the migrated PostgreSQL template database.
+fn postgres_template(server_url: &str) -> Result<String, String> {
+    POSTGRES_TEMPLATE
         .get_or_init(|| {
             // Drop databases left by earlier runs whose process is gone.
             let leftovers =
@@ -69,8 +121,7 @@ fn template(server_url: &str) -> Result<String, String> {
                 let pid = name
                     .trim_start_matches("leder_tpl_")
                     .trim_start_matches("leder_t_");
-                let pid = pid.split('_').next().unwrap_or_default();
-                if !pid_is_alive(pid) {
+                if !pid_is_alive(pid.split('_').next().unwrap_or_default()) {
                     let _ = admin::drop_database(server_url, &name);
                 }
             }
@@ -86,57 +137,82 @@ fn template(server_url: &str) -> Result<String, String> {
         .clone()
 }
 
+/// A fresh copy of the SQLite template in a temporary folder of its own.
+fn fresh_sqlite() -> (TestDb, String) {
+    let template = sqlite_template().unwrap_or_else(|e| panic!("SQLite template: {e}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("leder.db");
+    std::fs::copy(&template, &path).expect("copy the SQLite template");
+    (TestDb::Sqlite(dir), format!("sqlite://{}", path.display()))
+}
+
+/// A fresh clone of the PostgreSQL template on `server_url`.
+fn fresh_postgres(server_url: String) -> (TestDb, String) {
+    let template = postgres_template(&server_url).unwrap_or_else(|e| {
+        panic!("PostgreSQL at LEDER_TEST_POSTGRES_URL={server_url} is unreachable or cannot be set up: {e}")
+    });
+    let name = format!(
+        "leder_t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    admin::create_database(&server_url, &name, Some(&template))
+        .unwrap_or_else(|e| panic!("cloning {template} on {server_url}: {e}"));
+    // A test database is thrown away, so its commits need not wait for the disk (a crash could
+    // lose the last ones, never consistency): without this, PostgreSQL tests mostly wait on fsync.
+    let mut conn = diesel::PgConnection::establish(&server_url)
+        .unwrap_or_else(|e| panic!("PostgreSQL at {server_url}: {e}"));
+    conn.batch_execute(&format!(
+        "ALTER DATABASE \"{name}\" SET synchronous_commit = off"
+    ))
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let url = admin::with_database(&server_url, &name);
+    (TestDb::Postgres { server_url, name }, url)
+}
+
+/// Runs blocking work off the test's executor; its panic stays the test's own message.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
 impl TestApp {
-    /// Spawns the server on SQLite.
+    /// Spawns the server on SQLite, for what does not depend on the engine.
     pub async fn sqlite() -> TestApp {
-        Self::spawn(Backend::Sqlite, |_| {})
+        Self::sqlite_with(|_| {}).await
+    }
+
+    /// Spawns the server on SQLite with a configuration tweak.
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn(Backend::Sqlite, tweak)
             .await
-            .expect("sqlite test app")
+            .expect("a SQLite app")
     }
 
-    /// Spawns the server on a fresh PostgreSQL database, or `None` when no server is configured.
-    pub async fn postgres() -> Option<TestApp> {
-        if postgres_server_url().is_none() {
-            eprintln!("skipped: LEDER_TEST_POSTGRES_URL is not set");
-            return None;
-        }
-        Some(
-            Self::spawn(Backend::Postgres, |_| {})
-                .await
-                .expect("postgres test app"),
-        )
+    /// Spawns another server on this app's engine, with a fresh database of its own.
+    pub async fn another(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn(self.backend(), tweak)
+            .await
+            .expect("an app on the engine of the first")
     }
 
-    /// Spawns the server on `backend` with a configuration tweak.
+    /// The engine this app runs on.
+    pub fn backend(&self) -> Backend {
+        DatabaseUrl::parse(&self.database_url)
+            .expect("a database URL")
+            .backend()
+    }
+
+    /// Spawns the server on `backend` with a configuration tweak; `None` when the backend is
+    /// PostgreSQL and no server is configured (outside CI). [`both_backends!`] calls this.
     pub async fn spawn(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let (db, database_url) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("leder.db").display());
-                (TestDb::Sqlite(dir), url)
-            }
+            Backend::Sqlite => blocking(fresh_sqlite).await,
             Backend::Postgres => {
                 let server_url = postgres_server_url()?;
-                let su = server_url.clone();
-                let name = tokio::task::spawn_blocking(move || -> Result<String, String> {
-                    let template = template(&su)?;
-                    let name = format!(
-                        "leder_t_{}_{}",
-                        std::process::id(),
-                        COUNTER.fetch_add(1, Ordering::Relaxed)
-                    );
-                    // CREATE DATABASE .. TEMPLATE refuses while another clone reads the
-                    // template, so clones within this process take turns.
-                    let _guard = CLONE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-                    admin::create_database(&su, &name, Some(&template))
-                        .map_err(|e| e.to_string())?;
-                    Ok(name)
-                })
-                .await
-                .expect("join")
-                .expect("postgres test database");
-                let url = admin::with_database(&server_url, &name);
-                (TestDb::Postgres { server_url, name }, url)
+                blocking(move || fresh_postgres(server_url)).await
             }
         };
         let keys = tempfile::tempdir().expect("keys dir");
@@ -148,7 +224,7 @@ impl TestApp {
         config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
         config.login_failure_delay = std::time::Duration::ZERO;
         // Every test account is throwaway: hashing its password need not be slow.
-        config.password_cost = leder_api::auth::password::Cost::CHEAPEST;
+        config.password_cost = password::Cost::CHEAPEST;
         config.replica_id = "test".to_owned();
         config.pseudonym_key = Some(PSEUDONYM_KEY.to_owned());
         config.database_url = database_url.clone();
@@ -391,10 +467,19 @@ pub fn first_field(problem: &serde_json::Value) -> &str {
     problem["errors"][0]["field"].as_str().unwrap_or_default()
 }
 
-/// Declares each test once and runs it on SQLite and on PostgreSQL.
+/// Declares each test once and runs it on SQLite and on PostgreSQL: the one way a test picks
+/// its engines. `async fn name(app) { .. }` gets the default test configuration;
+/// `async fn name(app, |c| ..) { .. }` changes it first (any `FnOnce(&mut Config)`). Each test
+/// becomes a module `name` with the tests `on_sqlite` and `on_postgres`.
 #[macro_export]
 macro_rules! both_backends {
-    ($(async fn $name:ident($app:ident) $body:block)*) => {
+    (@tweak) => {
+        |_: &mut $crate::helpers::Config| {}
+    };
+    (@tweak $tweak:expr) => {
+        $tweak
+    };
+    ($(async fn $name:ident($app:ident $(, $tweak:expr)?) $body:block)*) => {
         $(
             mod $name {
                 #[allow(unused_imports, reason = "each test uses a different part of the prelude")]
@@ -402,13 +487,22 @@ macro_rules! both_backends {
 
                 #[actix_web::test]
                 async fn on_sqlite() {
-                    let $app = $crate::helpers::TestApp::sqlite().await;
+                    let $app = $crate::helpers::TestApp::spawn(
+                        $crate::helpers::Backend::Sqlite,
+                        $crate::both_backends!(@tweak $($tweak)?),
+                    )
+                    .await
+                    .expect("a SQLite app");
                     $body
                 }
 
                 #[actix_web::test]
                 async fn on_postgres() {
-                    let Some($app) = $crate::helpers::TestApp::postgres().await else {
+                    let Some($app) = $crate::helpers::TestApp::spawn(
+                        $crate::helpers::Backend::Postgres,
+                        $crate::both_backends!(@tweak $($tweak)?),
+                    )
+                    .await else {
                         return;
                     };
                     $body

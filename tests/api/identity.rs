@@ -229,11 +229,8 @@ both_backends! {
 
 #[actix_web::test]
 async fn cors_allows_only_the_listed_front_ends() {
-    let app = TestApp::spawn(crate::helpers::Backend::Sqlite, |c| {
-        c.cors_origins = vec!["https://frontend.example".into()];
-    })
-    .await
-    .unwrap();
+    let app =
+        TestApp::sqlite_with(|c| c.cors_origins = vec!["https://frontend.example".into()]).await;
     let res = app
         .client
         .get(app.url("/api/v1/organisations"))

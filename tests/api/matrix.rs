@@ -5,7 +5,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, Backend, TestApp, USER_PASSWORD, json};
+use crate::both_backends;
+use crate::helpers::{ADMIN_PASSWORD, TestApp, USER_PASSWORD, json};
 
 /// Who calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -540,11 +541,7 @@ async fn case_request(
     }
 }
 
-async fn run_matrix(backend: Backend) {
-    // The matrix notifies many deaths from one address within a minute.
-    let Some(app) = TestApp::spawn(backend, |c| c.notification_rate_limit = 10_000).await else {
-        return;
-    };
+async fn run_matrix(app: TestApp) {
     let f = fixture(&app).await;
     let doc = serde_json::to_value(leder_api::openapi::document()).unwrap();
     let mut operations = Vec::new();
@@ -613,12 +610,9 @@ async fn run_matrix(backend: Backend) {
     assert!(checked >= operations.len() * 14);
 }
 
-#[actix_web::test]
-async fn every_operation_answers_every_role_as_the_rules_say_on_sqlite() {
-    run_matrix(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn every_operation_answers_every_role_as_the_rules_say_on_postgres() {
-    run_matrix(Backend::Postgres).await;
+both_backends! {
+    // The matrix notifies many deaths from one address within a minute.
+    async fn every_operation_answers_every_role_as_the_rules_say(app, |c| c.notification_rate_limit = 10_000) {
+        run_matrix(app).await;
+    }
 }

@@ -13,7 +13,7 @@ use crate::cases::{
     act_ok, add_learning, complete_findings, focused_extras, id_of, new_case, notification,
     patch_findings, staff,
 };
-use crate::helpers::{Backend, PSEUDONYM_KEY, TestApp, json, today};
+use crate::helpers::{PSEUDONYM_KEY, TestApp, json, today};
 
 pub const RECORDS: &str = "/api/v1/national/records";
 
@@ -73,15 +73,6 @@ fn hmac_hex(key: &str, message: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// The backend an app runs on (to start a second app on the same engine).
-pub fn backend_of(app: &TestApp) -> Backend {
-    if app.database_url.starts_with("postgres") {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    }
 }
 
 pub fn header(headers: &reqwest::header::HeaderMap, name: &str) -> i64 {
@@ -226,15 +217,13 @@ both_backends! {
     }
 
     async fn the_same_person_has_the_same_pseudonym_under_a_key_and_another_under_another(app) {
-        let backend = backend_of(&app);
         let mut seen = Vec::new();
         for key in ["first-deployment-key-is-32-bytes-long!", "second-deployment-key-is-32-bytes-long"] {
-            let app = TestApp::spawn(backend, |c| {
+            let app = app.another(|c| {
                 c.pseudonym_key = Some(key.to_owned());
                 c.k_anonymity = 2;
             })
-            .await
-            .expect("app");
+            .await;
             let mut specs = Vec::new();
             for n in 0..2 {
                 let mut spec = CaseSpec::completed(date!(2025 - 03 - 10), 50);
@@ -290,9 +279,7 @@ both_backends! {
 
 #[actix_web::test]
 async fn on_sqlite_a_key_is_generated_into_the_data_folder_and_kept() {
-    let app = TestApp::spawn(Backend::Sqlite, |c| c.pseudonym_key = None)
-        .await
-        .expect("app");
+    let app = TestApp::sqlite_with(|c| c.pseudonym_key = None).await;
     let folder = std::path::Path::new(app.database_url.trim_start_matches("sqlite://"))
         .parent()
         .expect("data folder")
@@ -305,12 +292,11 @@ async fn on_sqlite_a_key_is_generated_into_the_data_folder_and_kept() {
     let token = analyst(&app).await;
     let (_, body) = export(&app, &token, "", "application/x-ndjson").await;
     assert!(body.contains(&hmac_hex(key.trim(), "9990000018")), "{body}");
-    let second = TestApp::spawn(Backend::Sqlite, |c| {
+    let second = TestApp::sqlite_with(|c| {
         c.pseudonym_key = None;
         c.database_url = app.database_url.clone();
     })
-    .await
-    .expect("a second start on the same folder");
+    .await;
     let again = std::fs::read_to_string(folder.join("pseudonym.key")).expect("a key file");
     assert_eq!(key, again, "the key is kept, not replaced");
     drop(second);

@@ -8,7 +8,7 @@ use crate::cases::{
     NOTIFICATIONS, events, find, id_of, new_case, notification, notification_with, notify,
     opted_out, person, review,
 };
-use crate::helpers::{Backend, TestApp, json, problem, sql_count};
+use crate::helpers::{TestApp, json, problem, sql_count};
 
 const CROCKFORD: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -251,37 +251,18 @@ both_backends! {
             }
         }
     }
-}
 
-async fn rate_limited(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, |c| c.notification_rate_limit = 3).await else {
-        return;
-    };
-    for _ in 0..3 {
-        json(app.post_json(NOTIFICATIONS, &notification()).await, 201).await;
+    async fn too_many_notifications_from_one_address_are_refused_with_retry_after(app, |c| c.notification_rate_limit = 3) {
+        for _ in 0..3 {
+            json(app.post_json(NOTIFICATIONS, &notification()).await, 201).await;
+        }
+        let res = app.post_json(NOTIFICATIONS, &notification()).await;
+        let retry_after: u64 = res.headers().get("retry-after").expect("Retry-After")
+            .to_str().unwrap().parse().expect("Retry-After in seconds");
+        assert!((1..=60).contains(&retry_after), "{retry_after}");
+        problem(res, 429).await;
+        assert_eq!(count(&app, "notifications").await, 3);
+        // Reading the themes is not notifying: the limit is the intake's own.
+        json(app.get("/api/v1/themes").await, 200).await;
     }
-    let res = app.post_json(NOTIFICATIONS, &notification()).await;
-    let retry_after: u64 = res
-        .headers()
-        .get("retry-after")
-        .expect("Retry-After")
-        .to_str()
-        .unwrap()
-        .parse()
-        .expect("Retry-After in seconds");
-    assert!((1..=60).contains(&retry_after), "{retry_after}");
-    problem(res, 429).await;
-    assert_eq!(count(&app, "notifications").await, 3);
-    // Reading the themes is not notifying: the limit is the intake's own.
-    json(app.get("/api/v1/themes").await, 200).await;
-}
-
-#[actix_web::test]
-async fn too_many_notifications_from_one_address_are_refused_with_retry_after_on_sqlite() {
-    rate_limited(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn too_many_notifications_from_one_address_are_refused_with_retry_after_on_postgres() {
-    rate_limited(Backend::Postgres).await;
 }

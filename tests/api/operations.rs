@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, json, problem};
+use crate::helpers::{TestApp, json, problem};
 
 both_backends! {
     async fn liveness_answers_ok(app) {
@@ -46,51 +46,29 @@ both_backends! {
         assert_eq!(res.headers()["x-content-type-options"], "nosniff");
         assert_eq!(res.headers()["cache-control"], "no-store");
     }
-}
 
-async fn an_exhausted_pool_answers_503_quickly(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, |c| {
+    async fn an_exhausted_pool_answers_503_quickly(app, |c| {
         c.pool_size = 1;
         c.pool_timeout = Duration::from_millis(200);
-    })
-    .await
-    else {
-        return;
-    };
-    let pool = app.pool().clone();
-    // Hold the only connection on a blocking thread while the request waits for it.
-    let held = tokio::task::spawn_blocking(move || pool.get().expect("the only connection"))
-        .await
-        .unwrap();
-    let started = std::time::Instant::now();
-    let res = app.get("/api/v1/organisations").await;
-    let body = problem(res, 503).await;
-    assert!(body["detail"].as_str().unwrap().contains("busy"), "{body}");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "a 503 must not hang"
-    );
-    drop(held);
-    json(app.get("/api/v1/organisations").await, 200).await;
-}
-
-#[actix_web::test]
-async fn an_exhausted_pool_answers_503_quickly_on_sqlite() {
-    an_exhausted_pool_answers_503_quickly(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn an_exhausted_pool_answers_503_quickly_on_postgres() {
-    an_exhausted_pool_answers_503_quickly(Backend::Postgres).await;
+    }) {
+        let pool = app.pool().clone();
+        // Hold the only connection on a blocking thread while the request waits for it.
+        let held = tokio::task::spawn_blocking(move || pool.get().expect("the only connection"))
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let res = app.get("/api/v1/organisations").await;
+        let body = problem(res, 503).await;
+        assert!(body["detail"].as_str().unwrap().contains("busy"), "{body}");
+        assert!(started.elapsed() < Duration::from_secs(5), "a 503 must not hang");
+        drop(held);
+        json(app.get("/api/v1/organisations").await, 200).await;
+    }
 }
 
 #[actix_web::test]
 async fn metrics_need_no_token_on_the_admin_bind() {
-    let app = TestApp::spawn(Backend::Sqlite, |c| {
-        c.admin_bind = Some("127.0.0.1:0".parse().unwrap())
-    })
-    .await
-    .unwrap();
+    let app = TestApp::sqlite_with(|c| c.admin_bind = Some("127.0.0.1:0".parse().unwrap())).await;
     let admin = app.admin_bind.expect("admin address");
     let res = app
         .client

@@ -3,7 +3,7 @@
 use leder_api::auth::keys::{KeySet, generate};
 use leder_api::auth::token::{Claims, issue};
 
-use crate::helpers::{Backend, TestApp, json};
+use crate::helpers::{TestApp, json};
 
 #[actix_web::test]
 async fn tokens_signed_by_a_retired_key_still_verify_while_a_new_key_signs() {
@@ -21,12 +21,11 @@ async fn tokens_signed_by_a_retired_key_still_verify_while_a_new_key_signs() {
     )
     .unwrap();
     let keys_dir = dir.path().to_owned();
-    let app = TestApp::spawn(Backend::Sqlite, |c| {
+    let app = TestApp::sqlite_with(|c| {
         c.jwt_keys_dir = Some(keys_dir.clone());
         c.jwt_signing_kid = Some("b-new".into());
     })
-    .await
-    .unwrap();
+    .await;
     let jwks = json(app.get("/.well-known/jwks.json").await, 200).await;
     let kids: Vec<&str> = jwks["keys"]
         .as_array()
@@ -107,11 +106,8 @@ async fn last_read_address(app: &TestApp, admin: &str, forwarded: Option<&str>) 
 
 #[actix_web::test]
 async fn behind_a_trusted_proxy_the_audit_records_the_forwarded_address_and_otherwise_the_peer() {
-    let trusting = TestApp::spawn(Backend::Sqlite, |c| {
-        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]
-    })
-    .await
-    .unwrap();
+    let trusting =
+        TestApp::sqlite_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
     let admin = trusting.admin_token().await;
     assert_eq!(
         last_read_address(&trusting, &admin, Some("203.0.113.7, 127.0.0.1")).await,

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use tokio::sync::Notify;
 
-use crate::helpers::{Backend, TestApp, json, problem};
+use crate::both_backends;
+use crate::helpers::{Config, TestApp, json, problem};
 
 #[derive(Debug, Clone)]
 struct Received {
@@ -160,15 +161,15 @@ fn notification(given: &str, area: &str) -> Value {
     })
 }
 
-async fn spawn(backend: Backend, max_failures: i64) -> Option<TestApp> {
-    TestApp::spawn(backend, |c| {
+/// Fast delivery to receivers on 127.0.0.1, pausing after `max_failures` failures in a row.
+fn webhooks(max_failures: i64) -> impl FnOnce(&mut Config) {
+    move |c| {
         c.webhook_allowed_hosts = vec!["127.0.0.1".into()];
         c.webhook_poll = Duration::from_millis(20);
         c.webhook_backoff = Duration::from_millis(20);
         c.webhook_max_failures = max_failures;
         c.webhook_timeout = Duration::from_millis(500);
-    })
-    .await
+    }
 }
 
 async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> (String, String) {
@@ -194,10 +195,7 @@ fn given_names(received: &[Received]) -> Vec<String> {
         .collect()
 }
 
-async fn signed_deliveries_arrive_in_order(backend: Backend) {
-    let Some(app) = spawn(backend, 10).await else {
-        return;
-    };
+async fn signed_deliveries_arrive_in_order(app: TestApp) {
     let receiver = start_receiver();
     let (_, _, client) = app.machine_client("QOP").await;
     let (id, secret) = subscribe(&app, &client, &receiver.url(), &["review.created"]).await;
@@ -242,10 +240,7 @@ async fn signed_deliveries_arrive_in_order(backend: Backend) {
     );
 }
 
-async fn failures_are_retried_and_a_receiver_back_from_downtime_gets_everything(backend: Backend) {
-    let Some(app) = spawn(backend, 50).await else {
-        return;
-    };
+async fn failures_are_retried_and_a_receiver_back_from_downtime_gets_everything(app: TestApp) {
     let receiver = start_receiver();
     receiver.set(Mode::FailFirst(500, 4));
     let (_, lead) = app.user("hook.lead", &["ics_lead"], Some("QOP")).await;
@@ -294,10 +289,7 @@ async fn failures_are_retried_and_a_receiver_back_from_downtime_gets_everything(
     assert_eq!(items.iter().filter(|d| d["succeeded"] == true).count(), 2);
 }
 
-async fn a_subscription_that_keeps_failing_is_paused_and_can_resume(backend: Backend) {
-    let Some(app) = spawn(backend, 3).await else {
-        return;
-    };
+async fn a_subscription_that_keeps_failing_is_paused_and_can_resume(app: TestApp) {
     // A port nobody listens on: connection refused.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -355,10 +347,7 @@ async fn a_subscription_that_keeps_failing_is_paused_and_can_resume(backend: Bac
     assert_eq!(resumed["consecutive_failures"], 0);
 }
 
-async fn targets_and_event_types_are_checked(backend: Backend) {
-    let Some(app) = spawn(backend, 3).await else {
-        return;
-    };
+async fn targets_and_event_types_are_checked(app: TestApp) {
     let (_, _, client) = app.machine_client("QOP").await;
     for url in [
         "http://ics.example.org/hook",
@@ -429,10 +418,7 @@ async fn targets_and_event_types_are_checked(backend: Backend) {
     );
 }
 
-async fn two_replicas_deliver_each_event_once(backend: Backend) {
-    let Some(app) = spawn(backend, 10).await else {
-        return;
-    };
+async fn two_replicas_deliver_each_event_once(app: TestApp) {
     // A second replica on the same database, with its own audit chain and worker.
     let mut config = leder_api::config::Config::from_lookup(|_| None).unwrap();
     config.database_url = app.database_url.clone();
@@ -472,30 +458,24 @@ async fn two_replicas_deliver_each_event_once(backend: Backend) {
     handle.stop(false).await;
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        $(
-            mod $name {
-                use super::*;
+both_backends! {
+    async fn signed_deliveries_arrive_in_order(app, webhooks(10)) {
+        super::signed_deliveries_arrive_in_order(app).await;
+    }
 
-                #[actix_web::test]
-                async fn on_sqlite() {
-                    super::$name(Backend::Sqlite).await;
-                }
+    async fn failures_are_retried_and_a_receiver_back_from_downtime_gets_everything(app, webhooks(50)) {
+        super::failures_are_retried_and_a_receiver_back_from_downtime_gets_everything(app).await;
+    }
 
-                #[actix_web::test]
-                async fn on_postgres() {
-                    super::$name(Backend::Postgres).await;
-                }
-            }
-        )*
-    };
+    async fn a_subscription_that_keeps_failing_is_paused_and_can_resume(app, webhooks(3)) {
+        super::a_subscription_that_keeps_failing_is_paused_and_can_resume(app).await;
+    }
+
+    async fn targets_and_event_types_are_checked(app, webhooks(3)) {
+        super::targets_and_event_types_are_checked(app).await;
+    }
+
+    async fn two_replicas_deliver_each_event_once(app, webhooks(10)) {
+        super::two_replicas_deliver_each_event_once(app).await;
+    }
 }
-
-on_both!(
-    signed_deliveries_arrive_in_order,
-    failures_are_retried_and_a_receiver_back_from_downtime_gets_everything,
-    a_subscription_that_keeps_failing_is_paused_and_can_resume,
-    targets_and_event_types_are_checked,
-    two_replicas_deliver_each_event_once
-);
