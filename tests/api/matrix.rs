@@ -607,7 +607,7 @@ async fn run_matrix(app: TestApp) {
             }
         }
     }
-    assert!(checked >= operations.len() * 14);
+    assert_eq!(checked, operations.len() * EVERYONE.len() * 2);
 }
 
 both_backends! {

@@ -285,7 +285,8 @@ async fn on_sqlite_a_key_is_generated_into_the_data_folder_and_kept() {
         .expect("data folder")
         .to_owned();
     let key = std::fs::read_to_string(folder.join("pseudonym.key")).expect("a key file");
-    assert!(key.trim().len() >= 32);
+    assert_eq!(key.len(), 64, "32 random bytes in hex: {key}");
+    assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
     let mut specs = vec![CaseSpec::completed(date!(2025 - 03 - 10), 50); 5];
     specs[0].nhs_number = Some("9990000018".into());
     insert(&app, specs).await;

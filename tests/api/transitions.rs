@@ -235,7 +235,9 @@ both_backends! {
                 }
             }
         }
-        assert!(conflicts >= 70, "{conflicts}");
+        // 10 stages × 10 actions, less the 16 allowed cells and the 8 where the reviewer the
+        // table names is out of scope (no reviewer is allocated yet).
+        assert_eq!(conflicts, 76);
         unchanged(&app, &c, &probes).await;
     }
 
