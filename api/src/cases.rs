@@ -19,7 +19,7 @@ use time::Date;
 use crate::auth::Caller;
 use crate::dto::reviews::{
     AvoidableDto, CauseOfDeathDoc, DnacprDoc, EligibilityDto, FamilyInvolvementDoc, FindingsDoc,
-    HoldDto, KeyEpisodeDoc, MentalCapacityActDoc, PersonDto, Review, VersionsDto,
+    HoldDto, KeyEpisodeDoc, LearningPoint, MentalCapacityActDoc, PersonDto, Review, VersionsDto,
 };
 use crate::dto::utc;
 use crate::error::{ApiError, FieldError};
@@ -356,4 +356,27 @@ pub fn render_json(review: &DomainReview) -> String {
 /// Whether a case is overdue today (for the `overdue` filter).
 pub fn is_overdue(review: &DomainReview, today: Date) -> bool {
     progress(review, today).overdue
+}
+
+/// Answers a case with its ETag.
+pub fn answer(review: &DomainReview) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            crate::dto::etag(review.version),
+        ))
+        .json(render(review, crate::clock::today_in_england()))
+}
+
+/// A stored learning point as the API shows it.
+pub fn learning_point(l: leder_persistence::rows::cases::LearningRow) -> LearningPoint {
+    LearningPoint {
+        themes: split(&l.themes),
+        id: l.id,
+        review_id: l.review_id,
+        text: l.text,
+        kind: l.kind,
+        created_by: l.created_by,
+        created_at: utc(l.created_at),
+    }
 }

@@ -168,6 +168,14 @@ impl ApiError {
         }
     }
 
+    /// A 422 naming every field that breaks a rule.
+    pub fn unprocessable(errors: Vec<FieldError>) -> Self {
+        ApiError::Unprocessable {
+            detail: format!("{} field(s) break a rule", errors.len()),
+            errors,
+        }
+    }
+
     /// A 422 naming one field.
     pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
         let message = message.into();

@@ -16,7 +16,6 @@ pub mod meetings;
 pub mod national;
 pub mod notifications;
 pub mod organisations;
-pub mod review_changes;
 pub mod reviews;
 pub mod transfers;
 pub mod users;
@@ -47,7 +46,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(transfers::configure)
                 .configure(notifications::configure)
                 .configure(reviews::configure)
-                .configure(review_changes::configure)
                 .configure(events::configure)
                 .configure(webhooks::configure)
                 .configure(national::configure),

@@ -41,6 +41,27 @@ pub async fn load(state: &AppState, caller: &Caller, id: String) -> Result<Revie
         .ok_or(ApiError::NotFound)
 }
 
+/// Records that the caller read these cases (id, ICB), and waits until it is committed: no
+/// identifiable byte leaves before its entry.
+pub async fn audit_reads(
+    state: &AppState,
+    caller: &Caller,
+    info: &RequestInfo,
+    action: &str,
+    reviews: &[(String, String)],
+) -> Result<(), ApiError> {
+    let waits = reviews.iter().map(|(id, org)| {
+        let mut entry = caller.audit_entry(info, action, "success");
+        entry.subject = Some(format!("review:{id}"));
+        entry.subject_organisation = Some(org.clone());
+        state.audit.record(entry)
+    });
+    for result in futures_util::future::join_all(waits).await {
+        result?;
+    }
+    Ok(())
+}
+
 /// One change to a review.
 pub struct ReviewChange {
     /// The review.
@@ -51,6 +72,26 @@ pub struct ReviewChange {
     pub expected_version: Option<i64>,
     /// A learning point the change adds.
     pub learning: Option<LearningRow>,
+}
+
+impl ReviewChange {
+    /// A change named `action` by the caller to the review `id`, checked against the version
+    /// the caller read when there is one.
+    pub fn new(
+        state: &AppState,
+        caller: &Caller,
+        info: &RequestInfo,
+        action: &str,
+        id: String,
+        expected_version: Option<i64>,
+    ) -> Self {
+        Self {
+            id,
+            actor: change_actor(state, caller, info, action),
+            expected_version,
+            learning: None,
+        }
+    }
 }
 
 /// Runs `decide` on the review in the caller's scope and stores what it did; returns the

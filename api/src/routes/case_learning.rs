@@ -11,6 +11,7 @@ use time::{Date, PrimitiveDateTime};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::app::reviews::audit_reads;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::cases::split;
@@ -20,7 +21,6 @@ use crate::dto::utc;
 use crate::error::ApiError;
 use crate::extract::{Cursor, QueryParams};
 use crate::icb_scope::own_icb;
-use crate::routes::reviews::audit_reads;
 use crate::state::AppState;
 
 /// Registers the routes.

@@ -12,13 +12,13 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::app::reviews::audit_reads;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::db;
 use crate::dto::utc;
 use crate::error::ApiError;
 use crate::extract::QueryParams;
-use crate::routes::reviews::audit_reads;
 use crate::state::AppState;
 
 /// Registers the routes.

@@ -1,6 +1,7 @@
 //! Webhook subscriptions of an ICB, for its lead and its machine clients.
 
 use actix_web::{HttpResponse, delete, get, post, web};
+use leder_domain::review::EventType;
 use leder_domain::workflow::Role;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::webhooks as repo;
@@ -27,15 +28,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_deliveries);
 }
 
-const EVENT_TYPES: [&str; 7] = [
-    "review.created",
-    "review.status_changed",
-    "review.findings_updated",
-    "review.person_corrected",
-    "review.transferred",
-    "review.duplicate_notified",
-    "action.changed",
-];
+/// Every event a subscription may ask for: the domain's one list of them.
+fn event_types() -> Vec<&'static str> {
+    EventType::ALL.iter().map(|t| t.as_str()).collect()
+}
 
 /// A new subscription.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -52,10 +48,10 @@ pub struct NewWebhook {
     pub event_types: Vec<String>,
 }
 
-/// `event_types` in the contract: an array of [`EVENT_TYPES`], the list the handler checks.
+/// `event_types` in the contract: an array of [`event_types`], the list the handler checks.
 fn event_types_schema() -> utoipa::openapi::schema::Array {
     let mut item = utoipa::openapi::schema::Object::with_type(utoipa::openapi::Type::String);
-    item.enum_values = Some(EVENT_TYPES.iter().map(|t| (*t).into()).collect());
+    item.enum_values = Some(event_types().into_iter().map(Into::into).collect());
     let mut array = utoipa::openapi::schema::Array::new(item);
     array.description = Some("Which event types (empty: all).".to_owned());
     array
@@ -206,12 +202,12 @@ pub async fn create_webhook(
     if let Some(bad) = w
         .event_types
         .iter()
-        .find(|t| !EVENT_TYPES.contains(&t.as_str()))
+        .find(|t| EventType::parse(t).is_err())
     {
         return Err(ApiError::invalid_field(
             "event_types",
             "unknown_event_type",
-            format!("`{bad}` is not one of {}", EVENT_TYPES.join(", ")),
+            format!("`{bad}` is not one of {}", event_types().join(", ")),
         ));
     }
     let secret = new_secret();

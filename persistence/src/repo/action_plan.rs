@@ -16,7 +16,7 @@ use crate::rows::action_plan::{ActionHistoryRow, ActionRow};
 use crate::schema::{action_history, actions, learning_points, reviews};
 
 /// The event type of every change of an action.
-pub const ACTION_CHANGED: &str = "action.changed";
+pub const ACTION_CHANGED: &str = leder_domain::review::EventType::ActionChanged.as_str();
 
 /// Who changes an action, for its history and audit.
 #[derive(Debug, Clone)]

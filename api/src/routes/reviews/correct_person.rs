@@ -1,0 +1,130 @@
+//! `PATCH /reviews/{id}/person`: a correction of the person, assessed again.
+
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use leder_domain::review::PersonCorrection;
+use leder_domain::workflow::{self};
+use leder_domain::{EthnicCategory, NhsNumber, PlaceOfDeath, Sex};
+
+use crate::app::reviews;
+use crate::app::reviews::ReviewChange;
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::answer;
+use crate::cases::{actor_of, name_of, refusal, wire};
+use crate::clock::today_in_england;
+use crate::dto::if_match;
+use crate::dto::reviews::PersonPatch;
+use crate::error::{ApiError, FieldError};
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Correct the person's details
+///
+/// JSON Merge Patch with `If-Match`, by the lead or the allocated reviewer at any open stage
+/// (and on a case closed as not eligible). Eligibility and the review type are assessed again:
+/// a case closed as not eligible reopens when it becomes eligible.
+#[utoipa::path(
+    tag = "reviews",
+    operation_id = "correct_person",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Review id"),
+        ("If-Match" = String, Header, description = "The ETag from the last read"),
+    ),
+    request_body(content = PersonPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The case", body = crate::dto::reviews::Review, headers(("ETag" = String))),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 409, response = crate::error::Conflict),
+        (status = 412, response = crate::error::PreconditionFailed),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 428, response = crate::error::PreconditionRequired),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[patch("/reviews/{id}/person")]
+pub async fn correct_person_details(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: ValidatedJson<PersonPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(&req)?;
+    let correction = person_correction(body.0)?;
+    let actor = actor_of(&caller)?;
+    let today = today_in_england();
+    let change = ReviewChange::new(
+        &state,
+        &caller,
+        &info,
+        "correct_person",
+        id.into_inner(),
+        Some(expected),
+    );
+    let review = reviews::change(&state, &caller, change, move |review| {
+        review
+            .correct_person(&actor, correction, today)
+            .map_err(|e| match e {
+                workflow::CorrectionError::Refused(r) => refusal(&r),
+                workflow::CorrectionError::Invalid(a) => {
+                    ApiError::invalid_field("date_of_death", a.code(), a.to_string())
+                }
+                workflow::CorrectionError::NoPerson => {
+                    ApiError::Conflict("this case keeps no person to correct".into())
+                }
+            })
+    })
+    .await?;
+    Ok(answer(&review))
+}
+
+/// The patch as the domain's correction; each field that breaks a rule is named.
+fn person_correction(patch: PersonPatch) -> Result<PersonCorrection, ApiError> {
+    let mut errors = Vec::new();
+    let nhs_number = match patch.nhs_number {
+        Some(Some(v)) => match NhsNumber::parse(&v) {
+            Ok(n) => Some(Some(n)),
+            Err(e) => {
+                errors.push(FieldError::new("nhs_number", e.code(), e.to_string()));
+                None
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
+    let ethnic_category = match patch.ethnic_category {
+        Some(Some(v)) => match EthnicCategory::parse(&v) {
+            Ok(c) => Some(Some(c)),
+            Err(e) => {
+                errors.push(FieldError::new("ethnic_category", e.code(), e.to_string()));
+                None
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::unprocessable(errors));
+    }
+    Ok(PersonCorrection {
+        given_name: patch.given_name,
+        family_name: patch.family_name,
+        nhs_number,
+        date_of_birth: patch.date_of_birth,
+        date_of_death: patch.date_of_death,
+        sex: patch.sex.and_then(|s| wire::<Sex>(&name_of(&s))),
+        ethnic_category,
+        learning_disability: patch.learning_disability,
+        autistic: patch.autistic,
+        lived_in_england: patch.lived_in_england,
+        place_of_death: patch
+            .place_of_death
+            .map(|p| p.and_then(|p| wire::<PlaceOfDeath>(&name_of(&p)))),
+    })
+}

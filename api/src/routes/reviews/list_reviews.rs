@@ -1,0 +1,194 @@
+//! `GET /reviews`: the caller's cases, a page at a time.
+
+use actix_web::{get, web};
+use leder_domain::review_type::ReviewType;
+use leder_domain::workflow::Stage;
+use leder_persistence::repo::review_store;
+use leder_persistence::repo::reviews::{self as repo, ReviewFilter};
+use time::PrimitiveDateTime;
+use utoipa::IntoParams;
+
+use crate::app::reviews::audit_reads;
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::{is_overdue, render, scope_of, wire};
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::reviews::ReviewPage;
+use crate::error::ApiError;
+use crate::extract::{Cursor, QueryParams};
+use crate::state::AppState;
+
+const MICROS: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
+);
+
+/// Query parameters of the review list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; QueryParams parses them field by field"
+)]
+struct ListParams {
+    /// A notification's reference (a duplicate's reference finds the case it was linked to).
+    reference: Option<String>,
+    /// Stage, e.g. `awaiting_allocation`.
+    #[param(schema_with = stage_names)]
+    status: Option<String>,
+    /// The responsible ICB.
+    organisation: Option<String>,
+    /// The allocated reviewer.
+    reviewer_id: Option<String>,
+    /// Only overdue (true) or not overdue (false) cases.
+    overdue: Option<bool>,
+    /// `initial` or `focused`.
+    #[param(schema_with = review_type_names)]
+    review_type: Option<String>,
+    /// Notified on or after (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    notified_from: Option<String>,
+    /// Notified on or before (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    notified_to: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+fn stage_names() -> utoipa::openapi::Object {
+    crate::dto::names_schema(Stage::ALL.iter().map(|s| s.as_str()))
+}
+
+fn review_type_names() -> utoipa::openapi::Object {
+    crate::dto::names_schema(ReviewType::ALL.iter().map(|t| t.as_str()))
+}
+
+/// List cases
+///
+/// The caller's cases (a lead, QA panel member or integration client: every case of the ICB; a
+/// reviewer: the cases allocated to them), oldest notification first.
+#[utoipa::path(
+    tag = "reviews",
+    operation_id = "list_reviews",
+    security(("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of cases", body = ReviewPage),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[get("/reviews")]
+pub async fn list_reviews(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    query: QueryParams,
+) -> Result<web::Json<ReviewPage>, ApiError> {
+    let scope = scope_of(&caller)?;
+    query.allow_only(&[
+        "reference",
+        "status",
+        "organisation",
+        "reviewer_id",
+        "overdue",
+        "review_type",
+        "notified_from",
+        "notified_to",
+        "limit",
+        "cursor",
+    ])?;
+    let status = query.text("status").map(str::to_owned);
+    if let Some(s) = &status
+        && wire::<Stage>(s).is_none()
+    {
+        return Err(ApiError::bad_field(
+            "status",
+            "invalid_status",
+            "not a stage",
+        ));
+    }
+    let review_type = query.text("review_type").map(str::to_owned);
+    if review_type
+        .as_deref()
+        .is_some_and(|t| t != "initial" && t != "focused")
+    {
+        return Err(ApiError::bad_field(
+            "review_type",
+            "invalid_review_type",
+            "must be initial or focused",
+        ));
+    }
+    let overdue = query.parsed::<bool>("overdue", "invalid_boolean", "must be true or false")?;
+    let limit = query.limit()?;
+    let after = match query.text("cursor") {
+        None => None,
+        Some(c) => {
+            let parts = Cursor::decode(c, 2)?;
+            let at = PrimitiveDateTime::parse(&parts[0], MICROS).map_err(|_| {
+                ApiError::bad_field(
+                    "cursor",
+                    "invalid_cursor",
+                    "not a cursor this list gave out",
+                )
+            })?;
+            Some((at, parts[1].clone()))
+        }
+    };
+    let mut filter = ReviewFilter {
+        reference: query.text("reference").map(str::to_owned),
+        status,
+        organisation: query.text("organisation").map(str::to_ascii_uppercase),
+        reviewer_id: query.text("reviewer_id").map(str::to_owned),
+        review_type,
+        notified_from: query.date("notified_from")?,
+        notified_to: query.date("notified_to")?,
+        after,
+    };
+    let today = today_in_england();
+    // `overdue` depends on today and on holds, so it is judged here over bounded pages.
+    let mut items = Vec::new();
+    let mut next_cursor = None;
+    loop {
+        let f = filter.clone();
+        let s = scope.clone();
+        let page = db::run(&state, move |conn| {
+            let rows = repo::list(conn, &s, &f, limit + 1)?;
+            review_store::reviews_of_rows(conn, rows)
+        })
+        .await?;
+        let more = page.len() as i64 > limit;
+        let mut last = None;
+        for review in page
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        {
+            last = Some((review.notified_at, review.id.clone()));
+            if overdue.is_none_or(|want| is_overdue(&review, today) == want) {
+                items.push(render(&review, today));
+                if items.len() as i64 == limit {
+                    break;
+                }
+            }
+        }
+        if items.len() as i64 == limit || !more {
+            if more || items.len() as i64 == limit {
+                next_cursor = last
+                    .as_ref()
+                    .map(|(at, id)| Cursor::encode(&[&at.format(MICROS).unwrap_or_default(), id]));
+            }
+            break;
+        }
+        filter.after = last;
+    }
+    let read: Vec<(String, String)> = items
+        .iter()
+        .map(|r| (r.id.clone(), r.organisation.clone()))
+        .collect();
+    audit_reads(&state, &caller, &info, "read", &read).await?;
+    Ok(web::Json(ReviewPage { items, next_cursor }))
+}

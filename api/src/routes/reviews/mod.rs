@@ -1,0 +1,33 @@
+//! Cases: one file per handler. Reads go through the caller's case scope (a case outside it
+//! answers 404, exactly like a missing one) and are audited before the answer leaves; changes
+//! go through `app::reviews::change`, which lets the domain `Review` decide (scope 404, then
+//! role 403, then stage 409, then the rule 422) and writes everything together.
+
+mod add_learning;
+mod correct_person;
+mod get_review;
+mod list_learning;
+mod list_reviews;
+mod list_themes;
+mod record_child_death_review_outcome;
+mod review_history;
+mod transition_review;
+mod update_findings;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use crate::app::reviews::{audit_reads, load};
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_reviews::list_reviews)
+        .service(get_review::get_review)
+        .service(review_history::review_history)
+        .service(list_learning::list_learning)
+        .service(list_themes::list_themes)
+        .service(update_findings::update_findings)
+        .service(correct_person::correct_person_details)
+        .service(transition_review::transition_review)
+        .service(record_child_death_review_outcome::record_child_death_review_outcome)
+        .service(add_learning::add_learning);
+}

@@ -1,0 +1,87 @@
+//! `POST /reviews/{id}/child-death-review-outcome`: completes a child's case.
+
+use actix_web::{HttpResponse, post, web};
+use leder_domain::IcdCode;
+use leder_domain::review::OutcomeError;
+use leder_domain::workflow::ChildDeathReviewOutcome;
+use leder_persistence::reference::now_utc;
+
+use crate::app::reviews;
+use crate::app::reviews::ReviewChange;
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::answer;
+use crate::cases::{actor_of, refusal};
+use crate::clock::today_in_england;
+use crate::dto::reviews::ChildDeathReviewOutcomeRequest;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Record the Child Death Review outcome
+///
+/// The lead records the outcome of the statutory Child Death Review for a child's death that
+/// LeDeR referred; the case is then completed.
+#[utoipa::path(
+    tag = "reviews",
+    operation_id = "record_child_death_review_outcome",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Review id")),
+    request_body = ChildDeathReviewOutcomeRequest,
+    responses(
+        (status = 200, description = "The completed case", body = crate::dto::reviews::Review, headers(("ETag" = String))),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 409, response = crate::error::Conflict),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/reviews/{id}/child-death-review-outcome")]
+pub async fn record_child_death_review_outcome(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    id: web::Path<String>,
+    body: ValidatedJson<ChildDeathReviewOutcomeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let o = body.0;
+    let underlying_cause = o
+        .underlying_icd10
+        .as_deref()
+        .map(IcdCode::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("underlying_icd10", e.code(), e.to_string()))?;
+    let outcome = ChildDeathReviewOutcome {
+        received_on: o.received_on,
+        underlying_cause,
+        summary: o.summary,
+        modifiable_factors: o.modifiable_factors,
+        learning: o.learning,
+    };
+    let actor = actor_of(&caller)?;
+    let today = today_in_england();
+    let change = ReviewChange::new(
+        &state,
+        &caller,
+        &info,
+        "record_child_death_review_outcome",
+        id.into_inner(),
+        None,
+    );
+    let review = reviews::change(&state, &caller, change, move |review| {
+        review
+            .record_child_death_review_outcome(&actor, outcome, today, now_utc())
+            .map_err(|e| match e {
+                OutcomeError::Refused(r) => refusal(&r),
+                OutcomeError::Invalid(e) => {
+                    ApiError::invalid_field(e.field(), e.code(), e.to_string())
+                }
+            })
+    })
+    .await?;
+    Ok(answer(&review))
+}

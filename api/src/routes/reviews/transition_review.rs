@@ -1,0 +1,131 @@
+//! `POST /reviews/{id}/transitions`: a case moves through its stages.
+
+use actix_web::{HttpResponse, post, web};
+use leder_domain::OdsCode;
+use leder_domain::review::Review;
+use leder_domain::workflow::{self, Action, Request};
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::users;
+
+use crate::app::reviews;
+use crate::app::reviews::ReviewChange;
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::answer;
+use crate::cases::{actor_of, refusal, wire};
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::reviews::TransitionRequest;
+use crate::error::{ApiError, FieldError};
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// A refusal, with one error per missing field when the findings are incomplete.
+fn incomplete_or(r: &workflow::Refusal, review: &Review) -> ApiError {
+    match (r.code(), review.review_type) {
+        ("findings_incomplete", Some(review_type)) => {
+            let errors: Vec<FieldError> = review
+                .findings
+                .missing_for(review_type)
+                .iter()
+                .map(|m| {
+                    FieldError::new(format!("findings.{}", m.as_str()), r.code(), r.to_string())
+                })
+                .collect();
+            ApiError::Unprocessable {
+                detail: format!(
+                    "the findings are not complete: {} field(s) missing",
+                    errors.len()
+                ),
+                errors,
+            }
+        }
+        _ => refusal(r),
+    }
+}
+
+/// Move a case through its stages
+///
+/// `allocate` (lead; `reviewer_id`; a reallocation from in_review needs `reason`), `start`,
+/// `escalate` (`reason`), `submit`, `return` (`comment`), `approve`, `sign_off`, `hold` (`reason`
+/// from the hold list; `comment` for `other`) and `resume`. 404 out of scope, 403 when the role
+/// may not, 409 when the stage does not allow it, 422 when a rule is broken.
+#[utoipa::path(
+    tag = "reviews",
+    operation_id = "transition_review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Review id")),
+    request_body = TransitionRequest,
+    responses(
+        (status = 200, description = "The case at its new stage", body = crate::dto::reviews::Review, headers(("ETag" = String))),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 409, response = crate::error::Conflict),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[post("/reviews/{id}/transitions")]
+pub async fn transition_review(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    id: web::Path<String>,
+    body: ValidatedJson<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let t = body.0;
+    let action = wire::<Action>(&t.action)
+        .filter(|a| *a != Action::RecordChildDeathReviewOutcome)
+        .ok_or_else(|| {
+            ApiError::bad_field(
+                "action",
+                "unknown_value",
+                "must be allocate, start, escalate, submit, return, approve, sign_off, hold or resume",
+            )
+        })?;
+    let reviewer = match (&t.reviewer_id, action) {
+        (Some(rid), Action::Allocate) => Some(reviewer_to_allocate(&state, rid.clone()).await?),
+        _ => None,
+    };
+    let actor = actor_of(&caller)?;
+    let today = today_in_england();
+    let action_name = format!("transition:{}", action.as_str());
+    let change = ReviewChange::new(&state, &caller, &info, &action_name, id.into_inner(), None);
+    let review = reviews::change(&state, &caller, change, move |review| {
+        let request = Request {
+            action,
+            reviewer: reviewer.as_ref(),
+            reason: t.reason.as_deref(),
+            comment: t.comment.as_deref(),
+        };
+        let before = review.clone();
+        review
+            .transition(&request, &actor, today, now_utc())
+            .map_err(|r| incomplete_or(&r, &before))
+    })
+    .await?;
+    Ok(answer(&review))
+}
+
+/// The reviewer to allocate, as an actor with their roles and ICB (422 for no active user).
+async fn reviewer_to_allocate(state: &AppState, id: String) -> Result<workflow::Actor, ApiError> {
+    let user = db::run(state, move |conn| users::get(conn, &id)).await?;
+    let Some(u) = user.filter(|u| !u.disabled) else {
+        return Err(ApiError::invalid_field(
+            "reviewer_id",
+            "unknown_reviewer",
+            "no active user has this id",
+        ));
+    };
+    let roles: Vec<workflow::Role> = u.role_names().iter().filter_map(|r| wire(r)).collect();
+    let org = u
+        .organisation
+        .as_deref()
+        .map(OdsCode::parse)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    workflow::Actor::new(u.id.clone(), &roles, org).map_err(ApiError::internal)
+}

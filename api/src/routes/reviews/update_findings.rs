@@ -1,0 +1,134 @@
+//! `PATCH /reviews/{id}/findings`: the review form, as a JSON Merge Patch.
+
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use serde_json::Value;
+
+use crate::app::reviews;
+use crate::app::reviews::ReviewChange;
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::cases::answer;
+use crate::cases::{actor_of, findings_doc, findings_to_domain, refusal};
+use crate::dto::if_match;
+use crate::dto::reviews::FindingsDoc;
+use crate::error::ApiError;
+use crate::extract::{ValidatedJson, parse_json};
+use crate::state::AppState;
+
+/// A JSON object body (a merge patch), kept as JSON.
+#[derive(Debug, serde::Deserialize)]
+pub struct RawObject(pub serde_json::Map<String, Value>);
+
+impl validator::Validate for RawObject {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        Ok(())
+    }
+}
+
+/// RFC 7396 JSON Merge Patch.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    match patch {
+        Value::Object(fields) => {
+            if !target.is_object() {
+                *target = Value::Object(serde_json::Map::new());
+            }
+            if let Value::Object(t) = target {
+                for (k, v) in fields {
+                    if v.is_null() {
+                        t.remove(k);
+                    } else {
+                        merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+                    }
+                }
+            }
+        }
+        other => *target = other.clone(),
+    }
+}
+
+/// Update the review form
+///
+/// JSON Merge Patch of the form with `If-Match` (428 without, 412 when stale). The allocated
+/// reviewer writes while the case is `in_review`; the lead at any open stage. The answer adds
+/// the derived avoidable-mortality classification.
+#[utoipa::path(
+    tag = "reviews",
+    operation_id = "update_findings",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Review id"),
+        ("If-Match" = String, Header, description = "The ETag from the last read"),
+    ),
+    request_body(content = FindingsDoc, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The case", body = crate::dto::reviews::Review, headers(("ETag" = String))),
+        (status = 400, response = crate::error::BadRequest),
+        (status = 401, response = crate::error::Unauthorized),
+        (status = 403, response = crate::error::Forbidden),
+        (status = 404, response = crate::error::NotFound),
+        (status = 409, response = crate::error::Conflict),
+        (status = 412, response = crate::error::PreconditionFailed),
+        (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 422, response = crate::error::Unprocessable),
+        (status = 428, response = crate::error::PreconditionRequired),
+        (status = 503, response = crate::error::ServiceUnavailable),
+    )
+)]
+#[patch("/reviews/{id}/findings")]
+pub async fn update_findings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    info: RequestInfo,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: ValidatedJson<RawObject>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(&req)?;
+    let patch = Value::Object(body.0.0);
+    // The patch alone must already be well-formed (types, names).
+    let _: FindingsDoc = parse_json(&serde_json::to_vec(&patch).map_err(ApiError::internal)?)?;
+    let actor = actor_of(&caller)?;
+    let fields: Vec<String> = patch
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let change = ReviewChange::new(
+        &state,
+        &caller,
+        &info,
+        "update_findings",
+        id.into_inner(),
+        Some(expected),
+    );
+    let review = reviews::change(&state, &caller, change, move |review| {
+        // The merge patch applies to the form as the API shows it.
+        let mut current =
+            serde_json::to_value(findings_doc(&review.findings)).map_err(ApiError::internal)?;
+        merge_patch(&mut current, &patch);
+        let doc: FindingsDoc =
+            parse_json(&serde_json::to_vec(&current).map_err(ApiError::internal)?)?;
+        let findings = findings_to_domain(&doc).map_err(ApiError::unprocessable)?;
+        review
+            .write_findings(&actor, findings, fields)
+            .map_err(|r| refusal(&r))
+    })
+    .await?;
+    Ok(answer(&review))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_merge_patch_replaces_adds_and_removes_fields() {
+        let mut target = json!({"a": 1, "b": {"c": 2, "d": 3}, "e": [1]});
+        merge_patch(
+            &mut target,
+            &json!({"a": null, "b": {"c": 5}, "e": [2], "f": "x"}),
+        );
+        assert_eq!(target, json!({"b": {"c": 5, "d": 3}, "e": [2], "f": "x"}));
+    }
+}
