@@ -58,10 +58,7 @@ fn handled_elsewhere(path: &str) -> bool {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    leder_domain::hex::encode(&Sha256::digest(bytes))
 }
 
 /// The middleware function (registered with `actix_web::middleware::from_fn`).

@@ -37,23 +37,3 @@ pub struct AppState {
     /// Hashes new passwords at the configured cost.
     pub passwords: Arc<crate::auth::password::Hasher>,
 }
-
-impl AppState {
-    /// The organisation hierarchy. It is loaded again only when a newer reference import has
-    /// been recorded (one small query), so every replica sees an import at once.
-    pub async fn hierarchy(&self) -> Result<Arc<Hierarchy>, crate::error::ApiError> {
-        use leder_persistence::repo::organisations as orgs;
-        let latest = crate::db::run(self, orgs::latest_import).await?;
-        if let Ok(cached) = self.hierarchy.lock()
-            && let Some((import, h)) = cached.as_ref()
-            && *import == latest
-        {
-            return Ok(h.clone());
-        }
-        let loaded = Arc::new(crate::db::run(self, orgs::load_hierarchy).await?);
-        if let Ok(mut cached) = self.hierarchy.lock() {
-            *cached = Some((latest, loaded.clone()));
-        }
-        Ok(loaded)
-    }
-}

@@ -16,6 +16,7 @@ pub mod care_grade;
 pub mod disclosure;
 pub mod eligibility;
 pub mod ethnic_category;
+pub mod hex;
 pub mod icd_code;
 pub mod learning_disability_level;
 pub mod nhs_number;

@@ -51,7 +51,7 @@ impl PseudonymKey {
         let mut mac = self.mac.clone();
         mac.update(message);
         let bytes = mac.finalize().into_bytes();
-        Pseudonym(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+        Pseudonym(crate::hex::encode(&bytes))
     }
 
     /// The pseudonym of a person with a known NHS number.

@@ -66,7 +66,7 @@ fn read_or_create(file: &Path) -> Result<String, String> {
     }
     let mut secret = [0u8; 32];
     rand::fill(&mut secret);
-    let text: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let text = leder_domain::hex::encode(&secret);
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(err)?;
     }

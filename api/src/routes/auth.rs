@@ -48,10 +48,7 @@ fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> Ht
 
 /// SHA-256 of a client secret, hex (secrets are long and random, so no slow hash is needed).
 pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    leder_domain::hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {

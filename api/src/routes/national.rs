@@ -130,7 +130,7 @@ pub async fn national_records(
     })?;
     let extracted_at = OffsetDateTime::now_utc();
     let classes = db::run(&state, move |conn| repo::class_sizes(conn, &selection)).await?;
-    let hierarchy = state.hierarchy().await?;
+    let hierarchy = crate::app::organisations::hierarchy(&state).await?;
     let plan = Arc::new(plan(
         &classes,
         &hierarchy,
@@ -218,7 +218,7 @@ pub async fn national_statistics(
         repo::statistics_counts(conn, &selection, breakdown)
     })
     .await?;
-    let hierarchy = state.hierarchy().await?;
+    let hierarchy = crate::app::organisations::hierarchy(&state).await?;
     let mut entry = caller.audit_entry(&info, "national_statistics", "success");
     entry.subject = Some(format!("national:statistics:{year}"));
     state.audit.record(entry).await?;

@@ -4,45 +4,19 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
-use leder_domain::{EthnicCategory, NhsNumber, OdsCode, PlaceOfDeath, Sex, age_at};
-use leder_persistence::PersistenceError;
-use leder_persistence::reference::now_utc;
-use leder_persistence::repo::audit::NewAuditEntry;
-use leder_persistence::repo::idempotency;
-use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, take_in};
-use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow};
-use sha2::{Digest, Sha256};
+use leder_persistence::repo::notifications::IntakeOutcome;
+use leder_persistence::rows::cases::IdempotencyRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
-use crate::cases::{name_of, render_json, wire};
-use crate::clock::today_in_england;
-use crate::db;
 use crate::dto::reviews::{NewNotification, NotificationReceipt};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::state::AppState;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_notification);
-}
-
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/// A new reference: `LDR-` and 8 Crockford base32 characters (40 random bits), short,
-/// unambiguous to read aloud, and not guessable in sequence.
-pub fn new_reference() -> String {
-    let mut bytes = [0u8; 5];
-    rand::fill(&mut bytes);
-    let mut n = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-    let mut chars = [0u8; 8];
-    for c in chars.iter_mut().rev() {
-        *c = CROCKFORD[usize::try_from(n & 31).unwrap_or(0)];
-        n >>= 5;
-    }
-    format!("LDR-{}", String::from_utf8_lossy(&chars))
 }
 
 fn replay(row: &IdempotencyRow) -> HttpResponse {
@@ -89,177 +63,7 @@ pub async fn create_notification(
         .check(&address)
         .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
     let key = crate::idempotency::key_of(req.headers())?;
-    let n = body.0;
-    let today = today_in_england();
-    let p = &n.person;
-    let mut errors = Vec::new();
-    // Unknown is absent or null; an empty text is no NHS number (422), as when correcting one.
-    let nhs = match p.nhs_number.as_deref() {
-        None => None,
-        Some(v) => match NhsNumber::parse(v) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                errors.push(FieldError::new(
-                    "person.nhs_number",
-                    e.code(),
-                    e.to_string(),
-                ));
-                None
-            }
-        },
-    };
-    let ethnic = match p.ethnic_category.as_deref() {
-        None => None,
-        Some(v) => match EthnicCategory::parse(v) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                errors.push(FieldError::new(
-                    "person.ethnic_category",
-                    e.code(),
-                    e.to_string(),
-                ));
-                None
-            }
-        },
-    };
-    if let Err(e) = age_at(p.date_of_birth, p.date_of_death, today) {
-        errors.push(FieldError::new(
-            "person.date_of_death",
-            e.code(),
-            e.to_string(),
-        ));
-    }
-    let area = p.area_code.trim().to_ascii_uppercase();
-    let hierarchy = state.hierarchy().await?;
-    let resolution = match hierarchy.resolve(&area, today) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            errors.push(FieldError::new("person.area_code", e.code(), e.to_string()));
-            None
-        }
-    };
-    let (Some(resolution), true) = (resolution, errors.is_empty()) else {
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
-        return Err(ApiError::Unprocessable {
-            detail: format!("{} field(s) break a rule", errors.len()),
-            errors,
-        });
-    };
-    let opted_out = p.national_data_opt_out;
-    let now = now_utc();
-    let reference = new_reference();
-    let id = uuid::Uuid::now_v7().to_string();
-    let icb = OdsCode::parse(&resolution.icb).map_err(ApiError::internal)?;
-    let person = NotifiedPerson {
-        given_name: p.given_name.trim().to_owned(),
-        family_name: p.family_name.trim().to_owned(),
-        nhs_number: nhs,
-        date_of_birth: p.date_of_birth,
-        date_of_death: p.date_of_death,
-        sex: wire::<Sex>(&name_of(&p.sex))
-            .ok_or_else(|| ApiError::internal("sex without a domain name"))?,
-        ethnic_category: ethnic,
-        learning_disability: p.learning_disability,
-        autistic: p.autistic,
-        lived_in_england: p.lived_in_england,
-        place_of_death: p
-            .place_of_death
-            .as_ref()
-            .and_then(|x| wire::<PlaceOfDeath>(&name_of(x))),
-    };
-    let (review, _) = Review::notified(NewCase {
-        id: id.clone(),
-        reference: reference.clone(),
-        person,
-        national_data_opt_out: opted_out,
-        family_request: n.family_requests_focused_review,
-        resolution: Resolution {
-            icb,
-            area_code: area.clone(),
-            sub_icb_location: resolution.sub_icb_location.clone(),
-        },
-        notified_at: now,
-        notified_on: today,
-    })
-    .map_err(|e| ApiError::invalid_field("person.date_of_death", e.code(), e.to_string()))?;
-    // The notification keeps exactly what the review kept: with an opt-out, nothing
-    // identifiable (the review decided that once, in `Review::notified`).
-    let kept = review.person.as_ref();
-    let notification = NotificationRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        reference: reference.clone(),
-        review_id: id,
-        duplicate: false,
-        received_at: now,
-        area_code: review.area_code.clone(),
-        person_json: kept.and_then(|_| serde_json::to_string(&n.person).ok()),
-        notifier_json: kept.and_then(|_| serde_json::to_string(&n.notifier).ok()),
-        circumstances: kept.and(n.circumstances.clone()),
-        family_requests_focused_review: n.family_requests_focused_review,
-    };
-    let person_key = kept.map(|person| PersonKey {
-        nhs_number: person.nhs_number.as_ref().map(NhsNumber::digits),
-        given_name: person.given_name.clone(),
-        family_name: person.family_name.clone(),
-        date_of_birth: person.date_of_birth,
-        date_of_death: person.date_of_death,
-    });
-    let receipt = NotificationReceipt {
-        reference,
-        received_at: now.assume_utc(),
-    };
-    let receipt_json = serde_json::to_string(&receipt).map_err(ApiError::internal)?;
-    let claim = key.map(|k| IdempotencyRow {
-        scope: "POST /api/v1/notifications".into(),
-        idempotency_key: k,
-        request_hash: Sha256::digest(serde_json::to_vec(&n).unwrap_or_default())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-        status: 201,
-        headers: "{}".into(),
-        body: receipt_json.clone(),
-        created_at: now,
-    });
-    let audit = NewAuditEntry {
-        occurred_at: now,
-        actor_kind: "anonymous".into(),
-        actor_id: None,
-        actor_roles: String::new(),
-        actor_organisation: None,
-        method: info.method.clone(),
-        route: info.route.clone(),
-        action: "notify".into(),
-        subject: None,
-        subject_organisation: None,
-        outcome: "success".into(),
-        client_address: info.client_address.clone(),
-    };
-    let intake = Intake {
-        notification,
-        review,
-        person: person_key,
-        idempotency: claim.clone(),
-        chain_id: state.audit.chain_id().to_owned(),
-        audit,
-    };
-    let outcome = db::run(&state, move |conn| {
-        match take_in(conn, intake, &render_json) {
-            // A concurrent request with the same key committed first: answer as it did.
-            Err(PersistenceError::Conflict(_)) => match &claim {
-                Some(c) => match idempotency::find(conn, &c.scope, &c.idempotency_key)? {
-                    Some(found) if found.request_hash == c.request_hash => {
-                        Ok(IntakeOutcome::Replayed(found))
-                    }
-                    Some(_) => Ok(IntakeOutcome::KeyReused),
-                    None => Err(PersistenceError::Conflict("retry".into())),
-                },
-                None => Err(PersistenceError::Conflict("retry".into())),
-            },
-            other => other,
-        }
-    })
-    .await?;
+    let (outcome, receipt_json) = crate::app::intake::notify(&state, &info, body.0, key).await?;
     match outcome {
         IntakeOutcome::Created { .. } | IntakeOutcome::Duplicate { .. } => {
             Ok(HttpResponse::Created()

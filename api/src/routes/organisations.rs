@@ -171,7 +171,7 @@ pub async fn resolve_area_code(
     let request = body.0;
     let on = request.date.unwrap_or_else(today_in_england);
     let area_code = request.area_code.trim().to_ascii_uppercase();
-    let hierarchy = state.hierarchy().await?;
+    let hierarchy = crate::app::organisations::hierarchy(&state).await?;
     let resolved = hierarchy
         .resolve(&area_code, on)
         .map_err(|e| ApiError::invalid_field("area_code", e.code(), e.to_string()))?;

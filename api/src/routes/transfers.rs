@@ -62,7 +62,7 @@ pub async fn transfer_reviews(
     caller.require(&[Role::Admin])?;
     let from = code.into_inner().to_ascii_uppercase();
     let today = today_in_england();
-    let hierarchy = state.hierarchy().await?;
+    let hierarchy = crate::app::organisations::hierarchy(&state).await?;
     let icb = hierarchy
         .entries(&from)
         .iter()

@@ -92,7 +92,7 @@ pub fn entry_hash(chain_id: &str, seq: i64, prev_hash: &str, e: &NewAuditEntry) 
     ] {
         push_field(&mut h, field);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    leder_domain::hex::encode(&h.finalize())
 }
 
 /// Creates the chain's head row if it does not exist (at start-up).
