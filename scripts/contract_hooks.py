@@ -33,6 +33,7 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "unknown_theme",
     "unknown_learning",
     "unknown_reviewer",
+    "unknown_review",
     "wrong_password",
     # An NHS number's modulus 11 check digit: no pattern can state it.
     "invalid_check_digit",
@@ -46,6 +47,19 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "death_before_birth",
     "death_in_future",
     "in_the_future",
+    "received_before_death",
+    "received_in_future",
+    # Workflow rules (422) over the action chosen and the case's stage, findings and data.
+    "reason_required",
+    "comment_required",
+    "reviewer_required",
+    "not_a_reviewer_in_this_icb",
+    "invalid_hold_reason",
+    "hold_reason_text_required",
+    "findings_incomplete",
+    "open_data_quality_flag",
+    "no_learning_point",
+    "no_person",
 }
 
 # Problem types whose refusal depends on stored state rather than on the request's shape.

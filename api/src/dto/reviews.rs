@@ -524,7 +524,7 @@ pub struct ChildDeathReviewOutcomeRequest {
     pub underlying_icd10: Option<String>,
     /// Summary.
     #[validate(length(min = 1, max = 20000, message = "must have 1 to 20000 characters"))]
-    #[schema(min_length = 1, max_length = 20000)]
+    #[schema(min_length = 1, max_length = 20000, pattern = "\\S")]
     pub summary: String,
     /// Modifiable factors were identified.
     pub modifiable_factors: bool,
