@@ -12,6 +12,7 @@
 pub mod age;
 pub mod age_band;
 pub mod avoidable;
+pub mod breakdown;
 pub mod care_grade;
 pub mod disclosure;
 pub mod eligibility;

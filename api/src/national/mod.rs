@@ -2,7 +2,6 @@
 //! k-anonymous row-level extract ([`extract`], streamed by [`stream`]) and the statistics
 //! ([`statistics`]).
 
-pub mod breakdown;
 pub mod csv;
 pub mod extract;
 pub mod statistics;

@@ -15,8 +15,8 @@ use leder_domain::{CareGrade, IcdCode};
 use leder_persistence::repo::national::StatisticsCounts;
 use time::OffsetDateTime;
 
-pub use super::breakdown::By;
 use crate::dto::national::{LeadingCause, Statistics, StatisticsGroup, StatisticsRow};
+pub use leder_domain::breakdown::Breakdown as By;
 
 /// How many underlying causes a row lists.
 pub const LEADING_CAUSES: usize = 10;

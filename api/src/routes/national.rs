@@ -200,22 +200,17 @@ pub async fn national_statistics(
         .unwrap_or_default();
     let by = match query.text("by") {
         None => None,
-        Some(name) => Some(By::parse(name).ok_or_else(|| {
-            ApiError::bad_field(
-                "by",
-                "unknown_value",
-                format!("must be one of: {}", By::NAMES.join(", ")),
-            )
-        })?),
+        Some(name) => {
+            Some(By::parse(name).map_err(|e| ApiError::bad_field("by", e.code(), e.to_string()))?)
+        }
     };
     let selection = Selection {
         year: Some(year),
         include_open: include_open(&query)?,
     };
     let extracted_at = OffsetDateTime::now_utc();
-    let breakdown = By::breakdown(by);
     let counts = db::run(&state, move |conn| {
-        repo::statistics_counts(conn, &selection, breakdown)
+        repo::statistics_counts(conn, &selection, by)
     })
     .await?;
     let hierarchy = crate::app::organisations::hierarchy(&state).await?;

@@ -12,8 +12,7 @@ mod statistics;
 
 pub use extract::{ClassSize, ExtractSource, class_sizes, sources_after};
 pub use statistics::{
-    AgeCount, Breakdown, CauseCount, GradeCount, StatisticsCounts, TimelinessCount,
-    statistics_counts,
+    AgeCount, CauseCount, GradeCount, StatisticsCounts, TimelinessCount, statistics_counts,
 };
 
 use diesel::{QueryableByName, RunQueryDsl};

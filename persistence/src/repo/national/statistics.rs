@@ -3,36 +3,21 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use leder_domain::avoidable::AVOIDABLE_AGE_LIMIT;
+use leder_domain::breakdown::Breakdown;
 
 use super::{Selection, age_band_sql, ethnic_group_sql, load, within_six_months_sql};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 
-/// What national statistics are grouped by in SQL (the API maps ICBs to regions itself).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Breakdown {
-    /// No breakdown: the national total only.
-    None,
-    /// Sex wire name.
-    Sex,
-    /// Ethnic group wire name.
-    EthnicGroup,
-    /// Age band wire name.
-    AgeBand,
-    /// The responsible ICB.
-    Organisation,
-}
-
-impl Breakdown {
-    /// The group's key as an SQL expression (`''` where the value is not recorded).
-    fn column(self) -> String {
-        match self {
-            Self::None => "CAST('' AS TEXT)".to_owned(),
-            Self::Sex => "COALESCE(sex, '')".to_owned(),
-            Self::EthnicGroup => format!("COALESCE({}, '')", ethnic_group_sql()),
-            Self::AgeBand => format!("COALESCE({}, '')", age_band_sql()),
-            Self::Organisation => "organisation".to_owned(),
-        }
+/// The group's key of a breakdown as an SQL expression (`''` where the value is not recorded;
+/// regions are counted by ICB, which the API maps to its region).
+fn column(by: Option<Breakdown>) -> String {
+    match by {
+        None => "CAST('' AS TEXT)".to_owned(),
+        Some(Breakdown::Sex) => "COALESCE(sex, '')".to_owned(),
+        Some(Breakdown::EthnicGroup) => format!("COALESCE({}, '')", ethnic_group_sql()),
+        Some(Breakdown::AgeBand) => format!("COALESCE({}, '')", age_band_sql()),
+        Some(Breakdown::Organisation | Breakdown::Region) => "organisation".to_owned(),
     }
 }
 
@@ -117,9 +102,9 @@ pub struct StatisticsCounts {
 pub fn statistics_counts(
     conn: &mut DbConnection,
     selection: &Selection,
-    breakdown: Breakdown,
+    by: Option<Breakdown>,
 ) -> Result<StatisticsCounts, PersistenceError> {
-    let grp = breakdown.column();
+    let grp = column(by);
     let condition = selection.condition();
     let ages = load(
         conn,
