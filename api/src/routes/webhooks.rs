@@ -199,11 +199,7 @@ pub async fn create_webhook(
     let w = body.0;
     check_target(&w.url, &state.config.webhook_allowed_hosts)
         .map_err(|m| ApiError::invalid_field("url", "target_not_allowed", m))?;
-    if let Some(bad) = w
-        .event_types
-        .iter()
-        .find(|t| EventType::parse(t).is_err())
-    {
+    if let Some(bad) = w.event_types.iter().find(|t| EventType::parse(t).is_err()) {
         return Err(ApiError::invalid_field(
             "event_types",
             "unknown_event_type",
