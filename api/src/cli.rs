@@ -12,13 +12,11 @@ use leder_persistence::Pool;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::users::NewUser;
 
+use crate::app::accounts::{check_account, check_icb, new_secret, secret_hash};
 use crate::audit::AuditWriter;
 use crate::auth::password;
 use crate::config::Config;
 use crate::dto::identity::RoleName;
-use crate::routes::auth::secret_hash;
-use crate::routes::clients::new_secret;
-use crate::routes::users::{check_account, check_icb};
 use crate::server::{Application, open_database};
 
 /// leder: the API-first backend for LeDeR.

@@ -2,6 +2,7 @@
 //! and parses its request, calls one function here, and renders what it returns; the rules
 //! themselves are the domain's.
 
+pub mod accounts;
 pub mod intake;
 pub mod organisations;
 pub mod reviews;

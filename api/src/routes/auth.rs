@@ -10,9 +10,9 @@ use base64::engine::general_purpose::STANDARD;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::{clients, users};
-use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::app::accounts::secret_hash;
 use crate::audit::RequestInfo;
 use crate::auth::password;
 use crate::auth::token::{self, Claims};
@@ -44,11 +44,6 @@ fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> Ht
         error,
         error_description: description.to_owned(),
     })
-}
-
-/// SHA-256 of a client secret, hex (secrets are long and random, so no slow hash is needed).
-pub fn secret_hash(secret: &str) -> String {
-    leder_domain::hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {

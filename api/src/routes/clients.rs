@@ -7,14 +7,13 @@ use leder_persistence::repo::clients;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::app::accounts::{check_icb, new_secret, secret_hash};
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::db;
 use crate::dto::identity::{Client, ClientCreated, ClientPage, NewClientRequest};
 use crate::error::ApiError;
 use crate::extract::{Cursor, QueryParams, ValidatedJson};
-use crate::routes::auth::secret_hash;
-use crate::routes::users::check_icb;
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -22,17 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_client)
         .service(list_clients)
         .service(revoke_client);
-}
-
-/// A new client secret: `lcs_` and 43 random URL-safe characters (256 bits).
-pub fn new_secret() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    format!(
-        "lcs_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
 }
 
 /// Create a machine client

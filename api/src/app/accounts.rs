@@ -1,0 +1,101 @@
+//! Accounts and machine clients: the checks and secrets that the admin's HTTP routes and the
+//! command line share.
+
+use leder_domain::OdsCode;
+use leder_domain::organisations::OrgKind;
+use leder_domain::workflow::{Actor, Role};
+use leder_persistence::Pool;
+use leder_persistence::repo::organisations as orgs;
+use sha2::{Digest, Sha256};
+
+use crate::clock::today_in_england;
+use crate::db;
+use crate::dto::identity::RoleName;
+use crate::error::ApiError;
+
+/// The ODS code of an ICB that exists today, or 422 naming `organisation`.
+pub async fn check_icb(pool: &Pool, code: &str) -> Result<String, ApiError> {
+    let code = OdsCode::parse(code)
+        .map_err(|e| ApiError::invalid_field("organisation", e.code(), e.to_string()))?
+        .as_str()
+        .to_owned();
+    let today = today_in_england();
+    let lookup = code.clone();
+    let found = db::run_on(pool, move |conn| {
+        orgs::get(conn, &lookup, Some(OrgKind::Icb), today)
+    })
+    .await?;
+    let valid = found.is_some_and(|d| {
+        d.organisation.valid_from <= today && d.organisation.valid_to.is_none_or(|t| today <= t)
+    });
+    if valid {
+        Ok(code)
+    } else {
+        Err(ApiError::invalid_field(
+            "organisation",
+            "not_a_current_icb",
+            "must be the ODS code of an ICB that exists today",
+        ))
+    }
+}
+
+/// Checks roles and organisation together with the domain's account rules, and that the
+/// organisation is an ICB today; returns the stored roles text and the organisation.
+pub async fn check_account(
+    pool: &Pool,
+    roles: &[RoleName],
+    organisation: Option<&str>,
+) -> Result<(String, Option<String>), ApiError> {
+    if roles.contains(&RoleName::Integration) {
+        return Err(ApiError::invalid_field(
+            "roles",
+            "integration_is_for_clients",
+            "integration is the role of machine clients: create a client instead",
+        ));
+    }
+    let domain_roles: Vec<Role> = roles
+        .iter()
+        .filter_map(|r| r.as_str().parse().ok())
+        .collect();
+    let org = organisation
+        .map(|o| {
+            OdsCode::parse(o)
+                .map_err(|e| ApiError::invalid_field("organisation", e.code(), e.to_string()))
+        })
+        .transpose()?;
+    Actor::new("check", &domain_roles, org.clone()).map_err(|e| {
+        let field = if matches!(
+            e.code(),
+            "organisation_required" | "organisation_not_allowed"
+        ) {
+            "organisation"
+        } else {
+            "roles"
+        };
+        ApiError::invalid_field(field, e.code(), e.to_string())
+    })?;
+    let org = match org {
+        Some(o) => Some(check_icb(pool, o.as_str()).await?),
+        None => None,
+    };
+    let mut names: Vec<&str> = domain_roles.iter().map(|r| r.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    Ok((names.join(","), org))
+}
+
+/// A new client secret: `lcs_` and 43 random URL-safe characters (256 bits).
+pub fn new_secret() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    format!(
+        "lcs_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// SHA-256 of a client secret, hex (secrets are long and random, so no slow hash is needed).
+pub fn secret_hash(secret: &str) -> String {
+    leder_domain::hex::encode(&Sha256::digest(secret.as_bytes()))
+}
