@@ -6,3 +6,4 @@ pub mod accounts;
 pub mod intake;
 pub mod organisations;
 pub mod reviews;
+pub mod transfers;
