@@ -8,12 +8,16 @@ use leder_persistence::PersistenceError;
 use leder_persistence::connection::write_transaction;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::review_store;
-use leder_persistence::repo::reviews::{ChangeActor, ModifyError};
+use leder_persistence::repo::reviews::{
+    self as reviews_repo, CaseScope, ChangeActor, ModifyError, ReviewFilter,
+};
 use leder_persistence::rows::cases::LearningRow;
+use time::PrimitiveDateTime;
 
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::cases::{render_json, scope_of};
+use crate::cases::{is_overdue, render_json, scope_of};
+use crate::clock::today_in_england;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -60,6 +64,50 @@ pub async fn audit_reads(
         result?;
     }
     Ok(())
+}
+
+/// One page of the cases in `scope` that match `filter` (and, when asked, are overdue today or
+/// not), at most `limit`; with the `(notified_at, id)` to continue after when there are more.
+/// `overdue` depends on today and on holds, so it is judged here over bounded pages.
+pub async fn list(
+    state: &AppState,
+    scope: CaseScope,
+    mut filter: ReviewFilter,
+    overdue: Option<bool>,
+    limit: i64,
+) -> Result<(Vec<Review>, Option<(PrimitiveDateTime, String)>), ApiError> {
+    let today = today_in_england();
+    let mut items = Vec::new();
+    loop {
+        let f = filter.clone();
+        let s = scope.clone();
+        let page = db::run(state, move |conn| {
+            let rows = reviews_repo::list(conn, &s, &f, limit + 1)?;
+            review_store::reviews_of_rows(conn, rows)
+        })
+        .await?;
+        let more = page.len() as i64 > limit;
+        let mut last = None;
+        for review in page
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        {
+            last = Some((review.notified_at, review.id.clone()));
+            if overdue.is_none_or(|want| is_overdue(&review, today) == want) {
+                items.push(review);
+                if items.len() as i64 == limit {
+                    break;
+                }
+            }
+        }
+        if items.len() as i64 == limit || !more {
+            let next = (more || items.len() as i64 == limit)
+                .then_some(last)
+                .flatten();
+            return Ok((items, next));
+        }
+        filter.after = last;
+    }
 }
 
 /// One change to a review.

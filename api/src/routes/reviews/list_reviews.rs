@@ -3,17 +3,15 @@
 use actix_web::{get, web};
 use leder_domain::review_type::ReviewType;
 use leder_domain::workflow::Stage;
-use leder_persistence::repo::review_store;
-use leder_persistence::repo::reviews::{self as repo, ReviewFilter};
+use leder_persistence::repo::reviews::ReviewFilter;
 use time::PrimitiveDateTime;
 use utoipa::IntoParams;
 
 use crate::app::reviews::audit_reads;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::cases::{is_overdue, render, scope_of, wire};
+use crate::cases::{render, scope_of, wire};
 use crate::clock::today_in_england;
-use crate::db;
 use crate::dto::reviews::ReviewPage;
 use crate::error::ApiError;
 use crate::extract::{Cursor, QueryParams};
@@ -139,7 +137,7 @@ pub async fn list_reviews(
             Some((at, parts[1].clone()))
         }
     };
-    let mut filter = ReviewFilter {
+    let filter = ReviewFilter {
         reference: query.text("reference").map(str::to_owned),
         status,
         organisation: query.text("organisation").map(str::to_ascii_uppercase),
@@ -149,42 +147,11 @@ pub async fn list_reviews(
         notified_to: query.date("notified_to")?,
         after,
     };
+    let (page, last) = crate::app::reviews::list(&state, scope, filter, overdue, limit).await?;
     let today = today_in_england();
-    // `overdue` depends on today and on holds, so it is judged here over bounded pages.
-    let mut items = Vec::new();
-    let mut next_cursor = None;
-    loop {
-        let f = filter.clone();
-        let s = scope.clone();
-        let page = db::run(&state, move |conn| {
-            let rows = repo::list(conn, &s, &f, limit + 1)?;
-            review_store::reviews_of_rows(conn, rows)
-        })
-        .await?;
-        let more = page.len() as i64 > limit;
-        let mut last = None;
-        for review in page
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        {
-            last = Some((review.notified_at, review.id.clone()));
-            if overdue.is_none_or(|want| is_overdue(&review, today) == want) {
-                items.push(render(&review, today));
-                if items.len() as i64 == limit {
-                    break;
-                }
-            }
-        }
-        if items.len() as i64 == limit || !more {
-            if more || items.len() as i64 == limit {
-                next_cursor = last
-                    .as_ref()
-                    .map(|(at, id)| Cursor::encode(&[&at.format(MICROS).unwrap_or_default(), id]));
-            }
-            break;
-        }
-        filter.after = last;
-    }
+    let items: Vec<_> = page.iter().map(|r| render(r, today)).collect();
+    let next_cursor =
+        last.map(|(at, id)| Cursor::encode(&[&at.format(MICROS).unwrap_or_default(), &id]));
     let read: Vec<(String, String)> = items
         .iter()
         .map(|r| (r.id.clone(), r.organisation.clone()))
