@@ -353,21 +353,18 @@ async fn seed_demo(config: Config, reviews: usize, seed: u64, force: bool) -> Ex
     };
     let today = crate::clock::today_in_england();
     let started = std::time::Instant::now();
-    let result = actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let result = on_pool(pool, move |conn| {
         let mut progress = |done: usize| {
             if done.is_multiple_of(50_000) || done == reviews {
                 println!("seed-demo: {done} of {reviews} reviews");
             }
         };
-        crate::demo::seed(&mut conn, reviews, seed, force, today, &mut progress)
-            .map_err(|e| e.to_string())
+        crate::demo::seed(conn, reviews, seed, force, today, &mut progress)
     })
     .await;
     let summary = match result {
-        Ok(Ok(summary)) => summary,
-        Ok(Err(e)) => return fail(&e),
-        Err(e) => return fail(&e.to_string()),
+        Ok(summary) => summary,
+        Err(e) => return fail(&e),
     };
     let subject = format!("synthetic reviews: {} (seed {seed})", summary.reviews);
     if let Err(e) = audit.record(cli_entry("seed-demo", Some(subject))).await {
@@ -397,16 +394,13 @@ async fn reassess_avoidable(config: Config, year: Option<i32>, dry_run: bool) ->
     entry.action = "update".into();
     let chain = audit.chain_id().to_owned();
     let batch_entry = entry.clone();
-    let result = actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        crate::reassessment::reassess_avoidable(&mut conn, year, dry_run, &chain, &batch_entry)
-            .map_err(|e| e.to_string())
+    let result = on_pool(pool, move |conn| {
+        crate::reassessment::reassess_avoidable(conn, year, dry_run, &chain, &batch_entry)
     })
     .await;
     let summary = match result {
-        Ok(Ok(summary)) => summary,
-        Ok(Err(e)) => return fail(&e),
-        Err(e) => return fail(&e.to_string()),
+        Ok(summary) => summary,
+        Err(e) => return fail(&e),
     };
     let current = leder_domain::avoidable::AVOIDABLE_LIST_VERSION;
     let from: Vec<String> = summary
@@ -445,6 +439,23 @@ async fn reassess_avoidable(config: Config, year: Option<i32>, dry_run: bool) ->
         println!("{}", changes.join("\n"));
     }
     ExitCode::SUCCESS
+}
+
+/// Runs `f` on a pooled connection on a blocking thread; any failure as one message.
+async fn on_pool<T, E>(
+    pool: Pool,
+    f: impl FnOnce(&mut leder_persistence::DbConnection) -> Result<T, E> + Send + 'static,
+) -> Result<T, String>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        f(&mut conn).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// What the CLI's changes need: the pool, and an audit writer on a chain of its own.

@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::StreamExt;
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use serde::de::DeserializeOwned;
-use time::Date;
+use time::{Date, PrimitiveDateTime};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::config::DEFAULT_BODY_LIMIT;
@@ -336,6 +336,11 @@ impl FromRequest for QueryParams {
     }
 }
 
+/// The one spelling of an instant inside a cursor (UTC, to the microsecond, as stored).
+pub const INSTANT_MICROS: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
+);
+
 /// An opaque keyset cursor: the sort key of the last row served.
 pub struct Cursor;
 
@@ -353,6 +358,24 @@ impl Cursor {
         }
         rows.truncate(limit);
         rows.last().map(cursor_of)
+    }
+
+    /// A cursor after `(at, id)`: a timestamp to the microsecond, then an id.
+    pub fn after_instant(at: PrimitiveDateTime, id: &str) -> String {
+        Self::encode(&[&at.format(INSTANT_MICROS).unwrap_or_default(), id])
+    }
+
+    /// The `(at, id)` of a cursor made by [`Cursor::after_instant`], or 400 naming `cursor`.
+    pub fn instant_of(value: &str) -> Result<(PrimitiveDateTime, String), ApiError> {
+        let mut parts = Self::decode(value, 2)?;
+        let at = PrimitiveDateTime::parse(&parts[0], INSTANT_MICROS).map_err(|_| {
+            ApiError::bad_field(
+                "cursor",
+                "invalid_cursor",
+                "not a cursor this list gave out",
+            )
+        })?;
+        Ok((at, parts.swap_remove(1)))
     }
 
     /// Encodes the parts of a sort key.

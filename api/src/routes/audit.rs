@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::db;
 use crate::dto::identity::{AuditEntry, AuditPage};
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams};
+use crate::extract::{Cursor, INSTANT_MICROS, QueryParams};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -37,10 +37,6 @@ struct AuditParams {
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
-
-const MICROS: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
-);
 
 /// The audit trail of a subject
 ///
@@ -87,7 +83,7 @@ pub async fn list_audit(
                     "not a cursor this list gave out",
                 )
             };
-            let at = PrimitiveDateTime::parse(&parts[0], MICROS).map_err(|_| bad())?;
+            let at = PrimitiveDateTime::parse(&parts[0], INSTANT_MICROS).map_err(|_| bad())?;
             let seq = parts[2].parse::<i64>().map_err(|_| bad())?;
             Some((at, parts[1].clone(), seq))
         }
@@ -111,7 +107,7 @@ pub async fn list_audit(
     })
     .await?;
     let next_cursor = Cursor::next_page(&mut rows, limit, |r| {
-        let at = r.occurred_at.format(MICROS).unwrap_or_default();
+        let at = r.occurred_at.format(INSTANT_MICROS).unwrap_or_default();
         Cursor::encode(&[&at, &r.chain_id, &r.seq.to_string()])
     });
     let mut entry = caller.audit_entry(&info, "read_audit", "success");

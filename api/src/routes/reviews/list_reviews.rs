@@ -4,7 +4,6 @@ use actix_web::{get, web};
 use leder_domain::review_type::ReviewType;
 use leder_domain::workflow::Stage;
 use leder_persistence::repo::reviews::ReviewFilter;
-use time::PrimitiveDateTime;
 use utoipa::IntoParams;
 
 use crate::app::reviews::audit_reads;
@@ -16,10 +15,6 @@ use crate::dto::reviews::ReviewPage;
 use crate::error::ApiError;
 use crate::extract::{Cursor, QueryParams};
 use crate::state::AppState;
-
-const MICROS: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
-);
 
 /// Query parameters of the review list.
 #[derive(IntoParams)]
@@ -123,20 +118,7 @@ pub async fn list_reviews(
     }
     let overdue = query.parsed::<bool>("overdue", "invalid_boolean", "must be true or false")?;
     let limit = query.limit()?;
-    let after = match query.text("cursor") {
-        None => None,
-        Some(c) => {
-            let parts = Cursor::decode(c, 2)?;
-            let at = PrimitiveDateTime::parse(&parts[0], MICROS).map_err(|_| {
-                ApiError::bad_field(
-                    "cursor",
-                    "invalid_cursor",
-                    "not a cursor this list gave out",
-                )
-            })?;
-            Some((at, parts[1].clone()))
-        }
-    };
+    let after = query.text("cursor").map(Cursor::instant_of).transpose()?;
     let filter = ReviewFilter {
         reference: query.text("reference").map(str::to_owned),
         status,
@@ -150,8 +132,7 @@ pub async fn list_reviews(
     let (page, last) = crate::app::reviews::list(&state, scope, filter, overdue, limit).await?;
     let today = today_in_england();
     let items: Vec<_> = page.iter().map(|r| render(r, today)).collect();
-    let next_cursor =
-        last.map(|(at, id)| Cursor::encode(&[&at.format(MICROS).unwrap_or_default(), &id]));
+    let next_cursor = last.map(|(at, id)| Cursor::after_instant(at, &id));
     let read: Vec<(String, String)> = items
         .iter()
         .map(|r| (r.id.clone(), r.organisation.clone()))
