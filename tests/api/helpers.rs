@@ -97,6 +97,10 @@ fn sqlite_template() -> Result<PathBuf, String> {
                 }
             }
             let path = dir.join(format!("{}.db", std::process::id()));
+            // A file of an earlier process that had this id would be migrated on top of.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
             let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display()))
                 .map_err(|e| e.to_string())?;
             let mut conn = url.connect().map_err(|e| e.to_string())?;
