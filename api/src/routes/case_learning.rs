@@ -80,10 +80,7 @@ struct ListParams {
     params(ListParams),
     responses(
         (status = 200, description = "Learning points and counts by theme", body = CaseLearningPage),
-        (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ListErrors,
     )
 )]
 #[get("/learning")]

@@ -99,10 +99,7 @@ struct ListParams {
     params(ListParams),
     responses(
         (status = 200, description = "A page of clients", body = ClientPage),
-        (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ListErrors,
     )
 )]
 #[get("/clients")]
@@ -140,10 +137,7 @@ pub async fn list_clients(
     params(("id" = String, Path, description = "Client id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[delete("/clients/{id}")]

@@ -96,10 +96,7 @@ fn decode(cursor: &str) -> Result<i64, ApiError> {
     params(FeedParams),
     responses(
         (status = 200, description = "A page of events", body = EventPage),
-        (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ListErrors,
     )
 )]
 #[get("/events")]

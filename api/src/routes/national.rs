@@ -180,10 +180,7 @@ pub async fn national_records(
     params(StatisticsParams),
     responses(
         (status = 200, description = "The figures", body = Statistics),
-        (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ListErrors,
     )
 )]
 #[get("/national/statistics")]

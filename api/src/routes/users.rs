@@ -112,10 +112,7 @@ struct ListParams {
     params(ListParams),
     responses(
         (status = 200, description = "A page of users", body = UserPage),
-        (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ListErrors,
     )
 )]
 #[get("/users")]
@@ -159,10 +156,7 @@ pub async fn list_users(
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = User, headers(("ETag" = String))),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[get("/users/{id}")]

@@ -265,10 +265,7 @@ pub async fn list_webhooks(
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 204, description = "Deleted: nothing more is delivered"),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[delete("/webhooks/{id}")]
@@ -300,10 +297,7 @@ pub async fn delete_webhook(
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 200, description = "Active again", body = Webhook),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[post("/webhooks/{id}/resume")]
@@ -331,10 +325,7 @@ pub async fn resume_webhook(
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 200, description = "Attempts, newest first", body = DeliveryList),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[get("/webhooks/{id}/deliveries")]

@@ -76,10 +76,7 @@ struct ListParams {
     responses(
         (status = 200, description = "A page of actions", body = ActionPage),
         (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[get("/organisations/{code}/actions")]
@@ -131,10 +128,7 @@ pub async fn list_actions(
     params(("id" = String, Path, description = "Action id")),
     responses(
         (status = 200, description = "The action", body = crate::dto::actions::Action, headers(("ETag" = String))),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[get("/actions/{id}")]

@@ -20,10 +20,7 @@ use crate::state::AppState;
     params(("id" = String, Path, description = "Review id")),
     responses(
         (status = 200, description = "Learning points, oldest first", body = LearningList),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ReadErrors,
     )
 )]
 #[get("/reviews/{id}/learning")]

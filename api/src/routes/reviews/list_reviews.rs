@@ -69,10 +69,7 @@ fn review_type_names() -> utoipa::openapi::Object {
     params(ListParams),
     responses(
         (status = 200, description = "A page of cases", body = ReviewPage),
-        (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ListErrors,
     )
 )]
 #[get("/reviews")]

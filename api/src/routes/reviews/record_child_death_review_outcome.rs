@@ -30,14 +30,7 @@ use crate::state::AppState;
     request_body = ChildDeathReviewOutcomeRequest,
     responses(
         (status = 200, description = "The completed case", body = crate::dto::reviews::Review, headers(("ETag" = String))),
-        (status = 400, response = crate::error::BadRequest),
-        (status = 401, response = crate::error::Unauthorized),
-        (status = 403, response = crate::error::Forbidden),
-        (status = 404, response = crate::error::NotFound),
-        (status = 409, response = crate::error::Conflict),
-        (status = 415, response = crate::error::UnsupportedMediaType),
-        (status = 422, response = crate::error::Unprocessable),
-        (status = 503, response = crate::error::ServiceUnavailable),
+        crate::error::sets::ChangeErrors,
     )
 )]
 #[post("/reviews/{id}/child-death-review-outcome")]
