@@ -1,6 +1,9 @@
 //! The `leder` command line: `serve` (the default), `migrate`, `openapi`,
-//! `organisations import <dir>`, and `seed-demo`. Configuration comes from the environment (see
+//! `organisations import <dir>`, `user`/`client create`, `audit verify`, `seed-demo` and
+//! `reassess-avoidable`. Configuration comes from the environment (see
 //! the README).
+
+mod data;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -188,9 +191,9 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
             reviews,
             seed,
             force,
-        } => seed_demo(config, reviews, seed, force).await,
+        } => data::seed_demo(config, reviews, seed, force).await,
         Command::ReassessAvoidable { year, dry_run } => {
-            reassess_avoidable(config, year, dry_run).await
+            data::reassess_avoidable(config, year, dry_run).await
         }
     }
 }
@@ -205,7 +208,7 @@ fn print_openapi() -> ExitCode {
     }
 }
 
-fn cli_entry(action: &str, subject: Option<String>) -> NewAuditEntry {
+pub(crate) fn cli_entry(action: &str, subject: Option<String>) -> NewAuditEntry {
     NewAuditEntry {
         occurred_at: leder_persistence::reference::now_utc(),
         actor_kind: "cli".into(),
@@ -345,104 +348,8 @@ async fn verify_audit(config: Config) -> ExitCode {
     }
 }
 
-/// `leder seed-demo`: synthetic cases in batches, with progress, then one audit entry.
-async fn seed_demo(config: Config, reviews: usize, seed: u64, force: bool) -> ExitCode {
-    let (pool, audit) = match cli_state(&config).await {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let today = crate::clock::today_in_england();
-    let started = std::time::Instant::now();
-    let result = on_pool(pool, move |conn| {
-        let mut progress = |done: usize| {
-            if done.is_multiple_of(50_000) || done == reviews {
-                println!("seed-demo: {done} of {reviews} reviews");
-            }
-        };
-        crate::demo::seed(conn, reviews, seed, force, today, &mut progress)
-    })
-    .await;
-    let summary = match result {
-        Ok(summary) => summary,
-        Err(e) => return fail(&e),
-    };
-    let subject = format!("synthetic reviews: {} (seed {seed})", summary.reviews);
-    if let Err(e) = audit.record(cli_entry("seed-demo", Some(subject))).await {
-        return fail(&e.problem().detail);
-    }
-    println!(
-        "seed-demo: inserted {} synthetic reviews ({} with a test-range NHS number) in {:.1}s",
-        summary.reviews,
-        summary.with_nhs_number,
-        started.elapsed().as_secs_f64()
-    );
-    ExitCode::SUCCESS
-}
-
-/// `leder reassess-avoidable`: completed reviews onto the current list, in audited batches.
-async fn reassess_avoidable(config: Config, year: Option<i32>, dry_run: bool) -> ExitCode {
-    let (pool, audit) = match cli_state(&config).await {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let route = if dry_run {
-        "reassess-avoidable --dry-run"
-    } else {
-        "reassess-avoidable"
-    };
-    let mut entry = cli_entry(route, None);
-    entry.action = "update".into();
-    let chain = audit.chain_id().to_owned();
-    let batch_entry = entry.clone();
-    let result = on_pool(pool, move |conn| {
-        crate::reassessment::reassess_avoidable(conn, year, dry_run, &chain, &batch_entry)
-    })
-    .await;
-    let summary = match result {
-        Ok(summary) => summary,
-        Err(e) => return fail(&e),
-    };
-    let current = leder_domain::avoidable::AVOIDABLE_LIST_VERSION;
-    let from: Vec<String> = summary
-        .from_versions
-        .iter()
-        .map(|(v, n)| format!("{v}: {n}"))
-        .collect();
-    let changes: Vec<String> = summary
-        .changes
-        .iter()
-        .map(|(c, n)| format!("  {c}: {n}"))
-        .collect();
-    entry.subject = Some(format!(
-        "avoidable list {current}: {} reviews, {} classifications changed, {} recorded",
-        summary.reviews, summary.changed, summary.recorded
-    ));
-    if let Err(e) = audit.record(entry).await {
-        return fail(&e.problem().detail);
-    }
-    println!(
-        "reassess-avoidable{}: {} completed reviews{} on another list version ({}); {} \
-         classifications change under {current}; {} reviews recorded on {current}",
-        if dry_run { " (dry run)" } else { "" },
-        summary.reviews,
-        year.map(|y| format!(" of deaths in {y}"))
-            .unwrap_or_default(),
-        if from.is_empty() {
-            "none".to_owned()
-        } else {
-            from.join(", ")
-        },
-        summary.changed,
-        summary.recorded,
-    );
-    if !changes.is_empty() {
-        println!("{}", changes.join("\n"));
-    }
-    ExitCode::SUCCESS
-}
-
 /// Runs `f` on a pooled connection on a blocking thread; any failure as one message.
-async fn on_pool<T, E>(
+pub(crate) async fn on_pool<T, E>(
     pool: Pool,
     f: impl FnOnce(&mut leder_persistence::DbConnection) -> Result<T, E> + Send + 'static,
 ) -> Result<T, String>
@@ -459,7 +366,7 @@ where
 }
 
 /// What the CLI's changes need: the pool, and an audit writer on a chain of its own.
-async fn cli_state(config: &Config) -> Result<(Pool, AuditWriter), String> {
+pub(crate) async fn cli_state(config: &Config) -> Result<(Pool, AuditWriter), String> {
     let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
     let chain = format!("{}-cli", config.replica_id);
     let audit = actix_web::web::block(move || AuditWriter::start(url, chain))
@@ -513,7 +420,7 @@ async fn import(config: Config, dir: PathBuf) -> ExitCode {
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("leder: {message}");
     ExitCode::from(2)
 }
