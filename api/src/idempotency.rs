@@ -57,7 +57,8 @@ fn handled_elsewhere(path: &str) -> bool {
     path == "/api/v1/notifications" || path == "/api/v1/auth/token"
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// SHA-256 of a request body in hex: what an idempotency record compares a retry with.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     leder_domain::hex::encode(&Sha256::digest(bytes))
 }
 
@@ -100,11 +101,11 @@ pub async fn idempotent(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .map(|v| hex(v.as_bytes()))
+        .map(|v| sha256_hex(v.as_bytes()))
         .or_else(|| req.peer_addr().map(|a| a.ip().to_string()))
         .unwrap_or_default();
     let scope = format!("POST {path} {who}");
-    let hash = hex(&body);
+    let hash = sha256_hex(&body);
     let lookup_scope = scope.clone();
     let lookup_key = key.clone();
     let found = crate::db::run(&state, move |conn| {

@@ -26,7 +26,6 @@ pub mod middleware;
 pub mod national;
 pub mod openapi;
 pub mod rate_limit;
-pub mod reassessment;
 pub mod routes;
 pub mod server;
 pub mod state;

@@ -6,10 +6,10 @@
 
 use std::process::ExitCode;
 
+use leder_api::app::reassessment::{ReassessmentSummary, reassess_avoidable};
 use leder_api::cli::{Command, run_with};
 use leder_api::config::Config;
 use leder_api::demo::CaseSpec;
-use leder_api::reassessment::{ReassessmentSummary, reassess_avoidable};
 use leder_persistence::repo::audit::{NewAuditEntry, ensure_chain, verify};
 use serde_json::{Value, json};
 use time::macros::date;

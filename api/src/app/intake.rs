@@ -12,7 +12,6 @@ use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::idempotency;
 use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, take_in};
 use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow};
-use sha2::{Digest, Sha256};
 
 use crate::audit::RequestInfo;
 use crate::cases::{name_of, render_json, wire};
@@ -167,9 +166,7 @@ pub async fn notify(
     let claim = key.map(|k| IdempotencyRow {
         scope: "POST /api/v1/notifications".into(),
         idempotency_key: k,
-        request_hash: leder_domain::hex::encode(&Sha256::digest(
-            serde_json::to_vec(&n).unwrap_or_default(),
-        )),
+        request_hash: crate::idempotency::sha256_hex(&serde_json::to_vec(&n).unwrap_or_default()),
         status: 201,
         headers: "{}".into(),
         body: receipt_json.clone(),

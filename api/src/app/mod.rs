@@ -5,5 +5,6 @@
 pub mod accounts;
 pub mod intake;
 pub mod organisations;
+pub mod reassessment;
 pub mod reviews;
 pub mod transfers;

@@ -61,7 +61,7 @@ pub(super) async fn reassess_avoidable(
     let chain = audit.chain_id().to_owned();
     let batch_entry = entry.clone();
     let result = on_pool(pool, move |conn| {
-        crate::reassessment::reassess_avoidable(conn, year, dry_run, &chain, &batch_entry)
+        crate::app::reassessment::reassess_avoidable(conn, year, dry_run, &chain, &batch_entry)
     })
     .await;
     let summary = match result {
