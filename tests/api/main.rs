@@ -30,6 +30,7 @@ mod national_statistics;
 mod notifications;
 mod operations;
 mod organisations;
+mod races;
 mod review_lists;
 mod reviews;
 mod rotation;

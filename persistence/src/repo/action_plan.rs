@@ -127,6 +127,11 @@ pub fn update<E>(
     render: &dyn Fn(&ActionRow) -> String,
 ) -> Result<ActionRow, UpdateError<E>> {
     write_transaction(conn, |conn| {
+        // Lock the row before reading it, so that two updates with the same If-Match cannot both
+        // pass the check on PostgreSQL (SQLite's BEGIN IMMEDIATE already lets one writer in).
+        diesel::update(actions::table.find(id))
+            .set(actions::version.eq(actions::version))
+            .execute(conn)?;
         let mut row = get(conn, id)?
             .filter(|r| r.organisation == organisation)
             .ok_or(UpdateError::NotFound)?;

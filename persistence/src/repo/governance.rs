@@ -9,7 +9,7 @@ use crate::error::PersistenceError;
 use crate::repo::audit::{NewAuditEntry, append};
 use crate::repo::users::Audited;
 use crate::rows::action_plan::{ContactRow, MeetingRow};
-use crate::schema::{local_area_contacts, meetings, reviews};
+use crate::schema::{local_area_contacts, meetings, organisations, reviews};
 
 /// The entry of `audited` about one subject of an ICB.
 pub fn entry_about(audited: &Audited, subject: String, organisation: &str) -> NewAuditEntry {
@@ -45,6 +45,13 @@ pub fn replace_contacts(
     audited: &Audited,
 ) -> Result<Vec<ContactRow>, PersistenceError> {
     write_transaction(conn, |conn| {
+        // The set has no row to lock before its first write, so lock the ICB's own row: two
+        // replacements then run one after the other on PostgreSQL too, and neither trips over
+        // the other's rows (a duplicate key) or passes a version check the other made stale.
+        // `name = name` takes the row lock without touching the key other tables refer to.
+        diesel::update(organisations::table.filter(organisations::code.eq(organisation)))
+            .set(organisations::name.eq(organisations::name))
+            .execute(conn)?;
         let current = contacts(conn, organisation)?
             .iter()
             .map(|c| c.version)
