@@ -108,6 +108,9 @@ pub enum ApiError {
     /// 409: the current state does not allow it.
     #[error("{0}")]
     Conflict(String),
+    /// 409: another request with this `Idempotency-Key` is still running.
+    #[error("a request with this Idempotency-Key is still running; retry once it has answered")]
+    IdempotencyKeyInUse,
     /// 412: `If-Match` does not match the stored version.
     #[error("the resource changed since you read it; read it again and retry")]
     PreconditionFailed,
@@ -198,6 +201,9 @@ impl ApiError {
             ApiError::NotFound => ("not-found", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflicts with the current state"),
+            ApiError::IdempotencyKeyInUse => {
+                ("idempotency-key-in-use", "The Idempotency-Key is in use")
+            }
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "The body is too large"),
             ApiError::PreconditionFailed => ("precondition-failed", "Stale If-Match"),
             ApiError::PreconditionRequired => ("precondition-required", "If-Match required"),
@@ -276,7 +282,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::IdempotencyKeyInUse => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,

@@ -84,8 +84,14 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The paths whose POST answers a secret: a replayed `Idempotency-Key` is 409 there.
-const SECRET_ANSWERING_POSTS: [&str; 2] = ["/api/v1/clients", "/api/v1/webhooks"];
+/// What the contract says of every `Idempotency-Key` ([`crate::idempotency`]); an operation
+/// may state its own text instead.
+const KEY_DESCRIPTION: &str = "Retry-safe key, remembered for 24 hours per caller (the user or \
+client, not the token): the same key and body replay the first answer with \
+`Idempotent-Replayed: true`, after the caller is checked again, and the replay is audited. The \
+same key with another body is 422; while the first request with it is still running, 409 \
+(`/problems/idempotency-key-in-use`). A replayed change to a case answers the case as it \
+stands now; a POST whose answer was a secret is not replayed (409).";
 
 /// The rules the shared parsers enforce on every operation, written into the contract from the
 /// parsers' own constants so that the two cannot drift (STYLE.md rule 14):
@@ -95,7 +101,7 @@ const SECRET_ANSWERING_POSTS: [&str; 2] = ["/api/v1/clients", "/api/v1/webhooks"
 /// - `If-Match` is an `ETag` ([`crate::dto::IF_MATCH_PATTERN`]);
 /// - every POST but the token endpoint takes an `Idempotency-Key`
 ///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
-///   body, and 409 on a replay where the answer was a secret.
+///   body, and 409 while it is in use (or on a replay where the answer was a secret).
 fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
     for (path, item) in &mut openapi.paths.paths {
         let post = item.post.as_mut().map(|op| (true, op));
@@ -115,7 +121,7 @@ fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
                 }
             }
             if is_post && path != "/api/v1/auth/token" {
-                take_idempotency_key(path, op);
+                take_idempotency_key(op);
             }
         }
     }
@@ -163,18 +169,19 @@ fn state_parameter_rules(param: &mut Parameter) {
     }
 }
 
-fn take_idempotency_key(path: &str, op: &mut Operation) {
+fn take_idempotency_key(op: &mut Operation) {
     let params = op.parameters.get_or_insert_with(Vec::new);
-    let description = params
+    // An operation that states its own key keeps it in its own transaction
+    // (`Idempotency::OwnTransaction`): its text stands, and it has no key in use to answer 409.
+    let own = params
         .iter()
         .position(|p| matches!(p, RefOr::T(p) if p.name == "Idempotency-Key"))
         .and_then(|i| match params.remove(i) {
             RefOr::T(p) => p.description,
             RefOr::Ref(_) => None,
-        })
-        .unwrap_or_else(|| {
-            "Retry-safe key: the same key and body replay the first answer".to_owned()
         });
+    let shared = own.is_none();
+    let description = own.unwrap_or_else(|| KEY_DESCRIPTION.to_owned());
     let mut key = Parameter::new("Idempotency-Key");
     key.parameter_in = ParameterIn::Header;
     key.required = Required::False;
@@ -192,7 +199,7 @@ fn take_idempotency_key(path: &str, op: &mut Operation) {
     };
     declare("400", "BadRequest");
     declare("422", "Unprocessable");
-    if SECRET_ANSWERING_POSTS.contains(&path) {
+    if shared {
         declare("409", "Conflict");
     }
 }

@@ -212,6 +212,7 @@ impl Application {
         });
         let cors_origins = config.cors_origins.clone();
         actix_web::rt::spawn(crate::webhooks::run(state.clone()));
+        actix_web::rt::spawn(crate::idempotency::purge_expired(state.clone()));
         let body_limit = config.body_limit;
         let server = HttpServer::new(move || {
             App::new()
@@ -224,7 +225,6 @@ impl Application {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
-                .wrap(from_fn(crate::idempotency::idempotent))
                 .wrap(from_fn(crate::middleware::finish))
                 .into_utoipa_app()
                 .configure(crate::routes::configure)

@@ -19,6 +19,7 @@ mod corrections;
 mod errors;
 mod events;
 mod governance;
+mod idempotency;
 mod identity;
 mod intake_errors;
 mod journeys;

@@ -150,7 +150,10 @@ fn completed_on(status: ActionStatus, before: Option<Date>) -> Option<Date> {
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/organisations/{code}/actions")]
+#[post(
+    "/organisations/{code}/actions",
+    wrap = "crate::idempotency::Idempotency::Replay"
+)]
 pub async fn create_action(
     state: web::Data<AppState>,
     caller: Caller,

@@ -43,7 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/clients")]
+#[post("/clients", wrap = "crate::idempotency::Idempotency::NoReplay")]
 pub async fn create_client(
     state: web::Data<AppState>,
     caller: Caller,

@@ -71,7 +71,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<web::J
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/me/password")]
+#[post("/me/password", wrap = "crate::idempotency::Idempotency::Replay")]
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,

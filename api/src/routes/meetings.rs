@@ -154,7 +154,10 @@ pub async fn list_meetings(
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/organisations/{code}/meetings")]
+#[post(
+    "/organisations/{code}/meetings",
+    wrap = "crate::idempotency::Idempotency::Replay"
+)]
 pub async fn record_meeting(
     state: web::Data<AppState>,
     caller: Caller,

@@ -50,7 +50,10 @@ fn replay(row: &IdempotencyRow) -> HttpResponse {
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/notifications")]
+#[post(
+    "/notifications",
+    wrap = "crate::idempotency::Idempotency::OwnTransaction"
+)]
 pub async fn create_notification(
     state: web::Data<AppState>,
     req: HttpRequest,

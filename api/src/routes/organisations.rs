@@ -163,7 +163,10 @@ pub async fn get_organisation(
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/organisations/resolve")]
+#[post(
+    "/organisations/resolve",
+    wrap = "crate::idempotency::Idempotency::Replay"
+)]
 pub async fn resolve_area_code(
     state: web::Data<AppState>,
     body: ValidatedJson<ResolveRequest>,

@@ -34,7 +34,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         crate::error::sets::ChangeErrors,
     )
 )]
-#[post("/organisations/{code}/transfers")]
+#[post(
+    "/organisations/{code}/transfers",
+    wrap = "crate::idempotency::Idempotency::Replay"
+)]
 pub async fn transfer_reviews(
     state: web::Data<AppState>,
     caller: Caller,

@@ -45,7 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/users")]
+#[post("/users", wrap = "crate::idempotency::Idempotency::Replay")]
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,

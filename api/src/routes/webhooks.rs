@@ -189,7 +189,7 @@ fn org_of(caller: &Caller) -> Result<String, ApiError> {
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/webhooks")]
+#[post("/webhooks", wrap = "crate::idempotency::Idempotency::NoReplay")]
 pub async fn create_webhook(
     state: web::Data<AppState>,
     caller: Caller,
@@ -300,7 +300,10 @@ pub async fn delete_webhook(
         crate::error::sets::ReadErrors,
     )
 )]
-#[post("/webhooks/{id}/resume")]
+#[post(
+    "/webhooks/{id}/resume",
+    wrap = "crate::idempotency::Idempotency::Replay"
+)]
 pub async fn resume_webhook(
     state: web::Data<AppState>,
     caller: Caller,

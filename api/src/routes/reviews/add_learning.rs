@@ -35,7 +35,10 @@ use crate::state::AppState;
         crate::error::sets::ChangeErrors,
     )
 )]
-#[post("/reviews/{id}/learning")]
+#[post(
+    "/reviews/{id}/learning",
+    wrap = "crate::idempotency::Idempotency::Replay"
+)]
 pub async fn add_learning(
     state: web::Data<AppState>,
     caller: Caller,

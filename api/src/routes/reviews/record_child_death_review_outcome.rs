@@ -33,7 +33,10 @@ use crate::state::AppState;
         crate::error::sets::ChangeErrors,
     )
 )]
-#[post("/reviews/{id}/child-death-review-outcome")]
+#[post(
+    "/reviews/{id}/child-death-review-outcome",
+    wrap = "crate::idempotency::Idempotency::ReplayCase"
+)]
 pub async fn record_child_death_review_outcome(
     state: web::Data<AppState>,
     caller: Caller,

@@ -61,7 +61,10 @@ fn incomplete_or(r: &workflow::Refusal, review: &Review) -> ApiError {
         crate::error::sets::ChangeErrors,
     )
 )]
-#[post("/reviews/{id}/transitions")]
+#[post(
+    "/reviews/{id}/transitions",
+    wrap = "crate::idempotency::Idempotency::ReplayCase"
+)]
 pub async fn transition_review(
     state: web::Data<AppState>,
     caller: Caller,
