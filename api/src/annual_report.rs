@@ -270,8 +270,7 @@ fn top_themes(p: &mut Publisher, ctx: &ReportContext, rows: &AnnualRows) -> Vec<
     let counted = tally(
         rows.learning
             .iter()
-            .flat_map(|l| l.themes.split(','))
-            .filter(|t| !t.is_empty()),
+            .flat_map(|l| l.themes.iter().map(String::as_str)),
     );
     let mut ranked: Vec<&ThemeRow> = ctx
         .themes

@@ -24,7 +24,7 @@ pub fn ensure_admin(
     let new = NewUser {
         username: "admin".into(),
         display_name: "Administrator".into(),
-        roles: "admin".into(),
+        roles: vec![leder_domain::workflow::Role::Admin],
         organisation: None,
         password_hash: hash,
     };

@@ -82,14 +82,6 @@ pub fn name_of<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-/// A comma-separated list.
-pub fn split(list: &str) -> Vec<String> {
-    list.split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The form as the domain reads it; each field that breaks a rule is named.
 pub fn findings_to_domain(doc: &FindingsDoc) -> Result<Findings, Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -369,9 +361,10 @@ pub fn answer(review: &DomainReview) -> actix_web::HttpResponse {
 }
 
 /// A stored learning point as the API shows it.
-pub fn learning_point(l: leder_persistence::rows::cases::LearningRow) -> LearningPoint {
+pub fn learning_point(learning: leder_persistence::rows::cases::Learning) -> LearningPoint {
+    let l = learning.point;
     LearningPoint {
-        themes: split(&l.themes),
+        themes: learning.themes,
         id: l.id,
         review_id: l.review_id,
         text: l.text,

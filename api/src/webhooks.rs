@@ -15,6 +15,7 @@ use actix_web::web;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
+use leder_domain::review::EventType;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::{events, webhooks as repo};
 use leder_persistence::rows::cases::EventRow;
@@ -110,8 +111,9 @@ pub fn payload(e: &EventRow) -> String {
     .to_string()
 }
 
-fn wanted(hook: &WebhookRow, event_type: &str) -> bool {
-    hook.event_types.is_empty() || hook.event_types.split(',').any(|t| t == event_type)
+/// Whether a subscription to `types` (none: all) receives an event of `event_type`.
+fn wanted(types: &[EventType], event_type: &str) -> bool {
+    types.is_empty() || types.iter().any(|t| t.as_str() == event_type)
 }
 
 /// Runs the delivery worker until the server stops.
@@ -190,6 +192,11 @@ async fn deliver_pending(
     owner: &str,
     mut hook: WebhookRow,
 ) {
+    // A subscription whose stored types do not parse delivers nothing (its lease runs out).
+    let types = match hook.event_type_list() {
+        Ok(t) => t,
+        Err(e) => return log::error!("{e}"),
+    };
     loop {
         let (org, after) = (hook.organisation.clone(), hook.last_seq);
         let batch = match db::run(state, move |conn| events::after(conn, &org, after, 50)).await {
@@ -202,7 +209,7 @@ async fn deliver_pending(
             return;
         }
         for e in batch {
-            if !wanted(&hook, &e.event_type) {
+            if !wanted(&types, &e.event_type) {
                 let (id, o, seq) = (hook.id.clone(), owner.to_owned(), e.seq);
                 if db::run(state, move |conn| repo::skip_to(conn, &id, &o, seq))
                     .await

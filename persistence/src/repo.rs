@@ -8,6 +8,7 @@ pub mod events;
 pub mod governance;
 pub mod health;
 pub mod idempotency;
+pub mod learning;
 pub mod national;
 pub mod notifications;
 pub mod organisations;

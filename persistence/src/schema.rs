@@ -75,13 +75,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    learning_point_themes (learning_id, theme) {
+        learning_id -> Text,
+        theme -> Text,
+    }
+}
+
+diesel::table! {
     learning_points (id) {
         id -> Text,
         review_id -> Text,
         organisation -> Text,
         kind -> Text,
         text -> Text,
-        themes -> Text,
         created_by -> Text,
         created_at -> Timestamp,
     }
@@ -353,6 +359,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_counters,
     events,
     idempotency_keys,
+    learning_point_themes,
     learning_points,
     notifications,
     organisation_parents,

@@ -120,6 +120,60 @@ both_backends! {
         problem(app.get_as(path, &s.reviewer.token).await, 403).await;
     }
 
+    async fn learning_across_cases_pages_by_id_and_counts_every_match_by_theme(app) {
+        let s = staff(&app).await;
+        let first = at_stage(&app, &s, "allocated").await;
+        let second = at_stage(&app, &s, "allocated").await;
+        for (case, themes, kind) in [
+            (&first, json!(["dysphagia", "constipation"]), "learning"),
+            (&second, json!(["dysphagia"]), "learning"),
+            (&second, json!(["sepsis"]), "concern"),
+        ] {
+            add_learning(&app, &s.lead.token, case, &json!({"text": "x", "themes": themes, "kind": kind})).await;
+        }
+        let taxonomy: Vec<String> = json(app.get("/api/v1/themes").await, 200).await["items"]
+            .as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap().to_owned()).collect();
+        let position = |code: &str| taxonomy.iter().position(|t| t == code).unwrap();
+        let (one, other) = if position("constipation") < position("sepsis") {
+            ("constipation", "sepsis")
+        } else {
+            ("sepsis", "constipation")
+        };
+        let counts = |page: &serde_json::Value| -> Vec<(String, u64)> {
+            page["counts_by_theme"].as_array().unwrap().iter()
+                .map(|c| (c["theme"].as_str().unwrap().to_owned(), c["count"].as_u64().unwrap()))
+                .collect()
+        };
+        // Pages of one, in id order; every page counts every match, most frequent first and
+        // ties in the taxonomy's order.
+        let mut ids = Vec::new();
+        let mut path = "/api/v1/learning?limit=1".to_owned();
+        loop {
+            let page = json(app.get_as(&path, &s.lead.token).await, 200).await;
+            assert_eq!(page["items"].as_array().unwrap().len(), 1, "{page}");
+            ids.push(page["items"][0]["id"].as_str().unwrap().to_owned());
+            assert_eq!(counts(&page), vec![("dysphagia".into(), 2), (one.into(), 1), (other.into(), 1)]);
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("/api/v1/learning?limit=1&cursor={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(ids.len(), 3);
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        // A theme narrows the points, and the counts to the themes of the points it keeps.
+        let themed = json(app.get_as("/api/v1/learning?theme=dysphagia&limit=1", &s.lead.token).await, 200).await;
+        assert_eq!(themed["items"][0]["id"], ids[0].as_str());
+        assert_eq!(themed["items"][0]["themes"], json!(["constipation", "dysphagia"]));
+        assert_eq!(counts(&themed), vec![("dysphagia".into(), 2), ("constipation".into(), 1)]);
+        let cursor = themed["next_cursor"].as_str().unwrap();
+        let rest = json(app.get_as(&format!("/api/v1/learning?theme=dysphagia&limit=1&cursor={cursor}"), &s.lead.token).await, 200).await;
+        assert_eq!(rest["items"][0]["id"], ids[1].as_str());
+        assert_eq!(rest["next_cursor"], serde_json::Value::Null);
+        let concern = json(app.get_as("/api/v1/learning?kind=concern&theme=dysphagia", &s.lead.token).await, 200).await;
+        assert_eq!(concern["items"], json!([]));
+        assert_eq!(concern["counts_by_theme"], json!([]));
+    }
+
     async fn the_lead_and_qa_panel_see_learning_across_their_cases_with_counts_by_theme(app) {
         let s = staff(&app).await;
         let first = at_stage(&app, &s, "in_review").await;

@@ -1,17 +1,17 @@
-//! The migration that turns a review's list columns into JSON arrays carries every row over: a
-//! database filled by `seed-demo` and by cases taken through their journeys over HTTP reads
-//! back the same through the API after the migration is reverted to the first release's
-//! comma-joined form and applied again.
+//! The migrations that turn list columns into JSON arrays (and learning themes into rows of
+//! their own) carry every row over: a database filled by `seed-demo` and over HTTP reads back
+//! the same through the API after a migration is reverted to the comma-joined form it replaced
+//! and applied again.
 
 use leder_api::demo;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::cases::{act_ok, add_learning, at_stage, learning_point, staff};
-use crate::helpers::{TestApp, json, sql_count, sql_execute, today};
+use crate::cases::{act_ok, add_learning, at_stage, learning_point, person, staff};
+use crate::helpers::{Config, TestApp, json, sql_count, sql_execute, today, ymd};
 use leder_persistence::Backend;
 
-/// The migration's two halves on each engine: (up, down).
+/// The review lists migration's two halves on each engine: (up, down).
 const SQLITE: (&str, &str) = (
     include_str!("../../migrations/sqlite/2026-11-28-000008_review_lists_as_json/up.sql"),
     include_str!("../../migrations/sqlite/2026-11-28-000008_review_lists_as_json/down.sql"),
@@ -19,6 +19,16 @@ const SQLITE: (&str, &str) = (
 const POSTGRES: (&str, &str) = (
     include_str!("../../migrations/postgres/2026-11-28-000008_review_lists_as_json/up.sql"),
     include_str!("../../migrations/postgres/2026-11-28-000008_review_lists_as_json/down.sql"),
+);
+
+/// The other lists' migration (users, webhooks, actions, meetings, learning themes): (up, down).
+const LISTS_SQLITE: (&str, &str) = (
+    include_str!("../../migrations/sqlite/2026-11-29-000009_lists_as_json/up.sql"),
+    include_str!("../../migrations/sqlite/2026-11-29-000009_lists_as_json/down.sql"),
+);
+const LISTS_POSTGRES: (&str, &str) = (
+    include_str!("../../migrations/postgres/2026-11-29-000009_lists_as_json/up.sql"),
+    include_str!("../../migrations/postgres/2026-11-29-000009_lists_as_json/down.sql"),
 );
 
 /// Every statement of a migration file, run one by one.
@@ -116,5 +126,159 @@ both_backends! {
         for (b, a) in before.iter().zip(&after) {
             assert_eq!(a, b);
         }
+    }
+}
+
+/// Webhook targets on 127.0.0.1 (where nothing listens, so deliveries fail fast).
+fn local_hooks(c: &mut Config) {
+    c.webhook_allowed_hosts = vec!["127.0.0.1".into()];
+}
+
+/// GET as `token`, answered 200.
+async fn read(app: &TestApp, token: &str, path: &str) -> Value {
+    json(app.get_as(path, token).await, 200).await
+}
+
+/// Every list-valued thing the API shows: users' roles, the caller's own roles, webhooks' event
+/// types, actions' links, meetings' lists, learning points' themes (per review, across cases
+/// by page, filtered and counted by theme) and the annual report's top themes.
+async fn every_list(
+    app: &TestApp,
+    lead: &str,
+    admin: &str,
+    multi: &str,
+    reviews: &[String],
+) -> Value {
+    let mut learning = Vec::new();
+    for id in reviews {
+        learning.push(read(app, lead, &format!("/api/v1/reviews/{id}/learning")).await);
+    }
+    let mut pages = Vec::new();
+    let mut path = "/api/v1/learning?limit=1".to_owned();
+    loop {
+        let page = read(app, lead, &path).await;
+        let next = page["next_cursor"].as_str().map(str::to_owned);
+        pages.push(page);
+        match next {
+            Some(c) => path = format!("/api/v1/learning?limit=1&cursor={c}"),
+            None => break,
+        }
+    }
+    let hooks: Vec<Value> = read(app, lead, "/api/v1/webhooks").await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|h| json!([h["id"], h["url"], h["event_types"]]))
+        .collect();
+    let plan = read(app, lead, "/api/v1/organisations/QOP/actions?limit=200").await;
+    let mut actions = Vec::new();
+    for a in plan["items"].as_array().expect("items") {
+        let id = a["id"].as_str().expect("id");
+        actions.push(read(app, lead, &format!("/api/v1/actions/{id}")).await);
+    }
+    let year = today().year();
+    json!({
+        "users": read(app, admin, "/api/v1/users?limit=200").await,
+        "me": read(app, multi, "/api/v1/me").await["roles"],
+        "webhooks": hooks,
+        "plan": plan,
+        "actions": actions,
+        "meetings": read(app, lead, "/api/v1/organisations/QOP/meetings?limit=200").await["items"],
+        "learning": learning,
+        "across": pages,
+        "themed": read(app, lead, "/api/v1/learning?theme=dysphagia&limit=200").await,
+        "concerns": read(app, lead, "/api/v1/learning?kind=concern&limit=200").await,
+        "report": read(app, lead, &format!("/api/v1/organisations/QOP/reports/annual?year={year}")).await["top_themes"],
+    })
+}
+
+both_backends! {
+    async fn every_list_reads_back_the_same_across_the_lists_as_json_migration(app, local_hooks) {
+        let s = staff(&app).await;
+        let admin = app.admin_token().await;
+        let multi = person(&app, "mo.multi", &["qa_panel", "ics_lead"], "QOP").await;
+        // Seeded learning (with themes) of QOP and other ICBs, then learning added by HTTP.
+        let pool = app.pool().clone();
+        tokio::task::spawn_blocking(move || {
+            demo::seed(&mut pool.get().unwrap(), 60, 11, false, today(), &mut |_| {})
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        let completed = at_stage(&app, &s, "completed").await;
+        let open = at_stage(&app, &s, "in_review").await;
+        add_learning(&app, &s.lead.token, &open, &json!({
+            "text": "Bowel charts were not kept.", "kind": "concern",
+            "themes": ["physical_health_monitoring", "constipation", "dysphagia"]
+        })).await;
+        add_learning(&app, &s.lead.token, &open, &json!({
+            "text": "The family were kept informed.", "kind": "good_practice", "themes": []
+        })).await;
+        let points: Vec<String> = read(&app, &s.lead.token, &format!("/api/v1/reviews/{open}/learning")).await["items"]
+            .as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+        let plan = "/api/v1/organisations/QOP/actions";
+        json(app.post_as(plan, &s.lead.token, &json!({
+            "title": "Repeat swallowing assessments", "outcome_measure": "95% within 7 days",
+            "owner": "Community learning disability team", "due_date": ymd(today()),
+            "themes": ["dysphagia", "aspiration_pneumonia"], "learning_ids": points,
+        })).await, 201).await;
+        json(app.post_as(plan, &s.lead.token, &json!({
+            "title": "Share hospital passports", "outcome_measure": "Every admission",
+            "owner": "Acute liaison nurses", "due_date": ymd(today()),
+        })).await, 201).await;
+        json(app.post_as("/api/v1/organisations/QOP/meetings", &s.lead.token, &json!({
+            "kind": "steering_group", "held_on": ymd(today()),
+            "attendee_roles": ["Local Area Contact", "Designated nurse, safeguarding",
+                               "The \"LAC\" \\ deputy"],
+            "reviews_discussed": [completed, open], "decisions": "Agreed two actions."
+        })).await, 201).await;
+        for types in [json!(["review.created", "review.status_changed"]), json!([])] {
+            json(app.post_as("/api/v1/webhooks", &s.lead.token,
+                             &json!({"url": "http://127.0.0.1:9/leder", "event_types": types})).await, 201).await;
+        }
+        let reviews = [completed.clone(), open.clone()];
+        let before = every_list(&app, &s.lead.token, &admin, &multi.token, &reviews).await;
+        assert_eq!(before["me"], json!(["ics_lead", "qa_panel"]));
+        assert_eq!(before["meetings"][0]["attendee_roles"][2], "The \"LAC\" \\ deputy");
+        assert!(before["across"].as_array().unwrap().len() > 3, "{}", before["across"]);
+
+        let (up, down) = match app.backend() {
+            Backend::Sqlite => LISTS_SQLITE,
+            Backend::Postgres => LISTS_POSTGRES,
+        };
+        let as_json = "SELECT COUNT(*) AS n FROM users WHERE roles LIKE '[%' \
+                       UNION ALL SELECT COUNT(*) AS n FROM webhooks WHERE event_types LIKE '[%' \
+                       UNION ALL SELECT COUNT(*) AS n FROM actions WHERE learning_ids LIKE '[%' AND themes LIKE '[%' \
+                       UNION ALL SELECT COUNT(*) AS n FROM meetings WHERE attendee_roles LIKE '[%' AND reviews_discussed LIKE '[%'";
+        let total = |table: &str| format!("SELECT COUNT(*) AS n FROM {table}");
+        let mut rows = 0;
+        for table in ["users", "webhooks", "actions", "meetings"] {
+            rows += sql_count(&app, &total(table)).await;
+        }
+        let themes = sql_count(&app, &total("learning_point_themes")).await;
+        assert!(themes > 3);
+
+        // Back to the comma-joined form: no brackets anywhere, themes one column again.
+        run_sql(&app, down).await;
+        let bracketed = format!("SELECT CAST(SUM(n) AS BIGINT) AS n FROM ({as_json}) AS lists");
+        assert_eq!(sql_count(&app, &bracketed).await, 0);
+        let joined = "SELECT COUNT(*) AS n FROM learning_points \
+                      WHERE themes = 'constipation,dysphagia,physical_health_monitoring'";
+        assert_eq!(sql_count(&app, joined).await, 1);
+        let roles = "SELECT COUNT(*) AS n FROM users WHERE roles = 'ics_lead,qa_panel'";
+        assert_eq!(sql_count(&app, roles).await, 1);
+        let hooks = "SELECT COUNT(*) AS n FROM webhooks \
+                     WHERE event_types IN ('review.created,review.status_changed', '')";
+        assert_eq!(sql_count(&app, hooks).await, 2);
+        let attendees = "SELECT COUNT(*) AS n FROM meetings \
+                         WHERE attendee_roles LIKE 'Local Area Contact_Designated nurse, safeguarding_The \"LAC\" _ deputy'";
+        assert_eq!(sql_count(&app, attendees).await, 1);
+
+        // And forward again: every list reads back exactly as before.
+        run_sql(&app, up).await;
+        assert_eq!(sql_count(&app, &bracketed).await, rows);
+        assert_eq!(sql_count(&app, &total("learning_point_themes")).await, themes);
+        let after = every_list(&app, &s.lead.token, &admin, &multi.token, &reviews).await;
+        assert_eq!(after, before);
     }
 }

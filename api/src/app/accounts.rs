@@ -40,12 +40,12 @@ pub async fn check_icb(pool: &Pool, code: &str) -> Result<String, ApiError> {
 }
 
 /// Checks roles and organisation together with the domain's account rules, and that the
-/// organisation is an ICB today; returns the stored roles text and the organisation.
+/// organisation is an ICB today; returns the roles and the organisation.
 pub async fn check_account(
     pool: &Pool,
     roles: &[RoleName],
     organisation: Option<&str>,
-) -> Result<(String, Option<String>), ApiError> {
+) -> Result<(Vec<Role>, Option<String>), ApiError> {
     if roles.contains(&RoleName::Integration) {
         return Err(ApiError::invalid_field(
             "roles",
@@ -78,10 +78,7 @@ pub async fn check_account(
         Some(o) => Some(check_icb(pool, o.as_str()).await?),
         None => None,
     };
-    let mut names: Vec<&str> = domain_roles.iter().map(|r| r.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    Ok((names.join(","), org))
+    Ok((domain_roles, org))
 }
 
 /// A new client secret: `lcs_` and 43 random URL-safe characters (256 bits).

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod intake;
+pub mod learning;
 pub mod organisations;
 pub mod reassessment;
 pub mod reviews;

@@ -11,7 +11,7 @@ use leder_persistence::repo::review_store;
 use leder_persistence::repo::reviews::{
     self as reviews_repo, CaseScope, ChangeActor, ModifyError, ReviewFilter,
 };
-use leder_persistence::rows::cases::LearningRow;
+use leder_persistence::rows::cases::Learning;
 use time::PrimitiveDateTime;
 
 use crate::audit::RequestInfo;
@@ -119,7 +119,7 @@ pub struct ReviewChange {
     /// The version the caller read (`If-Match`), when the change requires one.
     pub expected_version: Option<i64>,
     /// A learning point the change adds.
-    pub learning: Option<LearningRow>,
+    pub learning: Option<Learning>,
 }
 
 impl ReviewChange {

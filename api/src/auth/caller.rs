@@ -160,13 +160,6 @@ impl AuthState {
     }
 }
 
-fn roles_of(names: &[&str]) -> Vec<Role> {
-    names
-        .iter()
-        .filter_map(|r| r.parse::<Role>().ok())
-        .collect()
-}
-
 /// Reads the account behind a token's subject: `None` when missing, disabled or revoked.
 async fn load(
     state: &AppState,
@@ -174,16 +167,19 @@ async fn load(
     id: String,
 ) -> Result<Option<Caller>, ApiError> {
     let caller = match kind {
-        PrincipalKind::User => db::run(state, move |conn| users::get(conn, &id))
+        PrincipalKind::User => match db::run(state, move |conn| users::get(conn, &id))
             .await?
             .filter(|u| !u.disabled)
-            .map(|u| Caller {
-                roles: roles_of(&u.role_names()),
+        {
+            Some(u) => Some(Caller {
+                roles: u.role_list()?,
                 id: u.id,
                 kind,
                 name: u.username,
                 organisation: u.organisation,
             }),
+            None => None,
+        },
         PrincipalKind::Client => db::run(state, move |conn| clients::get(conn, &id))
             .await?
             .filter(|c| c.revoked_at.is_none())

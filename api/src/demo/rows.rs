@@ -170,8 +170,9 @@ pub(super) fn build(
     if let Some(hold) = timeline.hold(&id) {
         batch.holds.push(hold);
     }
-    if let Some(point) = timeline.learning(&id, &spec.organisation, &c) {
-        batch.learning.push(point);
+    if let Some(learning) = timeline.learning(&id, &spec.organisation, &c) {
+        batch.learning_themes.extend(learning.theme_rows());
+        batch.learning.push(learning.point);
     }
     batch.reviews.push(ReviewRow {
         version: i64::try_from(history.len()).unwrap_or(1),

@@ -4,7 +4,7 @@
 
 use leder_domain::eligibility::Route;
 use leder_domain::workflow::{HoldReason, Stage};
-use leder_persistence::rows::cases::{HistoryRow, HoldRow, LearningRow};
+use leder_persistence::rows::cases::{HistoryRow, HoldRow, Learning, LearningRow};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -269,21 +269,21 @@ impl Timeline {
     }
 
     /// The learning point, when the case has one.
-    pub fn learning(&self, review_id: &str, org: &str, c: &Checked) -> Option<LearningRow> {
+    pub fn learning(&self, review_id: &str, org: &str, c: &Checked) -> Option<Learning> {
         let (id, when) = self.learning.clone()?;
         let author = self
             .reviewer_id
             .clone()
             .unwrap_or_else(|| self.lead.clone());
-        Some(LearningRow {
+        let point = LearningRow {
             id,
             review_id: review_id.to_owned(),
             organisation: org.to_owned(),
             kind: "learning".into(),
             text: super::findings::learning_text(&c.themes),
-            themes: c.themes.join(","),
             created_by: author,
             created_at: when,
-        })
+        };
+        Some(Learning::new(point, c.themes.clone()))
     }
 }

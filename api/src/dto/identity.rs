@@ -232,11 +232,17 @@ pub struct User {
     pub updated_at: OffsetDateTime,
 }
 
-impl From<UserRow> for User {
-    fn from(u: UserRow) -> Self {
+impl TryFrom<UserRow> for User {
+    type Error = leder_persistence::PersistenceError;
+
+    fn try_from(u: UserRow) -> Result<Self, Self::Error> {
         let now = leder_persistence::reference::now_utc();
-        User {
-            roles: u.role_names().into_iter().map(str::to_owned).collect(),
+        Ok(User {
+            roles: u
+                .role_list()?
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
             locked: u.locked_until.is_some_and(|t| t > now),
             id: u.id,
             username: u.username,
@@ -246,7 +252,7 @@ impl From<UserRow> for User {
             version: u.version,
             created_at: utc(u.created_at),
             updated_at: utc(u.updated_at),
-        }
+        })
     }
 }
 

@@ -10,13 +10,13 @@ use leder_persistence::reference::now_utc;
 use leder_persistence::repo::action_plan::{self as repo, ActionActor, ActionFilter, UpdateError};
 use leder_persistence::repo::reviews as reviews_repo;
 use leder_persistence::rows::action_plan::ActionRow;
+use leder_persistence::stored::lists::texts_to_column;
 use serde_json::{Value, json};
 use time::Date;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::cases::split;
 use crate::clock::today_in_england;
 use crate::db;
 use crate::dto::actions::{
@@ -47,8 +47,8 @@ pub fn is_overdue(status: &str, due_date: Date, today: Date) -> bool {
 }
 
 /// An action as the API shows it on `today`.
-pub fn render(a: &ActionRow, today: Date) -> Action {
-    Action {
+pub fn render(a: &ActionRow, today: Date) -> Result<Action, ApiError> {
+    Ok(Action {
         id: a.id.clone(),
         organisation: a.organisation.clone(),
         title: a.title.clone(),
@@ -56,18 +56,26 @@ pub fn render(a: &ActionRow, today: Date) -> Action {
         owner: a.owner.clone(),
         due_date: a.due_date,
         status: a.status.clone(),
-        learning_ids: split(&a.learning_ids),
-        themes: split(&a.themes),
+        learning_ids: a.learning_id_list()?,
+        themes: a.theme_list()?,
         overdue: is_overdue(&a.status, a.due_date, today),
         completed_on: a.completed_on,
         version: a.version,
         created_at: utc(a.created_at),
         updated_at: utc(a.updated_at),
-    }
+    })
 }
 
+/// The event data of an action just written (its lists were encoded a moment ago; the update
+/// decodes them before it gets here, so a corrupt row never reaches an event).
 fn render_json(a: &ActionRow) -> String {
-    serde_json::to_string(&render(a, today_in_england())).unwrap_or_else(|_| "{}".into())
+    match render(a, today_in_england()) {
+        Ok(action) => serde_json::to_string(&action).unwrap_or_else(|_| "{}".into()),
+        Err(e) => {
+            log::error!("action {}: {e}", a.id);
+            "{}".into()
+        }
+    }
 }
 
 /// Sorted, deduplicated learning ids and themes, each checked: themes against the taxonomy,
@@ -77,7 +85,7 @@ async fn checked_links(
     organisation: &str,
     learning_ids: Vec<String>,
     themes: Vec<String>,
-) -> Result<(String, String), ApiError> {
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
     let mut learning_ids = learning_ids;
     learning_ids.sort();
     learning_ids.dedup();
@@ -108,7 +116,7 @@ async fn checked_links(
             format!("`{bad}` is not a theme of GET /api/v1/themes"),
         ));
     }
-    Ok((learning_ids.join(","), themes.join(",")))
+    Ok((learning_ids, themes))
 }
 
 fn actor(state: &AppState, caller: &Caller, info: &RequestInfo, action: &str) -> ActionActor {
@@ -173,8 +181,8 @@ pub async fn create_action(
         owner: a.owner,
         due_date: a.due_date,
         status: a.status.as_str().to_owned(),
-        learning_ids,
-        themes,
+        learning_ids: texts_to_column(&learning_ids),
+        themes: texts_to_column(&themes),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -188,7 +196,7 @@ pub async fn create_action(
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
         .insert_header((header::LOCATION, format!("/api/v1/actions/{}", row.id)))
-        .json(render(&row, today_in_england())))
+        .json(render(&row, today_in_england())?))
 }
 
 /// Records `field` in the history detail when it changes.
@@ -241,11 +249,11 @@ pub async fn update_action(
         _ => {
             let ids = match p.learning_ids.clone() {
                 Some(v) => v.unwrap_or_default(),
-                None => split(&current.learning_ids),
+                None => current.learning_id_list()?,
             };
             let themes = match p.themes.clone() {
                 Some(v) => v.unwrap_or_default(),
-                None => split(&current.themes),
+                None => current.theme_list()?,
             };
             Some(checked_links(&state, &current.organisation, ids, themes).await?)
         }
@@ -278,8 +286,8 @@ pub async fn update_action(
                     row.completed_on = completed_on(v, before.completed_on);
                 }
                 if let Some((ids, themes)) = links {
-                    row.learning_ids = ids;
-                    row.themes = themes;
+                    row.learning_ids = texts_to_column(&ids);
+                    row.themes = texts_to_column(&themes);
                 }
                 let mut d = serde_json::Map::new();
                 note(&mut d, "title", json!(before.title), json!(row.title));
@@ -299,14 +307,14 @@ pub async fn update_action(
                 note(
                     &mut d,
                     "learning_ids",
-                    json!(split(&before.learning_ids)),
-                    json!(split(&row.learning_ids)),
+                    json!(before.learning_id_list()?),
+                    json!(row.learning_id_list()?),
                 );
                 note(
                     &mut d,
                     "themes",
-                    json!(split(&before.themes)),
-                    json!(split(&row.themes)),
+                    json!(before.theme_list()?),
+                    json!(row.theme_list()?),
                 );
                 Ok::<_, ApiError>(Value::Object(d).to_string())
             },
@@ -322,7 +330,7 @@ pub async fn update_action(
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(render(&row, today_in_england())))
+        .json(render(&row, today_in_england())?))
 }
 
 /// Parses a status filter.

@@ -274,10 +274,16 @@ async fn password_grant(
     let mut entry = anonymous_entry(info, "success", subject, user.organisation.clone());
     entry.actor_kind = "user".into();
     entry.actor_id = Some(user.id.clone());
-    entry.actor_roles = user.roles.clone();
+    let roles = user.role_list()?;
+    // Audit entries keep the comma-joined form they are hashed in.
+    entry.actor_roles = roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
     entry.actor_organisation = user.organisation.clone();
     state.audit.record(entry).await?;
-    let roles = user.role_names().into_iter().map(str::to_owned).collect();
+    let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
     issue(state, &user.id, "user", roles, user.organisation)
 }
 

@@ -1,21 +1,17 @@
-//! Learning across cases: an ICB's learning points, filtered by theme, kind and period, with
-//! counts by theme, so its governance group can see what recurs. The ICB's lead and QA panel.
-
-use std::collections::BTreeMap;
+//! `GET /learning`: learning across cases, an ICB's learning points filtered by theme, kind and
+//! period, with counts by theme (the use case is [`crate::app::learning`]). The ICB's lead and
+//! QA panel.
 
 use actix_web::{get, web};
 use leder_domain::workflow::Role;
-use leder_persistence::repo::reports::{self as repo, LearningFilter};
-use leder_persistence::repo::reviews as reviews_repo;
+use leder_persistence::repo::learning::LearningFilter;
 use time::{Date, PrimitiveDateTime};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::app::reviews::audit_reads;
+use crate::app::learning;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::cases::split;
-use crate::db;
 use crate::dto::actions::{CaseLearning, CaseLearningPage, ThemeCount};
 use crate::dto::utc;
 use crate::error::ApiError;
@@ -115,76 +111,37 @@ pub async fn list_case_learning(
         .map(|c| Cursor::decode(c, 1))
         .transpose()?
         .and_then(|mut p| p.pop());
-    let filter = LearningFilter { kind, from, before };
-    let (rows, themes) = db::run(&state, move |conn| {
-        Ok((
-            repo::learning_across(conn, &org, &filter)?,
-            reviews_repo::themes(conn)?,
-        ))
-    })
-    .await?;
-    if let Some(t) = &theme
-        && !themes.iter().any(|known| &known.code == t)
-    {
-        return Err(ApiError::bad_field(
-            "theme",
-            "unknown_theme",
-            "not a theme of GET /api/v1/themes",
-        ));
-    }
-    let matching: Vec<_> = rows
-        .into_iter()
-        .filter(|(l, _)| theme.as_ref().is_none_or(|t| split(&l.themes).contains(t)))
-        .collect();
-    let mut counted: BTreeMap<&str, u64> = BTreeMap::new();
-    for (l, _) in &matching {
-        for t in l.themes.split(',').filter(|t| !t.is_empty()) {
-            *counted.entry(t).or_insert(0) += 1;
-        }
-    }
-    let mut counts_by_theme: Vec<ThemeCount> = themes
-        .iter()
-        .filter_map(|t| {
-            counted.get(t.code.as_str()).map(|n| ThemeCount {
-                theme: t.code.clone(),
-                label: t.label.clone(),
-                count: *n,
-            })
-        })
-        .collect();
-    counts_by_theme.sort_by_key(|c| std::cmp::Reverse(c.count));
-    // Ids are UUID v7, so they sort by the time they were made: the page's keyset.
-    let mut page: Vec<_> = matching
-        .into_iter()
-        .filter(|(l, _)| after.as_ref().is_none_or(|a| &l.id > a))
-        .collect();
-    page.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let next_cursor = Cursor::next_page(
-        &mut page,
-        i64::try_from(limit).unwrap_or(i64::MAX),
-        |(l, _)| Cursor::encode(&[&l.id]),
-    );
-    let read: Vec<(String, String)> = page
-        .iter()
-        .map(|(l, _)| (l.review_id.clone(), l.organisation.clone()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    audit_reads(&state, &caller, &info, "read_learning", &read).await?;
+    let filter = LearningFilter {
+        kind,
+        from,
+        before,
+        theme,
+    };
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let page = learning::across_cases(&state, &caller, &info, org, filter, after, limit).await?;
     Ok(web::Json(CaseLearningPage {
         items: page
+            .items
             .into_iter()
             .map(|(l, reference)| CaseLearning {
-                themes: split(&l.themes),
-                id: l.id,
-                review_id: l.review_id,
+                id: l.point.id,
+                review_id: l.point.review_id,
                 review_reference: reference,
-                kind: l.kind,
-                text: l.text,
-                created_at: utc(l.created_at),
+                kind: l.point.kind,
+                text: l.point.text,
+                themes: l.themes,
+                created_at: utc(l.point.created_at),
             })
             .collect(),
-        next_cursor,
-        counts_by_theme,
+        next_cursor: page.next_after.map(|id| Cursor::encode(&[&id])),
+        counts_by_theme: page
+            .counts_by_theme
+            .into_iter()
+            .map(|(t, count)| ThemeCount {
+                theme: t.code,
+                label: t.label,
+                count,
+            })
+            .collect(),
     }))
 }

@@ -9,12 +9,12 @@ use leder_domain::workflow::Role;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::governance as repo;
 use leder_persistence::rows::action_plan::MeetingRow;
+use leder_persistence::stored::lists::{list_to_column, texts_to_column};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::cases::split;
 use crate::clock::today_in_england;
 use crate::db;
 use crate::dto::governance::{
@@ -31,10 +31,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_meetings).service(record_meeting);
 }
 
-fn meeting(m: MeetingRow) -> Meeting {
-    Meeting {
-        attendee_roles: split_list(&m.attendee_roles),
-        reviews_discussed: split(&m.reviews_discussed),
+fn meeting(m: MeetingRow) -> Result<Meeting, ApiError> {
+    Ok(Meeting {
+        attendee_roles: m.attendee_role_list()?,
+        reviews_discussed: m.reviews_discussed_list()?,
         id: m.id,
         organisation: m.organisation,
         kind: m.kind,
@@ -42,16 +42,7 @@ fn meeting(m: MeetingRow) -> Meeting {
         decisions: m.decisions,
         created_by: m.created_by,
         created_at: utc(m.created_at),
-    }
-}
-
-/// Roles are free text and may hold commas, so they are stored one a line.
-fn split_list(stored: &str) -> Vec<String> {
-    stored
-        .split('\n')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    })
 }
 
 /// Query parameters of the meeting list.
@@ -124,7 +115,7 @@ pub async fn list_meetings(
         overdue: last.is_none_or(|d| (today - d).whole_days() > kind.cadence_days()),
     };
     Ok(web::Json(MeetingPage {
-        items: rows.into_iter().map(meeting).collect(),
+        items: rows.into_iter().map(meeting).collect::<Result<_, _>>()?,
         next_cursor,
         cadence: Cadence {
             steering_group: status(MeetingKind::SteeringGroup, last.first().copied().flatten()),
@@ -201,13 +192,8 @@ pub async fn record_meeting(
         organisation: org,
         kind: m.kind.as_str().to_owned(),
         held_on: m.held_on,
-        attendee_roles: m
-            .attendee_roles
-            .iter()
-            .map(|r| r.trim())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        reviews_discussed: discussed.join(","),
+        attendee_roles: list_to_column(m.attendee_roles.iter().map(|r| r.trim())),
+        reviews_discussed: texts_to_column(&discussed),
         decisions: m.decisions,
         created_by: caller.id.clone(),
         created_at: now_utc(),
@@ -224,5 +210,5 @@ pub async fn record_meeting(
             header::LOCATION,
             format!("/api/v1/organisations/{}/meetings", row.organisation),
         ))
-        .json(meeting(row)))
+        .json(meeting(row)?))
 }

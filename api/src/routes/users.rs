@@ -83,7 +83,7 @@ pub async fn create_user(
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
-        .json(User::from(row)))
+        .json(User::try_from(row)?))
 }
 
 /// Query parameters of the user list.
@@ -141,7 +141,10 @@ pub async fn list_users(
         .record(caller.audit_entry(&info, "list", "success"))
         .await?;
     Ok(web::Json(UserPage {
-        items: rows.into_iter().map(User::from).collect(),
+        items: rows
+            .into_iter()
+            .map(User::try_from)
+            .collect::<Result<_, _>>()?,
         next_cursor,
     }))
 }
@@ -177,7 +180,7 @@ pub async fn get_user(
     state.audit.record(entry).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(User::from(row)))
+        .json(User::try_from(row)?))
 }
 
 /// Change a user
@@ -232,10 +235,10 @@ pub async fn update_user(
         let roles: Vec<RoleName> = match patch.roles {
             Some(r) => r,
             None => current
-                .role_names()
+                .role_list()?
                 .iter()
                 .filter_map(|r| {
-                    serde_json::from_value(serde_json::Value::String((*r).to_owned())).ok()
+                    serde_json::from_value(serde_json::Value::String(r.as_str().to_owned())).ok()
                 })
                 .collect(),
         };
@@ -260,5 +263,5 @@ pub async fn update_user(
     state.auth.forget(&format!("user:{id}"));
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(User::from(row)))
+        .json(User::try_from(row)?))
 }

@@ -5,7 +5,7 @@ use leder_domain::review::EventType;
 use leder_domain::workflow::Role;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::webhooks as repo;
-use leder_persistence::rows::webhooks::{DeliveryRow, WebhookRow};
+use leder_persistence::rows::webhooks::{DeliveryRow, WebhookRow, event_types_column};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -89,14 +89,15 @@ pub struct Webhook {
     pub created_at: time::OffsetDateTime,
 }
 
-impl From<WebhookRow> for Webhook {
-    fn from(w: WebhookRow) -> Self {
-        Webhook {
+impl TryFrom<WebhookRow> for Webhook {
+    type Error = leder_persistence::PersistenceError;
+
+    fn try_from(w: WebhookRow) -> Result<Self, Self::Error> {
+        Ok(Webhook {
             event_types: w
-                .event_types
-                .split(',')
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
+                .event_type_list()?
+                .iter()
+                .map(|t| t.as_str().to_owned())
                 .collect(),
             id: w.id,
             url: w.url,
@@ -104,7 +105,7 @@ impl From<WebhookRow> for Webhook {
             paused_reason: w.paused_reason,
             consecutive_failures: w.consecutive_failures,
             created_at: utc(w.created_at),
-        }
+        })
     }
 }
 
@@ -199,19 +200,23 @@ pub async fn create_webhook(
     let w = body.0;
     check_target(&w.url, &state.config.webhook_allowed_hosts)
         .map_err(|m| ApiError::invalid_field("url", "target_not_allowed", m))?;
-    if let Some(bad) = w.event_types.iter().find(|t| EventType::parse(t).is_err()) {
-        return Err(ApiError::invalid_field(
-            "event_types",
-            "unknown_event_type",
-            format!("`{bad}` is not one of {}", event_types().join(", ")),
-        ));
+    let mut types = Vec::with_capacity(w.event_types.len());
+    for t in &w.event_types {
+        let Ok(parsed) = EventType::parse(t) else {
+            return Err(ApiError::invalid_field(
+                "event_types",
+                "unknown_event_type",
+                format!("`{t}` is not one of {}", event_types().join(", ")),
+            ));
+        };
+        types.push(parsed);
     }
     let secret = new_secret();
     let row = WebhookRow {
         id: uuid::Uuid::now_v7().to_string(),
         organisation: org,
         url: w.url,
-        event_types: w.event_types.join(","),
+        event_types: event_types_column(&types),
         secret: secret.clone(),
         status: "active".into(),
         paused_reason: None,
@@ -229,7 +234,7 @@ pub async fn create_webhook(
         .json(WebhookCreated {
             id: row.id.clone(),
             secret,
-            webhook: row.into(),
+            webhook: row.try_into()?,
         }))
 }
 
@@ -253,7 +258,10 @@ pub async fn list_webhooks(
     let org = org_of(&caller)?;
     let rows = db::run(&state, move |conn| repo::list(conn, &org)).await?;
     Ok(web::Json(WebhookList {
-        items: rows.into_iter().map(Webhook::from).collect(),
+        items: rows
+            .into_iter()
+            .map(Webhook::try_from)
+            .collect::<Result<_, _>>()?,
     }))
 }
 
@@ -317,7 +325,7 @@ pub async fn resume_webhook(
     })
     .await?
     .ok_or(ApiError::NotFound)?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(row.try_into()?))
 }
 
 /// A subscription's delivery attempts

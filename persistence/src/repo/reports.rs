@@ -1,5 +1,5 @@
-//! What an ICB's governance reads across its cases: learning points with their reviews, and the
-//! rows its annual report is computed from. Every query is confined to one ICB's reviews as
+//! The rows an ICB's annual report is computed from (learning across cases is
+//! [`crate::repo::learning`]). Every query is confined to one ICB's reviews as
 //! they stand now (a transferred review counts for the ICB it moved to).
 
 use diesel::prelude::*;
@@ -7,47 +7,11 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+use crate::repo::learning::with_themes;
 use crate::repo::reviews::holds_of;
 use crate::rows::action_plan::ActionRow;
-use crate::rows::cases::{HoldRow, LearningRow, ReviewRow};
+use crate::rows::cases::{HoldRow, Learning, LearningRow, ReviewRow};
 use crate::schema::{actions, learning_points, review_holds, reviews};
-
-/// Filters of learning across cases.
-#[derive(Debug, Clone, Default)]
-pub struct LearningFilter {
-    /// Only this kind (`learning`, `good_practice`, `concern`).
-    pub kind: Option<String>,
-    /// Recorded at or after (UTC).
-    pub from: Option<PrimitiveDateTime>,
-    /// Recorded before (UTC).
-    pub before: Option<PrimitiveDateTime>,
-}
-
-/// An ICB's learning points with their review's reference, oldest first.
-pub fn learning_across(
-    conn: &mut DbConnection,
-    organisation: &str,
-    filter: &LearningFilter,
-) -> Result<Vec<(LearningRow, String)>, PersistenceError> {
-    let mut q = learning_points::table
-        .inner_join(reviews::table.on(reviews::id.eq(learning_points::review_id)))
-        .filter(reviews::organisation.eq(organisation.to_owned()))
-        .into_boxed();
-    if let Some(kind) = &filter.kind {
-        q = q.filter(learning_points::kind.eq(kind.clone()));
-    }
-    if let Some(from) = filter.from {
-        q = q.filter(learning_points::created_at.ge(from));
-    }
-    if let Some(before) = filter.before {
-        q = q.filter(learning_points::created_at.lt(before));
-    }
-    Ok(
-        q.order((learning_points::created_at.asc(), learning_points::id.asc()))
-            .select((LearningRow::as_select(), reviews::reference))
-            .load(conn)?,
-    )
-}
 
 /// The rows of an ICB's annual report for the period `[start, end]`.
 #[derive(Debug, Clone, Default)]
@@ -61,7 +25,7 @@ pub struct AnnualRows {
     /// Holds of the ICB's reviews that overlap the period.
     pub holds_in_period: Vec<HoldRow>,
     /// Learning points of the reviews completed within the period.
-    pub learning: Vec<LearningRow>,
+    pub learning: Vec<Learning>,
     /// The ICB's actions due or created within the period.
     pub actions: Vec<ActionRow>,
 }
@@ -101,11 +65,12 @@ pub fn annual_rows(
         )
         .select(HoldRow::as_select())
         .load(conn)?;
-    let learning = learning_points::table
+    let learning: Vec<LearningRow> = learning_points::table
         .filter(learning_points::review_id.eq_any(&ids))
         .order((learning_points::created_at.asc(), learning_points::id.asc()))
         .select(LearningRow::as_select())
         .load(conn)?;
+    let learning = with_themes(conn, learning)?;
     let actions = actions::table
         .filter(actions::organisation.eq(organisation))
         .filter(

@@ -16,7 +16,7 @@ use crate::error::PersistenceError;
 use crate::repo::audit::append as append_audit;
 use crate::repo::events::{self, NewEvent};
 use crate::repo::reviews::{CaseScope, ChangeActor, ReviewState, get_scoped, holds_of, lock_row};
-use crate::rows::cases::{HistoryRow, HoldRow, LearningRow, ReviewRow};
+use crate::rows::cases::{HistoryRow, HoldRow, Learning, ReviewRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews};
 use crate::stored::review::{review_from_row, row_from_review};
 
@@ -114,7 +114,7 @@ pub fn store_change(
     from_stage: &str,
     happened: &Happened,
     actor: &ChangeActor,
-    learning: Option<&LearningRow>,
+    learning: Option<&Learning>,
 ) -> Result<Review, PersistenceError> {
     let row = row_from_review(&review);
     let id = row.id.clone();
@@ -164,9 +164,7 @@ pub fn store_change(
         parts.holds.push(hold);
     }
     if let Some(point) = learning {
-        diesel::insert_into(learning_points::table)
-            .values(point)
-            .execute(conn)?;
+        crate::repo::learning::insert(conn, point)?;
     }
     for detail in &happened.history {
         diesel::insert_into(review_history::table)

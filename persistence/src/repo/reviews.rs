@@ -9,7 +9,8 @@ use time::{Date, PrimitiveDateTime};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::repo::audit::NewAuditEntry;
-use crate::rows::cases::{HistoryRow, HoldRow, LearningRow, ReviewRow, ThemeRow};
+use crate::repo::learning::with_themes;
+use crate::rows::cases::{HistoryRow, HoldRow, Learning, LearningRow, ReviewRow, ThemeRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews, themes};
 
 /// Which cases a caller may see. There is no scope for admins and national analysts: they
@@ -215,25 +216,27 @@ pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryRow>, Per
         .load(conn)?)
 }
 
-/// A review's learning points, oldest first.
-pub fn learning(conn: &mut DbConnection, id: &str) -> Result<Vec<LearningRow>, PersistenceError> {
-    Ok(learning_points::table
+/// A review's learning points with their themes, oldest first.
+pub fn learning(conn: &mut DbConnection, id: &str) -> Result<Vec<Learning>, PersistenceError> {
+    let rows = learning_points::table
         .filter(learning_points::review_id.eq(id))
         .order((learning_points::created_at.asc(), learning_points::id.asc()))
         .select(LearningRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    with_themes(conn, rows)
 }
 
-/// One learning point.
+/// One learning point with its themes.
 pub fn learning_point(
     conn: &mut DbConnection,
     id: &str,
-) -> Result<Option<LearningRow>, PersistenceError> {
-    Ok(learning_points::table
+) -> Result<Option<Learning>, PersistenceError> {
+    let row = learning_points::table
         .find(id)
         .select(LearningRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(with_themes(conn, row.into_iter().collect())?.pop())
 }
 
 /// The theme taxonomy, in display order.

@@ -9,8 +9,12 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
-use crate::rows::cases::{HistoryRow, HoldRow, LearningRow, NotificationRow, ReviewRow};
-use crate::schema::{learning_points, notifications, review_history, review_holds, reviews};
+use crate::rows::cases::{
+    HistoryRow, HoldRow, LearningRow, LearningThemeRow, NotificationRow, ReviewRow,
+};
+use crate::schema::{
+    learning_point_themes, learning_points, notifications, review_history, review_holds, reviews,
+};
 
 /// Synthetic references are `LDR-` and 8 Crockford base32 characters like real ones, and all
 /// start `LDR-ZZ`, followed by a 6-character sequence number.
@@ -27,6 +31,8 @@ pub struct SeedBatch {
     pub holds: Vec<HoldRow>,
     /// Learning points.
     pub learning: Vec<LearningRow>,
+    /// Their themes.
+    pub learning_themes: Vec<LearningThemeRow>,
     /// History entries.
     pub history: Vec<HistoryRow>,
 }
@@ -35,7 +41,8 @@ pub struct SeedBatch {
 const REVIEW_COLUMNS: usize = 44;
 const NOTIFICATION_COLUMNS: usize = 10;
 const HOLD_COLUMNS: usize = 9;
-const LEARNING_COLUMNS: usize = 8;
+const LEARNING_COLUMNS: usize = 7;
+const LEARNING_THEME_COLUMNS: usize = 2;
 const HISTORY_COLUMNS: usize = 9;
 
 /// Rows per statement so that rows × columns stays under the engine's bound-parameter limit.
@@ -88,6 +95,12 @@ pub fn insert_batch(conn: &mut DbConnection, batch: &SeedBatch) -> Result<(), Pe
             learning_points::table,
             batch.learning,
             LEARNING_COLUMNS
+        );
+        insert_chunked!(
+            conn,
+            learning_point_themes::table,
+            batch.learning_themes,
+            LEARNING_THEME_COLUMNS
         );
         insert_chunked!(conn, review_history::table, batch.history, HISTORY_COLUMNS);
         Ok(())
@@ -179,6 +192,7 @@ mod tests {
         assert_eq!(columns!(notifications), NOTIFICATION_COLUMNS);
         assert_eq!(columns!(review_holds), HOLD_COLUMNS);
         assert_eq!(columns!(learning_points), LEARNING_COLUMNS);
+        assert_eq!(columns!(learning_point_themes), LEARNING_THEME_COLUMNS);
         assert_eq!(columns!(review_history), HISTORY_COLUMNS);
     }
 }

@@ -1,13 +1,14 @@
 //! People's accounts. Every change writes its audit entry in the same transaction.
 
 use diesel::prelude::*;
+use leder_domain::workflow::Role;
 use time::PrimitiveDateTime;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
 use crate::repo::audit::{NewAuditEntry, append};
-use crate::rows::identity::UserRow;
+use crate::rows::identity::{UserRow, roles_column};
 use crate::schema::users;
 
 /// A new account.
@@ -17,12 +18,19 @@ pub struct NewUser {
     pub username: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Sorted, comma-separated roles.
-    pub roles: String,
+    /// Roles (stored sorted, each once).
+    pub roles: Vec<Role>,
     /// The ICB, if the roles need one.
     pub organisation: Option<String>,
     /// argon2id hash.
     pub password_hash: String,
+}
+
+/// Roles in wire-name order, each once (the order they are stored and shown in).
+fn sorted(mut roles: Vec<Role>) -> Vec<Role> {
+    roles.sort_by_key(|r| r.as_str());
+    roles.dedup();
+    roles
 }
 
 /// Where and how a change is audited: the chain and the entry (its subject is filled in).
@@ -55,7 +63,7 @@ pub fn create(
         id: uuid::Uuid::now_v7().to_string(),
         username: new.username,
         display_name: new.display_name,
-        roles: new.roles,
+        roles: roles_column(&sorted(new.roles)),
         organisation: new.organisation,
         password_hash: new.password_hash,
         disabled: false,
@@ -139,8 +147,8 @@ pub fn any_admin(conn: &mut DbConnection) -> Result<bool, PersistenceError> {
 pub struct UserChanges {
     /// New display name.
     pub display_name: Option<String>,
-    /// New roles (sorted, comma-separated).
-    pub roles: Option<String>,
+    /// New roles (stored sorted, each once).
+    pub roles: Option<Vec<Role>>,
     /// New ICB (`Some(None)` clears it).
     pub organisation: Option<Option<String>>,
     /// Disable or enable.
@@ -171,7 +179,7 @@ pub fn update(
             row.display_name = v;
         }
         if let Some(v) = changes.roles {
-            row.roles = v;
+            row.roles = roles_column(&sorted(v));
         }
         if let Some(v) = changes.organisation {
             row.organisation = v;

@@ -4,6 +4,11 @@
 use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
+use crate::error::PersistenceError;
+#[cfg(doc)]
+use crate::stored::lists::texts_to_column;
+use crate::stored::lists::{corrupt, texts_from_column};
+
 use crate::schema::{action_history, actions, local_area_contacts, meetings};
 
 /// One Local Area Contact of an ICB.
@@ -38,9 +43,11 @@ pub struct MeetingRow {
     pub kind: String,
     /// The English date it was held.
     pub held_on: Date,
-    /// Attendees' roles, one a line (a role may hold a comma).
+    /// Attendees' roles (free text) as a JSON array: read with
+    /// [`MeetingRow::attendee_role_list`], written with [`texts_to_column`].
     pub attendee_roles: String,
-    /// Ids of the reviews discussed, comma-separated.
+    /// Ids of the reviews discussed as a JSON array: read with
+    /// [`MeetingRow::reviews_discussed_list`], written with [`texts_to_column`].
     pub reviews_discussed: String,
     /// What was decided.
     pub decisions: String,
@@ -48,6 +55,26 @@ pub struct MeetingRow {
     pub created_by: String,
     /// When it was recorded (UTC).
     pub created_at: PrimitiveDateTime,
+}
+
+impl MeetingRow {
+    /// The attendees' roles, in the order recorded.
+    pub fn attendee_role_list(&self) -> Result<Vec<String>, PersistenceError> {
+        texts_from_column(&self.attendee_roles).map_err(corrupt(
+            "meetings",
+            &self.id,
+            "attendee_roles",
+        ))
+    }
+
+    /// The ids of the reviews discussed.
+    pub fn reviews_discussed_list(&self) -> Result<Vec<String>, PersistenceError> {
+        texts_from_column(&self.reviews_discussed).map_err(corrupt(
+            "meetings",
+            &self.id,
+            "reviews_discussed",
+        ))
+    }
 }
 
 /// A SMART action of an ICB's service-improvement plan.
@@ -68,9 +95,11 @@ pub struct ActionRow {
     pub due_date: Date,
     /// `planned`, `in_progress`, `done` or `cancelled`.
     pub status: String,
-    /// Learning point ids it answers, comma-separated.
+    /// Learning point ids it answers as a JSON array: read with
+    /// [`ActionRow::learning_id_list`], written with [`texts_to_column`].
     pub learning_ids: String,
-    /// Theme codes it answers, comma-separated.
+    /// Theme codes it answers as a JSON array: read with [`ActionRow::theme_list`], written
+    /// with [`texts_to_column`].
     pub themes: String,
     /// Optimistic-concurrency version (the ETag).
     pub version: i64,
@@ -80,6 +109,18 @@ pub struct ActionRow {
     pub updated_at: PrimitiveDateTime,
     /// The English date it became `done`.
     pub completed_on: Option<Date>,
+}
+
+impl ActionRow {
+    /// The ids of the learning points it answers.
+    pub fn learning_id_list(&self) -> Result<Vec<String>, PersistenceError> {
+        texts_from_column(&self.learning_ids).map_err(corrupt("actions", &self.id, "learning_ids"))
+    }
+
+    /// The theme codes it answers.
+    pub fn theme_list(&self) -> Result<Vec<String>, PersistenceError> {
+        texts_from_column(&self.themes).map_err(corrupt("actions", &self.id, "themes"))
+    }
 }
 
 /// One change of an action.

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
 use crate::schema::{
-    events, idempotency_keys, learning_points, notifications, review_history, review_holds,
-    reviews, themes,
+    events, idempotency_keys, learning_point_themes, learning_points, notifications,
+    review_history, review_holds, reviews, themes,
 };
 
 /// A notification as received.
@@ -153,7 +153,7 @@ pub struct HoldRow {
     pub ended_at: Option<PrimitiveDateTime>,
 }
 
-/// A learning point.
+/// A learning point's row (its themes are rows of `learning_point_themes`).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = learning_points)]
 pub struct LearningRow {
@@ -167,12 +167,49 @@ pub struct LearningRow {
     pub kind: String,
     /// The text.
     pub text: String,
-    /// Theme codes, comma-separated.
-    pub themes: String,
     /// Who wrote it.
     pub created_by: String,
     /// When.
     pub created_at: PrimitiveDateTime,
+}
+
+/// One theme of a learning point.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = learning_point_themes)]
+pub struct LearningThemeRow {
+    /// The learning point.
+    pub learning_id: String,
+    /// A theme code of the taxonomy.
+    pub theme: String,
+}
+
+/// A learning point with its theme codes (in code order, each once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learning {
+    /// The point's row.
+    pub point: LearningRow,
+    /// Its theme codes.
+    pub themes: Vec<String>,
+}
+
+impl Learning {
+    /// A point with these theme codes, sorted and each kept once.
+    pub fn new(point: LearningRow, mut themes: Vec<String>) -> Self {
+        themes.sort();
+        themes.dedup();
+        Learning { point, themes }
+    }
+
+    /// The rows that store its themes.
+    pub fn theme_rows(&self) -> Vec<LearningThemeRow> {
+        self.themes
+            .iter()
+            .map(|theme| LearningThemeRow {
+                learning_id: self.point.id.clone(),
+                theme: theme.clone(),
+            })
+            .collect()
+    }
 }
 
 /// A history entry.

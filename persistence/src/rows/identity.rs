@@ -1,7 +1,11 @@
 //! Rows of `users`, `clients`, `audit_chains` and `audit_log`.
 
 use diesel::prelude::*;
+use leder_domain::workflow::Role;
 use time::PrimitiveDateTime;
+
+use crate::error::PersistenceError;
+use crate::stored::lists::{corrupt, list_from_column, list_to_column};
 
 use crate::schema::{audit_log, clients, users};
 
@@ -15,7 +19,7 @@ pub struct UserRow {
     pub username: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Sorted, comma-separated role names.
+    /// Role names, sorted, as a JSON array: read with [`UserRow::role_list`].
     pub roles: String,
     /// The user's ICB (none for admin and national_analyst).
     pub organisation: Option<String>,
@@ -36,10 +40,15 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    /// The role names.
-    pub fn role_names(&self) -> Vec<&str> {
-        self.roles.split(',').filter(|r| !r.is_empty()).collect()
+    /// The account's roles.
+    pub fn role_list(&self) -> Result<Vec<Role>, PersistenceError> {
+        list_from_column(&self.roles, Role::parse).map_err(corrupt("users", &self.id, "roles"))
     }
+}
+
+/// The `roles` column's text for these roles.
+pub fn roles_column(roles: &[Role]) -> String {
+    list_to_column(roles.iter().map(|r| r.as_str()))
 }
 
 /// A machine client.

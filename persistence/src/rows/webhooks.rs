@@ -1,7 +1,11 @@
 //! Rows of `webhooks` and `webhook_deliveries`.
 
 use diesel::prelude::*;
+use leder_domain::review::EventType;
 use time::PrimitiveDateTime;
+
+use crate::error::PersistenceError;
+use crate::stored::lists::{corrupt, list_from_column, list_to_column};
 
 use crate::schema::{webhook_deliveries, webhooks};
 
@@ -15,7 +19,7 @@ pub struct WebhookRow {
     pub organisation: String,
     /// Target URL.
     pub url: String,
-    /// Event types, comma-separated (empty: all).
+    /// Event types as a JSON array (empty: all): read with [`WebhookRow::event_type_list`].
     pub event_types: String,
     /// The `whsec_` signing secret.
     pub secret: String,
@@ -37,6 +41,22 @@ pub struct WebhookRow {
     pub created_by: String,
     /// When.
     pub created_at: PrimitiveDateTime,
+}
+
+impl WebhookRow {
+    /// The event types it receives (empty: all).
+    pub fn event_type_list(&self) -> Result<Vec<EventType>, PersistenceError> {
+        list_from_column(&self.event_types, EventType::parse).map_err(corrupt(
+            "webhooks",
+            &self.id,
+            "event_types",
+        ))
+    }
+}
+
+/// The `event_types` column's text for these event types.
+pub fn event_types_column(types: &[EventType]) -> String {
+    list_to_column(types.iter().map(|t| t.as_str()))
 }
 
 /// One delivery attempt.

@@ -113,7 +113,10 @@ pub async fn list_actions(
             Cursor::encode(&[&crate::dto::reports::ymd(a.due_date), &a.id])
         });
     Ok(web::Json(ActionPage {
-        items: items.iter().map(|a| render(a, today)).collect(),
+        items: items
+            .iter()
+            .map(|a| render(a, today))
+            .collect::<Result<_, _>>()?,
         next_cursor,
     }))
 }
@@ -146,7 +149,7 @@ pub async fn get_action(
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(render(&row, today_in_england())))
+        .json(render(&row, today_in_england())?))
 }
 
 /// A SMART action's history

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, post, web};
 use leder_domain::review::LearningKind;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::reviews as repo;
-use leder_persistence::rows::cases::LearningRow;
+use leder_persistence::rows::cases::{Learning, LearningRow};
 
 use crate::app::reviews;
 use crate::app::reviews::ReviewChange;
@@ -59,9 +59,6 @@ pub async fn add_learning(
             format!("`{bad}` is not a theme of GET /api/v1/themes"),
         ));
     }
-    let mut themes = l.themes.clone();
-    themes.sort();
-    themes.dedup();
     let actor = actor_of(&caller)?;
     let kind = wire::<LearningKind>(l.kind.as_str())
         .ok_or_else(|| ApiError::internal("learning kind without a domain name"))?;
@@ -76,16 +73,16 @@ pub async fn add_learning(
         None,
     );
     // A case in the caller's scope is of the caller's ICB.
-    change.learning = Some(LearningRow {
+    let point = LearningRow {
         id: point_id.clone(),
         review_id,
         organisation: caller.organisation.clone().unwrap_or_default(),
         kind: kind.as_str().to_owned(),
         text: l.text.clone(),
-        themes: themes.join(","),
         created_by: caller.id.clone(),
         created_at: now_utc(),
-    });
+    };
+    change.learning = Some(Learning::new(point, l.themes.clone()));
     let pid = point_id.clone();
     let review = reviews::change(&state, &caller, change, move |review| {
         review

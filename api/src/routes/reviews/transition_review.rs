@@ -116,7 +116,7 @@ async fn reviewer_to_allocate(state: &AppState, id: String) -> Result<workflow::
             "no active user has this id",
         ));
     };
-    let roles: Vec<workflow::Role> = u.role_names().iter().filter_map(|r| wire(r)).collect();
+    let roles: Vec<workflow::Role> = u.role_list()?;
     let org = u
         .organisation
         .as_deref()

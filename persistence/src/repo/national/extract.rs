@@ -7,7 +7,7 @@ use time::Date;
 use super::{Selection, age_band_sql, ethnic_group_sql, load, quarter_sql};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
-use crate::schema::{learning_points, reviews};
+use crate::schema::{learning_point_themes, learning_points, reviews};
 
 /// The size of one class of the extract, before any generalisation.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
@@ -161,16 +161,22 @@ pub fn sources_after(
     let mut themes: std::collections::HashMap<String, Vec<String>> =
         std::collections::HashMap::new();
     let points: Vec<(String, String)> = learning_points::table
+        .inner_join(
+            learning_point_themes::table
+                .on(learning_point_themes::learning_id.eq(learning_points::id)),
+        )
         .filter(learning_points::review_id.eq_any(ids))
-        .order((learning_points::created_at.asc(), learning_points::id.asc()))
-        .select((learning_points::review_id, learning_points::themes))
+        .order((
+            learning_points::created_at.asc(),
+            learning_points::id.asc(),
+            learning_point_themes::theme.asc(),
+        ))
+        .select((learning_points::review_id, learning_point_themes::theme))
         .load(conn)?;
-    for (review, list) in points {
+    for (review, theme) in points {
         let seen = themes.entry(review).or_default();
-        for theme in list.split(',').filter(|t| !t.is_empty()) {
-            if !seen.iter().any(|s| s == theme) {
-                seen.push(theme.to_owned());
-            }
+        if !seen.contains(&theme) {
+            seen.push(theme);
         }
     }
     Ok(rows

@@ -1,0 +1,98 @@
+//! Learning across an ICB's cases: one page of its learning points that match a kind, a period
+//! and a theme, with counts by theme over every match, so its governance group can see what
+//! recurs. Both are answered by SQL (keyset paging by id, a `GROUP BY` theme); the reviews the
+//! page shows are audited as read.
+
+use std::collections::{BTreeSet, HashMap};
+
+use leder_persistence::repo::learning::{self as repo, LearningFilter};
+use leder_persistence::repo::reviews as reviews_repo;
+use leder_persistence::rows::cases::{Learning, ThemeRow};
+
+use crate::app::reviews::audit_reads;
+use crate::audit::RequestInfo;
+use crate::auth::Caller;
+use crate::db;
+use crate::error::ApiError;
+use crate::extract::Cursor;
+use crate::state::AppState;
+
+/// One page of learning across cases.
+#[derive(Debug, Clone)]
+pub struct LearningAcross {
+    /// The page's learning points in id order (the order they were made), each with its
+    /// review's reference.
+    pub items: Vec<(Learning, String)>,
+    /// The id to continue after, when there are more.
+    pub next_after: Option<String>,
+    /// Each theme of the taxonomy that a match carries, with how many matches carry it: most
+    /// first, ties in the taxonomy's order.
+    pub counts_by_theme: Vec<(ThemeRow, u64)>,
+}
+
+/// Up to `limit` of the ICB `organisation`'s learning points that match `filter`, after the id
+/// `after`; 400 `unknown_theme` when the filter's theme is not in the taxonomy.
+pub async fn across_cases(
+    state: &AppState,
+    caller: &Caller,
+    info: &RequestInfo,
+    organisation: String,
+    filter: LearningFilter,
+    after: Option<String>,
+    limit: i64,
+) -> Result<LearningAcross, ApiError> {
+    let taxonomy = db::run(state, reviews_repo::themes).await?;
+    if let Some(t) = &filter.theme
+        && !taxonomy.iter().any(|known| &known.code == t)
+    {
+        return Err(ApiError::bad_field(
+            "theme",
+            "unknown_theme",
+            "not a theme of GET /api/v1/themes",
+        ));
+    }
+    let (mut items, counted) = db::run(state, move |conn| {
+        Ok((
+            repo::page_across(
+                conn,
+                &organisation,
+                &filter,
+                after.as_deref(),
+                limit.saturating_add(1),
+            )?,
+            repo::theme_counts_across(conn, &organisation, &filter)?,
+        ))
+    })
+    .await?;
+    let next_after = Cursor::next_page(&mut items, limit, |(l, _)| l.point.id.clone());
+    let read: Vec<(String, String)> = items
+        .iter()
+        .map(|(l, _)| (l.point.review_id.clone(), l.point.organisation.clone()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    audit_reads(state, caller, info, "read_learning", &read).await?;
+    Ok(LearningAcross {
+        items,
+        next_after,
+        counts_by_theme: ranked(taxonomy, counted)?,
+    })
+}
+
+/// The taxonomy's themes that were counted, most first (a stable sort keeps ties in the
+/// taxonomy's order).
+fn ranked(
+    taxonomy: Vec<ThemeRow>,
+    counted: Vec<(String, i64)>,
+) -> Result<Vec<(ThemeRow, u64)>, ApiError> {
+    let mut counts: HashMap<String, u64> = HashMap::with_capacity(counted.len());
+    for (theme, n) in counted {
+        counts.insert(theme, u64::try_from(n).map_err(ApiError::internal)?);
+    }
+    let mut out: Vec<(ThemeRow, u64)> = taxonomy
+        .into_iter()
+        .filter_map(|t| counts.get(&t.code).map(|n| (t, *n)))
+        .collect();
+    out.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    Ok(out)
+}
