@@ -111,6 +111,16 @@ pub fn payload(e: &EventRow) -> String {
     .to_string()
 }
 
+/// The longest wait between two attempts.
+const MAX_RETRY_DELAY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// How long to wait after the `failures`-th failure in a row: the first delay, doubled per
+/// failure after the first, at most an hour (2 s, 4 s, 8 s, ... with the default).
+fn retry_delay(first: std::time::Duration, failures: i64) -> std::time::Duration {
+    let doublings = u32::try_from(failures.clamp(1, 32) - 1).unwrap_or(0);
+    first.saturating_mul(1u32 << doublings).min(MAX_RETRY_DELAY)
+}
+
 /// Whether a subscription to `types` (none: all) receives an event of `event_type`.
 fn wanted(types: &[EventType], event_type: &str) -> bool {
     types.is_empty() || types.iter().any(|t| t.as_str() == event_type)
@@ -246,12 +256,8 @@ async fn deliver_pending(
                     error.clone().unwrap_or_default()
                 )
             });
-            let shift = u32::try_from(failures.clamp(1, 20) - 1).unwrap_or(0);
-            let delay = cfg
-                .webhook_backoff
-                .saturating_mul(1u32 << shift)
-                .min(std::time::Duration::from_secs(3600));
-            let retry_at = (!succeeded).then(|| now_utc() + delay);
+            let retry_at =
+                (!succeeded).then(|| now_utc() + retry_delay(cfg.webhook_backoff, failures));
             let o = owner.to_owned();
             let kept = db::run(state, move |conn| {
                 repo::record_attempt(conn, &o, LEASE, &delivery, failures, retry_at, pause)
@@ -290,6 +296,20 @@ mod tests {
         assert!(check_target("https://[fe80::1]/x", &[]).is_err());
         assert!(check_target("https://metadata.google.internal/x", &[]).is_err());
         assert!(check_target("not a url", &[]).is_err());
+    }
+
+    #[test]
+    fn retries_double_from_the_first_delay_up_to_an_hour() {
+        let first = std::time::Duration::from_secs(2);
+        let waits: Vec<u64> = (1..=12).map(|n| retry_delay(first, n).as_secs()).collect();
+        assert_eq!(
+            waits,
+            [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 3600]
+        );
+        assert_eq!(retry_delay(first, 1000).as_secs(), 3600);
+        // With the defaults (pause at the 10th failure) the 9 waits before it add up to 17 min.
+        let before_pause: u64 = (1..10).map(|n| retry_delay(first, n).as_secs()).sum();
+        assert_eq!(before_pause, 1022);
     }
 
     #[test]

@@ -40,5 +40,6 @@ mod tokens;
 mod transfers;
 mod transitions;
 mod upgrade;
+mod webhook_safety;
 mod webhooks;
 mod workflow_rules;

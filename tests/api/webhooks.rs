@@ -17,15 +17,15 @@ use crate::both_backends;
 use crate::helpers::{Config, TestApp, json, problem};
 
 #[derive(Debug, Clone)]
-struct Received {
-    id: String,
-    timestamp: String,
-    signature: String,
-    body: String,
+pub(crate) struct Received {
+    pub(crate) id: String,
+    pub(crate) timestamp: String,
+    pub(crate) signature: String,
+    pub(crate) body: String,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Mode {
+pub(crate) enum Mode {
     Ok,
     Fail(u16),
     /// Fail this many requests with this status, then answer normally: the receiver is down
@@ -34,7 +34,7 @@ enum Mode {
 }
 
 #[derive(Clone)]
-struct Receiver {
+pub(crate) struct Receiver {
     port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     mode: Arc<Mutex<Mode>>,
@@ -78,7 +78,7 @@ async fn hook(req: HttpRequest, body: web::Bytes, r: web::Data<Receiver>) -> Htt
     }
 }
 
-fn start_receiver() -> Receiver {
+pub(crate) fn start_receiver() -> Receiver {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let receiver = Receiver {
         port: listener.local_addr().unwrap().port(),
@@ -101,20 +101,20 @@ fn start_receiver() -> Receiver {
 }
 
 impl Receiver {
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}/hook", self.port)
     }
 
-    fn set(&self, mode: Mode) {
+    pub(crate) fn set(&self, mode: Mode) {
         *self.mode.lock().unwrap() = mode;
     }
 
-    fn all(&self) -> Vec<Received> {
+    pub(crate) fn all(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 
     /// Waits (event-driven, bounded) until the receiver's log satisfies `done`.
-    async fn wait_until(&self, done: impl Fn(&[Received]) -> bool) {
+    pub(crate) async fn wait_until(&self, done: impl Fn(&[Received]) -> bool) {
         for _ in 0..400 {
             let notified = self.notify.notified();
             tokio::pin!(notified);
@@ -151,7 +151,7 @@ fn verify(secret: &str, r: &Received) -> bool {
             .any(|s| s == format!("v1,{expected}"))
 }
 
-fn notification(given: &str, area: &str) -> Value {
+pub(crate) fn notification(given: &str, area: &str) -> Value {
     json!({
         "notifier": {"name": "Sam", "relationship": "carer"},
         "person": {"given_name": given, "family_name": "Hook", "date_of_birth": "1960-01-01",
@@ -172,7 +172,12 @@ fn webhooks(max_failures: i64) -> impl FnOnce(&mut Config) {
     }
 }
 
-async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> (String, String) {
+pub(crate) async fn subscribe(
+    app: &TestApp,
+    token: &str,
+    url: &str,
+    types: &[&str],
+) -> (String, String) {
     let body = json!({"url": url, "event_types": types});
     let created = json(app.post_as("/api/v1/webhooks", token, &body).await, 201).await;
     assert!(created["secret"].as_str().unwrap().starts_with("whsec_"));
@@ -182,7 +187,7 @@ async fn subscribe(app: &TestApp, token: &str, url: &str, types: &[&str]) -> (St
     )
 }
 
-fn given_names(received: &[Received]) -> Vec<String> {
+pub(crate) fn given_names(received: &[Received]) -> Vec<String> {
     received
         .iter()
         .map(|r| {

@@ -78,7 +78,7 @@ pub fn set_status(
 }
 
 /// Takes the leases of active subscriptions that are due and free (or already ours, or
-/// expired) for `lease`; returns them.
+/// expired) for `lease`; returns those held and due (a retry is due at its `next_attempt_at`).
 pub fn claim_due(
     conn: &mut DbConnection,
     owner: &str,
@@ -103,10 +103,17 @@ pub fn claim_due(
             webhooks::lease_until.eq(now + lease),
         ))
         .execute(conn)?;
+    // A lease outlives a failed attempt, so the lease alone does not make a subscription due:
+    // without the backoff filter here too, every poll would retry it at once.
     Ok(webhooks::table
         .filter(webhooks::lease_owner.eq(owner))
         .filter(webhooks::lease_until.ge(now))
         .filter(webhooks::status.eq("active"))
+        .filter(
+            webhooks::next_attempt_at
+                .is_null()
+                .or(webhooks::next_attempt_at.le(now)),
+        )
         .select(WebhookRow::as_select())
         .load(conn)?)
 }
