@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use leder_domain::CareGrade;
 use leder_domain::avoidable;
 use leder_domain::icd_code::IcdCode;
 use leder_domain::review::Review as DomainReview;
@@ -11,7 +12,6 @@ use leder_domain::workflow::{
     Actor, CauseOfDeath, Dnacpr, FamilyInvolvement, Findings, KeyEpisode, MentalCapacityAct,
     Refusal, RefusalKind, Role, Stage, UnderlyingCause,
 };
-use leder_domain::{CareGrade, LearningDisabilityLevel, PlaceOfDeath};
 use leder_domain::{NhsNumber, OdsCode};
 use leder_persistence::repo::reviews::CaseScope;
 use time::Date;
@@ -124,10 +124,7 @@ pub fn findings_to_domain(doc: &FindingsDoc) -> Result<Findings, Vec<FieldError>
     Ok(Findings {
         pen_portrait: doc.pen_portrait.clone(),
         cause_of_death,
-        place_of_death: doc
-            .place_of_death
-            .as_ref()
-            .and_then(|p| wire::<PlaceOfDeath>(&name_of(p))),
+        place_of_death: doc.place_of_death,
         dnacpr: doc.dnacpr.as_ref().map(|d| Dnacpr {
             in_place: d.in_place,
             process_correct: d.process_correct,
@@ -139,10 +136,7 @@ pub fn findings_to_domain(doc: &FindingsDoc) -> Result<Findings, Vec<FieldError>
         annual_health_check_last_12_months: doc.annual_health_check_last_12_months,
         reasonable_adjustments_made: doc.reasonable_adjustments_made,
         delays_in_care: doc.delays_in_care,
-        learning_disability_level: doc
-            .learning_disability_level
-            .as_ref()
-            .and_then(|l| wire::<LearningDisabilityLevel>(&name_of(l))),
+        learning_disability_level: doc.learning_disability_level,
         long_term_conditions: doc.long_term_conditions.clone().unwrap_or_default(),
         care_grade,
         good_practice: doc.good_practice.clone(),
@@ -167,11 +161,6 @@ pub fn findings_to_domain(doc: &FindingsDoc) -> Result<Findings, Vec<FieldError>
     })
 }
 
-/// A domain enum as the API's mirror of it (the same wire name).
-fn mirror<T: serde::de::DeserializeOwned>(wire: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(wire.to_owned())).ok()
-}
-
 /// The review form as the API shows it.
 pub fn findings_doc(f: &Findings) -> FindingsDoc {
     let nonempty = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
@@ -192,7 +181,7 @@ pub fn findings_doc(f: &Findings) -> FindingsDoc {
                 underlying_not_known_reason: reason,
             }
         }),
-        place_of_death: f.place_of_death.and_then(|p| mirror(p.as_str())),
+        place_of_death: f.place_of_death,
         dnacpr: f.dnacpr.map(|d| DnacprDoc {
             in_place: d.in_place,
             process_correct: d.process_correct,
@@ -204,7 +193,7 @@ pub fn findings_doc(f: &Findings) -> FindingsDoc {
         annual_health_check_last_12_months: f.annual_health_check_last_12_months,
         reasonable_adjustments_made: f.reasonable_adjustments_made,
         delays_in_care: f.delays_in_care,
-        learning_disability_level: f.learning_disability_level.and_then(|l| mirror(l.as_str())),
+        learning_disability_level: f.learning_disability_level,
         long_term_conditions: nonempty(&f.long_term_conditions),
         care_grade: f.care_grade.map(|g| i64::from(g.value())),
         good_practice: f.good_practice.clone(),

@@ -8,6 +8,7 @@ pub mod national;
 pub mod organisations;
 pub mod reports;
 pub mod reviews;
+pub mod wire;
 
 mod formats {
     //! Serde formats for calendar dates.

@@ -2,23 +2,23 @@
 //!
 //! - [`ValidatedJson`]: checks the content type (415), the size (413), parses with the path of
 //!   the failing field (400, via `serde_path_to_error`) and runs `validator` rules (422).
-//! - [`QueryParams`]: query parameters parsed one by one, so an unknown parameter or a bad value
-//!   answers 400 naming it, never a generic message.
-//! - [`Cursor`]: opaque keyset cursors for lists.
-
-use std::collections::HashMap;
-use std::str::FromStr;
+//! - [`Query`] and [`Listed`] ([`query`]): the query string parsed into the endpoint's declared
+//!   parameters, so an unknown parameter or a bad value answers 400 naming it; [`Page`] is the
+//!   one page-parameter type and keyset-paging helper of every list.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::StreamExt;
-use futures_util::future::{LocalBoxFuture, Ready, ready};
+use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
-use time::{Date, PrimitiveDateTime};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+pub mod query;
+
+pub use query::{
+    CURSOR_PATTERN, INSTANT_MICROS, LIMIT_RANGE, Listed, NoFilter, Page, Query, Year, parse_date,
+};
 
 use crate::config::DEFAULT_BODY_LIMIT;
 use crate::error::{ApiError, FieldError};
@@ -96,8 +96,11 @@ where
     }
 }
 
-/// Parses JSON, naming the path of the first field that does not fit.
+/// Parses JSON, naming the path of the first field that does not fit. A text holding a control
+/// character (other than a line break or tab) is refused first, naming its field: such bytes
+/// have no place in a record, and PostgreSQL cannot store a NUL at all.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    refuse_control_characters(body)?;
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -106,6 +109,62 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })?;
     de.end().map_err(|e| json_error(".", &e))?;
     Ok(value)
+}
+
+/// Whether a character may not appear in any text: every control character (C0, DEL, C1) but
+/// the line break, carriage return and tab that free text may hold.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// 422 naming the first text of a JSON body (by its path) that holds a forbidden control
+/// character. Only bodies that could hold one (an escaped C0, a DEL or a C1 in UTF-8) are walked.
+fn refuse_control_characters(body: &[u8]) -> Result<(), ApiError> {
+    let suspicious = body.windows(4).any(|w| w == b"\\u00")
+        || body.contains(&0x7f)
+        || body
+            .windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
+    if !suspicious {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(()); // the typed parse names the syntax error
+    };
+    match first_control(&value, String::new()) {
+        None => Ok(()),
+        Some(path) => Err(ApiError::invalid_field(
+            if path.is_empty() { "body" } else { &path },
+            "control_character",
+            "must not contain control characters",
+        )),
+    }
+}
+
+fn first_control(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(text) => text.chars().any(is_forbidden_control).then_some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| first_control(v, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            if k.chars().any(char::is_control) {
+                Some(join("body"))
+            } else {
+                first_control(v, join(k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
@@ -145,7 +204,9 @@ fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
                     if named { base.clone() } else { join(&quoted) },
                     "unknown_field",
                 )
-            } else if message.starts_with("unknown variant") {
+            } else if message.starts_with("unknown variant")
+                || message.contains(leder_domain::wire::UNKNOWN_NAME_MARK)
+            {
                 (base.clone(), "unknown_value")
             } else if message.starts_with("invalid type") || message.starts_with("invalid length") {
                 (base.clone(), "invalid_type")
@@ -198,207 +259,6 @@ fn flatten(prefix: &str, errs: &ValidationErrors, out: &mut Vec<FieldError>) {
                     flatten(&format!("{path}[{i}]"), inner, out);
                 }
             }
-        }
-    }
-}
-
-/// The query string, parsed parameter by parameter.
-#[derive(Debug, Clone, Default)]
-pub struct QueryParams {
-    values: HashMap<String, String>,
-}
-
-/// The smallest, default and largest page size.
-pub const LIMIT_RANGE: (i64, i64, i64) = (1, 50, 200);
-
-/// What every cursor a list gives out looks like (unpadded base64url); the contract states it.
-pub const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]+$";
-
-impl QueryParams {
-    /// Parses a query string. An empty value is refused rather than read as absent, as the
-    /// contract says (`minLength: 1` on every query parameter, see [`crate::openapi`]).
-    pub fn parse(query: &str) -> Result<Self, ApiError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-            .map_err(|e| ApiError::bad_field("query", "malformed_query", e.to_string()))?;
-        let mut values = HashMap::new();
-        for (k, v) in pairs {
-            if v.is_empty() {
-                return Err(ApiError::bad_field(
-                    &k,
-                    "empty_parameter",
-                    "leave the parameter out instead of sending it empty",
-                ));
-            }
-            if values.insert(k.clone(), v).is_some() {
-                return Err(ApiError::bad_field(
-                    &k,
-                    "repeated_parameter",
-                    "give this parameter once",
-                ));
-            }
-        }
-        Ok(QueryParams { values })
-    }
-
-    /// Refuses parameters this endpoint does not take.
-    pub fn allow_only(&self, known: &[&str]) -> Result<(), ApiError> {
-        let mut unknown: Vec<&String> = self
-            .values
-            .keys()
-            .filter(|k| !known.contains(&k.as_str()))
-            .collect();
-        unknown.sort();
-        match unknown.first() {
-            None => Ok(()),
-            Some(k) => Err(ApiError::bad_field(
-                k,
-                "unknown_parameter",
-                format!("this endpoint takes {}", known.join(", ")),
-            )),
-        }
-    }
-
-    /// A text parameter (never empty: [`QueryParams::parse`] refuses empty values).
-    pub fn text(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    /// A parameter parsed with `FromStr`; a bad value is a 400 with `code` and `message`.
-    pub fn parsed<T: FromStr>(
-        &self,
-        name: &str,
-        code: &str,
-        message: &str,
-    ) -> Result<Option<T>, ApiError> {
-        self.text(name)
-            .map(|v| {
-                v.parse::<T>()
-                    .map_err(|_| ApiError::bad_field(name, code, message))
-            })
-            .transpose()
-    }
-
-    /// A `YYYY-MM-DD` date parameter.
-    pub fn date(&self, name: &str) -> Result<Option<Date>, ApiError> {
-        self.text(name).map(|v| parse_date(name, v)).transpose()
-    }
-
-    /// A `year` parameter, 2015 to 2100; `required` is the hint a 400 gives when it is absent
-    /// (`None`: optional).
-    pub fn year(&self, required: Option<&str>) -> Result<Option<i32>, ApiError> {
-        let year = self.parsed::<i32>("year", "invalid_year", "must be a year such as 2025")?;
-        match year {
-            None => match required {
-                Some(hint) => Err(ApiError::bad_field("year", "required", hint)),
-                None => Ok(None),
-            },
-            Some(y) if !(2015..=2100).contains(&y) => Err(ApiError::bad_field(
-                "year",
-                "year_out_of_range",
-                "must be 2015 to 2100",
-            )),
-            other => Ok(other),
-        }
-    }
-
-    /// The page size: `limit`, 1 to 200, default 50.
-    pub fn limit(&self) -> Result<i64, ApiError> {
-        let (min, default, max) = LIMIT_RANGE;
-        match self.parsed::<i64>(
-            "limit",
-            "invalid_limit",
-            "must be a whole number from 1 to 200",
-        )? {
-            None => Ok(default),
-            Some(n) if (min..=max).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::bad_field(
-                "limit",
-                "invalid_limit",
-                "must be a whole number from 1 to 200",
-            )),
-        }
-    }
-}
-
-/// Parses a `YYYY-MM-DD` date, naming the field when it is not one.
-pub fn parse_date(field: &str, value: &str) -> Result<Date, ApiError> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(value, &format)
-        .map_err(|_| ApiError::bad_field(field, "invalid_date", "must be a date as YYYY-MM-DD"))
-}
-
-impl FromRequest for QueryParams {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(QueryParams::parse(req.query_string()))
-    }
-}
-
-/// The one spelling of an instant inside a cursor (UTC, to the microsecond, as stored).
-pub const INSTANT_MICROS: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
-);
-
-/// An opaque keyset cursor: the sort key of the last row served.
-pub struct Cursor;
-
-impl Cursor {
-    /// Trims rows fetched with `limit + 1` to `limit`; when there were more, the cursor after
-    /// the last row kept.
-    pub fn next_page<T>(
-        rows: &mut Vec<T>,
-        limit: i64,
-        cursor_of: impl Fn(&T) -> String,
-    ) -> Option<String> {
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        if rows.len() <= limit {
-            return None;
-        }
-        rows.truncate(limit);
-        rows.last().map(cursor_of)
-    }
-
-    /// A cursor after `(at, id)`: a timestamp to the microsecond, then an id.
-    pub fn after_instant(at: PrimitiveDateTime, id: &str) -> String {
-        Self::encode(&[&at.format(INSTANT_MICROS).unwrap_or_default(), id])
-    }
-
-    /// The `(at, id)` of a cursor made by [`Cursor::after_instant`], or 400 naming `cursor`.
-    pub fn instant_of(value: &str) -> Result<(PrimitiveDateTime, String), ApiError> {
-        let mut parts = Self::decode(value, 2)?;
-        let at = PrimitiveDateTime::parse(&parts[0], INSTANT_MICROS).map_err(|_| {
-            ApiError::bad_field(
-                "cursor",
-                "invalid_cursor",
-                "not a cursor this list gave out",
-            )
-        })?;
-        Ok((at, parts.swap_remove(1)))
-    }
-
-    /// Encodes the parts of a sort key.
-    pub fn encode(parts: &[&str]) -> String {
-        URL_SAFE_NO_PAD.encode(parts.join("\u{1f}"))
-    }
-
-    /// Decodes a cursor of `n` parts, or answers 400 naming `cursor`.
-    pub fn decode(value: &str, n: usize) -> Result<Vec<String>, ApiError> {
-        let bad = || {
-            ApiError::bad_field(
-                "cursor",
-                "invalid_cursor",
-                "not a cursor this list gave out",
-            )
-        };
-        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| bad())?;
-        let text = String::from_utf8(bytes).map_err(|_| bad())?;
-        let parts: Vec<String> = text.split('\u{1f}').map(str::to_owned).collect();
-        if parts.len() == n {
-            Ok(parts)
-        } else {
-            Err(bad())
         }
     }
 }
@@ -457,37 +317,35 @@ mod tests {
     }
 
     #[test]
+    fn a_control_character_in_any_text_is_refused_naming_its_field() {
+        for (body, field) in [
+            (r#"{"inner":{"code":"a\u0000"},"flag":true}"#, "inner.code"),
+            (r#"{"inner":{"code":"a\u001b"},"flag":true}"#, "inner.code"),
+            (
+                "{\"inner\":{\"code\":\"a\u{85}\"},\"flag\":true}",
+                "inner.code",
+            ),
+            (
+                "{\"inner\":{\"code\":\"a\u{7f}\"},\"flag\":true}",
+                "inner.code",
+            ),
+        ] {
+            let e = parse_json::<Outer>(body.as_bytes()).unwrap_err();
+            assert_eq!(
+                field_of(e),
+                (field.into(), "control_character".into()),
+                "{body}"
+            );
+        }
+        let ok = parse_json::<Outer>(br#"{"inner":{"code":"a\nb\tc"},"flag":true}"#).unwrap();
+        assert_eq!(ok.inner.code, "a\nb\tc");
+    }
+
+    #[test]
     fn validator_failures_name_the_nested_field() {
         let v = parse_json::<Outer>(br#"{"inner":{"code":"abcd"},"flag":true}"#).unwrap();
         assert!(v.flag);
         let e = validate(&v).unwrap_err();
         assert_eq!(field_of(e), ("inner.code".into(), "length".into()));
-    }
-
-    #[test]
-    fn empty_parameters_are_refused_not_read_as_absent() {
-        let e = QueryParams::parse("kind=&limit=5").unwrap_err();
-        assert_eq!(field_of(e), ("kind".into(), "empty_parameter".into()));
-        assert!(QueryParams::parse("kind").is_err());
-    }
-
-    #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        let c = Cursor::encode(&["QOP", "icb"]);
-        assert_eq!(Cursor::decode(&c, 2).unwrap(), vec!["QOP", "icb"]);
-        assert!(Cursor::decode("!!!", 2).is_err());
-        assert!(Cursor::decode(&c, 3).is_err());
-    }
-
-    #[test]
-    fn limits_outside_1_to_200_are_refused() {
-        assert_eq!(QueryParams::parse("").unwrap().limit().unwrap(), 50);
-        assert_eq!(
-            QueryParams::parse("limit=200").unwrap().limit().unwrap(),
-            200
-        );
-        assert!(QueryParams::parse("limit=0").unwrap().limit().is_err());
-        assert!(QueryParams::parse("limit=201").unwrap().limit().is_err());
-        assert!(QueryParams::parse("limit=x").unwrap().limit().is_err());
     }
 }

@@ -79,6 +79,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .configure(crate::routes::configure)
         .split_for_parts();
     let mut doc = doc;
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.schemas.extend(crate::dto::wire::components());
     offer_oauth2_sign_in(&mut doc);
     state_the_shared_rules(&mut doc);
     doc
@@ -95,9 +97,9 @@ stands now; a POST whose answer was a secret is not replayed (409).";
 
 /// The rules the shared parsers enforce on every operation, written into the contract from the
 /// parsers' own constants so that the two cannot drift (STYLE.md rule 14):
-/// - every query parameter is non-empty ([`crate::extract::QueryParams::parse`]);
-/// - `limit` is 1 to 200, default 50 ([`crate::extract::LIMIT_RANGE`]);
-/// - `cursor` and `after` are cursors the list gave out ([`crate::extract::CURSOR_PATTERN`]);
+/// - every query parameter is non-empty and free of control characters
+///   ([`crate::extract::Query`]; the page parameters state their own rules on
+///   [`crate::extract::Page`]);
 /// - `If-Match` is an `ETag` ([`crate::dto::IF_MATCH_PATTERN`]);
 /// - every POST but the token endpoint takes an `Idempotency-Key`
 ///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
@@ -140,22 +142,10 @@ fn state_parameter_rules(param: &mut Parameter) {
         (ParameterIn::Header, "If-Match") => {
             param.schema = Some(string_schema(crate::dto::IF_MATCH_PATTERN, None));
         }
-        (ParameterIn::Query, name) => {
+        (ParameterIn::Query, _) => {
             let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut() else {
                 return;
             };
-            let (min, default, max) = crate::extract::LIMIT_RANGE;
-            match name {
-                "limit" => {
-                    schema.minimum = Some(min.into());
-                    schema.maximum = Some(max.into());
-                    schema.default = Some(default.into());
-                }
-                "cursor" | "after" => {
-                    schema.pattern = Some(crate::extract::CURSOR_PATTERN.to_owned());
-                }
-                _ => {}
-            }
             let is_string = match &schema.schema_type {
                 SchemaType::Type(t) => *t == Type::String,
                 SchemaType::Array(types) => types.contains(&Type::String),
@@ -163,6 +153,12 @@ fn state_parameter_rules(param: &mut Parameter) {
             };
             if is_string {
                 schema.min_length = Some(schema.min_length.unwrap_or(1).max(1));
+                if schema.pattern.is_none()
+                    && schema.enum_values.is_none()
+                    && schema.format.is_none()
+                {
+                    schema.pattern = Some(crate::extract::query::PLAIN_TEXT_PATTERN.to_owned());
+                }
             }
         }
         _ => {}

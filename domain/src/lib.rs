@@ -45,4 +45,4 @@ pub use ods_code::{OdsCode, OdsCodeError};
 pub use place_of_death::PlaceOfDeath;
 pub use sex::Sex;
 pub use versions::Versions;
-pub use wire::UnknownName;
+pub use wire::{UnknownName, WireName};

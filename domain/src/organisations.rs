@@ -9,97 +9,35 @@
 //! the sub-ICB location instead. The persistence layer loads the rows; this module only reasons.
 
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 
 use time::Date;
+
+use crate::wire::wire_enum;
 
 /// How many successions a resolution follows before it gives up (the data has at most two).
 const MAX_SUCCESSION_HOPS: usize = 8;
 
-/// The kind of an NHS body in the hierarchy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgKind {
-    /// An NHS England region (`Y56`, ...).
-    Region,
-    /// An Integrated Care Board (`QOP`, ...), responsible for reviews from 2022-07-01.
-    Icb,
-    /// A Clinical Commissioning Group (`14L`, ...), valid until 2022-06-30.
-    Ccg,
-    /// A sub-ICB location: a former CCG area under an ICB, keeping the CCG's code.
-    SubIcbLocation,
-}
-
-impl OrgKind {
-    /// Every kind, in hierarchy order.
-    pub const ALL: [OrgKind; 4] = [
-        OrgKind::Region,
-        OrgKind::Icb,
-        OrgKind::Ccg,
-        OrgKind::SubIcbLocation,
-    ];
-
-    /// The wire name (`region`, `icb`, `ccg`, `sub_icb_location`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::Region => "region",
-            OrgKind::Icb => "icb",
-            OrgKind::Ccg => "ccg",
-            OrgKind::SubIcbLocation => "sub_icb_location",
-        }
+wire_enum! {
+    /// The kind of an NHS body in the hierarchy.
+    pub enum OrgKind as "organisation kind" {
+        /// An NHS England region (`Y56`, ...).
+        Region => "region",
+        /// An Integrated Care Board (`QOP`, ...), responsible for reviews from 2022-07-01.
+        Icb => "icb",
+        /// A Clinical Commissioning Group (`14L`, ...), valid until 2022-06-30.
+        Ccg => "ccg",
+        /// A sub-ICB location: a former CCG area under an ICB, keeping the CCG's code.
+        SubIcbLocation => "sub_icb_location",
     }
 }
 
-impl fmt::Display for OrgKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A kind name that is not one of the four kinds.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown organisation kind `{0}`: expected region, icb, ccg or sub_icb_location")]
-pub struct UnknownOrgKind(pub String);
-
-impl FromStr for OrgKind {
-    type Err = UnknownOrgKind;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OrgKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownOrgKind(s.to_owned()))
-    }
-}
-
-/// Whether a successor took all of a predecessor's area or a part of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Share {
-    /// All of the predecessor's area went to this successor.
-    Whole,
-    /// The area was split; every part is listed.
-    Part,
-}
-
-impl Share {
-    /// The wire name (`whole`, `part`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Share::Whole => "whole",
-            Share::Part => "part",
-        }
-    }
-}
-
-impl FromStr for Share {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "whole" => Ok(Share::Whole),
-            "part" => Ok(Share::Part),
-            other => Err(format!("unknown share `{other}`: expected whole or part")),
-        }
+wire_enum! {
+    /// Whether a successor took all of a predecessor's area or a part of it.
+    pub enum Share as "succession share" {
+        /// All of the predecessor's area went to this successor.
+        Whole => "whole",
+        /// The area was split; every part is listed.
+        Part => "part",
     }
 }
 
@@ -596,7 +534,7 @@ mod tests {
 
     #[test]
     fn org_kinds_round_trip_through_their_wire_names() {
-        for k in OrgKind::ALL {
+        for &k in OrgKind::ALL {
             assert_eq!(k.as_str().parse::<OrgKind>().unwrap(), k);
         }
         assert!("trust".parse::<OrgKind>().is_err());

@@ -40,11 +40,15 @@ impl UnknownName {
     }
 }
 
+/// What every [`UnknownName`] message says between the value and the names expected, so that a
+/// parser that only sees the text can still tell this error from others.
+pub const UNKNOWN_NAME_MARK: &str = "; expected one of: ";
+
 impl fmt::Display for UnknownName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "`{}` is not a valid {}; expected one of: {}",
+            "`{}` is not a valid {}{UNKNOWN_NAME_MARK}{}",
             self.found,
             self.kind,
             self.expected.join(", ")
@@ -53,6 +57,19 @@ impl fmt::Display for UnknownName {
 }
 
 impl std::error::Error for UnknownName {}
+
+/// An enumerated value with wire names, whatever its type: what the API layer needs to read,
+/// write and document any of them generically. [`wire_enum!`] implements it.
+pub trait WireName:
+    Copy + Sized + 'static + std::str::FromStr<Err = UnknownName> + fmt::Display
+{
+    /// The type's name, for example `Stage`.
+    const TYPE_NAME: &'static str;
+    /// Every value, in the order DOMAIN.md lists them.
+    fn every() -> &'static [Self];
+    /// The wire name.
+    fn wire_name(self) -> &'static str;
+}
 
 /// Declares an enum whose values have wire names, with `as_str`, `parse`, `FromStr`, `Display`
 /// and `ALL`.
@@ -98,6 +115,18 @@ macro_rules! wire_enum {
 
             fn from_str(text: &str) -> Result<Self, Self::Err> {
                 Self::parse(text)
+            }
+        }
+
+        impl $crate::wire::WireName for $name {
+            const TYPE_NAME: &'static str = stringify!($name);
+
+            fn every() -> &'static [Self] {
+                Self::ALL
+            }
+
+            fn wire_name(self) -> &'static str {
+                self.as_str()
             }
         }
 

@@ -103,10 +103,57 @@ both_backends! {
             // Empty is not absent: the contract gives every parameter `minLength: 1`.
             ("valid_on=", "valid_on"),
             ("kind=&limit=5", "kind"),
+            // Control characters are refused in every query value.
+            ("parent_code=Q%01P", "parent_code"),
+            ("parent_code=Q%C2%85P", "parent_code"),
         ] {
             let body = problem(app.get(&format!("/api/v1/organisations?{query}")).await, 400).await;
             assert_eq!(first_field(&body), field, "{query}: {body}");
         }
+    }
+
+    async fn every_list_refuses_what_it_does_not_declare_and_names_it(app) {
+        let (_, lead) = app.user("lead", &["ics_lead"], Some("QOP")).await;
+        let (_, analyst) = app.user("analyst", &["national_analyst"], None).await;
+        let admin = app.admin_token().await;
+        let lists = [
+            ("/api/v1/reviews", &lead),
+            ("/api/v1/learning", &lead),
+            ("/api/v1/organisations/QOP/actions", &lead),
+            ("/api/v1/organisations/QOP/meetings", &lead),
+            ("/api/v1/events", &lead),
+            ("/api/v1/users", &admin),
+            ("/api/v1/clients", &admin),
+            ("/api/v1/national/records?year=2025", &analyst),
+            ("/api/v1/national/statistics?year=2025", &analyst),
+            ("/api/v1/organisations/QOP/reports/annual?year=2025", &lead),
+        ];
+        for (path, token) in lists {
+            let join = if path.contains('?') { '&' } else { '?' };
+            let body = problem(app.get_as(&format!("{path}{join}colour=red"), token).await, 400).await;
+            assert_eq!(first_field(&body), "colour", "{path}: {body}");
+            assert_eq!(body["errors"][0]["code"], "unknown_parameter", "{path}");
+            if !path.contains("national") && !path.contains("annual") {
+                let body = problem(app.get_as(&format!("{path}{join}limit=201"), token).await, 400).await;
+                assert_eq!(first_field(&body), "limit", "{path}: {body}");
+            }
+        }
+        for (query, field) in [
+            ("status=closed", "status"),
+            ("review_type=deep", "review_type"),
+            ("overdue=maybe", "overdue"),
+            ("notified_from=2025-02-30", "notified_from"),
+            ("cursor=bm90IGEgY3Vyc29y", "cursor"),
+            ("reviewer_id=a%0Ab", "reviewer_id"),
+        ] {
+            let body = problem(app.get_as(&format!("/api/v1/reviews?{query}"), &lead).await, 400).await;
+            assert_eq!(first_field(&body), field, "{query}: {body}");
+        }
+        let body = problem(app.get_as("/api/v1/national/statistics?year=2025&by=shoe_size", &analyst).await, 400).await;
+        assert_eq!(first_field(&body), "by");
+        let body = problem(app.get_as("/api/v1/national/statistics", &analyst).await, 400).await;
+        assert_eq!(first_field(&body), "year");
+        assert_eq!(body["errors"][0]["code"], "required");
     }
 
     async fn a_body_over_the_limit_is_a_413(app, |c| c.body_limit = 2048) {

@@ -5,7 +5,7 @@
 //! the same person is linked to the first case, never dropped.
 
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
-use leder_domain::{EthnicCategory, NhsNumber, OdsCode, PlaceOfDeath, Sex, age_at};
+use leder_domain::{EthnicCategory, NhsNumber, OdsCode, age_at};
 use leder_persistence::PersistenceError;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
@@ -14,7 +14,7 @@ use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, t
 use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow};
 
 use crate::audit::RequestInfo;
-use crate::cases::{name_of, render_json, wire};
+use crate::cases::render_json;
 use crate::clock::today_in_england;
 use crate::db;
 use crate::dto::reviews::{NewNotification, NotificationReceipt};
@@ -110,16 +110,12 @@ pub async fn notify(
         nhs_number: nhs,
         date_of_birth: p.date_of_birth,
         date_of_death: p.date_of_death,
-        sex: wire::<Sex>(&name_of(&p.sex))
-            .ok_or_else(|| ApiError::internal("sex without a domain name"))?,
+        sex: p.sex,
         ethnic_category: ethnic,
         learning_disability: p.learning_disability,
         autistic: p.autistic,
         lived_in_england: p.lived_in_england,
-        place_of_death: p
-            .place_of_death
-            .as_ref()
-            .and_then(|x| wire::<PlaceOfDeath>(&name_of(x))),
+        place_of_death: p.place_of_death,
     };
     let (review, _) = Review::notified(NewCase {
         id: id.clone(),

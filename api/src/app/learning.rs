@@ -14,7 +14,7 @@ use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::Cursor;
+use crate::extract::Page;
 use crate::state::AppState;
 
 /// One page of learning across cases.
@@ -23,8 +23,8 @@ pub struct LearningAcross {
     /// The page's learning points in id order (the order they were made), each with its
     /// review's reference.
     pub items: Vec<(Learning, String)>,
-    /// The id to continue after, when there are more.
-    pub next_after: Option<String>,
+    /// The cursor after this page, when there are more.
+    pub next_cursor: Option<String>,
     /// Each theme of the taxonomy that a match carries, with how many matches carry it: most
     /// first, ties in the taxonomy's order.
     pub counts_by_theme: Vec<(ThemeRow, u64)>,
@@ -38,9 +38,10 @@ pub async fn across_cases(
     info: &RequestInfo,
     organisation: String,
     filter: LearningFilter,
-    after: Option<String>,
-    limit: i64,
+    page: &Page,
 ) -> Result<LearningAcross, ApiError> {
+    let after: Option<String> = page.after()?;
+    let fetch = page.fetch();
     let taxonomy = db::run(state, reviews_repo::themes).await?;
     if let Some(t) = &filter.theme
         && !taxonomy.iter().any(|known| &known.code == t)
@@ -53,18 +54,12 @@ pub async fn across_cases(
     }
     let (mut items, counted) = db::run(state, move |conn| {
         Ok((
-            repo::page_across(
-                conn,
-                &organisation,
-                &filter,
-                after.as_deref(),
-                limit.saturating_add(1),
-            )?,
+            repo::page_across(conn, &organisation, &filter, after.as_deref(), fetch)?,
             repo::theme_counts_across(conn, &organisation, &filter)?,
         ))
     })
     .await?;
-    let next_after = Cursor::next_page(&mut items, limit, |(l, _)| l.point.id.clone());
+    let next_cursor = page.finish(&mut items, |(l, _)| l.point.id.clone());
     let read: Vec<(String, String)> = items
         .iter()
         .map(|(l, _)| (l.point.review_id.clone(), l.point.organisation.clone()))
@@ -74,7 +69,7 @@ pub async fn across_cases(
     audit_reads(state, caller, info, "read_learning", &read).await?;
     Ok(LearningAcross {
         items,
-        next_after,
+        next_cursor,
         counts_by_theme: ranked(taxonomy, counted)?,
     })
 }

@@ -78,7 +78,7 @@ const CONTRIBUTORS: [&str; 5] = [
     "Social worker",
 ];
 
-/// A wire name as the DTO's enum.
+/// A wire name as the DTO's enum (a serde enum of the API, such as the notifier's relationship).
 fn wire<T: DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(json!(name)).ok()
 }
@@ -240,14 +240,14 @@ pub(super) fn notification(
                 nhs_number: row.nhs_number.clone(),
                 date_of_birth: spec.date_of_birth,
                 date_of_death: spec.date_of_death,
-                sex: wire(&spec.sex).unwrap_or(crate::dto::reviews::SexName::NotKnown),
+                sex: spec.sex.parse().unwrap_or(leder_domain::Sex::NotKnown),
                 ethnic_category: Some(spec.ethnic_category.clone()),
                 learning_disability: spec.learning_disability,
                 autistic: spec.autistic,
                 lived_in_england: true,
                 national_data_opt_out: false,
                 area_code: spec.organisation.clone(),
-                place_of_death: wire(place),
+                place_of_death: place.parse().ok(),
             },
             circumstances: Some("Synthetic demo notification: not a real person.".into()),
             family_requests_focused_review: false,

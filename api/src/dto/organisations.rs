@@ -1,6 +1,6 @@
 //! Organisation bodies.
 
-use leder_domain::organisations::OrgKind;
+use leder_domain::organisations::{OrgKind, Share};
 use leder_persistence::repo::organisations::{OrganisationDetail, OrganisationOnDate};
 use leder_persistence::rows::organisations::{ParentRow, SuccessorRow};
 use serde::{Deserialize, Serialize};
@@ -9,35 +9,18 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::iso_date;
+use crate::error::ApiError;
 
-/// The kind of an NHS body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationKind {
-    /// NHS England region.
-    Region,
-    /// Integrated Care Board.
-    Icb,
-    /// Clinical Commissioning Group (until 2022-06-30).
-    Ccg,
-    /// Sub-ICB location (a former CCG area under an ICB, same code).
-    SubIcbLocation,
-}
-
-impl From<OrgKind> for OrganisationKind {
-    fn from(k: OrgKind) -> Self {
-        match k {
-            OrgKind::Region => OrganisationKind::Region,
-            OrgKind::Icb => OrganisationKind::Icb,
-            OrgKind::Ccg => OrganisationKind::Ccg,
-            OrgKind::SubIcbLocation => OrganisationKind::SubIcbLocation,
-        }
-    }
-}
-
-fn kind_of(s: &str) -> OrganisationKind {
-    s.parse::<OrgKind>()
-        .map_or(OrganisationKind::Icb, Into::into)
+/// A stored kind or share that does not parse: the reference data is damaged (500, logged).
+fn parsed<T: std::str::FromStr>(stored: &str) -> Result<T, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    stored.parse().map_err(|e: T::Err| {
+        ApiError::internal(format!(
+            "stored organisation value `{stored}` does not parse: {e}"
+        ))
+    })
 }
 
 /// An organisation as it stood on the day asked about.
@@ -50,7 +33,9 @@ pub struct Organisation {
     /// Name (as at the end of the organisation's validity).
     pub name: String,
     /// Kind of body.
-    pub kind: OrganisationKind,
+    #[serde(with = "super::wire")]
+    #[schema(schema_with = super::wire::schema::named::<OrgKind>)]
+    pub kind: OrgKind,
     /// First day it existed.
     #[serde(with = "iso_date")]
     pub valid_from: Date,
@@ -63,18 +48,20 @@ pub struct Organisation {
     pub ons_code: Option<String>,
 }
 
-impl From<OrganisationOnDate> for Organisation {
-    fn from(o: OrganisationOnDate) -> Self {
+impl TryFrom<OrganisationOnDate> for Organisation {
+    type Error = ApiError;
+
+    fn try_from(o: OrganisationOnDate) -> Result<Self, ApiError> {
         let r = o.organisation;
-        Organisation {
-            kind: kind_of(&r.kind),
+        Ok(Organisation {
+            kind: parsed(&r.kind)?,
             code: r.code,
             name: r.name,
             valid_from: r.valid_from,
             valid_to: r.valid_to,
             parent_code: o.parent_code,
             ons_code: r.ons_code,
-        }
+        })
     }
 }
 
@@ -110,36 +97,22 @@ impl From<ParentRow> for ParentLink {
     }
 }
 
-/// Whether a successor took all or part of the area.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SuccessionShare {
-    /// All of the area.
-    Whole,
-    /// Part of the area (the predecessor was split).
-    Part,
-}
-
 /// A succession, seen from one side.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SuccessionLink {
     /// The other organisation's ODS code.
     pub code: String,
     /// The other organisation's kind.
-    pub kind: OrganisationKind,
+    #[serde(with = "super::wire")]
+    #[schema(schema_with = super::wire::schema::named::<OrgKind>)]
+    pub kind: OrgKind,
     /// First day of the successor's responsibility.
     #[serde(with = "iso_date")]
     pub effective: Date,
     /// Whole or part of the area.
-    pub share: SuccessionShare,
-}
-
-fn share_of(s: &str) -> SuccessionShare {
-    if s == "part" {
-        SuccessionShare::Part
-    } else {
-        SuccessionShare::Whole
-    }
+    #[serde(with = "super::wire")]
+    #[schema(schema_with = super::wire::schema::named::<Share>)]
+    pub share: Share,
 }
 
 /// An organisation with its history.
@@ -156,38 +129,44 @@ pub struct OrganisationDetails {
     pub predecessors: Vec<SuccessionLink>,
 }
 
-impl From<OrganisationDetail> for OrganisationDetails {
-    fn from(d: OrganisationDetail) -> Self {
+impl TryFrom<OrganisationDetail> for OrganisationDetails {
+    type Error = ApiError;
+
+    fn try_from(d: OrganisationDetail) -> Result<Self, ApiError> {
         let successors = d
             .successors
             .into_iter()
-            .map(|s: SuccessorRow| SuccessionLink {
-                kind: kind_of(&s.to_kind),
-                share: share_of(&s.share),
-                code: s.to_code,
-                effective: s.effective,
+            .map(|s: SuccessorRow| {
+                Ok(SuccessionLink {
+                    kind: parsed(&s.to_kind)?,
+                    share: parsed(&s.share)?,
+                    code: s.to_code,
+                    effective: s.effective,
+                })
             })
-            .collect();
+            .collect::<Result<_, ApiError>>()?;
         let predecessors = d
             .predecessors
             .into_iter()
-            .map(|s: SuccessorRow| SuccessionLink {
-                kind: kind_of(&s.from_kind),
-                share: share_of(&s.share),
-                code: s.from_code,
-                effective: s.effective,
+            .map(|s: SuccessorRow| {
+                Ok(SuccessionLink {
+                    kind: parsed(&s.from_kind)?,
+                    share: parsed(&s.share)?,
+                    code: s.from_code,
+                    effective: s.effective,
+                })
             })
-            .collect();
-        OrganisationDetails {
+            .collect::<Result<_, ApiError>>()?;
+        Ok(OrganisationDetails {
             organisation: OrganisationOnDate {
                 organisation: d.organisation,
                 parent_code: d.parent_code,
             }
-            .into(),
+            .try_into()?,
             parents: d.parents.into_iter().map(Into::into).collect(),
             successors,
             predecessors,
-        }
+        })
     }
 }
 

@@ -5,9 +5,11 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use leder_domain::review::LearningKind;
 use leder_domain::workflow::Action;
+use leder_domain::{LearningDisabilityLevel, PlaceOfDeath, Sex};
 
-use super::{iso_date, patch_field};
+use super::{iso_date, patch_field, wire};
 
 /// How the notifier knew the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -23,56 +25,6 @@ pub enum Relationship {
     SocialCareProfessional,
     /// Someone else.
     Other,
-}
-
-/// Sex as recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SexName {
-    /// Female.
-    Female,
-    /// Male.
-    Male,
-    /// Indeterminate.
-    Indeterminate,
-    /// Not known.
-    NotKnown,
-}
-
-/// Where the person died.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlaceOfDeathName {
-    /// At home.
-    Home,
-    /// In hospital.
-    Hospital,
-    /// In a hospice.
-    Hospice,
-    /// In a care home.
-    CareHome,
-    /// In a mental health inpatient unit.
-    MentalHealthInpatient,
-    /// Elsewhere.
-    Other,
-    /// Not known.
-    Unknown,
-}
-
-/// Level of learning disability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LdLevel {
-    /// Mild.
-    Mild,
-    /// Moderate.
-    Moderate,
-    /// Severe.
-    Severe,
-    /// Profound and multiple.
-    ProfoundAndMultiple,
-    /// Not known.
-    Unknown,
 }
 
 /// Who reported the death.
@@ -124,7 +76,9 @@ pub struct NotifiedPerson {
     #[serde(with = "iso_date")]
     pub date_of_death: Date,
     /// Sex.
-    pub sex: SexName,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<Sex>)]
+    pub sex: Sex,
     /// NHS Data Dictionary ethnic category (A–S, Z not stated, 99 not known).
     #[schema(example = "A", pattern = "^([A-HJ-NPRSZa-hj-nprsz]|99)$")]
     pub ethnic_category: Option<String>,
@@ -140,7 +94,9 @@ pub struct NotifiedPerson {
     #[schema(example = "QOP")]
     pub area_code: String,
     /// Where the person died.
-    pub place_of_death: Option<PlaceOfDeathName>,
+    #[serde(default, with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<PlaceOfDeath>)]
+    pub place_of_death: Option<PlaceOfDeath>,
 }
 
 /// A reported death.
@@ -257,7 +213,9 @@ pub struct FindingsDoc {
     /// The cause of death.
     pub cause_of_death: Option<CauseOfDeathDoc>,
     /// Where the person died.
-    pub place_of_death: Option<PlaceOfDeathName>,
+    #[serde(default, with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<PlaceOfDeath>)]
+    pub place_of_death: Option<PlaceOfDeath>,
     /// DNACPR.
     pub dnacpr: Option<DnacprDoc>,
     /// Mental Capacity Act.
@@ -269,7 +227,9 @@ pub struct FindingsDoc {
     /// There were delays in care.
     pub delays_in_care: Option<bool>,
     /// Level of learning disability.
-    pub learning_disability_level: Option<LdLevel>,
+    #[serde(default, with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<LearningDisabilityLevel>)]
+    pub learning_disability_level: Option<LearningDisabilityLevel>,
     /// Long-term conditions.
     pub long_term_conditions: Option<Vec<String>>,
     /// Overall quality-of-care grade, 1 (excellent) to 6 (fell far short, contributed to death).
@@ -461,7 +421,9 @@ pub struct PersonPatch {
     #[serde(default, with = "iso_date::option")]
     pub date_of_death: Option<Date>,
     /// Sex.
-    pub sex: Option<SexName>,
+    #[serde(default, with = "wire::option")]
+    #[schema(schema_with = wire::schema::named::<Sex>)]
+    pub sex: Option<Sex>,
     /// Ethnic category (A–S, Z not stated, 99 not known); `null` when not known.
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<String>, pattern = "^([A-HJ-NPRSZa-hj-nprsz]|99)$")]
@@ -473,9 +435,9 @@ pub struct PersonPatch {
     /// Lived in England.
     pub lived_in_england: Option<bool>,
     /// Place of death.
-    #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<PlaceOfDeathName>)]
-    pub place_of_death: Option<Option<PlaceOfDeathName>>,
+    #[serde(default, deserialize_with = "wire::patch")]
+    #[schema(schema_with = wire::schema::nullable::<PlaceOfDeath>)]
+    pub place_of_death: Option<Option<PlaceOfDeath>>,
 }
 
 /// A stage change.
@@ -533,29 +495,6 @@ pub struct ChildDeathReviewOutcomeRequest {
     pub learning: Vec<String>,
 }
 
-/// Kind of learning point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LearningKind {
-    /// Learning to act on.
-    Learning,
-    /// Good practice to share.
-    GoodPractice,
-    /// A concern.
-    Concern,
-}
-
-impl LearningKind {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LearningKind::Learning => "learning",
-            LearningKind::GoodPractice => "good_practice",
-            LearningKind::Concern => "concern",
-        }
-    }
-}
-
 /// A new learning point.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -568,6 +507,8 @@ pub struct NewLearning {
     /// Theme codes from GET /api/v1/themes.
     pub themes: Vec<String>,
     /// learning, good_practice or concern.
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<LearningKind>)]
     pub kind: LearningKind,
 }
 

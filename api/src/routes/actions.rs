@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
 use leder_domain::workflow::Role;
 use leder_persistence::reference::now_utc;
-use leder_persistence::repo::action_plan::{self as repo, ActionActor, ActionFilter, UpdateError};
+use leder_persistence::repo::action_plan::{self as repo, ActionActor, UpdateError};
 use leder_persistence::repo::reviews as reviews_repo;
 use leder_persistence::rows::action_plan::ActionRow;
 use leder_persistence::stored::lists::texts_to_column;
@@ -24,7 +24,7 @@ use crate::dto::actions::{
 };
 use crate::dto::{etag, if_match, utc};
 use crate::error::ApiError;
-use crate::extract::{QueryParams, ValidatedJson};
+use crate::extract::ValidatedJson;
 use crate::icb_scope::within_icb;
 use crate::state::AppState;
 
@@ -333,22 +333,6 @@ pub async fn update_action(
         .json(render(&row, today_in_england())?))
 }
 
-/// Parses a status filter.
-fn status_filter(query: &QueryParams) -> Result<Option<String>, ApiError> {
-    let status = query.text("status").map(str::to_owned);
-    if status
-        .as_deref()
-        .is_some_and(|s| !ActionStatus::ALL.iter().any(|a| a.as_str() == s))
-    {
-        return Err(ApiError::bad_field(
-            "status",
-            "invalid_status",
-            "must be planned, in_progress, done or cancelled",
-        ));
-    }
-    Ok(status)
-}
-
 /// History entries as the API shows them.
 fn history_of(rows: Vec<leder_persistence::rows::action_plan::ActionHistoryRow>) -> ActionHistory {
     ActionHistory {
@@ -364,13 +348,4 @@ fn history_of(rows: Vec<leder_persistence::rows::action_plan::ActionHistoryRow>)
             })
             .collect(),
     }
-}
-
-/// The list filter from the query.
-fn filter_of(query: &QueryParams) -> Result<ActionFilter, ApiError> {
-    Ok(ActionFilter {
-        status: status_filter(query)?,
-        due_from: query.date("due_from")?,
-        due_to: query.date("due_to")?,
-    })
 }

@@ -7,6 +7,7 @@ use leder_domain::time_targets::Period;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::reports as repo;
 use leder_persistence::repo::reviews as reviews_repo;
+use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,7 +17,7 @@ use crate::clock::today_in_england;
 use crate::db;
 use crate::dto::reports::AnnualReport;
 use crate::error::ApiError;
-use crate::extract::QueryParams;
+use crate::extract::{Query, Year};
 use crate::icb_scope::within_icb;
 use crate::routes::case_learning::start_of_english_day;
 use crate::state::AppState;
@@ -27,16 +28,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Query parameters of the annual report.
-#[derive(IntoParams)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ReportParams {
+#[serde(deny_unknown_fields)]
+pub struct ReportParams {
     /// The financial year, named by the year it starts: 2025 is 1 April 2025 to 31 March 2026.
-    #[param(example = 2025, minimum = 2015, maximum = 2100)]
-    year: i32,
+    #[param(value_type = i32, example = 2025, minimum = 2015, maximum = 2100)]
+    year: Year,
     /// Suppress small numbers for publication (NHS England's disclosure rule).
     publishable: Option<bool>,
 }
@@ -85,16 +83,10 @@ pub async fn annual_report(
     caller: Caller,
     req: HttpRequest,
     code: web::Path<String>,
-    query: QueryParams,
+    Query(query): Query<ReportParams>,
 ) -> Result<HttpResponse, ApiError> {
     let org = within_icb(&caller, &code, &[Role::IcsLead])?;
-    query.allow_only(&["year", "publishable"])?;
-    let year = query
-        .year(Some("name the financial year, e.g. year=2025"))?
-        .unwrap_or_default();
-    let publishable = query
-        .parsed::<bool>("publishable", "invalid_boolean", "must be true or false")?
-        .unwrap_or(false);
+    let (year, publishable) = (query.year.0, query.publishable.unwrap_or(false));
     let period = Period::financial_year(year)
         .map_err(|e| ApiError::bad_field("year", e.code(), e.to_string()))?;
     let created_from = start_of_english_day(period.start())?;

@@ -4,6 +4,7 @@
 use actix_web::{get, web};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::audit;
+use serde::Deserialize;
 use time::PrimitiveDateTime;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -13,7 +14,7 @@ use crate::auth::Caller;
 use crate::db;
 use crate::dto::identity::{AuditEntry, AuditPage};
 use crate::error::ApiError;
-use crate::extract::{Cursor, INSTANT_MICROS, QueryParams};
+use crate::extract::{Listed, Page};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -21,21 +22,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_audit);
 }
 
-/// Query parameters of the audit list.
-#[derive(IntoParams)]
+/// The filter of the audit list.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct AuditParams {
+#[serde(deny_unknown_fields)]
+pub struct AuditFilter {
     /// The subject, e.g. `review:<id>` or `user:<id>`.
     #[param(example = "user:0194f1c2-7a4e-7b1a-9f00-000000000000")]
     subject: String,
-    /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
 }
 
 /// The audit trail of a subject
@@ -46,7 +40,7 @@ struct AuditParams {
     tag = "audit",
     operation_id = "list_audit",
     security(("bearer" = [])),
-    params(AuditParams),
+    params(AuditFilter, Page),
     responses(
         (status = 200, description = "A page of audit entries", body = AuditPage),
         (status = 400, response = crate::error::BadRequest),
@@ -61,33 +55,13 @@ pub async fn list_audit(
     state: web::Data<AppState>,
     caller: Caller,
     info: RequestInfo,
-    query: QueryParams,
+    query: Listed<AuditFilter>,
 ) -> Result<web::Json<AuditPage>, ApiError> {
     caller.require(&[Role::Admin, Role::IcsLead])?;
-    query.allow_only(&["subject", "limit", "cursor"])?;
-    let subject = query
-        .text("subject")
-        .ok_or_else(|| {
-            ApiError::bad_field("subject", "required", "name the subject, e.g. review:<id>")
-        })?
-        .to_owned();
-    let limit = query.limit()?;
-    let after = match query.text("cursor") {
-        None => None,
-        Some(c) => {
-            let parts = Cursor::decode(c, 3)?;
-            let bad = || {
-                ApiError::bad_field(
-                    "cursor",
-                    "invalid_cursor",
-                    "not a cursor this list gave out",
-                )
-            };
-            let at = PrimitiveDateTime::parse(&parts[0], INSTANT_MICROS).map_err(|_| bad())?;
-            let seq = parts[2].parse::<i64>().map_err(|_| bad())?;
-            Some((at, parts[1].clone(), seq))
-        }
-    };
+    let Listed { filter, page } = query;
+    let subject = filter.subject;
+    let after: Option<(PrimitiveDateTime, String, i64)> = page.after()?;
+    let fetch = page.fetch();
     // A subject outside the caller's scope answers as if it did not exist. A lead sees only
     // subjects of their own ICB, and of those only the entries recorded against that ICB.
     let s = subject.clone();
@@ -103,13 +77,10 @@ pub async fn list_audit(
     };
     let s = subject.clone();
     let mut rows = db::run(&state, move |conn| {
-        audit::by_subject(conn, &s, org_filter.as_deref(), after, limit + 1)
+        audit::by_subject(conn, &s, org_filter.as_deref(), after, fetch)
     })
     .await?;
-    let next_cursor = Cursor::next_page(&mut rows, limit, |r| {
-        let at = r.occurred_at.format(INSTANT_MICROS).unwrap_or_default();
-        Cursor::encode(&[&at, &r.chain_id, &r.seq.to_string()])
-    });
+    let next_cursor = page.finish(&mut rows, |r| (r.occurred_at, r.chain_id.clone(), r.seq));
     let mut entry = caller.audit_entry(&info, "read_audit", "success");
     entry.subject = Some(subject);
     entry.subject_organisation = owner;

@@ -3,8 +3,10 @@
 //! QA panel.
 
 use actix_web::{get, web};
+use leder_domain::review::LearningKind;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::learning::LearningFilter;
+use serde::Deserialize;
 use time::{Date, PrimitiveDateTime};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,7 +17,7 @@ use crate::auth::Caller;
 use crate::dto::actions::{CaseLearning, CaseLearningPage, ThemeCount};
 use crate::dto::utc;
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams};
+use crate::extract::{Listed, Page};
 use crate::icb_scope::own_icb;
 use crate::state::AppState;
 
@@ -40,29 +42,25 @@ pub fn start_of_english_day(day: Date) -> Result<PrimitiveDateTime, ApiError> {
     Ok(PrimitiveDateTime::new(at.date(), at.time()))
 }
 
-/// Query parameters of learning across cases.
-#[derive(IntoParams)]
+/// The filters of learning across cases.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ListParams {
+#[serde(deny_unknown_fields)]
+pub struct LearningFilters {
     /// Only learning points tagged with this theme.
     theme: Option<String>,
-    /// `learning`, `good_practice` or `concern`.
-    #[param(value_type = Option<crate::dto::reviews::LearningKind>)]
-    kind: Option<String>,
+    /// Only learning points of this kind.
+    #[param(schema_with = crate::dto::wire::schema::named::<LearningKind>)]
+    #[serde(default, with = "crate::dto::wire::option")]
+    kind: Option<LearningKind>,
     /// Recorded on or after (YYYY-MM-DD, in England).
     #[param(value_type = Option<String>, format = Date)]
-    from: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    from: Option<Date>,
     /// Recorded on or before (YYYY-MM-DD, in England).
     #[param(value_type = Option<String>, format = Date)]
-    to: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    to: Option<Date>,
 }
 
 /// Learning across the ICB's cases
@@ -73,7 +71,7 @@ struct ListParams {
     tag = "actions",
     operation_id = "list_case_learning",
     security(("bearer" = [])),
-    params(ListParams),
+    params(LearningFilters, Page),
     responses(
         (status = 200, description = "Learning points and counts by theme", body = CaseLearningPage),
         crate::error::sets::ListErrors,
@@ -84,43 +82,25 @@ pub async fn list_case_learning(
     state: web::Data<AppState>,
     caller: Caller,
     info: RequestInfo,
-    query: QueryParams,
+    query: Listed<LearningFilters>,
 ) -> Result<web::Json<CaseLearningPage>, ApiError> {
     let org = own_icb(&caller, &[Role::IcsLead, Role::QaPanel])?;
-    query.allow_only(&["theme", "kind", "from", "to", "limit", "cursor"])?;
-    let kind = query.text("kind").map(str::to_owned);
-    if kind
-        .as_deref()
-        .is_some_and(|k| !matches!(k, "learning" | "good_practice" | "concern"))
-    {
-        return Err(ApiError::bad_field(
-            "kind",
-            "invalid_kind",
-            "must be learning, good_practice or concern",
-        ));
-    }
-    let from = query.date("from")?.map(start_of_english_day).transpose()?;
-    let before = match query.date("to")? {
+    let Listed { filter: f, page } = query;
+    let from = f.from.map(start_of_english_day).transpose()?;
+    let before = match f.to {
         Some(to) => Some(start_of_english_day(to.next_day().unwrap_or(Date::MAX))?),
         None => None,
     };
-    let theme = query.text("theme").map(str::to_owned);
-    let limit = usize::try_from(query.limit()?).unwrap_or(50);
-    let after = query
-        .text("cursor")
-        .map(|c| Cursor::decode(c, 1))
-        .transpose()?
-        .and_then(|mut p| p.pop());
+    let (kind, theme) = (f.kind.map(|k| k.as_str().to_owned()), f.theme);
     let filter = LearningFilter {
         kind,
         from,
         before,
         theme,
     };
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let page = learning::across_cases(&state, &caller, &info, org, filter, after, limit).await?;
+    let across = learning::across_cases(&state, &caller, &info, org, filter, &page).await?;
     Ok(web::Json(CaseLearningPage {
-        items: page
+        items: across
             .items
             .into_iter()
             .map(|(l, reference)| CaseLearning {
@@ -133,8 +113,8 @@ pub async fn list_case_learning(
                 created_at: utc(l.point.created_at),
             })
             .collect(),
-        next_cursor: page.next_after.map(|id| Cursor::encode(&[&id])),
-        counts_by_theme: page
+        next_cursor: across.next_cursor,
+        counts_by_theme: across
             .counts_by_theme
             .into_iter()
             .map(|(t, count)| ThemeCount {

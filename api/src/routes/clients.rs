@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::clients;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::accounts::{check_icb, new_secret, secret_hash};
@@ -13,7 +12,7 @@ use crate::auth::Caller;
 use crate::db;
 use crate::dto::identity::{Client, ClientCreated, ClientPage, NewClientRequest};
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams, ValidatedJson};
+use crate::extract::{Page, Query, ValidatedJson};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -75,20 +74,6 @@ pub async fn create_client(
         }))
 }
 
-/// Query parameters of the client list.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ListParams {
-    /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
-
 /// List machine clients
 ///
 /// Admin only; oldest first. Secrets are never shown.
@@ -96,7 +81,7 @@ struct ListParams {
     tag = "clients",
     operation_id = "list_clients",
     security(("bearer" = [])),
-    params(ListParams),
+    params(Page),
     responses(
         (status = 200, description = "A page of clients", body = ClientPage),
         crate::error::sets::ListErrors,
@@ -106,21 +91,16 @@ struct ListParams {
 pub async fn list_clients(
     state: web::Data<AppState>,
     caller: Caller,
-    query: QueryParams,
+    Query(page): Query<Page>,
 ) -> Result<web::Json<ClientPage>, ApiError> {
     caller.require(&[Role::Admin])?;
-    query.allow_only(&["limit", "cursor"])?;
-    let limit = query.limit()?;
-    let after = query
-        .text("cursor")
-        .map(|c| Cursor::decode(c, 1))
-        .transpose()?
-        .and_then(|mut p| p.pop());
+    let after: Option<String> = page.after()?;
+    let fetch = page.fetch();
     let mut rows = db::run(&state, move |conn| {
-        clients::list(conn, after.as_deref(), limit + 1)
+        clients::list(conn, after.as_deref(), fetch)
     })
     .await?;
-    let next_cursor = Cursor::next_page(&mut rows, limit, |c| Cursor::encode(&[&c.id]));
+    let next_cursor = page.finish(&mut rows, |c| c.id.clone());
     Ok(web::Json(ClientPage {
         items: rows.into_iter().map(Client::from).collect(),
         next_cursor,

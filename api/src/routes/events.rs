@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::events;
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,7 +19,8 @@ use crate::auth::Caller;
 use crate::db;
 use crate::dto::utc;
 use crate::error::ApiError;
-use crate::extract::QueryParams;
+use crate::extract::query::PageSize;
+use crate::extract::{LIMIT_RANGE, Query};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -57,18 +59,17 @@ pub struct EventPage {
     pub next_cursor: String,
 }
 
-/// Query parameters of the feed.
-#[derive(IntoParams)]
+/// Query parameters of the feed: it pages with `after`, a feed cursor, rather than `cursor`.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct FeedParams {
+#[serde(deny_unknown_fields)]
+pub struct FeedParams {
     /// The `next_cursor` of the previous page (absent: from the start).
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     after: Option<String>,
     /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    limit: Option<PageSize>,
 }
 
 fn encode(seq: i64) -> String {
@@ -104,12 +105,11 @@ pub async fn list_events(
     state: web::Data<AppState>,
     caller: Caller,
     info: RequestInfo,
-    query: QueryParams,
+    Query(query): Query<FeedParams>,
 ) -> Result<web::Json<EventPage>, ApiError> {
     caller.require(&[Role::Integration, Role::IcsLead])?;
-    query.allow_only(&["after", "limit"])?;
-    let after = query.text("after").map(decode).transpose()?.unwrap_or(0);
-    let limit = query.limit()?;
+    let after = query.after.as_deref().map(decode).transpose()?.unwrap_or(0);
+    let limit = query.limit.map_or(LIMIT_RANGE.1, PageSize::get);
     let org = caller.organisation.clone().unwrap_or_default();
     let rows = db::run(&state, move |conn| events::after(conn, &org, after, limit)).await?;
     let next = rows.last().map_or(after, |e| e.seq);

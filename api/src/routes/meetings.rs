@@ -10,7 +10,6 @@ use leder_persistence::reference::now_utc;
 use leder_persistence::repo::governance as repo;
 use leder_persistence::rows::action_plan::MeetingRow;
 use leder_persistence::stored::lists::{list_to_column, texts_to_column};
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
@@ -22,7 +21,7 @@ use crate::dto::governance::{
 };
 use crate::dto::utc;
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams, ValidatedJson, parse_date};
+use crate::extract::{Page, Query, ValidatedJson};
 use crate::icb_scope::within_icb;
 use crate::state::AppState;
 
@@ -45,20 +44,6 @@ fn meeting(m: MeetingRow) -> Result<Meeting, ApiError> {
     })
 }
 
-/// Query parameters of the meeting list.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ListParams {
-    /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
-
 /// An ICB's governance meetings
 ///
 /// Most recent first, with each group's cadence: the steering group should meet at least
@@ -68,7 +53,7 @@ struct ListParams {
     tag = "governance",
     operation_id = "list_meetings",
     security(("bearer" = [])),
-    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP"), ListParams),
+    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP"), Page),
     responses(
         (status = 200, description = "A page of meetings and the cadence", body = MeetingPage),
         (status = 400, response = crate::error::BadRequest),
@@ -83,22 +68,14 @@ pub async fn list_meetings(
     state: web::Data<AppState>,
     caller: Caller,
     code: web::Path<String>,
-    query: QueryParams,
+    Query(page): Query<Page>,
 ) -> Result<web::Json<MeetingPage>, ApiError> {
     let org = within_icb(&caller, &code, &[Role::IcsLead, Role::QaPanel])?;
-    query.allow_only(&["limit", "cursor"])?;
-    let limit = query.limit()?;
-    let after = match query.text("cursor") {
-        None => None,
-        Some(c) => {
-            let parts = Cursor::decode(c, 2)?;
-            let day = parse_date("cursor", &parts[0])?;
-            Some((day, parts[1].clone()))
-        }
-    };
+    let after: Option<(time::Date, String)> = page.after()?;
+    let fetch = page.fetch();
     let today = today_in_england();
     let (mut rows, last) = db::run(&state, move |conn| {
-        let rows = repo::meetings(conn, &org, after, limit + 1)?;
+        let rows = repo::meetings(conn, &org, after, fetch)?;
         let mut last = Vec::new();
         for kind in MeetingKind::ALL {
             last.push(repo::last_held(conn, &org, kind.as_str())?);
@@ -106,9 +83,7 @@ pub async fn list_meetings(
         Ok((rows, last))
     })
     .await?;
-    let next_cursor = Cursor::next_page(&mut rows, limit, |m| {
-        Cursor::encode(&[&crate::dto::reports::ymd(m.held_on), &m.id])
-    });
+    let next_cursor = page.finish(&mut rows, |m| (m.held_on, m.id.clone()));
     let status = |kind: MeetingKind, last: Option<time::Date>| CadenceStatus {
         cadence_days: kind.cadence_days(),
         last_held_on: last,

@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::national::{self as repo, Selection};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,8 +16,9 @@ use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::db;
 use crate::dto::national::Statistics;
+use crate::dto::wire;
 use crate::error::ApiError;
-use crate::extract::QueryParams;
+use crate::extract::{Query, Year};
 use crate::national::extract::plan;
 use crate::national::statistics::{By, Request, compute};
 use crate::national::stream::{Format, stream, summary_headers};
@@ -28,42 +30,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Query parameters of the extract.
-#[derive(IntoParams)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct RecordsParams {
+#[serde(deny_unknown_fields)]
+pub struct RecordsParams {
     /// Deaths in this calendar year only (every year when absent).
-    #[param(example = 2025, minimum = 2015, maximum = 2100)]
-    year: Option<i32>,
+    #[param(value_type = Option<i32>, example = 2025, minimum = 2015, maximum = 2100)]
+    year: Option<Year>,
     /// Every eligible review, open ones too (default: completed reviews only).
     include_open: Option<bool>,
 }
 
 /// Query parameters of the statistics.
-#[derive(IntoParams)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct StatisticsParams {
+#[serde(deny_unknown_fields)]
+pub struct StatisticsParams {
     /// The calendar year of death.
-    #[param(example = 2025, minimum = 2015, maximum = 2100)]
-    year: i32,
-    /// The breakdown: `sex`, `ethnic_group`, `age_band`, `organisation` or `region`.
-    #[param(example = "sex")]
-    by: Option<String>,
+    #[param(value_type = i32, example = 2025, minimum = 2015, maximum = 2100)]
+    year: Year,
+    /// The breakdown.
+    #[param(schema_with = wire::schema::named::<By>, example = "sex")]
+    #[serde(default, with = "wire::option")]
+    by: Option<By>,
     /// Open reviews as well as completed ones (default false).
     include_open: Option<bool>,
-}
-
-fn include_open(query: &QueryParams) -> Result<bool, ApiError> {
-    Ok(query
-        .parsed::<bool>("include_open", "invalid_boolean", "must be true or false")?
-        .unwrap_or(false))
 }
 
 /// The anonymised row-level extract
@@ -111,13 +102,12 @@ pub async fn national_records(
     caller: Caller,
     info: RequestInfo,
     req: HttpRequest,
-    query: QueryParams,
+    Query(query): Query<RecordsParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::NationalAnalyst])?;
-    query.allow_only(&["year", "include_open"])?;
     let selection = Selection {
-        year: query.year(None)?,
-        include_open: include_open(&query)?,
+        year: query.year.map(|y| y.0),
+        include_open: query.include_open.unwrap_or(false),
     };
     let accept = req
         .headers()
@@ -188,22 +178,13 @@ pub async fn national_statistics(
     state: web::Data<AppState>,
     caller: Caller,
     info: RequestInfo,
-    query: QueryParams,
+    Query(query): Query<StatisticsParams>,
 ) -> Result<web::Json<Statistics>, ApiError> {
     caller.require(&[Role::NationalAnalyst])?;
-    query.allow_only(&["year", "by", "include_open"])?;
-    let year = query
-        .year(Some("name the calendar year of death, e.g. year=2025"))?
-        .unwrap_or_default();
-    let by = match query.text("by") {
-        None => None,
-        Some(name) => {
-            Some(By::parse(name).map_err(|e| ApiError::bad_field("by", e.code(), e.to_string()))?)
-        }
-    };
+    let (year, by) = (query.year.0, query.by);
     let selection = Selection {
         year: Some(year),
-        include_open: include_open(&query)?,
+        include_open: query.include_open.unwrap_or(false),
     };
     let extracted_at = OffsetDateTime::now_utc();
     let counts = db::run(&state, move |conn| {

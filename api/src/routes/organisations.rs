@@ -3,17 +3,20 @@
 use actix_web::{get, post, web};
 use leder_domain::organisations::OrgKind;
 use leder_persistence::repo::organisations::{self as repo, OrganisationFilter};
+use serde::Deserialize;
+use time::Date;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::clock::today_in_england;
 use crate::db;
 use crate::dto::organisations::{
-    NamedOrganisation, Organisation, OrganisationDetails, OrganisationKind, OrganisationPage,
-    Resolution, ResolveRequest,
+    NamedOrganisation, Organisation, OrganisationDetails, OrganisationPage, Resolution,
+    ResolveRequest,
 };
+use crate::dto::wire;
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams, ValidatedJson};
+use crate::extract::{Listed, Page, Query, ValidatedJson};
 use crate::state::AppState;
 
 /// Registers the organisation routes.
@@ -23,30 +26,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_organisation);
 }
 
-const KIND_MESSAGE: &str = "must be one of region, icb, ccg, sub_icb_location";
-
-/// Query parameters of the organisation list.
-#[derive(IntoParams)]
+/// The filters of the organisation list.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ListParams {
+#[serde(deny_unknown_fields)]
+pub struct OrganisationFilters {
     /// Only this kind.
-    kind: Option<OrganisationKind>,
+    #[param(schema_with = wire::schema::named::<OrgKind>)]
+    #[serde(default, with = "wire::option")]
+    kind: Option<OrgKind>,
     /// Only organisations valid on this date (`YYYY-MM-DD`, today in England by default); the
     /// parent shown is the one in force that day.
     #[param(value_type = Option<String>, format = Date, example = "2025-01-01")]
-    valid_on: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    valid_on: Option<Date>,
     /// Only children of this parent on `valid_on` (e.g. the sub-ICB locations of `QOP`).
     #[param(example = "QOP")]
     parent_code: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
 }
 
 /// List organisations valid on a date
@@ -57,7 +53,7 @@ struct ListParams {
 #[utoipa::path(
     tag = "organisations",
     operation_id = "list_organisations",
-    params(ListParams),
+    params(OrganisationFilters, Page),
     responses(
         (status = 200, description = "One page of organisations", body = OrganisationPage),
         (status = 400, response = crate::error::BadRequest),
@@ -67,51 +63,42 @@ struct ListParams {
 #[get("/organisations")]
 pub async fn list_organisations(
     state: web::Data<AppState>,
-    query: QueryParams,
+    query: Listed<OrganisationFilters>,
 ) -> Result<web::Json<OrganisationPage>, ApiError> {
-    query.allow_only(&["kind", "valid_on", "parent_code", "limit", "cursor"])?;
-    let kind = query.parsed::<OrgKind>("kind", "invalid_kind", KIND_MESSAGE)?;
-    let valid_on = query.date("valid_on")?.unwrap_or_else(today_in_england);
-    let limit = query.limit()?;
-    let after = query
-        .text("cursor")
-        .map(|c| Cursor::decode(c, 2))
-        .transpose()?
-        .map(|mut parts| {
-            let kind = parts.pop().unwrap_or_default();
-            let code = parts.pop().unwrap_or_default();
-            (code, kind)
-        });
+    let Listed { filter: f, page } = query;
     let filter = OrganisationFilter {
-        kind,
-        valid_on,
-        parent_code: query.text("parent_code").map(str::to_ascii_uppercase),
-        after,
-        limit: limit + 1,
+        kind: f.kind,
+        valid_on: f.valid_on.unwrap_or_else(today_in_england),
+        parent_code: f.parent_code.map(|c| c.to_ascii_uppercase()),
+        after: page.after()?,
+        limit: page.fetch(),
     };
     let mut rows = db::run(&state, move |conn| repo::list(conn, &filter)).await?;
-    let next_cursor = Cursor::next_page(&mut rows, limit, |r| {
-        Cursor::encode(&[&r.organisation.code, &r.organisation.kind])
+    let next_cursor = page.finish(&mut rows, |r| {
+        (r.organisation.code.clone(), r.organisation.kind.clone())
     });
     Ok(web::Json(OrganisationPage {
-        items: rows.into_iter().map(Organisation::from).collect(),
+        items: rows
+            .into_iter()
+            .map(Organisation::try_from)
+            .collect::<Result<_, _>>()?,
         next_cursor,
     }))
 }
 
-/// Query parameters of one organisation.
-#[derive(IntoParams)]
+/// The parameters of one organisation.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct GetParams {
+#[serde(deny_unknown_fields)]
+pub struct GetParams {
     /// Which kind, for a code that has been a CCG and a sub-ICB location.
-    kind: Option<OrganisationKind>,
+    #[param(schema_with = wire::schema::named::<OrgKind>)]
+    #[serde(default, with = "wire::option")]
+    kind: Option<OrgKind>,
     /// The date for `parent_code` and for choosing between kinds (today by default).
     #[param(value_type = Option<String>, format = Date, example = "2026-05-01")]
-    valid_on: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    valid_on: Option<Date>,
 }
 
 /// Get one organisation with its history
@@ -133,16 +120,13 @@ struct GetParams {
 pub async fn get_organisation(
     state: web::Data<AppState>,
     code: web::Path<String>,
-    query: QueryParams,
+    Query(query): Query<GetParams>,
 ) -> Result<web::Json<OrganisationDetails>, ApiError> {
-    query.allow_only(&["kind", "valid_on"])?;
-    let kind = query.parsed::<OrgKind>("kind", "invalid_kind", KIND_MESSAGE)?;
-    let valid_on = query.date("valid_on")?.unwrap_or_else(today_in_england);
+    let (kind, valid_on) = (query.kind, query.valid_on.unwrap_or_else(today_in_england));
     let code = code.into_inner().to_ascii_uppercase();
     let detail = db::run(&state, move |conn| repo::get(conn, &code, kind, valid_on)).await?;
-    detail
-        .map(|d| web::Json(d.into()))
-        .ok_or(ApiError::NotFound)
+    let detail = detail.ok_or(ApiError::NotFound)?;
+    Ok(web::Json(detail.try_into()?))
 }
 
 /// Find the ICB responsible for an area code on a date

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::users::{self, NewUser, UserChanges};
+use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -14,7 +15,7 @@ use crate::db;
 use crate::dto::identity::{NewUserRequest, RoleName, User, UserPage, UserPatch};
 use crate::dto::{etag, if_match};
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams, ValidatedJson};
+use crate::extract::{Listed, Page, ValidatedJson};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -86,20 +87,13 @@ pub async fn create_user(
         .json(User::try_from(row)?))
 }
 
-/// Query parameters of the user list.
-#[derive(IntoParams)]
+/// The filter of the user list.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ListParams {
+#[serde(deny_unknown_fields)]
+pub struct UserFilter {
     /// Only users of this ICB.
     organisation: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
 }
 
 /// List users
@@ -109,7 +103,7 @@ struct ListParams {
     tag = "users",
     operation_id = "list_users",
     security(("bearer" = [])),
-    params(ListParams),
+    params(UserFilter, Page),
     responses(
         (status = 200, description = "A page of users", body = UserPage),
         crate::error::sets::ListErrors,
@@ -120,22 +114,18 @@ pub async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
     info: RequestInfo,
-    query: QueryParams,
+    query: Listed<UserFilter>,
 ) -> Result<web::Json<UserPage>, ApiError> {
     caller.require(&[Role::Admin])?;
-    query.allow_only(&["organisation", "limit", "cursor"])?;
-    let limit = query.limit()?;
-    let after = query
-        .text("cursor")
-        .map(|c| Cursor::decode(c, 1))
-        .transpose()?
-        .and_then(|mut p| p.pop());
-    let org = query.text("organisation").map(str::to_ascii_uppercase);
+    let Listed { filter, page } = query;
+    let after: Option<String> = page.after()?;
+    let org = filter.organisation.map(|o| o.to_ascii_uppercase());
+    let fetch = page.fetch();
     let mut rows = db::run(&state, move |conn| {
-        users::list(conn, org.as_deref(), after.as_deref(), limit + 1)
+        users::list(conn, org.as_deref(), after.as_deref(), fetch)
     })
     .await?;
-    let next_cursor = Cursor::next_page(&mut rows, limit, |u| Cursor::encode(&[&u.username]));
+    let next_cursor = page.finish(&mut rows, |u| u.username.clone());
     state
         .audit
         .record(caller.audit_entry(&info, "list", "success"))

@@ -3,18 +3,20 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use leder_domain::workflow::Role;
-use leder_persistence::repo::action_plan as repo;
+use leder_persistence::repo::action_plan::{self as repo, ActionFilter};
 use leder_persistence::rows::action_plan::ActionRow;
+use serde::Deserialize;
+use time::Date;
 use utoipa::IntoParams;
 
-use super::{filter_of, history_of, is_overdue, render};
+use super::{history_of, is_overdue, render};
 use crate::auth::Caller;
 use crate::clock::today_in_england;
 use crate::db;
-use crate::dto::actions::{ActionHistory, ActionPage};
+use crate::dto::actions::{ActionHistory, ActionPage, ActionStatus};
 use crate::dto::etag;
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams};
+use crate::extract::{Listed, Page};
 use crate::icb_scope::within_icb;
 use crate::state::AppState;
 
@@ -39,29 +41,23 @@ pub async fn load(
     }
 }
 
-/// Query parameters of the action list.
-#[derive(IntoParams)]
+/// The filters of the action list.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ListParams {
-    /// `planned`, `in_progress`, `done` or `cancelled`.
-    #[param(value_type = Option<crate::dto::actions::ActionStatus>)]
-    status: Option<String>,
+#[serde(deny_unknown_fields)]
+pub struct ActionFilters {
+    /// Only actions in this status.
+    status: Option<ActionStatus>,
     /// Only overdue (true) or not overdue (false) actions.
     overdue: Option<bool>,
     /// Due on or after (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
-    due_from: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    due_from: Option<Date>,
     /// Due on or before (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
-    due_to: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    due_to: Option<Date>,
 }
 
 /// An ICB's SMART actions
@@ -72,7 +68,7 @@ struct ListParams {
     tag = "actions",
     operation_id = "list_actions",
     security(("bearer" = [])),
-    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP"), ListParams),
+    params(("code" = String, Path, description = "The ICB's ODS code", example = "QOP"), ActionFilters, Page),
     responses(
         (status = 200, description = "A page of actions", body = ActionPage),
         (status = 400, response = crate::error::BadRequest),
@@ -84,34 +80,32 @@ pub async fn list_actions(
     state: web::Data<AppState>,
     caller: Caller,
     code: web::Path<String>,
-    query: QueryParams,
+    query: Listed<ActionFilters>,
 ) -> Result<web::Json<ActionPage>, ApiError> {
     let org = within_icb(&caller, &code, &[Role::IcsLead, Role::QaPanel])?;
-    query.allow_only(&["status", "overdue", "due_from", "due_to", "limit", "cursor"])?;
-    let filter = filter_of(&query)?;
-    let overdue = query.parsed::<bool>("overdue", "invalid_boolean", "must be true or false")?;
-    let limit = usize::try_from(query.limit()?).unwrap_or(50);
-    let after = query
-        .text("cursor")
-        .map(|c| Cursor::decode(c, 2))
-        .transpose()?;
+    let Listed { filter: f, page } = query;
+    let filter = ActionFilter {
+        status: f.status.map(|s| s.as_str().to_owned()),
+        due_from: f.due_from,
+        due_to: f.due_to,
+    };
+    let after: Option<(Date, String)> = page.after()?;
     let today = today_in_england();
     // A plan holds tens of actions, and `overdue` depends on today: filter and page here.
     let rows = db::run(&state, move |conn| repo::list(conn, &org, &filter)).await?;
     let mut items: Vec<ActionRow> = rows
         .into_iter()
-        .filter(|a| overdue.is_none_or(|want| is_overdue(&a.status, a.due_date, today) == want))
         .filter(|a| {
-            after.as_ref().is_none_or(|c| {
-                let due = crate::dto::reports::ymd(a.due_date);
-                (due.as_str(), a.id.as_str()) > (c[0].as_str(), c[1].as_str())
-            })
+            f.overdue
+                .is_none_or(|want| is_overdue(&a.status, a.due_date, today) == want)
+        })
+        .filter(|a| {
+            after
+                .as_ref()
+                .is_none_or(|(due, id)| (a.due_date, &a.id) > (*due, id))
         })
         .collect();
-    let next_cursor =
-        Cursor::next_page(&mut items, i64::try_from(limit).unwrap_or(i64::MAX), |a| {
-            Cursor::encode(&[&crate::dto::reports::ymd(a.due_date), &a.id])
-        });
+    let next_cursor = page.finish(&mut items, |a| (a.due_date, a.id.clone()));
     Ok(web::Json(ActionPage {
         items: items
             .iter()

@@ -3,14 +3,14 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use leder_domain::review::PersonCorrection;
 use leder_domain::workflow::{self};
-use leder_domain::{EthnicCategory, NhsNumber, PlaceOfDeath, Sex};
+use leder_domain::{EthnicCategory, NhsNumber};
 
 use crate::app::reviews;
 use crate::app::reviews::ReviewChange;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::cases::answer;
-use crate::cases::{actor_of, name_of, refusal, wire};
+use crate::cases::{actor_of, refusal};
 use crate::clock::today_in_england;
 use crate::dto::if_match;
 use crate::dto::reviews::PersonPatch;
@@ -109,13 +109,11 @@ fn person_correction(patch: PersonPatch) -> Result<PersonCorrection, ApiError> {
         nhs_number,
         date_of_birth: patch.date_of_birth,
         date_of_death: patch.date_of_death,
-        sex: patch.sex.and_then(|s| wire::<Sex>(&name_of(&s))),
+        sex: patch.sex,
         ethnic_category,
         learning_disability: patch.learning_disability,
         autistic: patch.autistic,
         lived_in_england: patch.lived_in_england,
-        place_of_death: patch
-            .place_of_death
-            .map(|p| p.and_then(|p| wire::<PlaceOfDeath>(&name_of(&p)))),
+        place_of_death: patch.place_of_death,
     })
 }

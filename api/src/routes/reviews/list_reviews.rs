@@ -4,58 +4,51 @@ use actix_web::{get, web};
 use leder_domain::review_type::ReviewType;
 use leder_domain::workflow::Stage;
 use leder_persistence::repo::reviews::ReviewFilter;
+use serde::Deserialize;
+use time::Date;
 use utoipa::IntoParams;
 
 use crate::app::reviews::audit_reads;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::cases::{render, scope_of, wire};
+use crate::cases::{render, scope_of};
 use crate::clock::today_in_england;
 use crate::dto::reviews::ReviewPage;
+use crate::dto::wire;
 use crate::error::ApiError;
-use crate::extract::{Cursor, QueryParams};
+use crate::extract::query::encode_cursor;
+use crate::extract::{Listed, Page};
 use crate::state::AppState;
 
-/// Query parameters of the review list.
-#[derive(IntoParams)]
+/// The filters of the review list.
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "documents the parameters; QueryParams parses them field by field"
-)]
-struct ListParams {
+#[serde(deny_unknown_fields)]
+pub struct ListFilters {
     /// A notification's reference (a duplicate's reference finds the case it was linked to).
     reference: Option<String>,
     /// Stage, e.g. `awaiting_allocation`.
-    #[param(schema_with = stage_names)]
-    status: Option<String>,
-    /// The responsible ICB.
+    #[param(schema_with = wire::schema::named::<Stage>)]
+    #[serde(default, with = "wire::option")]
+    status: Option<Stage>,
+    /// The responsible ICB (its ODS code).
     organisation: Option<String>,
     /// The allocated reviewer.
     reviewer_id: Option<String>,
     /// Only overdue (true) or not overdue (false) cases.
     overdue: Option<bool>,
     /// `initial` or `focused`.
-    #[param(schema_with = review_type_names)]
-    review_type: Option<String>,
+    #[param(schema_with = wire::schema::named::<ReviewType>)]
+    #[serde(default, with = "wire::option")]
+    review_type: Option<ReviewType>,
     /// Notified on or after (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
-    notified_from: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    notified_from: Option<Date>,
     /// Notified on or before (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
-    notified_to: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
-
-fn stage_names() -> utoipa::openapi::Object {
-    crate::dto::names_schema(Stage::ALL.iter().map(|s| s.as_str()))
-}
-
-fn review_type_names() -> utoipa::openapi::Object {
-    crate::dto::names_schema(ReviewType::ALL.iter().map(|t| t.as_str()))
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    notified_to: Option<Date>,
 }
 
 /// List cases
@@ -66,7 +59,7 @@ fn review_type_names() -> utoipa::openapi::Object {
     tag = "reviews",
     operation_id = "list_reviews",
     security(("bearer" = [])),
-    params(ListParams),
+    params(ListFilters, Page),
     responses(
         (status = 200, description = "A page of cases", body = ReviewPage),
         crate::error::sets::ListErrors,
@@ -77,59 +70,25 @@ pub async fn list_reviews(
     state: web::Data<AppState>,
     caller: Caller,
     info: RequestInfo,
-    query: QueryParams,
+    query: Listed<ListFilters>,
 ) -> Result<web::Json<ReviewPage>, ApiError> {
     let scope = scope_of(&caller)?;
-    query.allow_only(&[
-        "reference",
-        "status",
-        "organisation",
-        "reviewer_id",
-        "overdue",
-        "review_type",
-        "notified_from",
-        "notified_to",
-        "limit",
-        "cursor",
-    ])?;
-    let status = query.text("status").map(str::to_owned);
-    if let Some(s) = &status
-        && wire::<Stage>(s).is_none()
-    {
-        return Err(ApiError::bad_field(
-            "status",
-            "invalid_status",
-            "not a stage",
-        ));
-    }
-    let review_type = query.text("review_type").map(str::to_owned);
-    if review_type
-        .as_deref()
-        .is_some_and(|t| t != "initial" && t != "focused")
-    {
-        return Err(ApiError::bad_field(
-            "review_type",
-            "invalid_review_type",
-            "must be initial or focused",
-        ));
-    }
-    let overdue = query.parsed::<bool>("overdue", "invalid_boolean", "must be true or false")?;
-    let limit = query.limit()?;
-    let after = query.text("cursor").map(Cursor::instant_of).transpose()?;
+    let Listed { filter: f, page } = query;
     let filter = ReviewFilter {
-        reference: query.text("reference").map(str::to_owned),
-        status,
-        organisation: query.text("organisation").map(str::to_ascii_uppercase),
-        reviewer_id: query.text("reviewer_id").map(str::to_owned),
-        review_type,
-        notified_from: query.date("notified_from")?,
-        notified_to: query.date("notified_to")?,
-        after,
+        reference: f.reference,
+        status: f.status.map(|s| s.as_str().to_owned()),
+        organisation: f.organisation.map(|o| o.to_ascii_uppercase()),
+        reviewer_id: f.reviewer_id,
+        review_type: f.review_type.map(|t| t.as_str().to_owned()),
+        notified_from: f.notified_from,
+        notified_to: f.notified_to,
+        after: page.after()?,
     };
-    let (page, last) = crate::app::reviews::list(&state, scope, filter, overdue, limit).await?;
+    let (items, last) =
+        crate::app::reviews::list(&state, scope, filter, f.overdue, page.size()).await?;
     let today = today_in_england();
-    let items: Vec<_> = page.iter().map(|r| render(r, today)).collect();
-    let next_cursor = last.map(|(at, id)| Cursor::after_instant(at, &id));
+    let items: Vec<_> = items.iter().map(|r| render(r, today)).collect();
+    let next_cursor = last.map(|key| encode_cursor(&key));
     let read: Vec<(String, String)> = items
         .iter()
         .map(|r| (r.id.clone(), r.organisation.clone()))
