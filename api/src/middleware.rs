@@ -19,6 +19,53 @@ use crate::state::AppState;
 const KEPT_ON_REPLACE: [HeaderName; 3] =
     [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE];
 
+/// Refuses a request whose path holds a control character once percent-decoded (400 naming
+/// `path`), before any route sees it: no id, code or name has one, and PostgreSQL cannot even
+/// compare a text holding a NUL.
+pub async fn refuse_control_characters_in_path(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if decoded_has_control(req.path()) {
+        let e = crate::error::ApiError::bad_field(
+            "path",
+            "control_character",
+            "the path must not contain control characters",
+        );
+        return Ok(req.into_response(actix_web::ResponseError::error_response(&e)));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Whether a percent-encoded path decodes to text with a control character (or to bytes that
+/// are not UTF-8, which no route takes either).
+fn decoded_has_control(path: &str) -> bool {
+    if !path.contains('%') {
+        return path.chars().any(char::is_control);
+    }
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push(u8::try_from(hi * 16 + lo).unwrap_or(0));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(true, |text| text.chars().any(char::is_control))
+}
+
 /// The middleware function (registered with `actix_web::middleware::from_fn`).
 pub async fn finish(
     req: ServiceRequest,
@@ -74,4 +121,19 @@ pub async fn finish(
             .observe(&method, &route, status.as_u16(), started.elapsed());
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decoded_has_control;
+
+    #[test]
+    fn control_characters_are_found_however_they_are_encoded() {
+        assert!(decoded_has_control("/api/v1/organisations/Q%00P"));
+        assert!(decoded_has_control("/api/v1/organisations/Q%1bP"));
+        assert!(decoded_has_control("/api/v1/organisations/Q%C2%85P"));
+        assert!(decoded_has_control("/api/v1/organisations/Q%FFP"));
+        assert!(!decoded_has_control("/api/v1/organisations/QOP"));
+        assert!(!decoded_has_control("/api/v1/organisations/Q%20P%25"));
+    }
 }

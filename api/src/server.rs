@@ -225,6 +225,9 @@ impl Application {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
+                .wrap(from_fn(
+                    crate::middleware::refuse_control_characters_in_path,
+                ))
                 .wrap(from_fn(crate::middleware::finish))
                 .into_utoipa_app()
                 .configure(crate::routes::configure)

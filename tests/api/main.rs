@@ -15,6 +15,7 @@ mod audit;
 mod avoidable_versions;
 mod cases;
 mod contract;
+mod control_characters;
 mod corrections;
 mod errors;
 mod events;

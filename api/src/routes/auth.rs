@@ -163,6 +163,16 @@ pub async fn issue_token(
             "the body is not form-encoded",
         ));
     };
+    if pairs
+        .iter()
+        .any(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+    {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the request must not contain control characters",
+        ));
+    }
     let form: HashMap<String, String> = pairs.into_iter().collect();
     let field = |k: &str| form.get(k).filter(|v| !v.is_empty()).cloned();
     let request = TokenRequest {
