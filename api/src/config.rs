@@ -57,6 +57,10 @@ pub struct Config {
     /// `LEDER_WEBHOOK_ALLOWED_HOSTS`: hosts that may receive webhooks over plain http (local
     /// systems and tests); every other target must be https.
     pub webhook_allowed_hosts: Vec<String>,
+    /// `LEDER_WEBHOOK_RESOLVE`: comma-separated `name=address` pairs, addresses the delivery
+    /// worker uses for these names instead of asking DNS (as `curl --resolve` does); they pass
+    /// the same address rules as resolved ones.
+    pub webhook_resolve: Vec<(String, IpAddr)>,
     /// `LEDER_WEBHOOK_POLL_MS`: how often the delivery worker looks for work (default 1000).
     pub webhook_poll: Duration,
     /// `LEDER_WEBHOOK_BACKOFF_MS`: the first retry delay, doubled per failure up to an hour
@@ -183,6 +187,12 @@ impl Config {
             )?,
             webhook_allowed_hosts: list(&get, "LEDER_WEBHOOK_ALLOWED_HOSTS", |v| {
                 Some(v.to_ascii_lowercase())
+            })?,
+            webhook_resolve: list(&get, "LEDER_WEBHOOK_RESOLVE", |v| {
+                let (name, address) = v.split_once('=')?;
+                let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+                let address = address.trim().trim_matches(|c| c == '[' || c == ']');
+                (!name.is_empty()).then_some((name, address.parse().ok()?))
             })?,
             webhook_poll: Duration::from_millis(number(
                 &get,
@@ -328,6 +338,32 @@ mod tests {
                 .var,
             "LEDER_PASSWORD_HASH_ITERATIONS"
         );
+    }
+
+    #[test]
+    fn webhook_names_can_be_pinned_to_addresses() {
+        let c = config(&[(
+            "LEDER_WEBHOOK_RESOLVE",
+            "Hooks.Example.org.=192.0.2.7, v6.example.org=[2001:db8::1]",
+        )])
+        .unwrap();
+        assert_eq!(
+            c.webhook_resolve,
+            [
+                ("hooks.example.org".to_owned(), "192.0.2.7".parse().unwrap()),
+                ("v6.example.org".to_owned(), "2001:db8::1".parse().unwrap()),
+            ]
+        );
+        for bad in [
+            "hooks.example.org",
+            "=192.0.2.7",
+            "hooks.example.org=nowhere",
+        ] {
+            assert_eq!(
+                config(&[("LEDER_WEBHOOK_RESOLVE", bad)]).unwrap_err().var,
+                "LEDER_WEBHOOK_RESOLVE"
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! with exponential backoff, and after too many failures in a row the subscription is paused
 //! with the reason. Replicas share the work through leases on subscriptions.
 
-use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::web;
@@ -24,6 +24,10 @@ use sha2::Sha256;
 
 use crate::db;
 use crate::state::AppState;
+
+mod targets;
+
+pub use targets::check_target;
 
 /// How long a replica holds a subscription without renewing.
 const LEASE: time::Duration = time::Duration::seconds(30);
@@ -44,48 +48,6 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<S
         "v1,{}",
         STANDARD.encode(mac.finalize().into_bytes())
     ))
-}
-
-fn forbidden_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast(),
-        IpAddr::V6(v6) => {
-            v6.is_unspecified()
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-                || v6.segments()[..4] == [0xfd00, 0x0ec2, 0, 0]
-        }
-    }
-}
-
-/// Checks a target URL: https, or http to a host listed in `LEDER_WEBHOOK_ALLOWED_HOSTS`; never
-/// a link-local or cloud metadata address; loopback only when listed.
-pub fn check_target(url: &str, allowed: &[String]) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|_| "must be an absolute URL".to_owned())?;
-    let host = parsed
-        .host_str()
-        .ok_or_else(|| "must name a host".to_owned())?
-        .trim_matches(|c| c == '[' || c == ']')
-        .to_ascii_lowercase();
-    if host == "metadata.google.internal" || host == "metadata" {
-        return Err("cloud metadata addresses are never targets".into());
-    }
-    let listed = allowed.contains(&host);
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        if forbidden_ip(ip) {
-            return Err("link-local and metadata addresses are never targets".into());
-        }
-        if ip.is_loopback() && !listed {
-            return Err("loopback targets must be listed in LEDER_WEBHOOK_ALLOWED_HOSTS".into());
-        }
-    }
-    if host == "localhost" && !listed {
-        return Err("loopback targets must be listed in LEDER_WEBHOOK_ALLOWED_HOSTS".into());
-    }
-    match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if listed => Ok(()),
-        _ => Err("must be https (http only for hosts in LEDER_WEBHOOK_ALLOWED_HOSTS)".into()),
-    }
 }
 
 /// The body sent for an event (the Standard Webhooks payload shape).
@@ -129,9 +91,14 @@ fn wanted(types: &[EventType], event_type: &str) -> bool {
 /// Runs the delivery worker until the server stops.
 pub async fn run(state: web::Data<AppState>) {
     let owner = format!("{}:{}", state.config.replica_id, uuid::Uuid::now_v7());
+    let cfg = &state.config;
+    // No proxy: the addresses the resolver lets through are the ones connected to.
+    let resolver = targets::PublicResolver::new(&cfg.webhook_allowed_hosts, &cfg.webhook_resolve);
     let client = match reqwest::Client::builder()
-        .timeout(state.config.webhook_timeout)
+        .timeout(cfg.webhook_timeout)
         .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(Arc::new(resolver))
         .build()
     {
         Ok(c) => c,
@@ -156,9 +123,15 @@ pub async fn run(state: web::Data<AppState>) {
 
 async fn send(
     client: &reqwest::Client,
+    allowed: &[String],
     hook: &WebhookRow,
     e: &EventRow,
 ) -> (bool, Option<i64>, Option<String>) {
+    // Judged again at each attempt: the rules or the allow-list may have changed since it was
+    // registered, and an address literal never reaches the resolver.
+    if let Err(why) = check_target(&hook.url, allowed) {
+        return (false, None, Some(format!("refused: the target {why}")));
+    }
     let body = payload(e);
     let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
     let Some(sig) = signature(&hook.secret, &e.id, timestamp, &body) else {
@@ -186,6 +159,7 @@ async fn send(
             Some(i64::from(res.status().as_u16())),
             Some(format!("answered {}", res.status())),
         ),
+        Err(err) if refused(&err).is_some() => (false, None, refused(&err)),
         Err(err) if err.is_timeout() => (false, None, Some("timed out".into())),
         Err(err) if err.is_connect() => (
             false,
@@ -194,6 +168,18 @@ async fn send(
         ),
         Err(err) => (false, None, Some(err.to_string())),
     }
+}
+
+/// The resolver's refusal somewhere in an error's chain of causes.
+fn refused(err: &reqwest::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(c) = cause {
+        if let Some(r) = c.downcast_ref::<targets::Refused>() {
+            return Some(r.to_string());
+        }
+        cause = c.source();
+    }
+    None
 }
 
 async fn deliver_pending(
@@ -231,7 +217,8 @@ async fn deliver_pending(
                 continue;
             }
             let started = Instant::now();
-            let (succeeded, status_code, error) = send(client, &hook, &e).await;
+            let (succeeded, status_code, error) =
+                send(client, &state.config.webhook_allowed_hosts, &hook, &e).await;
             let failures = if succeeded {
                 0
             } else {
@@ -278,25 +265,6 @@ async fn deliver_pending(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn targets_must_be_https_unless_listed_and_never_link_local() {
-        let listed = vec!["127.0.0.1".to_owned()];
-        assert!(check_target("https://ics.example.nhs.uk/hook", &[]).is_ok());
-        assert!(check_target("http://ics.example.nhs.uk/hook", &[]).is_err());
-        assert!(check_target("http://127.0.0.1:9000/hook", &listed).is_ok());
-        assert!(check_target("https://127.0.0.1/hook", &[]).is_err());
-        assert!(
-            check_target(
-                "http://169.254.169.254/latest/meta-data",
-                &["169.254.169.254".into()]
-            )
-            .is_err()
-        );
-        assert!(check_target("https://[fe80::1]/x", &[]).is_err());
-        assert!(check_target("https://metadata.google.internal/x", &[]).is_err());
-        assert!(check_target("not a url", &[]).is_err());
-    }
 
     #[test]
     fn retries_double_from_the_first_delay_up_to_an_hour() {

@@ -3,13 +3,15 @@
 //! connection time (whatever the name resolves to), and subscriptions and deliveries of
 //! identifiable data are audited.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::{Config, TestApp, json, sql_count};
-use crate::webhooks::{notification, subscribe};
+use crate::helpers::{Config, TestApp, first_field, json, problem, sql_count, sql_execute};
+use crate::webhooks::{given_names, notification, start_receiver, subscribe};
 
 /// The first retry delay in the backoff test: long enough to tell from the poll interval.
 const BACKOFF: Duration = Duration::from_millis(150);
@@ -117,7 +119,137 @@ fn slow_backoff(c: &mut Config) {
     c.webhook_timeout = Duration::from_millis(500);
 }
 
+/// A port on 127.0.0.1 that counts the connections made to it and answers none.
+async fn trap() -> (u16, Arc<AtomicUsize>) {
+    let listener = actix_web::rt::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    actix_web::rt::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    (port, count)
+}
+
+async fn inward_targets_are_refused_in_every_spelling(app: TestApp) {
+    let (_, _, client) = app.machine_client("QOP").await;
+    // 127.0.0.1 is listed (the tests' receivers), but no other spelling of it is.
+    for url in [
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://[::ffff:169.254.169.254]/latest/meta-data",
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[64:ff9b::a9fe:a9fe]/latest",
+        "https://[::1]/hook",
+        "https://[fd00:ec2::254]/latest",
+        "https://localhost./hook",
+        "https://hooks.localhost/hook",
+        "https://metadata.google.internal./computeMetadata/v1/",
+        "https://10.0.0.8/hook",
+        "https://172.20.1.1/hook",
+        "https://192.168.1.10/hook",
+        "https://100.64.0.1/hook",
+        "https://0.0.0.0/hook",
+        "https://intranet/hook",
+    ] {
+        let p = problem(
+            app.post_as("/api/v1/webhooks", &client, &json!({"url": url}))
+                .await,
+            422,
+        )
+        .await;
+        assert_eq!(first_field(&p), "url", "{url}: {p}");
+    }
+    for url in [
+        "https://hooks.example.org/h",
+        "https://[2a00:1450:4009::1]/h",
+    ] {
+        json(
+            app.post_as("/api/v1/webhooks", &client, &json!({"url": url}))
+                .await,
+            201,
+        )
+        .await;
+    }
+}
+
+async fn a_name_that_resolves_inward_is_never_connected_to(app: TestApp) {
+    let (trap_port, connections) = trap().await;
+    let receiver = start_receiver();
+    let (_, _, client) = app.machine_client("QOP").await;
+    // A listed name may resolve inward: the control that the pinned addresses are used.
+    let partner = format!("http://partner.example.org:{}/hook", receiver.port);
+    subscribe(&app, &client, &partner, &[]).await;
+    // A name that looks public but resolves to 127.0.0.1 (as after DNS rebinding).
+    let rebound = format!("https://rebound.example.org:{trap_port}/hook");
+    let (rebound_id, _) = subscribe(&app, &client, &rebound, &[]).await;
+    // Subscriptions stored before these rules, aimed inward by their literal host.
+    let mut old = Vec::new();
+    for url in [
+        format!("https://localhost.:{trap_port}/hook"),
+        format!("https://[::ffff:127.0.0.1]:{trap_port}/hook"),
+    ] {
+        let (id, _) = subscribe(&app, &client, "https://hooks.example.org/old", &[]).await;
+        let changed = sql_execute(
+            &app,
+            &format!("UPDATE webhooks SET url = '{url}' WHERE id = '{id}'"),
+        )
+        .await;
+        assert_eq!(changed, 1);
+        old.push(id);
+    }
+    json(
+        app.post_json("/api/v1/notifications", &notification("Inward", "QOP"))
+            .await,
+        201,
+    )
+    .await;
+    receiver.wait_until(|r| given_names(r) == ["Inward"]).await;
+    for id in std::iter::once(&rebound_id).chain(&old) {
+        wait_for_status(&app, &client, id, "paused").await;
+        let tried = attempts(&app, &client, id).await;
+        assert_eq!(tried.len(), 1, "{tried:?}");
+        assert!(
+            tried[0]["error"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("refused")),
+            "{id}: {tried:?}"
+        );
+    }
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "a refused target was connected to"
+    );
+}
+
+/// Receivers on 127.0.0.1 and on a listed name pinned to it; a second name pinned to it that is
+/// not listed. One failure pauses.
+fn pinned_names(c: &mut Config) {
+    c.webhook_allowed_hosts = vec!["127.0.0.1".into(), "partner.example.org".into()];
+    c.webhook_resolve = vec![
+        ("partner.example.org".into(), "127.0.0.1".parse().unwrap()),
+        ("rebound.example.org".into(), "127.0.0.1".parse().unwrap()),
+    ];
+    c.webhook_poll = Duration::from_millis(20);
+    c.webhook_backoff = Duration::from_millis(20);
+    c.webhook_max_failures = 1;
+    c.webhook_timeout = Duration::from_millis(500);
+}
+
 both_backends! {
+    async fn inward_targets_are_refused_in_every_spelling(app, pinned_names) {
+        super::inward_targets_are_refused_in_every_spelling(app).await;
+    }
+
+    async fn a_name_that_resolves_inward_is_never_connected_to(app, pinned_names) {
+        super::a_name_that_resolves_inward_is_never_connected_to(app).await;
+    }
+
     async fn retries_wait_a_doubling_delay_before_the_pause(app, slow_backoff) {
         super::retries_wait_a_doubling_delay_before_the_pause(app).await;
     }

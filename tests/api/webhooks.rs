@@ -35,7 +35,7 @@ pub(crate) enum Mode {
 
 #[derive(Clone)]
 pub(crate) struct Receiver {
-    port: u16,
+    pub(crate) port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     mode: Arc<Mutex<Mode>>,
     notify: Arc<Notify>,

@@ -38,7 +38,10 @@ fn event_types() -> Vec<&'static str> {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://ics.example.nhs.uk/leder", "event_types": ["review.created", "review.status_changed"]}))]
 pub struct NewWebhook {
-    /// Where to deliver: https (or http to a host in `LEDER_WEBHOOK_ALLOWED_HOSTS`).
+    /// Where to deliver: https to a public host. Plain http, and internal addresses or names
+    /// (loopback, private, shared, `localhost`, single labels), only for hosts listed in
+    /// `LEDER_WEBHOOK_ALLOWED_HOSTS`; link-local and cloud metadata addresses never. A name is
+    /// checked again, when delivering, against every address it resolves to.
     #[validate(length(min = 1, max = 2000, message = "must have 1 to 2000 characters"))]
     #[schema(min_length = 1, max_length = 2000)]
     pub url: String,
