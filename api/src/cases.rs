@@ -255,7 +255,7 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
         .then(|| review.open_hold())
         .flatten()
         .map(|h| HoldDto {
-            reason: h.reason.as_str().to_owned(),
+            reason: h.reason,
             since: h.started_on,
             text: h.text.clone(),
         });
@@ -265,34 +265,27 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
         nhs_number: p.nhs_number.as_ref().map(NhsNumber::digits),
         date_of_birth: Some(p.date_of_birth),
         date_of_death: Some(p.date_of_death),
-        sex: Some(p.sex.as_str().to_owned()),
+        sex: Some(p.sex),
         ethnic_category: p.ethnic_category.map(|c| c.code().to_owned()),
         learning_disability: Some(p.learning_disability),
         autistic: Some(p.autistic),
         lived_in_england: Some(p.lived_in_england),
         national_data_opt_out: false,
-        place_of_death: p.place_of_death.map(|x| x.as_str().to_owned()),
+        place_of_death: p.place_of_death,
     });
-    let names = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
     Review {
         id: review.id.clone(),
         reference: review.reference.clone(),
-        status: review.stage.as_str().to_owned(),
+        status: review.stage,
         eligibility: EligibilityDto {
-            outcome: e.outcome.as_str().to_owned(),
-            route: e.route.map(|r| r.as_str().to_owned()),
-            reasons: names(e.reasons.iter().map(|r| r.as_str()).collect()),
+            outcome: e.outcome,
+            route: e.route,
+            reasons: e.reasons.clone(),
             sentence,
         },
-        review_type: review.review_type.map(|t| t.as_str().to_owned()),
-        focused_reasons: names(review.focused_reasons.iter().map(|r| r.as_str()).collect()),
-        data_quality_flags: names(
-            review
-                .data_quality_flags
-                .iter()
-                .map(|f| f.as_str())
-                .collect(),
-        ),
+        review_type: review.review_type,
+        focused_reasons: review.focused_reasons.clone(),
+        data_quality_flags: review.data_quality_flags.clone(),
         organisation: review.organisation.as_str().to_owned(),
         sub_icb_location: review.sub_icb_location.clone(),
         area_code: review.area_code.clone(),
@@ -312,7 +305,7 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
         has_unreviewed_duplicate: review.has_unreviewed_duplicate,
         versions: VersionsDto {
             eligibility: review.versions.eligibility.clone(),
-            avoidable_mortality: review.versions.avoidable_mortality.as_str().to_owned(),
+            avoidable_mortality: review.versions.avoidable_mortality,
             care_grade: review.versions.care_grade.clone(),
         },
         completed_at: review.completed_at.map(utc),

@@ -19,7 +19,6 @@ use crate::app::accounts::{check_account, check_icb, new_secret, secret_hash};
 use crate::audit::AuditWriter;
 use crate::auth::password;
 use crate::config::Config;
-use crate::dto::identity::RoleName;
 use crate::server::{Application, open_database};
 
 /// leder: the API-first backend for LeDeR.
@@ -234,7 +233,7 @@ async fn create_user(
 ) -> ExitCode {
     let mut role_names = Vec::new();
     for r in &roles {
-        match serde_json::from_value::<RoleName>(serde_json::Value::String(r.clone())) {
+        match r.parse::<leder_domain::workflow::Role>() {
             Ok(role) => role_names.push(role),
             Err(_) => return fail(&format!("--role {r}: not a role")),
         }

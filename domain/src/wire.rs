@@ -63,8 +63,21 @@ impl std::error::Error for UnknownName {}
 pub trait WireName:
     Copy + Sized + 'static + std::str::FromStr<Err = UnknownName> + fmt::Display
 {
-    /// The type's name, for example `Stage`.
-    const TYPE_NAME: &'static str;
+    /// What a value is, in words, for example `eligibility outcome`.
+    const KIND: &'static str;
+
+    /// The name a schema gives the type: its kind in PascalCase (`EligibilityOutcome`).
+    fn schema_name() -> String {
+        Self::KIND
+            .split([' ', '-'])
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect::<String>()
+                })
+            })
+            .collect()
+    }
     /// Every value, in the order DOMAIN.md lists them.
     fn every() -> &'static [Self];
     /// The wire name.
@@ -119,7 +132,7 @@ macro_rules! wire_enum {
         }
 
         impl $crate::wire::WireName for $name {
-            const TYPE_NAME: &'static str = stringify!($name);
+            const KIND: &'static str = $kind;
 
             fn every() -> &'static [Self] {
                 Self::ALL

@@ -10,7 +10,6 @@ use sha2::{Digest, Sha256};
 
 use crate::clock::today_in_england;
 use crate::db;
-use crate::dto::identity::RoleName;
 use crate::error::ApiError;
 
 /// The ODS code of an ICB that exists today, or 422 naming `organisation`.
@@ -43,20 +42,17 @@ pub async fn check_icb(pool: &Pool, code: &str) -> Result<String, ApiError> {
 /// organisation is an ICB today; returns the roles and the organisation.
 pub async fn check_account(
     pool: &Pool,
-    roles: &[RoleName],
+    roles: &[Role],
     organisation: Option<&str>,
 ) -> Result<(Vec<Role>, Option<String>), ApiError> {
-    if roles.contains(&RoleName::Integration) {
+    if roles.contains(&Role::Integration) {
         return Err(ApiError::invalid_field(
             "roles",
             "integration_is_for_clients",
             "integration is the role of machine clients: create a client instead",
         ));
     }
-    let domain_roles: Vec<Role> = roles
-        .iter()
-        .filter_map(|r| r.as_str().parse().ok())
-        .collect();
+    let domain_roles = roles.to_vec();
     let org = organisation
         .map(|o| {
             OdsCode::parse(o)

@@ -1,5 +1,6 @@
 //! Bodies of identity, users, clients and the audit trail.
 
+use leder_domain::workflow::Role;
 use leder_persistence::rows::identity::{AuditRow, ClientRow, UserRow};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -7,48 +8,6 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{patch_field, utc};
-
-/// A role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleName {
-    /// Users, clients and organisations; no case data.
-    Admin,
-    /// Anonymised national data only.
-    NationalAnalyst,
-    /// The Local Area Contact: every case of its ICB.
-    IcsLead,
-    /// Reads every case of its ICB; acts at the QA stage.
-    QaPanel,
-    /// Only cases allocated to them.
-    Reviewer,
-    /// A machine client of one ICB (clients only).
-    Integration,
-}
-
-impl RoleName {
-    /// Every role.
-    pub const ALL: [RoleName; 6] = [
-        RoleName::Admin,
-        RoleName::NationalAnalyst,
-        RoleName::IcsLead,
-        RoleName::QaPanel,
-        RoleName::Reviewer,
-        RoleName::Integration,
-    ];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoleName::Admin => "admin",
-            RoleName::NationalAnalyst => "national_analyst",
-            RoleName::IcsLead => "ics_lead",
-            RoleName::QaPanel => "qa_panel",
-            RoleName::Reviewer => "reviewer",
-            RoleName::Integration => "integration",
-        }
-    }
-}
 
 /// A successful token answer (RFC 6749 section 5.1).
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,8 +95,9 @@ pub struct NewUserRequest {
     pub display_name: String,
     /// Roles: one of `admin` or `national_analyst` alone, or any of `ics_lead`, `qa_panel`,
     /// `reviewer` with an ICB.
+    #[serde(with = "super::wire::list")]
     #[schema(schema_with = account_roles)]
-    pub roles: Vec<RoleName>,
+    pub roles: Vec<Role>,
     /// The ICB (ODS code), for case roles.
     #[schema(pattern = "^[A-Za-z0-9]{3,6}$")]
     pub organisation: Option<String>,
@@ -149,9 +109,9 @@ pub struct NewUserRequest {
 /// The roles a person's account may hold: every role but `integration` (machine clients only),
 /// at least one.
 fn account_roles() -> utoipa::openapi::schema::Array {
-    let names = RoleName::ALL
+    let names = Role::ALL
         .iter()
-        .filter(|r| **r != RoleName::Integration)
+        .filter(|r| **r != Role::Integration)
         .map(|r| r.as_str());
     let mut roles = utoipa::openapi::schema::Array::new(super::names_schema(names));
     roles.min_items = Some(1);
@@ -195,8 +155,9 @@ pub struct UserPatch {
     #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     /// New roles.
+    #[serde(default, with = "super::wire::list::option")]
     #[schema(schema_with = account_roles_patch)]
-    pub roles: Option<Vec<RoleName>>,
+    pub roles: Option<Vec<Role>>,
     /// New ICB (ODS code); `null` removes it.
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<String>, pattern = "^[A-Za-z0-9]{3,6}$")]
@@ -215,7 +176,9 @@ pub struct User {
     /// Name shown to others.
     pub display_name: String,
     /// Roles.
-    pub roles: Vec<String>,
+    #[serde(with = "super::wire::list")]
+    #[schema(schema_with = super::wire::schema::list::<Role>)]
+    pub roles: Vec<Role>,
     /// ICB, if any.
     pub organisation: Option<String>,
     /// Disabled accounts cannot sign in and their tokens are refused.
@@ -238,11 +201,7 @@ impl TryFrom<UserRow> for User {
     fn try_from(u: UserRow) -> Result<Self, Self::Error> {
         let now = leder_persistence::reference::now_utc();
         Ok(User {
-            roles: u
-                .role_list()?
-                .iter()
-                .map(|r| r.as_str().to_owned())
-                .collect(),
+            roles: u.role_list()?,
             locked: u.locked_until.is_some_and(|t| t > now),
             id: u.id,
             username: u.username,
@@ -340,7 +299,8 @@ pub struct AuditEntry {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub occurred_at: OffsetDateTime,
-    /// `user`, `client` or `anonymous`.
+    /// `user`, `client`, `anonymous`, `cli`, or `webhook` (a delivery: `actor_id` is the
+    /// subscription).
     pub actor_kind: String,
     /// Who.
     pub actor_id: Option<String>,
@@ -350,13 +310,13 @@ pub struct AuditEntry {
     pub actor_organisation: Option<String>,
     /// HTTP method.
     pub method: String,
-    /// Through which endpoint.
+    /// Through which endpoint (for a webhook delivery, the target's origin).
     pub route: String,
     /// `read`, `create`, `update`, `sign_in`, ...
     pub action: String,
     /// What.
     pub subject: Option<String>,
-    /// `success`, `failure`, ...
+    /// `success`, `failure`, `attempted` (a webhook delivery, recorded before it is sent), ...
     pub outcome: String,
     /// From where.
     pub client_address: Option<String>,

@@ -5,8 +5,11 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use leder_domain::avoidable::ListVersion;
+use leder_domain::eligibility::{Outcome, Reason, Route};
 use leder_domain::review::LearningKind;
-use leder_domain::workflow::Action;
+use leder_domain::review_type::{DataQualityFlag, FocusedReason, ReviewType};
+use leder_domain::workflow::{Action, HoldReason, Stage};
 use leder_domain::{LearningDisabilityLevel, PlaceOfDeath, Sex};
 
 use super::{iso_date, patch_field, wire};
@@ -58,21 +61,23 @@ pub struct Notifier {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotifiedPerson {
-    /// Given name.
+    /// Given name: at least one letter, and no zero-width (U+200B to U+200D, U+2060, U+FEFF) or
+    /// text-direction control (U+202A to U+202E, U+2066 to U+2069) characters.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
     #[schema(min_length = 1, max_length = 100)]
     pub given_name: String,
-    /// Family name.
+    /// Family name: at least one letter, and no zero-width or text-direction control characters.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
     #[schema(min_length = 1, max_length = 100)]
     pub family_name: String,
-    /// NHS number (10 digits, spaces allowed); absent when unknown.
+    /// NHS number (10 digits, spaces allowed, a valid Modulus 11 check digit, not one digit ten
+    /// times); absent when unknown.
     #[schema(example = "943 476 5919", pattern = "^ *([0-9] *){10}$")]
     pub nhs_number: Option<String>,
-    /// Date of birth.
+    /// Date of birth: at most 120 years before the date of death.
     #[serde(with = "iso_date")]
     pub date_of_birth: Date,
-    /// Date of death.
+    /// Date of death: on or after 2015-01-01 (the programme's start), not after today.
     #[serde(with = "iso_date")]
     pub date_of_death: Date,
     /// Sex.
@@ -252,11 +257,17 @@ pub struct FindingsDoc {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EligibilityDto {
     /// `eligible`, `not_eligible` or `opted_out`.
-    pub outcome: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<Outcome>)]
+    pub outcome: Outcome,
     /// `leder_review`, `child_death_review` or null.
-    pub route: Option<String>,
+    #[serde(with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<Route>)]
+    pub route: Option<Route>,
     /// Reason codes.
-    pub reasons: Vec<String>,
+    #[serde(with = "wire::list")]
+    #[schema(schema_with = wire::schema::list::<Reason>)]
+    pub reasons: Vec<Reason>,
     /// The outcome in words.
     pub sentence: String,
 }
@@ -277,7 +288,9 @@ pub struct PersonDto {
     #[serde(with = "iso_date::option")]
     pub date_of_death: Option<Date>,
     /// Sex.
-    pub sex: Option<String>,
+    #[serde(with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<Sex>)]
+    pub sex: Option<Sex>,
     /// Ethnic category code.
     pub ethnic_category: Option<String>,
     /// Learning disability.
@@ -289,14 +302,18 @@ pub struct PersonDto {
     /// National data opt-out (always false here: opted-out cases keep no person).
     pub national_data_opt_out: bool,
     /// Place of death as notified.
-    pub place_of_death: Option<String>,
+    #[serde(with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<PlaceOfDeath>)]
+    pub place_of_death: Option<PlaceOfDeath>,
 }
 
 /// A current hold.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HoldDto {
     /// Hold reason code.
-    pub reason: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<HoldReason>)]
+    pub reason: HoldReason,
     /// Since when (English date).
     #[serde(with = "iso_date")]
     pub since: Date,
@@ -321,7 +338,9 @@ pub struct VersionsDto {
     /// Eligibility rules.
     pub eligibility: String,
     /// Avoidable-mortality list.
-    pub avoidable_mortality: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<ListVersion>)]
+    pub avoidable_mortality: ListVersion,
     /// Care grade scale.
     pub care_grade: String,
 }
@@ -334,15 +353,23 @@ pub struct Review {
     /// The first notification's reference.
     pub reference: String,
     /// Stage.
-    pub status: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<Stage>)]
+    pub status: Stage,
     /// Eligibility.
     pub eligibility: EligibilityDto,
     /// `initial` or `focused` (LeDeR reviews only).
-    pub review_type: Option<String>,
+    #[serde(with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<ReviewType>)]
+    pub review_type: Option<ReviewType>,
     /// Why focused.
-    pub focused_reasons: Vec<String>,
+    #[serde(with = "wire::list")]
+    #[schema(schema_with = wire::schema::list::<FocusedReason>)]
+    pub focused_reasons: Vec<FocusedReason>,
     /// Data-quality flags to resolve before submitting.
-    pub data_quality_flags: Vec<String>,
+    #[serde(with = "wire::list")]
+    #[schema(schema_with = wire::schema::list::<DataQualityFlag>)]
+    pub data_quality_flags: Vec<DataQualityFlag>,
     /// The responsible ICB.
     pub organisation: String,
     /// The sub-ICB location the area code resolved through.

@@ -94,6 +94,28 @@ pub mod list {
             .map(|text| text.parse().map_err(de::Error::custom))
             .collect()
     }
+
+    /// The same for an optional list (absent or `null`: `None`).
+    pub mod option {
+        use super::super::{Deserialize, Deserializer, Display, FromStr, de};
+
+        /// Reads a list of wire names, or `null`.
+        pub fn deserialize<'de, T, D>(d: D) -> Result<Option<Vec<T>>, D::Error>
+        where
+            T: FromStr,
+            T::Err: Display,
+            D: Deserializer<'de>,
+        {
+            Option::<Vec<String>>::deserialize(d)?
+                .map(|names| {
+                    names
+                        .iter()
+                        .map(|text| text.parse().map_err(de::Error::custom))
+                        .collect()
+                })
+                .transpose()
+        }
+    }
 }
 
 /// The contract's schemas of domain enums, for `#[schema(schema_with = ..)]` and
@@ -113,7 +135,7 @@ pub mod schema {
 
     /// A reference to the component of `T`.
     pub fn named<T: WireName>() -> Ref {
-        Ref::from_schema_name(T::TYPE_NAME)
+        Ref::from_schema_name(T::schema_name())
     }
 
     /// The component of `T`, or `null`.
@@ -143,12 +165,20 @@ pub fn components() -> Vec<(
         utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
     ) {
         (
-            T::TYPE_NAME.to_owned(),
+            T::schema_name(),
             utoipa::openapi::RefOr::T(schema::component::<T>().into()),
         )
     }
     vec![
         one::<leder_domain::workflow::Stage>(),
+        one::<leder_domain::workflow::Role>(),
+        one::<leder_domain::workflow::HoldReason>(),
+        one::<leder_domain::eligibility::Outcome>(),
+        one::<leder_domain::eligibility::Route>(),
+        one::<leder_domain::eligibility::Reason>(),
+        one::<leder_domain::review_type::FocusedReason>(),
+        one::<leder_domain::review_type::DataQualityFlag>(),
+        one::<leder_domain::avoidable::ListVersion>(),
         one::<leder_domain::review_type::ReviewType>(),
         one::<leder_domain::review::LearningKind>(),
         one::<leder_domain::organisations::OrgKind>(),

@@ -12,7 +12,7 @@ use crate::app::accounts::check_account;
 use crate::audit::RequestInfo;
 use crate::auth::{Caller, password};
 use crate::db;
-use crate::dto::identity::{NewUserRequest, RoleName, User, UserPage, UserPatch};
+use crate::dto::identity::{NewUserRequest, User, UserPage, UserPatch};
 use crate::dto::{etag, if_match};
 use crate::error::ApiError;
 use crate::extract::{Listed, Page, ValidatedJson};
@@ -222,15 +222,9 @@ pub async fn update_user(
         ..UserChanges::default()
     };
     if patch.roles.is_some() || patch.organisation.is_some() {
-        let roles: Vec<RoleName> = match patch.roles {
+        let roles = match patch.roles {
             Some(r) => r,
-            None => current
-                .role_list()?
-                .iter()
-                .filter_map(|r| {
-                    serde_json::from_value(serde_json::Value::String(r.as_str().to_owned())).ok()
-                })
-                .collect(),
+            None => current.role_list()?,
         };
         let organisation = match patch.organisation {
             Some(o) => o,
