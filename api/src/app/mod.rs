@@ -3,6 +3,7 @@
 //! themselves are the domain's.
 
 pub mod accounts;
+pub mod actions;
 pub mod intake;
 pub mod learning;
 pub mod organisations;
