@@ -4,7 +4,6 @@
 
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::action_plan::{self as repo, ActionActor, UpdateError};
-use leder_persistence::repo::reviews as reviews_repo;
 use leder_persistence::rows::action_plan::ActionRow;
 use leder_persistence::stored::lists::texts_to_column;
 use serde_json::{Value, json};
@@ -174,15 +173,7 @@ async fn checked_links(
     themes.sort();
     themes.dedup();
     let (org, ids) = (organisation.to_owned(), learning_ids.clone());
-    let (found, known) = db::run(state, move |conn| {
-        let found = repo::learning_of(conn, &org, &ids)?;
-        let known: Vec<String> = reviews_repo::themes(conn)?
-            .into_iter()
-            .map(|t| t.code)
-            .collect();
-        Ok((found, known))
-    })
-    .await?;
+    let found = db::run(state, move |conn| repo::learning_of(conn, &org, &ids)).await?;
     if let Some(bad) = learning_ids.iter().find(|id| !found.contains(id)) {
         return Err(ApiError::invalid_field(
             "learning_ids",
@@ -190,13 +181,7 @@ async fn checked_links(
             format!("`{bad}` is not a learning point of a review of {organisation}"),
         ));
     }
-    if let Some(bad) = themes.iter().find(|t| !known.contains(t)) {
-        return Err(ApiError::invalid_field(
-            "themes",
-            "unknown_theme",
-            format!("`{bad}` is not a theme of GET /api/v1/themes"),
-        ));
-    }
+    crate::app::learning::check_themes(state, "themes", &themes).await?;
     Ok((learning_ids, themes))
 }
 

@@ -9,10 +9,16 @@ use leder_persistence::repo::learning::{self as repo, LearningFilter};
 use leder_persistence::repo::reviews as reviews_repo;
 use leder_persistence::rows::cases::{Learning, ThemeRow};
 
-use crate::app::reviews::audit_reads;
+use leder_domain::review::Review;
+use leder_persistence::reference::now_utc;
+use leder_persistence::rows::cases::LearningRow;
+
+use crate::app::reviews::{self, ReviewChange, audit_reads};
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
+use crate::cases::{actor_of, refusal};
 use crate::db;
+use crate::dto::reviews::NewLearning;
 use crate::error::ApiError;
 use crate::extract::Page;
 use crate::state::AppState;
@@ -90,4 +96,66 @@ fn ranked(
         .collect();
     out.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     Ok(out)
+}
+
+/// 422 naming `field` when a theme is not one of the taxonomy's (`GET /api/v1/themes`).
+pub async fn check_themes(
+    state: &AppState,
+    field: &str,
+    themes: &[String],
+) -> Result<(), ApiError> {
+    let known: Vec<String> = db::run(state, reviews_repo::themes)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    match themes.iter().find(|t| !known.contains(t)) {
+        None => Ok(()),
+        Some(bad) => Err(ApiError::invalid_field(
+            field,
+            "unknown_theme",
+            format!("`{bad}` is not a theme of GET /api/v1/themes"),
+        )),
+    }
+}
+
+/// Adds a learning point to a case in the caller's scope: the case's change (history, event,
+/// audit and version) and the point with its themes, in one transaction. Answers the case as
+/// changed and the point as stored.
+pub async fn add(
+    state: &AppState,
+    caller: &Caller,
+    info: &RequestInfo,
+    review_id: String,
+    l: NewLearning,
+) -> Result<(Review, Learning), ApiError> {
+    check_themes(state, "themes", &l.themes).await?;
+    let actor = actor_of(caller)?;
+    let point_id = uuid::Uuid::now_v7().to_string();
+    let mut change =
+        ReviewChange::new(state, caller, info, "add_learning", review_id.clone(), None);
+    // A case in the caller's scope is of the caller's ICB.
+    let point = LearningRow {
+        id: point_id.clone(),
+        review_id,
+        organisation: caller.organisation.clone().unwrap_or_default(),
+        kind: l.kind.as_str().to_owned(),
+        text: l.text,
+        created_by: caller.id.clone(),
+        created_at: now_utc(),
+    };
+    change.learning = Some(Learning::new(point, l.themes));
+    let (pid, kind) = (point_id.clone(), l.kind);
+    let review = reviews::change(state, caller, change, move |review| {
+        review
+            .add_learning(&actor, pid, kind)
+            .map_err(|r| refusal(&r))
+    })
+    .await?;
+    let point = db::run(state, move |conn| {
+        reviews_repo::learning_point(conn, &point_id)
+    })
+    .await?
+    .ok_or_else(|| ApiError::internal("learning point vanished"))?;
+    Ok((review, point))
 }
