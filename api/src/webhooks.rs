@@ -6,7 +6,9 @@
 //! the `whsec_` secret. Delivery is at least once and in order per subscription: the worker
 //! sends one event at a time and moves past it only after a 2xx; a failure schedules a retry
 //! with exponential backoff, and after too many failures in a row the subscription is paused
-//! with the reason. Replicas share the work through leases on subscriptions.
+//! with the reason. Replicas share the work through leases on subscriptions. Each attempt to
+//! deliver a review's event is audited (the subscription as actor, the review as subject) before
+//! any byte is sent; where a target may be, and what it may resolve to, is [`targets`]' rule.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,6 +19,7 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use leder_domain::review::EventType;
 use leder_persistence::reference::now_utc;
+use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::{events, webhooks as repo};
 use leder_persistence::rows::cases::EventRow;
 use leder_persistence::rows::webhooks::{DeliveryRow, WebhookRow};
@@ -170,6 +173,31 @@ async fn send(
     }
 }
 
+/// The audit entry of an attempt to deliver a review's event (none for other events): the
+/// subscription is the actor, the review the subject, the target's origin the route.
+fn delivery_entry(hook: &WebhookRow, e: &EventRow) -> Option<NewAuditEntry> {
+    if EventType::parse(&e.event_type).ok()? == EventType::ActionChanged {
+        return None;
+    }
+    let origin = reqwest::Url::parse(&hook.url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| hook.url.clone());
+    Some(NewAuditEntry {
+        occurred_at: now_utc(),
+        actor_kind: "webhook".into(),
+        actor_id: Some(hook.id.clone()),
+        actor_roles: String::new(),
+        actor_organisation: Some(hook.organisation.clone()),
+        method: "POST".into(),
+        route: origin,
+        action: "deliver".into(),
+        subject: Some(format!("review:{}", e.subject_id)),
+        subject_organisation: Some(hook.organisation.clone()),
+        outcome: "attempted".into(),
+        client_address: None,
+    })
+}
+
 /// The resolver's refusal somewhere in an error's chain of causes.
 fn refused(err: &reqwest::Error) -> Option<String> {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
@@ -215,6 +243,12 @@ async fn deliver_pending(
                 }
                 hook.last_seq = e.seq;
                 continue;
+            }
+            // A review's event carries identifiable data: nothing leaves before its entry.
+            if let Some(entry) = delivery_entry(&hook, &e)
+                && let Err(err) = state.audit.record(entry).await
+            {
+                return log::warn!("webhook {}: not sent, {err}", hook.id);
             }
             let started = Instant::now();
             let (succeeded, status_code, error) =

@@ -241,7 +241,101 @@ fn pinned_names(c: &mut Config) {
     c.webhook_timeout = Duration::from_millis(500);
 }
 
+/// The audit trail of `subject` as the lead reads it, without the entries of reading it.
+async fn trail(app: &TestApp, token: &str, subject: &str) -> Vec<Value> {
+    let page = json(
+        app.get_as(&format!("/api/v1/audit?subject={subject}"), token)
+            .await,
+        200,
+    )
+    .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] != "read_audit")
+        .cloned()
+        .collect()
+}
+
+async fn subscriptions_and_each_delivery_of_a_review_are_audited(app: TestApp) {
+    let receiver = start_receiver();
+    let (lead_id, lead) = app.user("hook.auditor", &["ics_lead"], Some("QOP")).await;
+    let (id, _) = subscribe(&app, &lead, &receiver.url(), &[]).await;
+    json(
+        app.post_json("/api/v1/notifications", &notification("Seen", "QOP"))
+            .await,
+        201,
+    )
+    .await;
+    receiver.wait_until(|r| !r.is_empty()).await;
+    let body: Value = serde_json::from_str(&receiver.all()[0].body).unwrap();
+    let review = body["data"]["subject_id"].as_str().unwrap().to_owned();
+    // The delivery is in the review's trail, recorded before it was sent.
+    let delivered: Vec<Value> = trail(&app, &lead, &format!("review:{review}"))
+        .await
+        .into_iter()
+        .filter(|e| e["action"] == "deliver")
+        .collect();
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0]["actor_kind"], "webhook");
+    assert_eq!(delivered[0]["actor_id"], id.as_str());
+    assert_eq!(delivered[0]["actor_organisation"], "QOP");
+    assert_eq!(
+        delivered[0]["route"],
+        format!("http://127.0.0.1:{}", receiver.port)
+    );
+    assert_eq!(delivered[0]["outcome"], "attempted");
+    // Creating, resuming and deleting the subscription are in its own trail.
+    json(
+        app.post_as(&format!("/api/v1/webhooks/{id}/resume"), &lead, &json!({}))
+            .await,
+        200,
+    )
+    .await;
+    let deleted = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/webhooks/{id}"),
+            Some(&lead),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), 204);
+    let changes = trail(&app, &lead, &format!("webhook:{id}")).await;
+    let seen: Vec<(&str, &str, &str)> = changes
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["actor_id"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("create", lead_id.as_str(), "success"),
+            ("resume", lead_id.as_str(), "success"),
+            ("delete", lead_id.as_str(), "success"),
+        ]
+    );
+    // Another ICB's lead does not see it.
+    let (_, other) = app.user("other.lead", &["ics_lead"], Some("QE1")).await;
+    problem(
+        app.get_as(&format!("/api/v1/audit?subject=webhook:{id}"), &other)
+            .await,
+        404,
+    )
+    .await;
+}
+
 both_backends! {
+    async fn subscriptions_and_each_delivery_of_a_review_are_audited(app, pinned_names) {
+        super::subscriptions_and_each_delivery_of_a_review_are_audited(app).await;
+    }
+
     async fn inward_targets_are_refused_in_every_spelling(app, pinned_names) {
         super::inward_targets_are_refused_in_every_spelling(app).await;
     }

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::db;
 use crate::dto::utc;
@@ -197,6 +198,7 @@ fn org_of(caller: &Caller) -> Result<String, ApiError> {
 pub async fn create_webhook(
     state: web::Data<AppState>,
     caller: Caller,
+    info: RequestInfo,
     body: ValidatedJson<NewWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let org = org_of(&caller)?;
@@ -231,7 +233,10 @@ pub async fn create_webhook(
         created_by: caller.id.clone(),
         created_at: now_utc(),
     };
-    let row = db::run(&state, move |conn| repo::create(conn, row)).await?;
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "create", "success"));
+    let row = db::run(&state, move |conn| repo::create(conn, row, &audited)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("cache-control", "no-store"))
         .json(WebhookCreated {
@@ -283,12 +288,16 @@ pub async fn list_webhooks(
 pub async fn delete_webhook(
     state: web::Data<AppState>,
     caller: Caller,
+    info: RequestInfo,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let org = org_of(&caller)?;
     let id = id.into_inner();
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "delete", "success"));
     let done = db::run(&state, move |conn| {
-        repo::set_status(conn, &id, &org, "deleted")
+        repo::set_status(conn, &id, &org, "deleted", &audited)
     })
     .await?;
     if done {
@@ -318,12 +327,16 @@ pub async fn delete_webhook(
 pub async fn resume_webhook(
     state: web::Data<AppState>,
     caller: Caller,
+    info: RequestInfo,
     id: web::Path<String>,
 ) -> Result<web::Json<Webhook>, ApiError> {
     let org = org_of(&caller)?;
     let id = id.into_inner();
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "resume", "success"));
     let row = db::run(&state, move |conn| {
-        repo::set_status(conn, &id, &org, "active")?;
+        repo::set_status(conn, &id, &org, "active", &audited)?;
         repo::get(conn, &id, &org)
     })
     .await?

@@ -245,7 +245,7 @@ pub fn subject_organisation(
     conn: &mut DbConnection,
     subject: &str,
 ) -> Result<Option<Option<String>>, PersistenceError> {
-    use crate::schema::{clients, reviews, users};
+    use crate::schema::{clients, reviews, users, webhooks};
     let Some((kind, id)) = subject.split_once(':') else {
         return Ok(None);
     };
@@ -264,6 +264,12 @@ pub fn subject_organisation(
         "client" => clients::table
             .find(id)
             .select(clients::organisation)
+            .first::<String>(conn)
+            .optional()?
+            .map(Some),
+        "webhook" => webhooks::table
+            .find(id)
+            .select(webhooks::organisation)
             .first::<String>(conn)
             .optional()?
             .map(Some),

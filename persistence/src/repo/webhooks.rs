@@ -8,13 +8,29 @@ use time::{Duration, PrimitiveDateTime};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
+use crate::repo::audit::append;
+use crate::repo::users::Audited;
 use crate::rows::webhooks::{DeliveryRow, WebhookRow};
 use crate::schema::{events, webhook_deliveries, webhooks};
 
-/// Creates a subscription that starts after the ICB's current last event.
+/// Appends `audited`'s entry about subscription `id` of `organisation`.
+fn audit(
+    conn: &mut DbConnection,
+    audited: &Audited,
+    id: &str,
+    organisation: &str,
+) -> Result<(), PersistenceError> {
+    let mut entry = audited.entry.clone();
+    entry.subject = Some(format!("webhook:{id}"));
+    entry.subject_organisation = Some(organisation.to_owned());
+    append(conn, &audited.chain_id, &[entry])
+}
+
+/// Creates a subscription that starts after the ICB's current last event, with its audit entry.
 pub fn create(
     conn: &mut DbConnection,
     mut row: WebhookRow,
+    audited: &Audited,
 ) -> Result<WebhookRow, PersistenceError> {
     crate::connection::write_transaction(conn, |conn| {
         let last: Option<i64> = events::table
@@ -25,6 +41,7 @@ pub fn create(
         diesel::insert_into(webhooks::table)
             .values(&row)
             .execute(conn)?;
+        audit(conn, audited, &row.id, &row.organisation)?;
         Ok(row)
     })
 }
@@ -57,24 +74,31 @@ pub fn get(
         .optional()?)
 }
 
-/// Sets a subscription's status (`deleted`, or `active` again after a pause).
+/// Sets a subscription's status (`deleted`, or `active` again after a pause), with its audit
+/// entry; false (and no entry) when the ICB has no such subscription.
 pub fn set_status(
     conn: &mut DbConnection,
     id: &str,
     organisation: &str,
     status: &str,
+    audited: &Audited,
 ) -> Result<bool, PersistenceError> {
-    let n = diesel::update(webhooks::table.find(id))
-        .filter(webhooks::organisation.eq(organisation))
-        .filter(webhooks::status.ne("deleted"))
-        .set((
-            webhooks::status.eq(status),
-            webhooks::paused_reason.eq(None::<String>),
-            webhooks::consecutive_failures.eq(0i64),
-            webhooks::next_attempt_at.eq(None::<PrimitiveDateTime>),
-        ))
-        .execute(conn)?;
-    Ok(n > 0)
+    crate::connection::write_transaction(conn, |conn| {
+        let n = diesel::update(webhooks::table.find(id))
+            .filter(webhooks::organisation.eq(organisation))
+            .filter(webhooks::status.ne("deleted"))
+            .set((
+                webhooks::status.eq(status),
+                webhooks::paused_reason.eq(None::<String>),
+                webhooks::consecutive_failures.eq(0i64),
+                webhooks::next_attempt_at.eq(None::<PrimitiveDateTime>),
+            ))
+            .execute(conn)?;
+        if n > 0 {
+            audit(conn, audited, id, organisation)?;
+        }
+        Ok(n > 0)
+    })
 }
 
 /// Takes the leases of active subscriptions that are due and free (or already ours, or
