@@ -7,6 +7,7 @@
 
 pub mod caller;
 pub mod keys;
+pub mod lockout;
 pub mod password;
 pub mod token;
 

@@ -1,12 +1,19 @@
-//! A per-address limit for the public intake: a fixed one-minute window per client address,
-//! kept in this process (each replica limits on its own; the limit is a guard against floods,
-//! not a quota).
+//! Per-address limits: a fixed one-minute window per client address, kept in this process (each
+//! replica limits on its own; a limit is a guard against floods and guessing, not a quota). The
+//! public intake counts every request; sign-in counts only failures (wrong passwords at the token
+//! endpoint or at `/me/password`), and an address over its budget is refused before any password
+//! is hashed, so that it can neither guess on nor spend the server's CPU.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const WINDOW: Duration = Duration::from_secs(60);
+
+/// Failed sign-ins one address may make per minute before its sign-ins are refused with 429 for
+/// the rest of the minute: room for the people behind one hospital's NAT to mistype, far too few
+/// to guess with.
+pub const FAILED_SIGN_INS_PER_MINUTE: u32 = 20;
 
 /// Counts requests per address per minute.
 #[derive(Debug)]
@@ -26,10 +33,28 @@ impl RateLimiter {
 
     /// Counts a request; `Err(seconds)` to wait when the address is over its limit.
     pub fn check(&self, address: &str) -> Result<(), u64> {
+        self.counted(address, true)
+    }
+
+    /// Whether the address is over its limit (`Err(seconds)` to wait), without counting.
+    pub fn waiting(&self, address: &str) -> Result<(), u64> {
+        self.counted(address, false)
+    }
+
+    /// Counts an event (a failed sign-in) against the address, whatever its state.
+    pub fn count(&self, address: &str) {
         let now = Instant::now();
-        let Ok(mut map) = self.windows.lock() else {
-            return Ok(());
-        };
+        if let Ok(mut map) = self.windows.lock() {
+            let entry = Self::window(&mut map, address, now);
+            entry.1 = entry.1.saturating_add(1);
+        }
+    }
+
+    fn window<'m>(
+        map: &'m mut HashMap<String, (Instant, u32)>,
+        address: &str,
+        now: Instant,
+    ) -> &'m mut (Instant, u32) {
         if map.len() > 100_000 {
             map.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
         }
@@ -37,11 +62,23 @@ impl RateLimiter {
         if now.duration_since(entry.0) >= WINDOW {
             *entry = (now, 0);
         }
-        if entry.1 >= self.per_minute {
+        entry
+    }
+
+    fn counted(&self, address: &str, count: bool) -> Result<(), u64> {
+        let now = Instant::now();
+        let Ok(mut map) = self.windows.lock() else {
+            return Ok(());
+        };
+        let per_minute = self.per_minute;
+        let entry = Self::window(&mut map, address, now);
+        if entry.1 >= per_minute {
             let wait = WINDOW.saturating_sub(now.duration_since(entry.0));
             return Err(wait.as_secs().max(1));
         }
-        entry.1 += 1;
+        if count {
+            entry.1 += 1;
+        }
         Ok(())
     }
 }
@@ -58,5 +95,17 @@ mod tests {
         let wait = limiter.check("a").unwrap_err();
         assert!((1..=60).contains(&wait));
         assert!(limiter.check("b").is_ok());
+    }
+
+    #[test]
+    fn waiting_does_not_count_and_count_does() {
+        let limiter = RateLimiter::new(2);
+        assert!(limiter.waiting("a").is_ok());
+        assert!(limiter.waiting("a").is_ok());
+        assert!(limiter.waiting("a").is_ok());
+        limiter.count("a");
+        limiter.count("a");
+        assert!(limiter.waiting("a").is_err());
+        assert!(limiter.waiting("b").is_ok());
     }
 }

@@ -207,6 +207,9 @@ impl Application {
             rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
                 config.notification_rate_limit,
             )),
+            sign_in_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
+                crate::rate_limit::FAILED_SIGN_INS_PER_MINUTE,
+            )),
             pseudonym_key: Arc::new(pseudonym_key),
             passwords,
         });

@@ -32,6 +32,8 @@ pub struct AppState {
     pub hierarchy: Arc<std::sync::Mutex<Option<CachedHierarchy>>>,
     /// Per-address limits of the public intake.
     pub rate_limiter: Arc<crate::rate_limit::RateLimiter>,
+    /// Per-address budget of failed sign-ins (token endpoint and `/me/password`).
+    pub sign_in_limiter: Arc<crate::rate_limit::RateLimiter>,
     /// The key of the national extract's pseudonyms.
     pub pseudonym_key: Arc<leder_domain::pseudonym::PseudonymKey>,
     /// Hashes new passwords at the configured cost.

@@ -14,8 +14,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::accounts::secret_hash;
 use crate::audit::RequestInfo;
-use crate::auth::password;
 use crate::auth::token::{self, Claims};
+use crate::auth::{lockout, password};
 use crate::db;
 use crate::dto::identity::{OAuthError, TokenRequest, TokenResponse};
 use crate::error::ApiError;
@@ -115,8 +115,15 @@ fn issue(
 ///
 /// Form-encoded, RFC 6749: `grant_type=password` with `username` and `password` for people, or
 /// `grant_type=client_credentials` with `client_id` and `client_secret` (in the form or as HTTP
-/// Basic) for machine clients. Failures answer OAuth's `{"error": ...}` body. Repeated wrong
-/// passwords lock the account for a while; the answer never says whether a username exists.
+/// Basic) for machine clients. Failures answer OAuth's `{"error": ...}` body; the answer never
+/// says whether a username exists.
+///
+/// Guessing is slowed twice. Per client address: after 20 failed sign-ins in a minute the address
+/// is answered 429 with `Retry-After`, before any password is checked. Per account: 5 wrong
+/// passwords in a row (`LEDER_LOGIN_MAX_FAILURES`) lock it for 1 minute, and each further wrong
+/// password after a lock ends doubles the next lock, up to 15 minutes (`LEDER_LOGIN_LOCK_SECS`);
+/// a successful sign-in clears the count. Locks are short on purpose, so that nobody can shut an
+/// account for long by guessing wrong on it; wrong current passwords at `/me/password` count too.
 #[utoipa::path(
     tag = "identity",
     operation_id = "issue_token",
@@ -127,6 +134,7 @@ fn issue(
         (status = 401, description = "invalid_client", body = OAuthError),
         (status = 413, response = crate::error::PayloadTooLarge),
         (status = 415, response = crate::error::UnsupportedMediaType),
+        (status = 429, response = crate::error::TooManyRequests),
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
@@ -212,6 +220,8 @@ async fn password_grant(
         ));
     };
     let username = username.trim().to_ascii_lowercase();
+    let address = info.client_address.as_deref();
+    lockout::check_address(state, address)?;
     let lookup = username.clone();
     let user = db::run(state, move |conn| users::by_username(conn, &lookup)).await?;
     let now = now_utc();
@@ -221,6 +231,7 @@ async fn password_grant(
             web::block(move || hasher.verify_dummy(&secret))
                 .await
                 .map_err(ApiError::internal)?;
+            state.sign_in_limiter.count(lockout::address_key(address));
             state
                 .audit
                 .record(anonymous_entry(info, "failure", None, None))
@@ -242,17 +253,9 @@ async fn password_grant(
     let subject = Some(format!("user:{}", user.id));
     if !matches || locked || user.disabled {
         if !matches && !locked {
-            let id = user.id.clone();
-            let max = state.config.login_max_failures;
-            let lock = state.config.login_lock;
-            let until = now + lock;
-            let now_locked = db::run(state, move |conn| {
-                users::record_failed_sign_in(conn, &id, max, until)
-            })
-            .await?;
-            if now_locked {
-                log::warn!("account {} locked after {max} failed sign-ins", user.id);
-            }
+            lockout::record_failure(state, address, &user.id).await?;
+        } else if !matches {
+            state.sign_in_limiter.count(lockout::address_key(address));
         }
         let outcome = if user.disabled {
             "refused_disabled"
@@ -318,6 +321,8 @@ async fn client_grant(
             ));
         }
     };
+    let address = info.client_address.as_deref();
+    lockout::check_address(state, address)?;
     let lookup = id.clone();
     let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
     let hash = secret_hash(&secret);
@@ -343,6 +348,7 @@ async fn client_grant(
             )
         }
         other => {
+            state.sign_in_limiter.count(lockout::address_key(address));
             let subject = other.as_ref().map(|c| format!("client:{}", c.id));
             let org = other.map(|c| c.organisation);
             state

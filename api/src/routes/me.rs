@@ -1,11 +1,12 @@
 //! The caller's own account.
 
 use actix_web::{HttpResponse, get, post, web};
+use leder_persistence::reference::now_utc;
 use leder_persistence::repo::users;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
-use crate::auth::{Caller, PrincipalKind, password};
+use crate::auth::{Caller, PrincipalKind, lockout, password};
 use crate::db;
 use crate::dto::identity::{ChangePassword, Me};
 use crate::error::ApiError;
@@ -55,7 +56,9 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<web::J
 /// Change my password
 ///
 /// Needs the current password. The new one must have 12 to 128 characters and not be the
-/// username. Machine clients have no password (403).
+/// username. Machine clients have no password (403). A wrong current password counts as a failed
+/// sign-in: against the client address's budget (429 with `Retry-After` once spent) and towards
+/// the account's short lock, during which this answers 429 too (see `issue_token`).
 #[utoipa::path(
     tag = "identity",
     operation_id = "change_password",
@@ -68,6 +71,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<web::J
         (status = 403, response = crate::error::Forbidden),
         (status = 415, response = crate::error::UnsupportedMediaType),
         (status = 422, response = crate::error::Unprocessable),
+        (status = 429, response = crate::error::TooManyRequests),
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
@@ -84,27 +88,42 @@ pub async fn change_password(
         ));
     }
     let request = body.0;
-    if let Some(problem) = password::policy_problem(&request.new_password, &caller.name) {
-        return Err(ApiError::invalid_field(
-            "new_password",
-            "weak_password",
-            problem,
-        ));
-    }
+    let address = info.client_address.as_deref();
+    lockout::check_address(&state, address)?;
     let id = caller.id.clone();
     let user = db::run(&state, move |conn| users::get(conn, &id))
         .await?
         .ok_or(ApiError::Unauthorized)?;
+    // The hash is checked whatever else is wrong, so the answer's timing says nothing.
     let current = request.current_password;
     let stored = user.password_hash.clone();
     let ok = web::block(move || password::verify(&current, &stored))
         .await
         .map_err(ApiError::internal)?;
+    let now = now_utc();
+    if let Some(until) = user.locked_until.filter(|t| *t > now) {
+        if !ok {
+            state.sign_in_limiter.count(lockout::address_key(address));
+        }
+        let wait = (until - now).whole_seconds().max(1);
+        return Err(ApiError::TooManyRequests {
+            retry_after: u64::try_from(wait).unwrap_or(1),
+        });
+    }
     if !ok {
+        lockout::record_failure(&state, address, &user.id).await?;
+        actix_web::rt::time::sleep(state.config.login_failure_delay).await;
         return Err(ApiError::invalid_field(
             "current_password",
             "wrong_password",
             "is not your current password",
+        ));
+    }
+    if let Some(problem) = password::policy_problem(&request.new_password, &caller.name) {
+        return Err(ApiError::invalid_field(
+            "new_password",
+            "weak_password",
+            problem,
         ));
     }
     let (new, hasher) = (request.new_password, state.passwords.clone());

@@ -237,34 +237,31 @@ pub fn set_password(
     })
 }
 
-/// Counts a failed sign-in; after `max_failures` in a row the account is locked until
-/// `lock_until`. Returns whether it is now locked.
+/// Counts a failed sign-in; `lock_until` says, from the failures in a row counted so far, until
+/// when the account is locked (`None`: not locked). The count is kept through a lock, so each
+/// lock can be longer than the last; a successful sign-in clears it. Returns whether it is now
+/// locked.
 pub fn record_failed_sign_in(
     conn: &mut DbConnection,
     id: &str,
-    max_failures: i64,
-    lock_until: PrimitiveDateTime,
+    lock_until: impl Fn(i64) -> Option<PrimitiveDateTime>,
 ) -> Result<bool, PersistenceError> {
     write_transaction(conn, |conn| {
         let failures: i64 = users::table
             .find(id)
             .select(users::failed_logins)
             .first(conn)?;
-        let failures = failures + 1;
-        let locked = failures >= max_failures;
-        if locked {
+        let failures = failures.saturating_add(1);
+        let until = lock_until(failures);
+        diesel::update(users::table.find(id))
+            .set(users::failed_logins.eq(failures))
+            .execute(conn)?;
+        if let Some(until) = until {
             diesel::update(users::table.find(id))
-                .set((
-                    users::failed_logins.eq(0i64),
-                    users::locked_until.eq(Some(lock_until)),
-                ))
-                .execute(conn)?;
-        } else {
-            diesel::update(users::table.find(id))
-                .set(users::failed_logins.eq(failures))
+                .set(users::locked_until.eq(Some(until)))
                 .execute(conn)?;
         }
-        Ok(locked)
+        Ok(until.is_some())
     })
 }
 
