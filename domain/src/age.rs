@@ -3,9 +3,12 @@
 //! "Ages are whole years at the date of death, computed from the date of birth." "A person born
 //! on 29 February reaches each new age on 1 March in non-leap years. A date of death before the
 //! date of birth, or after today, is a validation error, not an eligibility outcome." All dates
-//! are dates in England; "today" is passed in by the caller.
+//! are dates in England; "today" is passed in by the caller. The plausibility bounds (a death
+//! before the programme, an age over 120) are `plausibility`'s, applied by the assessment.
 
 use time::Date;
+
+use crate::plausibility::Implausible;
 
 /// Why the dates of birth and death cannot give an age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -16,6 +19,9 @@ pub enum AgeError {
     /// The date of death is after today.
     #[error("the date of death is in the future")]
     DeathInFuture,
+    /// The dates break a plausibility bound (a death before the programme, an age over 120).
+    #[error(transparent)]
+    Implausible(#[from] Implausible),
 }
 
 impl AgeError {
@@ -24,12 +30,16 @@ impl AgeError {
         match self {
             Self::DeathBeforeBirth => "death_before_birth",
             Self::DeathInFuture => "death_in_future",
+            Self::Implausible(i) => i.code(),
         }
     }
 
     /// The field the error is about, for validation responses.
     pub fn field(&self) -> &'static str {
-        "date_of_death"
+        match self {
+            Self::Implausible(Implausible::OlderThanPossible) => "date_of_birth",
+            _ => "date_of_death",
+        }
     }
 }
 

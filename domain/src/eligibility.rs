@@ -163,9 +163,11 @@ impl Assessment {
 /// Assesses a person against the eligibility table of DOMAIN.md.
 ///
 /// `today` is the English date of the assessment (the notification date at intake, the date of
-/// a correction later); a death after it, or before the birth, is an [`AgeError`].
+/// a correction later); a death after it, or before the birth, or dates outside the
+/// plausibility bounds ([`crate::plausibility::check_dates`]) are an [`AgeError`].
 pub fn assess(person: &Person, today: Date) -> Result<Assessment, AgeError> {
     let age = age_at(person.date_of_birth, person.date_of_death, today)?;
+    crate::plausibility::check_dates(person.date_of_birth, person.date_of_death)?;
     let decided = |outcome, route, reasons| Assessment {
         outcome,
         route,

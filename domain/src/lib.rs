@@ -24,6 +24,7 @@ pub mod nhs_number;
 pub mod ods_code;
 pub mod organisations;
 pub mod place_of_death;
+pub mod plausibility;
 pub mod pseudonym;
 mod reference_data;
 pub mod review;

@@ -5,7 +5,7 @@
 //! the same person is linked to the first case, never dropped.
 
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
-use leder_domain::{EthnicCategory, NhsNumber, OdsCode, age_at};
+use leder_domain::{AgeError, EthnicCategory, NhsNumber, OdsCode, age_at, plausibility};
 use leder_persistence::PersistenceError;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
@@ -51,7 +51,17 @@ pub async fn notify(
     let nhs = match p.nhs_number.as_deref() {
         None => None,
         Some(v) => match NhsNumber::parse(v) {
-            Ok(n) => Some(n),
+            Ok(n) => match plausibility::check_nhs_number(&n) {
+                Ok(()) => Some(n),
+                Err(e) => {
+                    errors.push(FieldError::new(
+                        "person.nhs_number",
+                        e.code(),
+                        e.to_string(),
+                    ));
+                    None
+                }
+            },
             Err(e) => {
                 errors.push(FieldError::new(
                     "person.nhs_number",
@@ -76,9 +86,20 @@ pub async fn notify(
             }
         },
     };
-    if let Err(e) = age_at(p.date_of_birth, p.date_of_death, today) {
+    for (field, name) in [
+        ("person.given_name", &p.given_name),
+        ("person.family_name", &p.family_name),
+    ] {
+        if let Err(e) = plausibility::check_name(name) {
+            errors.push(FieldError::new(field, e.code(), e.to_string()));
+        }
+    }
+    let dates = age_at(p.date_of_birth, p.date_of_death, today).and_then(|_| {
+        plausibility::check_dates(p.date_of_birth, p.date_of_death).map_err(AgeError::from)
+    });
+    if let Err(e) = dates {
         errors.push(FieldError::new(
-            "person.date_of_death",
+            format!("person.{}", e.field()),
             e.code(),
             e.to_string(),
         ));
@@ -131,7 +152,9 @@ pub async fn notify(
         notified_at: now,
         notified_on: today,
     })
-    .map_err(|e| ApiError::invalid_field("person.date_of_death", e.code(), e.to_string()))?;
+    .map_err(|e| {
+        ApiError::invalid_field(&format!("person.{}", e.field()), e.code(), e.to_string())
+    })?;
     // The notification keeps exactly what the review kept: with an opt-out, nothing
     // identifiable (the review decided that once, in `Review::notified`).
     let kept = review.person.as_ref();

@@ -35,6 +35,12 @@ fn replay(row: &IdempotencyRow) -> HttpResponse {
 /// the same person (same NHS number, or same names and dates of birth and death) is linked to the
 /// first case and flags it for the lead. With a national data opt-out nothing identifiable is
 /// kept. `Idempotency-Key` makes retries safe; requests are rate-limited per address.
+///
+/// Implausible people are refused with 422 naming the field: a date of death before 2015-01-01
+/// (`implausible_date`) or after today, an age at death over 120 (`person.date_of_birth`,
+/// `implausible_age`), an NHS number of one digit ten times (`implausible_nhs_number`), a name
+/// with no letter (`implausible_name`) or with a zero-width or text-direction control character
+/// (`hidden_character`).
 #[utoipa::path(
     tag = "notifications",
     operation_id = "create_notification",

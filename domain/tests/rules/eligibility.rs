@@ -41,8 +41,10 @@ fn learning_disability_age_18_or_over_is_eligible_for_a_leder_review() {
 
 #[test]
 fn learning_disability_age_4_to_17_goes_to_the_child_death_review() {
-    let born = date!(2000 - 06 - 15);
-    for died in [date!(2004 - 06 - 15), date!(2018 - 06 - 14)] {
+    for (born, died) in [
+        (date!(2012 - 06 - 15), date!(2016 - 06 - 15)),
+        (date!(2000 - 06 - 15), date!(2018 - 06 - 14)),
+    ] {
         assert_eq!(
             outcome(&person(born, died, true, false)),
             (
@@ -57,13 +59,51 @@ fn learning_disability_age_4_to_17_goes_to_the_child_death_review() {
 
 #[test]
 fn learning_disability_age_under_4_is_not_eligible() {
-    let born = date!(2000 - 06 - 15);
-    for died in [date!(2000 - 06 - 15), date!(2004 - 06 - 14)] {
+    let born = date!(2020 - 06 - 15);
+    for died in [date!(2020 - 06 - 15), date!(2024 - 06 - 14)] {
         assert_eq!(
             outcome(&person(born, died, true, false)),
             (NotEligible, None, vec![AgeUnder4])
         );
     }
+}
+
+#[test]
+fn a_death_before_the_programme_or_an_age_over_120_is_refused_not_assessed() {
+    use leder_domain::plausibility::Implausible;
+    let rows = [
+        (
+            date!(1960 - 01 - 01),
+            date!(2014 - 12 - 31),
+            Implausible::DeathBeforeProgramme,
+        ),
+        (
+            date!(1800 - 01 - 01),
+            date!(1900 - 01 - 01),
+            Implausible::DeathBeforeProgramme,
+        ),
+        (
+            date!(1800 - 01 - 01),
+            date!(2020 - 01 - 01),
+            Implausible::OlderThanPossible,
+        ),
+        (
+            date!(0000 - 01 - 01),
+            date!(2020 - 01 - 01),
+            Implausible::OlderThanPossible,
+        ),
+    ];
+    for (born, died, why) in rows {
+        let refused = assess(&person(born, died, true, false), TODAY).unwrap_err();
+        assert_eq!(refused, AgeError::Implausible(why), "{born} {died}");
+    }
+    assert!(
+        assess(
+            &person(date!(1960 - 01 - 01), date!(2015 - 01 - 01), true, false),
+            TODAY
+        )
+        .is_ok()
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use leder_domain::review::PersonCorrection;
 use leder_domain::workflow::{self};
-use leder_domain::{EthnicCategory, NhsNumber};
+use leder_domain::{EthnicCategory, NhsNumber, plausibility};
 
 use crate::app::reviews;
 use crate::app::reviews::ReviewChange;
@@ -22,7 +22,8 @@ use crate::state::AppState;
 ///
 /// JSON Merge Patch with `If-Match`, by the lead or the allocated reviewer at any open stage
 /// (and on a case closed as not eligible). Eligibility and the review type are assessed again:
-/// a case closed as not eligible reopens when it becomes eligible.
+/// a case closed as not eligible reopens when it becomes eligible. The intake's plausibility
+/// bounds hold here too (see `create_notification`).
 #[utoipa::path(
     tag = "reviews",
     operation_id = "correct_person",
@@ -64,7 +65,7 @@ pub async fn correct_person_details(
             .map_err(|e| match e {
                 workflow::CorrectionError::Refused(r) => refusal(&r),
                 workflow::CorrectionError::Invalid(a) => {
-                    ApiError::invalid_field("date_of_death", a.code(), a.to_string())
+                    ApiError::invalid_field(a.field(), a.code(), a.to_string())
                 }
                 workflow::CorrectionError::NoPerson => {
                     ApiError::Conflict("this case keeps no person to correct".into())
@@ -80,7 +81,13 @@ fn person_correction(patch: PersonPatch) -> Result<PersonCorrection, ApiError> {
     let mut errors = Vec::new();
     let nhs_number = match patch.nhs_number {
         Some(Some(v)) => match NhsNumber::parse(&v) {
-            Ok(n) => Some(Some(n)),
+            Ok(n) => match plausibility::check_nhs_number(&n) {
+                Ok(()) => Some(Some(n)),
+                Err(e) => {
+                    errors.push(FieldError::new("nhs_number", e.code(), e.to_string()));
+                    None
+                }
+            },
             Err(e) => {
                 errors.push(FieldError::new("nhs_number", e.code(), e.to_string()));
                 None
@@ -100,6 +107,14 @@ fn person_correction(patch: PersonPatch) -> Result<PersonCorrection, ApiError> {
         Some(None) => Some(None),
         None => None,
     };
+    for (field, name) in [
+        ("given_name", &patch.given_name),
+        ("family_name", &patch.family_name),
+    ] {
+        if let Some(Err(e)) = name.as_deref().map(plausibility::check_name) {
+            errors.push(FieldError::new(field, e.code(), e.to_string()));
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::unprocessable(errors));
     }
