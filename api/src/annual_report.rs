@@ -314,20 +314,13 @@ fn actions(ctx: &ReportContext, rows: &AnnualRows) -> ActionProgress {
     ActionProgress { by_status, overdue }
 }
 
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
 fn shown<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// The report as CSV: `section,item,value,label`, one figure a row; a withheld figure has an
-/// empty value.
+/// empty value. Free text (action titles) that a spreadsheet would take for a formula starts
+/// with a single quote ([`crate::csv::field`]).
 pub fn to_csv(r: &AnnualReport) -> String {
     let mut rows: Vec<[String; 4]> = Vec::new();
     let mut row = |section: &str, item: &str, value: String, label: &str| {
@@ -404,7 +397,7 @@ pub fn to_csv(r: &AnnualReport) -> String {
     }
     let mut out = String::from("section,item,value,label\r\n");
     for r in rows {
-        let line: Vec<String> = r.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = r.iter().map(|f| crate::csv::field(f)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }

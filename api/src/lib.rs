@@ -14,6 +14,7 @@ pub mod cases;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod dto;

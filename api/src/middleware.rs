@@ -5,8 +5,9 @@
 
 use std::time::Instant;
 
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{BodySize, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
@@ -64,6 +65,25 @@ fn decoded_has_control(path: &str) -> bool {
         }
     }
     String::from_utf8(out).map_or(true, |text| text.chars().any(char::is_control))
+}
+
+/// Answers `HEAD` wherever `GET` is answered (RFC 9110 9.3.2): the request is routed as a `GET`
+/// and the body is left unsent. The connection already knows the request was a `HEAD`, so the
+/// headers (`Content-Length` included) are those of the `GET`, and no body goes on the wire; a
+/// streamed body is dropped here so that it is not even produced.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let head = req.method() == Method::HEAD;
+    if head {
+        req.head_mut().method = Method::GET;
+    }
+    let res = next.call(req).await?.map_into_boxed_body();
+    if head && matches!(res.response().body().size(), BodySize::Stream) {
+        return Ok(res.map_body(|_, _| BoxBody::new(())));
+    }
+    Ok(res)
 }
 
 /// The middleware function (registered with `actix_web::middleware::from_fn`).

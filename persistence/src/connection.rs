@@ -106,6 +106,9 @@ impl DatabaseUrl {
                 let path_str = path.to_str().ok_or_else(|| {
                     PersistenceError::Url("the SQLite path is not valid UTF-8".into())
                 })?;
+                create_owner_only(path).map_err(|e| {
+                    PersistenceError::Unavailable(format!("cannot create {}: {e}", path.display()))
+                })?;
                 let mut conn = SqliteConnection::establish(path_str)
                     .map_err(|e| PersistenceError::Unavailable(e.to_string()))?;
                 conn.batch_execute(
@@ -238,5 +241,23 @@ where
                 }
             }
         }
+    }
+}
+
+/// Creates the SQLite file, when it is not there yet, readable and writable by its owner only
+/// (mode 0600 on unix): it holds names, NHS numbers and dates of people who died. SQLite gives
+/// the `-wal` and `-shm` files it creates beside it the same mode.
+fn create_owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }

@@ -243,4 +243,28 @@ both_backends! {
         assert_eq!(empty["notifications"], 0);
         assert_eq!(empty["completions"]["share_within_6_months"], Value::Null);
     }
+
+    async fn a_title_a_spreadsheet_would_run_as_a_formula_is_written_as_text(app) {
+        let s = staff(&app).await;
+        let lead = &s.lead.token;
+        let title = "=HYPERLINK(\"http://evil.example/\",\"Open\")";
+        for (title, due) in [(title, "2025-06-30"), ("@SUM(A1)", "2025-07-31"), ("-2+3", "2025-08-31")] {
+            let body = json!({"title": title, "outcome_measure": "measured", "owner": "ICB quality team",
+                              "due_date": due, "status": "planned"});
+            json(app.post_as("/api/v1/organisations/QOP/actions", lead, &body).await, 201).await;
+        }
+        let res = app.client.get(app.url(REPORT)).bearer_auth(lead)
+            .header("accept", "text/csv").send().await.unwrap();
+        let text = res.text().await.unwrap();
+        let labels: Vec<&str> = text.lines().filter(|l| l.starts_with("overdue_actions,"))
+            .map(|l| l.splitn(4, ',').nth(3).unwrap()).collect();
+        assert_eq!(labels, [
+            "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Open\"\")\"",
+            "'@SUM(A1)",
+            "'-2+3",
+        ], "{text}");
+        // The JSON form keeps the title as written.
+        let report = json(app.get_as(REPORT, lead).await, 200).await;
+        assert_eq!(report["actions"]["overdue"][0]["title"], title);
+    }
 }

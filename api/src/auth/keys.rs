@@ -10,7 +10,7 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use serde_json::{Value, json};
@@ -137,10 +137,16 @@ impl KeySet {
 pub fn generate(dir: &Path) -> Result<String, KeyError> {
     let mut secret = [0u8; 32];
     rand::fill(&mut secret);
-    let key = SigningKey::from_bytes(&secret);
-    let pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| KeyError(e.to_string()))?;
+    // PKCS#8 v1 (RFC 5208: the private key alone). The v2 form ed25519-dalek writes for a
+    // `SigningKey` (RFC 5958, with the public key) is refused by OpenSSL 3 and Python's
+    // `cryptography`, so operators could not inspect or reuse the key.
+    let pem = KeypairBytes {
+        secret_key: secret,
+        public_key: None,
+    }
+    .to_pkcs8_pem(LineEnding::LF)
+    .map_err(|e| KeyError(e.to_string()))?;
+    secret.fill(0);
     let kid = format!(
         "k{}",
         time::OffsetDateTime::now_utc()

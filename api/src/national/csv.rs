@@ -44,13 +44,8 @@ pub fn header() -> String {
 }
 
 fn cell(out: &mut Vec<u8>, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push(b'"');
-        out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(value.as_bytes());
-    }
+    // The extract holds no free text; the same guard as every CSV leder writes, all the same.
+    out.extend_from_slice(crate::csv::field(value).as_bytes());
 }
 
 fn opt<T: ToString>(value: Option<T>) -> String {

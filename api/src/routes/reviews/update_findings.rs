@@ -25,6 +25,9 @@ impl validator::Validate for RawObject {
     }
 }
 
+/// The largest review form, serialized: repeated patches must not grow it without bound.
+pub const FINDINGS_MAX_BYTES: usize = 256 * 1024;
+
 /// RFC 7396 JSON Merge Patch.
 pub fn merge_patch(target: &mut Value, patch: &Value) {
     match patch {
@@ -50,7 +53,9 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 ///
 /// JSON Merge Patch of the form with `If-Match` (428 without, 412 when stale). The allocated
 /// reviewer writes while the case is `in_review`; the lead at any open stage. The answer adds
-/// the derived avoidable-mortality classification.
+/// the derived avoidable-mortality classification. The form as patched may be at most 256 KiB
+/// as JSON (262144 bytes); a patch that would make it larger is refused (422, `findings`,
+/// `too_large`).
 #[utoipa::path(
     tag = "reviews",
     operation_id = "update_findings",
@@ -96,8 +101,18 @@ pub async fn update_findings(
         let mut current =
             serde_json::to_value(findings_doc(&review.findings)).map_err(ApiError::internal)?;
         merge_patch(&mut current, &patch);
-        let doc: FindingsDoc =
-            parse_json(&serde_json::to_vec(&current).map_err(ApiError::internal)?)?;
+        let bytes = serde_json::to_vec(&current).map_err(ApiError::internal)?;
+        if bytes.len() > FINDINGS_MAX_BYTES {
+            return Err(ApiError::invalid_field(
+                "findings",
+                "too_large",
+                format!(
+                    "the review form would take {} bytes as JSON; at most {FINDINGS_MAX_BYTES}",
+                    bytes.len()
+                ),
+            ));
+        }
+        let doc: FindingsDoc = parse_json(&bytes)?;
         let findings = findings_to_domain(&doc).map_err(ApiError::unprocessable)?;
         review
             .write_findings(&actor, findings, fields)
