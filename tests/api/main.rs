@@ -35,7 +35,6 @@ mod operations;
 mod organisations;
 mod races;
 mod review_lists;
-mod refusals;
 mod reviews;
 mod rotation;
 mod seed_demo;
