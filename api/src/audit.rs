@@ -19,6 +19,10 @@ use tokio::sync::oneshot;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+mod refusals;
+
+pub use refusals::{RefusalBudget, audit_refusals};
+
 /// The most entries committed in one batch.
 const MAX_BATCH: usize = 1000;
 

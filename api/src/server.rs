@@ -217,6 +217,7 @@ impl Application {
         actix_web::rt::spawn(crate::webhooks::run(state.clone()));
         actix_web::rt::spawn(crate::idempotency::purge_expired(state.clone()));
         let body_limit = config.body_limit;
+        let refusals = web::Data::new(crate::audit::RefusalBudget::default());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -224,6 +225,8 @@ impl Application {
                 .app_data(BodyLimit(body_limit))
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::FormConfig::default().limit(body_limit))
+                .app_data(refusals.clone())
+                .wrap(from_fn(crate::audit::audit_refusals))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),

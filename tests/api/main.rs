@@ -34,6 +34,7 @@ mod notifications;
 mod operations;
 mod organisations;
 mod races;
+mod refusals;
 mod review_lists;
 mod reviews;
 mod rotation;
