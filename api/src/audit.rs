@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::{Ready, ready};
-use leder_persistence::repo::audit::{NewAuditEntry, append_batch, ensure_chain};
+use leder_persistence::repo::audit::{AuditChain, NewAuditEntry, append_batch, ensure_chain};
 use leder_persistence::repo::users::Audited;
 use leder_persistence::{DatabaseUrl, DbConnection};
 use tokio::sync::oneshot;
@@ -28,35 +28,37 @@ const MAX_BATCH: usize = 1000;
 
 type Job = (NewAuditEntry, oneshot::Sender<bool>);
 
+pub mod checkpoint;
+
 /// The process's audit writer.
 pub struct AuditWriter {
-    chain_id: String,
+    chain: AuditChain,
     tx: Sender<Job>,
 }
 
 impl AuditWriter {
     /// Starts the writer thread on its own connection (not one of the pool's).
-    pub fn start(url: DatabaseUrl, chain_id: String) -> Result<Self, String> {
+    pub fn start(url: DatabaseUrl, chain: AuditChain) -> Result<Self, String> {
         let mut conn = url.connect().map_err(|e| e.to_string())?;
-        ensure_chain(&mut conn, &chain_id).map_err(|e| e.to_string())?;
+        ensure_chain(&mut conn, chain.id()).map_err(|e| e.to_string())?;
         let (tx, rx) = channel::<Job>();
-        let chain = chain_id.clone();
+        let writer_chain = chain.clone();
         std::thread::Builder::new()
             .name("audit-writer".into())
-            .spawn(move || run(url, conn, chain, rx))
+            .spawn(move || run(url, conn, writer_chain, rx))
             .map_err(|e| e.to_string())?;
-        Ok(AuditWriter { chain_id, tx })
+        Ok(AuditWriter { chain, tx })
     }
 
-    /// The chain this process appends to.
-    pub fn chain_id(&self) -> &str {
-        &self.chain_id
+    /// The chain this process appends to, with its key.
+    pub fn chain(&self) -> &AuditChain {
+        &self.chain
     }
 
     /// For a change: the entry, to append inside the change's own transaction.
     pub fn audited(&self, entry: NewAuditEntry) -> Audited {
         Audited {
-            chain_id: self.chain_id.clone(),
+            chain: self.chain.clone(),
             entry,
         }
     }
@@ -76,7 +78,7 @@ impl AuditWriter {
     }
 }
 
-fn run(url: DatabaseUrl, mut conn: DbConnection, chain_id: String, rx: Receiver<Job>) {
+fn run(url: DatabaseUrl, mut conn: DbConnection, chain: AuditChain, rx: Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -86,13 +88,13 @@ fn run(url: DatabaseUrl, mut conn: DbConnection, chain_id: String, rx: Receiver<
             }
         }
         let entries: Vec<NewAuditEntry> = batch.iter().map(|(e, _)| e.clone()).collect();
-        let mut ok = append_batch(&mut conn, &chain_id, &entries);
+        let mut ok = append_batch(&mut conn, &chain, &entries);
         if let Err(e) = &ok {
             log::error!("audit batch of {} failed: {e}; reconnecting", entries.len());
             match url.connect() {
                 Ok(fresh) => {
                     conn = fresh;
-                    ok = append_batch(&mut conn, &chain_id, &entries);
+                    ok = append_batch(&mut conn, &chain, &entries);
                 }
                 Err(e) => log::error!("audit writer cannot reconnect: {e}"),
             }

@@ -126,8 +126,11 @@ pub enum ClientCommand {
 /// Audit subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk every chain and report the first broken link (exit 1 when broken).
+    /// Walk every chain against the last checkpoint and report the first broken link (exit 1
+    /// when broken).
     Verify,
+    /// Take a checkpoint of every chain's head now (appended to the checkpoint file).
+    Checkpoint,
 }
 
 /// Organisation subcommands.
@@ -186,6 +189,9 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(config).await,
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => checkpoint_audit(config).await,
         Command::SeedDemo {
             reviews,
             seed,
@@ -316,21 +322,41 @@ async fn create_client(config: Config, org: String, name: String) -> ExitCode {
 }
 
 async fn verify_audit(config: Config) -> ExitCode {
-    let (_, pool) = match open_database(&config).await {
+    let (url, pool) = match open_database(&config).await {
         Ok(p) => p,
         Err(e) => return fail(&e.to_string()),
     };
-    let result = actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        leder_persistence::repo::audit::verify(&mut conn).map_err(|e| e.to_string())
+    let key = match crate::audit::checkpoint::load_key(&config, &url) {
+        Ok(k) => k,
+        Err(e) => return fail(&e),
+    };
+    let file = crate::audit::checkpoint::file(&config, &url);
+    let anchor = match crate::audit::checkpoint::latest(&file, &key) {
+        Ok(a) => a,
+        Err(e) => {
+            println!("audit trail BROKEN: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = on_pool(pool, move |conn| {
+        leder_persistence::repo::audit::verify(conn, &key, anchor.as_ref())
     })
     .await;
     match result {
-        Ok(Ok(report)) => match report.broken {
+        Ok(report) => match report.broken {
             None => {
                 println!(
-                    "audit trail intact: {} chains, {} entries",
-                    report.chains, report.entries
+                    "audit trail intact: {} chains, {} entries, {}",
+                    report.chains,
+                    report.entries,
+                    if report.anchored {
+                        format!("anchored by the last checkpoint in {}", file.display())
+                    } else {
+                        format!(
+                            "NOT anchored: no checkpoint in {} (take one with `leder audit checkpoint`)",
+                            file.display()
+                        )
+                    }
                 );
                 ExitCode::SUCCESS
             }
@@ -342,8 +368,35 @@ async fn verify_audit(config: Config) -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Ok(Err(e)) => fail(&e),
-        Err(e) => fail(&e.to_string()),
+        Err(e) => fail(&e),
+    }
+}
+
+async fn checkpoint_audit(config: Config) -> ExitCode {
+    let (url, pool) = match open_database(&config).await {
+        Ok(p) => p,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let key = match crate::audit::checkpoint::load_key(&config, &url) {
+        Ok(k) => k,
+        Err(e) => return fail(&e),
+    };
+    let file = crate::audit::checkpoint::file(&config, &url);
+    let target = file.clone();
+    match on_pool(pool, move |conn| {
+        crate::audit::checkpoint::take(conn, &key, &target)
+    })
+    .await
+    {
+        Ok(c) => {
+            println!(
+                "checkpoint of {} chains appended to {}",
+                c.chains.len(),
+                file.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 
@@ -367,7 +420,9 @@ where
 /// What the CLI's changes need: the pool, and an audit writer on a chain of its own.
 pub(crate) async fn cli_state(config: &Config) -> Result<(Pool, AuditWriter), String> {
     let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
-    let chain = format!("{}-cli", config.replica_id);
+    let key = crate::audit::checkpoint::load_key(config, &url)?;
+    let chain =
+        leder_persistence::repo::audit::AuditChain::new(format!("{}-cli", config.replica_id), key);
     let audit = actix_web::web::block(move || AuditWriter::start(url, chain))
         .await
         .map_err(|e| e.to_string())??;

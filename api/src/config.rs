@@ -85,6 +85,19 @@ pub struct Config {
     /// bytes, at least 32). Default on SQLite: `<data folder>/pseudonym.key`, generated on first
     /// start; required on PostgreSQL, where every replica must give a person the same pseudonym.
     pub pseudonym_key: Option<String>,
+    /// `LEDER_AUDIT_KEY`: the secret that keys the audit trail's hashes (its UTF-8 bytes, at
+    /// least 32), kept outside the database so that someone who can write to it cannot rewrite
+    /// the trail unseen. Default on SQLite: `<data folder>/audit.key`, generated on first start;
+    /// required on PostgreSQL, where every replica's chain is verified with it.
+    pub audit_key: Option<String>,
+    /// `LEDER_AUDIT_CHECKPOINT_FILE`: where checkpoints of every audit chain's head are appended,
+    /// one sealed JSON line each, for an operator to ship elsewhere; `leder audit verify` checks
+    /// the trail against the last. Default: `<data folder>/audit-checkpoints.ndjson` on SQLite,
+    /// `audit-checkpoints.ndjson` in the working folder on PostgreSQL.
+    pub audit_checkpoint_file: Option<std::path::PathBuf>,
+    /// `LEDER_AUDIT_CHECKPOINT_SECONDS`: how often a running server takes a checkpoint (default
+    /// 3600; 0: only `leder audit checkpoint` takes one).
+    pub audit_checkpoint_seconds: u64,
     /// `LEDER_K_ANONYMITY`: the k of the national extract's k-anonymity (default 5, at least 2).
     pub k_anonymity: usize,
 }
@@ -242,6 +255,17 @@ impl Config {
                 )?,
             },
             pseudonym_key: get("LEDER_PSEUDONYM_KEY").filter(|v| !v.is_empty()),
+            audit_key: get("LEDER_AUDIT_KEY").filter(|v| !v.is_empty()),
+            audit_checkpoint_file: get("LEDER_AUDIT_CHECKPOINT_FILE")
+                .filter(|v| !v.is_empty())
+                .map(std::path::PathBuf::from),
+            audit_checkpoint_seconds: number(
+                &get,
+                "LEDER_AUDIT_CHECKPOINT_SECONDS",
+                3600,
+                0,
+                604_800,
+            )?,
             k_anonymity: number(
                 &get,
                 "LEDER_K_ANONYMITY",

@@ -28,6 +28,7 @@ pub mod national;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+pub mod secrets;
 pub mod server;
 pub mod state;
 pub mod webhooks;

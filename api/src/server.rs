@@ -23,6 +23,7 @@ use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
 use crate::routes::fallback::{RouteTable, no_route};
 use crate::state::AppState;
+use leder_persistence::repo::audit::AuditChain;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +133,9 @@ impl Application {
         let keys = load_keys(&config, &parsed)?;
         let pseudonym_key =
             crate::national::load_pseudonym_key(&config, &parsed).map_err(StartupError::Keys)?;
+        let audit_key =
+            crate::audit::checkpoint::load_key(&config, &parsed).map_err(StartupError::Keys)?;
+        let checkpoint_file = crate::audit::checkpoint::file(&config, &parsed);
         let passwords = Arc::new(
             password::Hasher::new(config.password_cost).map_err(StartupError::PasswordCost)?,
         );
@@ -165,7 +169,7 @@ impl Application {
             );
         }
         let audit_url = database_url.clone();
-        let chain = config.replica_id.clone();
+        let chain = AuditChain::new(config.replica_id.clone(), audit_key.clone());
         let audit = web::block(move || AuditWriter::start(audit_url, chain))
             .await
             .map_err(|e| StartupError::Database(e.to_string()))?
@@ -215,6 +219,14 @@ impl Application {
         });
         let cors_origins = config.cors_origins.clone();
         actix_web::rt::spawn(crate::webhooks::run(state.clone()));
+        if config.audit_checkpoint_seconds > 0 {
+            actix_web::rt::spawn(crate::audit::checkpoint::every(
+                state.clone(),
+                audit_key,
+                checkpoint_file,
+                std::time::Duration::from_secs(config.audit_checkpoint_seconds),
+            ));
+        }
         actix_web::rt::spawn(crate::idempotency::purge_expired(state.clone()));
         let body_limit = config.body_limit;
         let refusals = web::Data::new(crate::audit::RefusalBudget::default());

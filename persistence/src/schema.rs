@@ -27,6 +27,7 @@ diesel::table! {
         client_address -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        keyed -> Bool,
     }
 }
 

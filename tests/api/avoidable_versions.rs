@@ -10,12 +10,12 @@ use leder_api::app::reassessment::{ReassessmentSummary, reassess_avoidable};
 use leder_api::cli::{Command, run_with};
 use leder_api::config::Config;
 use leder_api::demo::CaseSpec;
-use leder_persistence::repo::audit::{NewAuditEntry, ensure_chain, verify};
+use leder_persistence::repo::audit::{AuditChain, AuditKey, NewAuditEntry, ensure_chain, verify};
 use serde_json::{Value, json};
 use time::macros::date;
 
 use crate::both_backends;
-use crate::helpers::{TestApp, json, sql_count, sql_execute};
+use crate::helpers::{AUDIT_KEY, TestApp, json, sql_count, sql_execute};
 use crate::national_records::{analyst, insert};
 
 const LEDER_1: &str = "ons-2020/leder-1";
@@ -80,7 +80,15 @@ async fn reassess(app: &TestApp, year: Option<i32>, dry_run: bool) -> Reassessme
             outcome: "success".into(),
             client_address: None,
         };
-        reassess_avoidable(&mut conn, year, dry_run, "test-reassess", &entry).expect("reassess")
+        let key = AuditKey::new(AUDIT_KEY.as_bytes()).expect("key");
+        reassess_avoidable(
+            &mut conn,
+            year,
+            dry_run,
+            &AuditChain::new("test-reassess", key),
+            &entry,
+        )
+        .expect("reassess")
     })
     .await
     .expect("join")
@@ -200,7 +208,7 @@ both_backends! {
             1
         );
         let pool = app.pool().clone();
-        let report = tokio::task::spawn_blocking(move || verify(&mut pool.get().unwrap()).unwrap())
+        let report = tokio::task::spawn_blocking(move || verify(&mut pool.get().unwrap(), &AuditKey::new(AUDIT_KEY.as_bytes()).unwrap(), None).unwrap())
             .await
             .unwrap();
         assert!(report.broken.is_none(), "{report:?}");
@@ -251,6 +259,7 @@ both_backends! {
         config.database_url = app.database_url.clone();
         config.replica_id = "reassess".into();
         config.pseudonym_key = Some("a-test-pseudonym-key-of-at-least-32-bytes".into());
+        config.audit_key = Some(AUDIT_KEY.into());
         let code = run_with(
             Command::ReassessAvoidable { year: None, dry_run: false },
             config,

@@ -33,6 +33,8 @@ enum TestDb {
 pub const ADMIN_PASSWORD: &str = "bootstrap admin password";
 /// The pseudonymisation key of every test server (a test may configure another).
 pub const PSEUDONYM_KEY: &str = "test-pseudonym-key-of-at-least-32-bytes";
+/// The audit key of every test server: it keys the audit trail's hashes.
+pub const AUDIT_KEY: &str = "test-audit-key-of-at-least-32-bytes-long";
 /// The password of every user the helpers create.
 pub const USER_PASSWORD: &str = "a user password 123";
 
@@ -231,6 +233,9 @@ impl TestApp {
         config.password_cost = password::Cost::CHEAPEST;
         config.replica_id = "test".to_owned();
         config.pseudonym_key = Some(PSEUDONYM_KEY.to_owned());
+        config.audit_key = Some(AUDIT_KEY.to_owned());
+        config.audit_checkpoint_file = Some(keys_dir.join("audit-checkpoints.ndjson"));
+        config.audit_checkpoint_seconds = 0;
         config.database_url = database_url.clone();
         config.bind = "127.0.0.1:0".parse().expect("addr");
         config.workers = 1;

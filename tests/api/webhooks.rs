@@ -431,6 +431,7 @@ async fn two_replicas_deliver_each_event_once(app: TestApp) {
     config.jwt_keys_dir = Some(app.keys_dir.clone());
     config.replica_id = "second".into();
     config.pseudonym_key = Some(crate::helpers::PSEUDONYM_KEY.into());
+    config.audit_key = Some(crate::helpers::AUDIT_KEY.into());
     config.workers = 1;
     config.webhook_allowed_hosts = vec!["127.0.0.1".into()];
     config.webhook_poll = Duration::from_millis(5);

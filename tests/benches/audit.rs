@@ -17,6 +17,9 @@ use leder_api::config::Config;
 use leder_api::server::Application;
 use leder_persistence::admin;
 
+/// The benchmark server's audit key.
+const AUDIT_KEY: &str = "benchmark audit key, 32 bytes or more";
+
 const READERS: usize = 64;
 const SECONDS: u64 = 10;
 const PASSWORD: &str = "benchmark admin password";
@@ -29,6 +32,7 @@ async fn run(label: &str, database_url: String) {
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.jwt_keys_dir = Some(keys.path().to_owned());
     config.pseudonym_key = Some("benchmark pseudonym key, 32 bytes or more".into());
+    config.audit_key = Some(AUDIT_KEY.into());
     config.bootstrap_admin_password = Some(PASSWORD.into());
     config.pool_size = 16;
     let app = Application::build(config).await.unwrap();
@@ -89,7 +93,8 @@ async fn run(label: &str, database_url: String) {
     let elapsed = started.elapsed().as_secs_f64();
     let reads = done.load(Ordering::Relaxed);
     let report = tokio::task::spawn_blocking(move || {
-        leder_persistence::repo::audit::verify(&mut pool.get().unwrap()).unwrap()
+        let key = leder_persistence::repo::audit::AuditKey::new(AUDIT_KEY.as_bytes()).unwrap();
+        leder_persistence::repo::audit::verify(&mut pool.get().unwrap(), &key, None).unwrap()
     })
     .await
     .unwrap();

@@ -210,7 +210,7 @@ pub async fn notify(
         review,
         person: person_key,
         idempotency: claim.clone(),
-        chain_id: state.audit.chain_id().to_owned(),
+        chain: state.audit.chain().clone(),
         audit,
     };
     let outcome = db::run(state, move |conn| {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use leder_domain::IcdCode;
 use leder_domain::avoidable::{Avoidability, ListVersion, classify_with};
-use leder_persistence::repo::audit::NewAuditEntry;
+use leder_persistence::repo::audit::{AuditChain, NewAuditEntry};
 use leder_persistence::repo::reassessment::{
     AssessedCause, Reassessed, completed_on_avoidable_version, record_avoidable_version,
 };
@@ -85,18 +85,18 @@ fn classification(
 
 /// Re-assesses every completed review (of deaths in `year`, when given) not on the current
 /// list version. A dry run only counts. `audit` is appended, inside each batch's transaction,
-/// to `chain_id`.
+/// to `chain`.
 pub fn reassess_avoidable(
     conn: &mut DbConnection,
     year: Option<i32>,
     dry_run: bool,
-    chain_id: &str,
+    chain: &AuditChain,
     audit: &NewAuditEntry,
 ) -> Result<ReassessmentSummary, ReassessmentError> {
     let current = ListVersion::CURRENT;
     let mut summary = ReassessmentSummary::default();
     for from in ListVersion::ALL.iter().filter(|v| **v != current) {
-        reassess_from(conn, *from, year, dry_run, chain_id, audit, &mut summary)?;
+        reassess_from(conn, *from, year, dry_run, chain, audit, &mut summary)?;
     }
     Ok(summary)
 }
@@ -107,7 +107,7 @@ fn reassess_from(
     from: ListVersion,
     year: Option<i32>,
     dry_run: bool,
-    chain_id: &str,
+    chain: &AuditChain,
     audit: &NewAuditEntry,
     summary: &mut ReassessmentSummary,
 ) -> Result<(), ReassessmentError> {
@@ -144,8 +144,7 @@ fn reassess_from(
             });
         }
         if !dry_run {
-            let recorded =
-                record_avoidable_version(conn, current.as_str(), &writes, chain_id, audit)?;
+            let recorded = record_avoidable_version(conn, current.as_str(), &writes, chain, audit)?;
             summary.recorded += recorded as u64;
         }
     }

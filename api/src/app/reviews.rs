@@ -32,7 +32,7 @@ pub fn change_actor(
     ChangeActor {
         id: Some(caller.id.clone()),
         roles: caller.roles_text(),
-        chain_id: state.audit.chain_id().to_owned(),
+        chain: state.audit.chain().clone(),
         audit: caller.audit_entry(info, action, "success"),
     }
 }

@@ -58,7 +58,7 @@ pub(super) async fn reassess_avoidable(
     };
     let mut entry = cli_entry(route, None);
     entry.action = "update".into();
-    let chain = audit.chain_id().to_owned();
+    let chain = audit.chain().clone();
     let batch_entry = entry.clone();
     let result = on_pool(pool, move |conn| {
         crate::app::reassessment::reassess_avoidable(conn, year, dry_run, &chain, &batch_entry)

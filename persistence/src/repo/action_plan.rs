@@ -66,7 +66,7 @@ fn record(
         format!("action:{}", row.id),
         &row.organisation,
     );
-    append(conn, &actor.audited.chain_id, &[entry])
+    append(conn, &actor.audited.chain, &[entry])
 }
 
 /// Stores a new action with its history, event and audit entry.

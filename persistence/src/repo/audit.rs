@@ -6,9 +6,22 @@
 //! whether they come from the batching writer or from a change's own transaction. Each entry
 //! stores the previous entry's hash, and its own hash covers its fields and that link:
 //! altering, removing or reordering any row breaks the chain, which [`verify`] reports.
-//! There is deliberately no update or delete of `audit_log` anywhere in the code.
+//!
+//! The hash is keyed (HMAC-SHA256) with the [`AuditKey`], a secret kept outside the database,
+//! so someone who can write to the database cannot rewrite an entry and its successors with
+//! hashes that verify. Entries written before keying (`keyed` false) keep their plain SHA-256;
+//! a chain never goes back from keyed to plain. Checkpoints ([`verify::checkpoint`]) anchor
+//! every chain's head outside the database, so that deleting or rewinding a chain is found too.
+//! There is deliberately no update or delete of `audit_log` anywhere in the code, and the
+//! migrations install triggers that refuse both.
+
+pub mod verify;
+
+pub use verify::{BrokenLink, ChainMark, Checkpoint, VerifyReport, checkpoint, verify};
 
 use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use sha2::digest::Update;
 use sha2::{Digest, Sha256};
 use time::PrimitiveDateTime;
 
@@ -50,7 +63,59 @@ pub struct NewAuditEntry {
     pub client_address: Option<String>,
 }
 
-fn push_field(hasher: &mut Sha256, value: Option<&str>) {
+/// The secret that keys every entry's hash (at least 32 bytes), kept outside the database.
+#[derive(Clone)]
+pub struct AuditKey(Hmac<Sha256>);
+
+impl AuditKey {
+    /// A key from its secret bytes; fewer than 32 is refused.
+    pub fn new(secret: &[u8]) -> Result<Self, String> {
+        if secret.len() < 32 {
+            return Err("the audit key must have at least 32 bytes of secret".into());
+        }
+        <Hmac<Sha256> as Mac>::new_from_slice(secret)
+            .map(AuditKey)
+            .map_err(|e| e.to_string())
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        self.0.clone()
+    }
+
+    /// HMAC-SHA256 of `text` in hex (a checkpoint's seal).
+    pub fn seal(&self, text: &str) -> String {
+        let mut mac = self.mac();
+        Mac::update(&mut mac, text.as_bytes());
+        leder_domain::hex::encode(&mac.finalize().into_bytes())
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
+}
+
+/// A replica's chain and the key its entries are sealed with.
+#[derive(Debug, Clone)]
+pub struct AuditChain {
+    id: String,
+    key: AuditKey,
+}
+
+impl AuditChain {
+    /// The chain `id`, keyed with `key`.
+    pub fn new(id: impl Into<String>, key: AuditKey) -> Self {
+        AuditChain { id: id.into(), key }
+    }
+
+    /// The chain's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+fn push_field(hasher: &mut impl Update, value: Option<&str>) {
     // Length-prefixed, so no choice of field values can make two entries hash alike.
     match value {
         None => hasher.update(b"~;"),
@@ -70,9 +135,28 @@ fn timestamp(t: &PrimitiveDateTime) -> String {
     t.format(&format).unwrap_or_default()
 }
 
-/// The hash of an entry at `seq` in `chain_id` following `prev_hash`.
+/// The plain (unkeyed) hash of an entry at `seq` in `chain_id` following `prev_hash`: entries
+/// written before the trail was keyed.
 pub fn entry_hash(chain_id: &str, seq: i64, prev_hash: &str, e: &NewAuditEntry) -> String {
     let mut h = Sha256::new();
+    push_fields(&mut h, chain_id, seq, prev_hash, e);
+    leder_domain::hex::encode(&h.finalize())
+}
+
+/// The keyed hash (HMAC-SHA256) of an entry at `seq` in `chain_id` following `prev_hash`.
+pub fn entry_mac(
+    key: &AuditKey,
+    chain_id: &str,
+    seq: i64,
+    prev_hash: &str,
+    e: &NewAuditEntry,
+) -> String {
+    let mut mac = key.mac();
+    push_fields(&mut mac, chain_id, seq, prev_hash, e);
+    leder_domain::hex::encode(&mac.finalize().into_bytes())
+}
+
+fn push_fields(h: &mut impl Update, chain_id: &str, seq: i64, prev_hash: &str, e: &NewAuditEntry) {
     for field in [
         Some(chain_id),
         Some(&seq.to_string()),
@@ -90,9 +174,8 @@ pub fn entry_hash(chain_id: &str, seq: i64, prev_hash: &str, e: &NewAuditEntry) 
         Some(&e.outcome),
         e.client_address.as_deref(),
     ] {
-        push_field(&mut h, field);
+        push_field(h, field);
     }
-    leder_domain::hex::encode(&h.finalize())
 }
 
 /// Creates the chain's head row if it does not exist (at start-up).
@@ -126,9 +209,10 @@ pub fn ensure_chain(conn: &mut DbConnection, chain_id: &str) -> Result<(), Persi
 /// [`append_batch`]'s).
 pub fn append(
     conn: &mut DbConnection,
-    chain_id: &str,
+    chain: &AuditChain,
     entries: &[NewAuditEntry],
 ) -> Result<(), PersistenceError> {
+    let chain_id = chain.id();
     if entries.is_empty() {
         return Ok(());
     }
@@ -149,7 +233,7 @@ pub fn append(
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
-        let hash = entry_hash(chain_id, seq, &prev, e);
+        let hash = entry_mac(&chain.key, chain_id, seq, &prev, e);
         rows.push(AuditRow {
             chain_id: chain_id.to_owned(),
             seq,
@@ -167,6 +251,7 @@ pub fn append(
             client_address: e.client_address.clone(),
             prev_hash: std::mem::replace(&mut prev, hash.clone()),
             hash,
+            keyed: true,
         });
     }
     // Dialect-specific: a multi-row INSERT needs the concrete connection (the derived
@@ -197,10 +282,10 @@ pub fn append(
 /// Appends entries in a transaction of their own (the batching writer's group commit).
 pub fn append_batch(
     conn: &mut DbConnection,
-    chain_id: &str,
+    chain: &AuditChain,
     entries: &[NewAuditEntry],
 ) -> Result<(), PersistenceError> {
-    write_transaction(conn, |conn| append(conn, chain_id, entries))
+    write_transaction(conn, |conn| append(conn, chain, entries))
 }
 
 /// Entries about a subject, oldest first, optionally only those whose subject belongs to an ICB.
@@ -275,117 +360,4 @@ pub fn subject_organisation(
             .map(Some),
         _ => None,
     })
-}
-
-/// The first broken link found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenLink {
-    /// The chain.
-    pub chain_id: String,
-    /// The entry at which the chain breaks.
-    pub seq: i64,
-    /// What is wrong there.
-    pub reason: String,
-}
-
-/// What [`verify`] found.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VerifyReport {
-    /// Chains walked.
-    pub chains: usize,
-    /// Entries checked.
-    pub entries: u64,
-    /// The first broken link, if any.
-    pub broken: Option<BrokenLink>,
-}
-
-/// Walks every chain in order, recomputing each hash and link; stops at the first break.
-pub fn verify(conn: &mut DbConnection) -> Result<VerifyReport, PersistenceError> {
-    let heads: Vec<(String, i64, String)> = audit_chains::table
-        .select((
-            audit_chains::chain_id,
-            audit_chains::last_seq,
-            audit_chains::last_hash,
-        ))
-        .order(audit_chains::chain_id.asc())
-        .load(conn)?;
-    let mut chain_ids: Vec<String> = audit_log::table
-        .select(audit_log::chain_id)
-        .distinct()
-        .load(conn)?;
-    chain_ids.extend(heads.iter().map(|h| h.0.clone()));
-    chain_ids.sort();
-    chain_ids.dedup();
-    let mut report = VerifyReport {
-        chains: chain_ids.len(),
-        ..VerifyReport::default()
-    };
-    for chain_id in chain_ids {
-        let broken = |seq: i64, reason: &str| BrokenLink {
-            chain_id: chain_id.clone(),
-            seq,
-            reason: reason.to_owned(),
-        };
-        let mut expected_seq = 1i64;
-        let mut prev = GENESIS.to_owned();
-        loop {
-            let rows: Vec<AuditRow> = audit_log::table
-                .filter(audit_log::chain_id.eq(&chain_id))
-                .filter(audit_log::seq.ge(expected_seq))
-                .order(audit_log::seq.asc())
-                .limit(5000)
-                .select(AuditRow::as_select())
-                .load(conn)?;
-            if rows.is_empty() {
-                break;
-            }
-            for row in rows {
-                if row.seq != expected_seq {
-                    report.broken = Some(broken(expected_seq, "an entry is missing"));
-                    return Ok(report);
-                }
-                if row.prev_hash != prev {
-                    report.broken = Some(broken(
-                        row.seq,
-                        "prev_hash does not match the previous entry",
-                    ));
-                    return Ok(report);
-                }
-                let entry = NewAuditEntry {
-                    occurred_at: row.occurred_at,
-                    actor_kind: row.actor_kind.clone(),
-                    actor_id: row.actor_id.clone(),
-                    actor_roles: row.actor_roles.clone(),
-                    actor_organisation: row.actor_organisation.clone(),
-                    method: row.method.clone(),
-                    route: row.route.clone(),
-                    action: row.action.clone(),
-                    subject: row.subject.clone(),
-                    subject_organisation: row.subject_organisation.clone(),
-                    outcome: row.outcome.clone(),
-                    client_address: row.client_address.clone(),
-                };
-                if entry_hash(&chain_id, row.seq, &prev, &entry) != row.hash {
-                    report.broken = Some(broken(
-                        row.seq,
-                        "the entry's contents do not match its hash",
-                    ));
-                    return Ok(report);
-                }
-                report.entries += 1;
-                prev = row.hash;
-                expected_seq += 1;
-            }
-        }
-        if let Some((_, last_seq, last_hash)) = heads.iter().find(|h| h.0 == chain_id)
-            && (*last_seq != expected_seq - 1 || *last_hash != prev)
-        {
-            report.broken = Some(broken(
-                expected_seq,
-                "entries at the end of the chain are missing",
-            ));
-            return Ok(report);
-        }
-    }
-    Ok(report)
 }

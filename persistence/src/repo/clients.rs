@@ -34,7 +34,7 @@ pub fn create(
             let mut entry = a.entry.clone();
             entry.subject = Some(format!("client:{}", row.id));
             entry.subject_organisation = Some(row.organisation.clone());
-            append(conn, &a.chain_id, &[entry])?;
+            append(conn, &a.chain, &[entry])?;
         }
         Ok::<_, PersistenceError>(())
     })?;
@@ -87,7 +87,7 @@ pub fn revoke(
         let mut entry = audited.entry.clone();
         entry.subject = Some(format!("client:{id}"));
         entry.subject_organisation = Some(row.organisation.clone());
-        append(conn, &audited.chain_id, &[entry])?;
+        append(conn, &audited.chain, &[entry])?;
         Ok(Some(row))
     })
 }

@@ -84,7 +84,7 @@ pub fn replace_contacts(
                 .execute(conn)?;
         }
         let entry = entry_about(audited, format!("contacts:{organisation}"), organisation);
-        append(conn, &audited.chain_id, &[entry])?;
+        append(conn, &audited.chain, &[entry])?;
         let mut rows = rows;
         rows.sort_by(|a, b| a.kind.cmp(&b.kind));
         Ok(rows)
@@ -115,7 +115,7 @@ pub fn create_meeting(
             .values(&row)
             .execute(conn)?;
         let entry = entry_about(audited, format!("meeting:{}", row.id), &row.organisation);
-        append(conn, &audited.chain_id, &[entry])?;
+        append(conn, &audited.chain, &[entry])?;
         Ok(row)
     })
 }

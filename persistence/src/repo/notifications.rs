@@ -7,7 +7,7 @@ use time::Date;
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
-use crate::repo::audit::{NewAuditEntry, append as append_audit};
+use crate::repo::audit::{AuditChain, NewAuditEntry, append as append_audit};
 use crate::repo::events::{self, NewEvent};
 use crate::repo::idempotency;
 use leder_domain::review::Review;
@@ -49,7 +49,7 @@ pub struct Intake {
     /// The idempotency record to store with the first response, if a key was sent.
     pub idempotency: Option<IdempotencyRow>,
     /// The audit chain and entry.
-    pub chain_id: String,
+    pub chain: AuditChain,
     /// The audit entry (the subject is filled in here).
     pub audit: NewAuditEntry,
 }
@@ -227,7 +227,7 @@ pub fn take_in(
                 )?;
                 entry.subject = Some(format!("review:{}", first.id));
                 entry.subject_organisation = Some(first.organisation.clone());
-                append_audit(conn, &intake.chain_id, &[entry])?;
+                append_audit(conn, &intake.chain, &[entry])?;
                 Ok(IntakeOutcome::Duplicate {
                     review_id: first.id,
                 })
@@ -258,7 +258,7 @@ pub fn take_in(
                 )?;
                 entry.subject = Some(format!("review:{}", review.id));
                 entry.subject_organisation = Some(review.organisation.clone());
-                append_audit(conn, &intake.chain_id, &[entry])?;
+                append_audit(conn, &intake.chain, &[entry])?;
                 Ok(IntakeOutcome::Created {
                     review_id: review.id,
                 })

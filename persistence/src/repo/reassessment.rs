@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
-use crate::repo::audit::{NewAuditEntry, append as append_audit};
+use crate::repo::audit::{AuditChain, NewAuditEntry, append as append_audit};
 use crate::rows::cases::HistoryRow;
 use crate::schema::{review_history, reviews};
 
@@ -67,14 +67,14 @@ pub struct Reassessed {
 
 /// Records `version` on each review that is still on the version it was read with (a review
 /// changed meanwhile is left for the next run), bumping its `version` (the ETag), with a
-/// history entry `avoidable_reassessed` each, and `audit` appended to `chain_id` with the
+/// history entry `avoidable_reassessed` each, and `audit` appended to `chain` with the
 /// number recorded as its subject: all in one write transaction. Returns how many were
 /// recorded.
 pub fn record_avoidable_version(
     conn: &mut DbConnection,
     version: &str,
     batch: &[Reassessed],
-    chain_id: &str,
+    chain: &AuditChain,
     audit: &NewAuditEntry,
 ) -> Result<usize, PersistenceError> {
     write_transaction(conn, |conn| {
@@ -115,7 +115,7 @@ pub fn record_avoidable_version(
         entry.subject = Some(format!(
             "reviews re-assessed under avoidable list {version}: {recorded}"
         ));
-        append_audit(conn, chain_id, &[entry])?;
+        append_audit(conn, chain, &[entry])?;
         Ok(recorded)
     })
 }

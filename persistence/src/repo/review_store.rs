@@ -184,7 +184,7 @@ pub fn store_change(
     let mut entry = actor.audit.clone();
     entry.subject = Some(format!("review:{id}"));
     entry.subject_organisation = Some(row.organisation.clone());
-    append_audit(conn, &actor.chain_id, &[entry])?;
+    append_audit(conn, &actor.chain, &[entry])?;
     Ok(Review::restore(parts))
 }
 

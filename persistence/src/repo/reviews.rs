@@ -8,7 +8,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
-use crate::repo::audit::NewAuditEntry;
+use crate::repo::audit::{AuditChain, NewAuditEntry};
 use crate::repo::learning::with_themes;
 use crate::rows::cases::{HistoryRow, HoldRow, Learning, LearningRow, ReviewRow, ThemeRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews, themes};
@@ -174,7 +174,7 @@ pub struct ChangeActor {
     /// Roles, comma-separated.
     pub roles: String,
     /// The audit chain and entry (the subject is filled in here).
-    pub chain_id: String,
+    pub chain: AuditChain,
     /// The audit entry.
     pub audit: NewAuditEntry,
 }

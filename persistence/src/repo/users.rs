@@ -7,7 +7,7 @@ use time::PrimitiveDateTime;
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
-use crate::repo::audit::{NewAuditEntry, append};
+use crate::repo::audit::{AuditChain, NewAuditEntry, append};
 use crate::rows::identity::{UserRow, roles_column};
 use crate::schema::users;
 
@@ -37,7 +37,7 @@ fn sorted(mut roles: Vec<Role>) -> Vec<Role> {
 #[derive(Debug, Clone)]
 pub struct Audited {
     /// The replica's chain.
-    pub chain_id: String,
+    pub chain: AuditChain,
     /// The entry.
     pub entry: NewAuditEntry,
 }
@@ -81,7 +81,7 @@ pub fn create(
         if let Some(a) = audited {
             append(
                 conn,
-                &a.chain_id,
+                &a.chain,
                 &[a.about(format!("user:{}", row.id), row.organisation.clone())],
             )?;
         }
@@ -201,7 +201,7 @@ pub fn update(
             .execute(conn)?;
         append(
             conn,
-            &audited.chain_id,
+            &audited.chain,
             &[audited.about(format!("user:{id}"), row.organisation.clone())],
         )?;
         Ok(Some(row))
@@ -231,7 +231,7 @@ pub fn set_password(
             .execute(conn)?;
         append(
             conn,
-            &audited.chain_id,
+            &audited.chain,
             &[audited.about(format!("user:{id}"), organisation)],
         )
     })

@@ -23,7 +23,7 @@ fn audit(
     let mut entry = audited.entry.clone();
     entry.subject = Some(format!("webhook:{id}"));
     entry.subject_organisation = Some(organisation.to_owned());
-    append(conn, &audited.chain_id, &[entry])
+    append(conn, &audited.chain, &[entry])
 }
 
 /// Creates a subscription that starts after the ICB's current last event, with its audit entry.

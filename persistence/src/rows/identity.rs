@@ -105,4 +105,7 @@ pub struct AuditRow {
     pub prev_hash: String,
     /// SHA-256 over this entry's fields and `prev_hash`.
     pub hash: String,
+    /// Whether `hash` is keyed (HMAC-SHA256 with the audit key); false only for entries
+    /// written before the trail was keyed.
+    pub keyed: bool,
 }
