@@ -230,6 +230,7 @@ diesel::table! {
         completed_on -> Nullable<Date>,
         version -> BigInt,
         updated_at -> Timestamp,
+        identity_key -> Nullable<Text>,
     }
 }
 

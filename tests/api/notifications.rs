@@ -32,6 +32,31 @@ async fn count(app: &TestApp, table: &str) -> i64 {
     sql_count(app, &format!("SELECT COUNT(*) AS n FROM {table}")).await
 }
 
+/// A valid NHS number (modulus 11 check digit) made from `seed`.
+fn nhs_number(seed: u64) -> String {
+    let mut seed = seed;
+    loop {
+        let body = format!("{:09}", 400_000_000 + seed % 500_000_000);
+        let sum: u32 = body
+            .chars()
+            .zip((2..=10).rev())
+            .map(|(c, w)| c.to_digit(10).unwrap() * w)
+            .sum();
+        match 11 - sum % 11 {
+            10 => seed += 1,
+            11 => return format!("{body}0"),
+            check => return format!("{body}{check}"),
+        }
+    }
+}
+
+/// Enough workers and connections for eight notifications to be in their transactions at once.
+fn wide(c: &mut crate::helpers::Config) {
+    c.workers = 4;
+    c.pool_size = 20;
+    c.notification_rate_limit = 1000;
+}
+
 both_backends! {
     async fn a_notification_answers_only_its_reference_and_when_it_was_received(app) {
         let res = app.post_json(NOTIFICATIONS, &notification()).await;
@@ -207,6 +232,52 @@ both_backends! {
         assert_eq!(count(&app, "reviews").await, 2);
         let (first, _) = review(&app, &lead.token, &id_of(&first)).await;
         assert_eq!(first["has_unreviewed_duplicate"], true);
+    }
+
+    async fn notifications_of_one_person_arriving_together_make_one_review_however_they_identify_the_person(app, wide) {
+        for round in 0..5u64 {
+            let base = notification();
+            let family = base["person"]["family_name"].as_str().unwrap().to_owned();
+            let nhs = nhs_number(round * 7919 + 17);
+            let mistyped = nhs_number(round * 7919 + 4001);
+            assert_ne!(nhs, mistyped);
+            // By the NHS number, by names and dates alone, and by names and dates with a
+            // mistyped NHS number: every pair could match, so every pair must serialise.
+            let bodies: Vec<Value> = (0..8)
+                .map(|i| {
+                    let mut body = base.clone();
+                    body["person"]["nhs_number"] = match i % 3 {
+                        0 => json!(nhs),
+                        1 => Value::Null,
+                        _ => json!(mistyped),
+                    };
+                    body
+                })
+                .collect();
+            let sent: Vec<_> = bodies
+                .into_iter()
+                .map(|body| {
+                    let (client, url) = (app.client.clone(), app.url(NOTIFICATIONS));
+                    tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap() })
+                })
+                .collect();
+            for res in sent {
+                json(res.await.unwrap(), 201).await;
+            }
+            let of_person = format!("SELECT id FROM reviews WHERE family_name = '{family}'");
+            assert_eq!(
+                sql_count(&app, &format!("SELECT COUNT(*) AS n FROM ({of_person}) AS r")).await,
+                1,
+                "round {round}: one person, one review"
+            );
+            let linked = format!("SELECT COUNT(*) AS n FROM notifications WHERE review_id IN ({of_person})");
+            assert_eq!(sql_count(&app, &linked).await, 8, "round {round}");
+            assert_eq!(sql_count(&app, &format!("{linked} AND duplicate")).await, 7, "round {round}");
+            let flagged = format!("SELECT COUNT(*) AS n FROM reviews WHERE family_name = '{family}' AND has_unreviewed_duplicate");
+            assert_eq!(sql_count(&app, &flagged).await, 1, "round {round}");
+        }
+        assert_eq!(count(&app, "reviews").await, 5);
+        assert_eq!(count(&app, "notifications").await, 40);
     }
 
     async fn an_opt_out_keeps_nothing_that_identifies_the_person(app) {

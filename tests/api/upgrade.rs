@@ -7,7 +7,10 @@ use leder_api::demo;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::cases::{act_ok, add_learning, at_stage, learning_point, person, staff};
+use crate::cases::{
+    act_ok, add_learning, at_stage, find, learning_point, new_case, notification_with, notify,
+    opted_out, person, staff,
+};
 use crate::helpers::{Config, TestApp, json, sql_count, sql_execute, today, ymd};
 use leder_persistence::Backend;
 
@@ -29,6 +32,16 @@ const LISTS_SQLITE: (&str, &str) = (
 const LISTS_POSTGRES: (&str, &str) = (
     include_str!("../../migrations/postgres/2026-11-29-000009_lists_as_json/up.sql"),
     include_str!("../../migrations/postgres/2026-11-29-000009_lists_as_json/down.sql"),
+);
+
+/// The duplicate look-ups' migration (the identity key and its indexes): (up, down).
+const LOOKUPS_SQLITE: (&str, &str) = (
+    include_str!("../../migrations/sqlite/2026-11-30-000012_duplicate_lookups/up.sql"),
+    include_str!("../../migrations/sqlite/2026-11-30-000012_duplicate_lookups/down.sql"),
+);
+const LOOKUPS_POSTGRES: (&str, &str) = (
+    include_str!("../../migrations/postgres/2026-11-30-000012_duplicate_lookups/up.sql"),
+    include_str!("../../migrations/postgres/2026-11-30-000012_duplicate_lookups/down.sql"),
 );
 
 /// Every statement of a migration file, run one by one.
@@ -126,6 +139,49 @@ both_backends! {
         for (b, a) in before.iter().zip(&after) {
             assert_eq!(a, b);
         }
+    }
+}
+
+both_backends! {
+    async fn the_identity_key_a_migration_fills_in_is_the_one_the_intake_writes(app) {
+        let lead = person(&app, "lead", &["ics_lead"], "QOP").await;
+        let pool = app.pool().clone();
+        tokio::task::spawn_blocking(move || {
+            demo::seed(&mut pool.get().unwrap(), 200, 11, false, today(), &mut |_| {})
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        let mixed = json!({"given_name": "McKENZIE", "family_name": "o'Brien-Smith",
+                           "date_of_birth": "1958-01-09", "date_of_death": "2026-07-04"});
+        let first = new_case(&app, &lead.token, &notification_with(mixed)).await;
+        notify(&app, &opted_out()).await;
+        let unnumbered = notification_with(json!({"nhs_number": null}));
+        notify(&app, &unnumbered).await;
+        sql_execute(&app, "CREATE TABLE keys_before AS SELECT id, identity_key FROM reviews").await;
+        let kept = "SELECT COUNT(*) AS n FROM reviews WHERE identity_key IS NOT NULL";
+        let with_key = sql_count(&app, kept).await;
+        let identifiable = "SELECT COUNT(*) AS n FROM reviews WHERE given_name IS NOT NULL";
+        assert_eq!(with_key, sql_count(&app, identifiable).await, "every identifiable review has a key");
+        assert!(with_key > 200, "{with_key}");
+        let (up, down) = match app.backend() {
+            Backend::Sqlite => LOOKUPS_SQLITE,
+            Backend::Postgres => LOOKUPS_POSTGRES,
+        };
+        run_sql(&app, down).await;
+        run_sql(&app, up).await;
+        // Every key the migration filled in is the one the application wrote, and an opt-out
+        // (no names) has none.
+        let differ = "SELECT COUNT(*) AS n FROM reviews r JOIN keys_before k ON k.id = r.id \
+                      WHERE NOT (r.identity_key = k.identity_key \
+                                 OR (r.identity_key IS NULL AND k.identity_key IS NULL))";
+        assert_eq!(sql_count(&app, differ).await, 0);
+        assert_eq!(sql_count(&app, kept).await, with_key);
+        // So a later notification of a person stored before the migration still finds them.
+        let shouted = json!({"given_name": "mckenzie", "family_name": "O'BRIEN-SMITH",
+                             "date_of_birth": "1958-01-09", "date_of_death": "2026-07-04"});
+        let reference = notify(&app, &notification_with(shouted)).await;
+        assert_eq!(find(&app, &lead.token, &reference).await["id"], first["id"]);
     }
 }
 

@@ -15,12 +15,7 @@ use leder_domain::review::Review;
 use crate::repo::review_store::review_of;
 use crate::rows::cases::{HistoryRow, IdempotencyRow, NotificationRow, ReviewRow};
 use crate::schema::{notifications, review_history, reviews};
-use crate::stored::review::row_from_review;
-
-diesel::define_sql_function! {
-    /// SQL `lower()`, on both engines.
-    fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
-}
+use crate::stored::review::{identity_key, row_from_review};
 
 /// What identifies the same person: the NHS number, or names with both dates.
 #[derive(Debug, Clone)]
@@ -93,47 +88,66 @@ fn history(
     }
 }
 
-fn person_lock_key(p: &PersonKey) -> i64 {
-    // FNV-1a over the identifying values: one advisory lock per person.
-    let text = match &p.nhs_number {
-        Some(n) => n.clone(),
-        None => format!(
-            "{}|{}|{}|{}",
-            p.given_name.to_lowercase(),
-            p.family_name.to_lowercase(),
-            p.date_of_birth,
-            p.date_of_death
-        ),
-    };
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+impl PersonKey {
+    /// The names and dates as the duplicate rule compares them (`reviews.identity_key`).
+    pub fn identity_key(&self) -> String {
+        identity_key(
+            &self.given_name,
+            &self.family_name,
+            self.date_of_birth,
+            self.date_of_death,
+        )
     }
-    i64::from_ne_bytes(h.to_ne_bytes())
+
+    /// One advisory lock key for each way this person could be matched (the NHS number, the
+    /// names and dates), sorted, so that every two notifications that could match each other
+    /// share a key, and so that transactions taking several always take them in one order
+    /// (no deadlock). FNV-1a over a tagged text: a collision only serialises strangers.
+    fn lock_keys(&self) -> Vec<i64> {
+        let fnv = |text: &str| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in text.bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            i64::from_ne_bytes(h.to_ne_bytes())
+        };
+        let mut keys = vec![fnv(&format!("person:{}", self.identity_key()))];
+        if let Some(n) = &self.nhs_number {
+            keys.push(fnv(&format!("nhs:{n}")));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
 }
 
-/// Finds the earliest review of the same person.
-fn same_person(
+/// The earliest review of the same person: two look-ups, each an index search
+/// (`reviews_nhs_first`, `reviews_identity_first`), rather than one `OR` that scans the table.
+/// Reviews that keep nothing identifiable (opt-outs) have neither value and never match.
+pub fn same_person(
     conn: &mut DbConnection,
     p: &PersonKey,
 ) -> Result<Option<ReviewRow>, PersistenceError> {
-    let by_names = lower(reviews::given_name)
-        .eq(Some(p.given_name.to_lowercase()))
-        .and(lower(reviews::family_name).eq(Some(p.family_name.to_lowercase())))
-        .and(reviews::date_of_birth.eq(p.date_of_birth))
-        .and(reviews::date_of_death.eq(p.date_of_death));
-    let query = reviews::table
-        .order(reviews::notified_at.asc())
-        .into_boxed();
-    let query = match &p.nhs_number {
-        Some(n) => query.filter(reviews::nhs_number.eq(n.clone()).or(by_names)),
-        None => query.filter(by_names),
+    let by_number = match &p.nhs_number {
+        Some(n) => reviews::table
+            .filter(reviews::nhs_number.eq(n))
+            .order((reviews::notified_at.asc(), reviews::id.asc()))
+            .select(ReviewRow::as_select())
+            .first(conn)
+            .optional()?,
+        None => None,
     };
-    Ok(query
+    let by_identity = reviews::table
+        .filter(reviews::identity_key.eq(p.identity_key()))
+        .order((reviews::notified_at.asc(), reviews::id.asc()))
         .select(ReviewRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(by_number
+        .into_iter()
+        .chain(by_identity)
+        .min_by(|a, b| (a.notified_at, &a.id).cmp(&(b.notified_at, &b.id))))
 }
 
 /// Takes a notification in. `render` gives a review as its event carries it.
@@ -158,14 +172,14 @@ pub fn take_in(
         let existing = match &intake.person {
             Some(p) => {
                 if let DbConnection::Postgresql(pg) = conn {
-                    // Dialect-specific: serialise notifications of one person so that two
-                    // arriving together cannot both create a review. SQLite's IMMEDIATE
-                    // transaction already serialises writers.
-                    diesel::sql_query(format!(
-                        "SELECT pg_advisory_xact_lock({})",
-                        person_lock_key(p)
-                    ))
-                    .execute(pg)?;
+                    // Dialect-specific: serialise notifications that could match each other,
+                    // so that two arriving together cannot both create a review: a lock on
+                    // every key the match uses, in sorted order, held to the end of the
+                    // transaction. SQLite's IMMEDIATE transaction already serialises writers.
+                    for key in p.lock_keys() {
+                        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})"))
+                            .execute(pg)?;
+                    }
                 }
                 same_person(conn, p)?
             }

@@ -127,6 +127,9 @@ pub struct ReviewRow {
     pub version: i64,
     /// Last change (UTC).
     pub updated_at: PrimitiveDateTime,
+    /// The person's lower-cased names and dates, which the duplicate rule matches on
+    /// ([`crate::stored::review::identity_key`]); NULL when nothing identifiable is kept.
+    pub identity_key: Option<String>,
 }
 
 /// One hold interval.

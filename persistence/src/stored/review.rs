@@ -11,6 +11,8 @@ use leder_domain::review_type::{DataQualityFlag, FocusedReason, ReviewType};
 use leder_domain::workflow::{HoldReason, Stage};
 use leder_domain::{EthnicCategory, NhsNumber, OdsCode, PlaceOfDeath, Sex};
 
+use time::Date;
+
 use super::findings::{findings_from_json, findings_to_json, outcome_from_json, outcome_to_json};
 use super::lists::{list_from_column, list_to_column};
 use crate::error::PersistenceError;
@@ -190,6 +192,28 @@ impl ReviewRow {
     }
 }
 
+/// The names-and-dates half of the duplicate rule (DOMAIN.md, "Duplicates": the same names,
+/// compared without case, and the same dates of birth and death) as one value, stored in
+/// `reviews.identity_key` and indexed, so that the intake finds a match by equality. Written
+/// here, with the row, so it can never disagree with the names it stands for; the intake
+/// builds the key of a notification with this same function. The parts are joined by U+001F
+/// (unit separator), which no name contains.
+pub fn identity_key(
+    given_name: &str,
+    family_name: &str,
+    date_of_birth: Date,
+    date_of_death: Date,
+) -> String {
+    let date = |d: Date| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        given_name.trim().to_lowercase(),
+        family_name.trim().to_lowercase(),
+        date(date_of_birth),
+        date(date_of_death)
+    )
+}
+
 /// The row that stores a review (its holds and learning points are rows of their own).
 pub fn row_from_review(review: &Review) -> ReviewRow {
     let person = review.person.as_ref();
@@ -216,6 +240,14 @@ pub fn row_from_review(review: &Review) -> ReviewRow {
         nhs_number: person.and_then(|p| p.nhs_number.as_ref().map(NhsNumber::digits)),
         date_of_birth: person.map(|p| p.date_of_birth),
         date_of_death: person.map(|p| p.date_of_death),
+        identity_key: person.map(|p| {
+            identity_key(
+                &p.given_name,
+                &p.family_name,
+                p.date_of_birth,
+                p.date_of_death,
+            )
+        }),
         sex: person.map(|p| wire(p.sex.as_str())),
         ethnic_category: person.and_then(|p| p.ethnic_category.map(|e| wire(e.code()))),
         learning_disability: person.map(|p| p.learning_disability),
