@@ -35,8 +35,18 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "unknown_reviewer",
     "unknown_review",
     "wrong_password",
-    # An NHS number's modulus 11 check digit: no pattern can state it.
+    # An NHS number's modulus 11 check digit: no pattern can state it; nor that the ten digits
+    # are not one digit repeated (such numbers pass the check digit).
     "invalid_check_digit",
+    "implausible_nhs_number",
+    # Plausibility: a date of death on or after the programme began (a `format: date` string has
+    # no bounds in JSON Schema), an age at death of at most 120 (two fields), and a name with a
+    # letter in it (Unicode letters: the regex dialects a schema may use cannot say "letter").
+    "implausible_date",
+    "implausible_age",
+    "implausible_name",
+    # The review form's size after a merge patch, which depends on the stored form.
+    "too_large",
     # Configuration: which webhook hosts may be reached over plain http.
     "target_not_allowed",
     # Rules over two fields, or over a field and today's date.

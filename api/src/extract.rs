@@ -111,6 +111,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// What every text of a JSON body looks like: anything but a control character other than the
+/// line break, carriage return and tab ([`is_forbidden_control`]); the contract states it.
+pub const FREE_TEXT_PATTERN: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+
 /// Whether a character may not appear in any text: every control character (C0, DEL, C1) but
 /// the line break, carriage return and tab that free text may hold.
 pub fn is_forbidden_control(c: char) -> bool {

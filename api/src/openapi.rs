@@ -105,6 +105,11 @@ stands now; a POST whose answer was a secret is not replayed (409).";
 ///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
 ///   body, and 409 while it is in use (or on a replay where the answer was a secret).
 fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
+    if let Some(components) = openapi.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            forbid_control_characters(schema);
+        }
+    }
     for (path, item) in &mut openapi.paths.paths {
         let post = item.post.as_mut().map(|op| (true, op));
         let others = [
@@ -122,10 +127,77 @@ fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
                     state_parameter_rules(param);
                 }
             }
+            // A path holding a control character is refused with 400 before any route.
+            if path.contains('{') {
+                op.responses
+                    .responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
+            }
+            let bodies = op.request_body.iter_mut().filter_map(|b| match b {
+                RefOr::T(body) => Some(body),
+                RefOr::Ref(_) => None,
+            });
+            for content in bodies.flat_map(|b| b.content.values_mut()) {
+                if let RefOr::T(content) = content
+                    && let Some(schema) = content.schema.as_mut()
+                {
+                    forbid_control_characters(schema);
+                }
+            }
             if is_post && path != "/api/v1/auth/token" {
                 take_idempotency_key(op);
             }
         }
+    }
+}
+
+fn is_plain_string(schema: &Object) -> bool {
+    let is_string = match &schema.schema_type {
+        SchemaType::Type(t) => *t == Type::String,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        SchemaType::AnyValue => false,
+    };
+    is_string && schema.pattern.is_none() && schema.enum_values.is_none() && schema.format.is_none()
+}
+
+/// Every text of a JSON body refuses control characters but line breaks and tabs
+/// ([`crate::extract::parse_json`]): stated on each string schema without a stricter rule.
+fn forbid_control_characters(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else {
+        return;
+    };
+    match schema {
+        Schema::Object(object) => {
+            if is_plain_string(object) {
+                object.pattern = Some(crate::extract::FREE_TEXT_PATTERN.to_owned());
+            }
+            for property in object.properties.values_mut() {
+                forbid_control_characters(property);
+            }
+            if let Some(additional) = object.additional_properties.as_mut()
+                && let utoipa::openapi::schema::AdditionalProperties::RefOr(values) =
+                    additional.as_mut()
+            {
+                forbid_control_characters(values);
+            }
+            // A key holding any control character is refused, a line break too.
+            if let Some(names) = object.property_names.as_mut()
+                && let Schema::Object(names) = names.as_mut()
+                && is_plain_string(names)
+            {
+                names.pattern = Some(crate::extract::query::PLAIN_TEXT_PATTERN.to_owned());
+            }
+        }
+        Schema::Array(array) => {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items {
+                forbid_control_characters(items);
+            }
+        }
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(forbid_control_characters),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(forbid_control_characters),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(forbid_control_characters),
+        _ => {}
     }
 }
 
@@ -141,6 +213,14 @@ fn state_parameter_rules(param: &mut Parameter) {
     match (&param.parameter_in, param.name.as_str()) {
         (ParameterIn::Header, "If-Match") => {
             param.schema = Some(string_schema(crate::dto::IF_MATCH_PATTERN, None));
+        }
+        (ParameterIn::Path, _) => {
+            // Refused before routing ([`crate::middleware::refuse_control_characters_in_path`]).
+            if let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut()
+                && is_plain_string(schema)
+            {
+                schema.pattern = Some(crate::extract::query::PLAIN_TEXT_PATTERN.to_owned());
+            }
         }
         (ParameterIn::Query, _) => {
             let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut() else {

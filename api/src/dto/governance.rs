@@ -183,7 +183,11 @@ pub struct MeetingPage {
 /// `attendee_roles` in the contract: 1 to 50 roles, each one line with some text.
 fn attendee_roles() -> utoipa::openapi::schema::Array {
     let mut role = utoipa::openapi::Object::with_type(utoipa::openapi::Type::String);
-    role.pattern = Some(r"^[^\n]*\S[^\n]*$".to_owned());
+    // One line with some text, and no control character (but a tab or carriage return).
+    role.pattern = Some(
+        r"^[^\n\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\n\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+            .to_owned(),
+    );
     let mut roles = utoipa::openapi::schema::Array::new(role);
     roles.min_items = Some(1);
     roles.max_items = Some(50);

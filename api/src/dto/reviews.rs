@@ -64,11 +64,19 @@ pub struct NotifiedPerson {
     /// Given name: at least one letter, and no zero-width (U+200B to U+200D, U+2060, U+FEFF) or
     /// text-direction control (U+202A to U+202E, U+2066 to U+2069) characters.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub given_name: String,
     /// Family name: at least one letter, and no zero-width or text-direction control characters.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub family_name: String,
     /// NHS number (10 digits, spaces allowed, a valid Modulus 11 check digit, not one digit ten
     /// times); absent when unknown.
@@ -431,11 +439,19 @@ pub struct ReviewPage {
 pub struct PersonPatch {
     /// Given name.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub given_name: Option<String>,
     /// Family name.
     #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub family_name: Option<String>,
     /// NHS number (10 digits, spaces allowed); `null` when unknown.
     #[serde(default, deserialize_with = "patch_field")]
@@ -513,7 +529,11 @@ pub struct ChildDeathReviewOutcomeRequest {
     pub underlying_icd10: Option<String>,
     /// Summary.
     #[validate(length(min = 1, max = 20000, message = "must have 1 to 20000 characters"))]
-    #[schema(min_length = 1, max_length = 20000, pattern = "\\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub summary: String,
     /// Modifiable factors were identified.
     pub modifiable_factors: bool,
