@@ -6,10 +6,8 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use leder_domain::workflow::Role;
-use leder_persistence::reference::now_utc;
 use leder_persistence::repo::governance as repo;
 use leder_persistence::rows::action_plan::MeetingRow;
-use leder_persistence::stored::lists::{list_to_column, texts_to_column};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
@@ -132,54 +130,7 @@ pub async fn record_meeting(
     body: ValidatedJson<NewMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let org = within_icb(&caller, &code, &[Role::IcsLead])?;
-    let m = body.0;
-    if m.held_on > today_in_england() {
-        return Err(ApiError::invalid_field(
-            "held_on",
-            "in_the_future",
-            "a meeting is recorded once it has been held",
-        ));
-    }
-    if m.attendee_roles
-        .iter()
-        .any(|r| r.trim().is_empty() || r.contains('\n'))
-    {
-        return Err(ApiError::invalid_field(
-            "attendee_roles",
-            "invalid_role",
-            "each role is one line of text",
-        ));
-    }
-    let mut discussed = m.reviews_discussed.clone();
-    discussed.sort();
-    discussed.dedup();
-    let (lookup, wanted) = (org.clone(), discussed.clone());
-    let found = db::run(&state, move |conn| repo::reviews_of(conn, &lookup, &wanted)).await?;
-    if let Some(bad) = discussed.iter().find(|id| !found.contains(id)) {
-        return Err(ApiError::invalid_field(
-            "reviews_discussed",
-            "unknown_review",
-            format!("`{bad}` is not a review of {org}"),
-        ));
-    }
-    let row = MeetingRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        organisation: org,
-        kind: m.kind.as_str().to_owned(),
-        held_on: m.held_on,
-        attendee_roles: list_to_column(m.attendee_roles.iter().map(|r| r.trim())),
-        reviews_discussed: texts_to_column(&discussed),
-        decisions: m.decisions,
-        created_by: caller.id.clone(),
-        created_at: now_utc(),
-    };
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "record_meeting", "success"));
-    let row = db::run(&state, move |conn| {
-        repo::create_meeting(conn, row, &audited)
-    })
-    .await?;
+    let row = crate::app::governance::record_meeting(&state, &caller, &info, org, body.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
