@@ -11,8 +11,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::{Ready, ready};
-use leder_persistence::repo::audit::{AuditChain, NewAuditEntry, append_batch, ensure_chain};
-use leder_persistence::repo::users::Audited;
+use leder_persistence::repo::audit::{
+    AuditChain, Audited, Author, NewAuditEntry, append_batch, ensure_chain,
+};
 use leder_persistence::{DatabaseUrl, DbConnection};
 use tokio::sync::oneshot;
 
@@ -60,6 +61,15 @@ impl AuditWriter {
         Audited {
             chain: self.chain.clone(),
             entry,
+        }
+    }
+
+    /// For a change that keeps a history: who makes it, and its audited write.
+    pub fn author(&self, caller: &crate::auth::Caller, info: &RequestInfo, action: &str) -> Author {
+        Author {
+            id: Some(caller.id.clone()),
+            roles: caller.roles_text(),
+            audited: self.audited(caller.audit_entry(info, action, "success")),
         }
     }
 

@@ -3,7 +3,7 @@
 //! change's transaction. The routes extract, call these and render.
 
 use leder_persistence::reference::now_utc;
-use leder_persistence::repo::action_plan::{self as repo, ActionActor, UpdateError};
+use leder_persistence::repo::action_plan::{self as repo, UpdateError};
 use leder_persistence::rows::action_plan::ActionRow;
 use leder_persistence::stored::lists::texts_to_column;
 use serde_json::{Value, json};
@@ -43,7 +43,7 @@ pub async fn create(
         updated_at: now,
         completed_on: completed_on(a.status, None),
     };
-    let who = actor(state, caller, info, "create_action");
+    let who = state.audit.author(caller, info, "create_action");
     let row = db::run(state, move |conn| {
         repo::create(conn, row, &who, &render_json)
     })
@@ -74,7 +74,7 @@ pub async fn update(
             Some(checked_links(state, &current.organisation, ids, themes).await?)
         }
     };
-    let who = actor(state, caller, info, "update_action");
+    let who = state.audit.author(caller, info, "update_action");
     let (action_id, org) = (current.id.clone(), current.organisation.clone());
     let result = db::run(state, move |conn| {
         Ok(repo::update(
@@ -183,16 +183,6 @@ async fn checked_links(
     }
     crate::app::learning::check_themes(state, "themes", &themes).await?;
     Ok((learning_ids, themes))
-}
-
-fn actor(state: &AppState, caller: &Caller, info: &RequestInfo, action: &str) -> ActionActor {
-    ActionActor {
-        id: Some(caller.id.clone()),
-        roles: caller.roles_text(),
-        audited: state
-            .audit
-            .audited(caller.audit_entry(info, action, "success")),
-    }
 }
 
 fn completed_on(status: ActionStatus, before: Option<Date>) -> Option<Date> {

@@ -7,9 +7,10 @@ use leder_domain::review::{Happened, Review};
 use leder_persistence::PersistenceError;
 use leder_persistence::connection::write_transaction;
 use leder_persistence::reference::now_utc;
+use leder_persistence::repo::audit::Author;
 use leder_persistence::repo::review_store;
 use leder_persistence::repo::reviews::{
-    self as reviews_repo, CaseScope, ChangeActor, ModifyError, ReviewFilter,
+    self as reviews_repo, CaseScope, ModifyError, ReviewFilter,
 };
 use leder_persistence::rows::cases::Learning;
 use time::PrimitiveDateTime;
@@ -21,21 +22,6 @@ use crate::clock::today_in_england;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Who is changing a case, for its history and the audit entry (`action` names the change).
-pub fn change_actor(
-    state: &AppState,
-    caller: &Caller,
-    info: &RequestInfo,
-    action: &str,
-) -> ChangeActor {
-    ChangeActor {
-        id: Some(caller.id.clone()),
-        roles: caller.roles_text(),
-        chain: state.audit.chain().clone(),
-        audit: caller.audit_entry(info, action, "success"),
-    }
-}
 
 /// Reads one case in the caller's scope (404 outside it).
 pub async fn load(state: &AppState, caller: &Caller, id: String) -> Result<Review, ApiError> {
@@ -115,7 +101,7 @@ pub struct ReviewChange {
     /// The review.
     pub id: String,
     /// Who, for history and audit.
-    pub actor: ChangeActor,
+    pub actor: Author,
     /// The version the caller read (`If-Match`), when the change requires one.
     pub expected_version: Option<i64>,
     /// A learning point the change adds.
@@ -135,7 +121,7 @@ impl ReviewChange {
     ) -> Self {
         Self {
             id,
-            actor: change_actor(state, caller, info, action),
+            actor: state.audit.author(caller, info, action),
             expected_version,
             learning: None,
         }

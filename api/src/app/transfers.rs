@@ -9,8 +9,9 @@ use leder_domain::OdsCode;
 use leder_domain::organisations::OrgKind;
 use leder_persistence::PersistenceError;
 use leder_persistence::reference::now_utc;
+use leder_persistence::repo::audit::Author;
 use leder_persistence::repo::review_store;
-use leder_persistence::repo::reviews::{self as repo, CaseScope, ChangeActor};
+use leder_persistence::repo::reviews::{self as repo, CaseScope};
 use serde_json::json;
 
 use crate::cases::render_json;
@@ -26,7 +27,7 @@ pub async fn transfer(
     state: &AppState,
     code: String,
     targets: BTreeMap<String, String>,
-    actor: ChangeActor,
+    actor: Author,
 ) -> Result<Vec<Transferred>, ApiError> {
     let from = code.to_ascii_uppercase();
     let today = today_in_england();

@@ -46,7 +46,7 @@ pub async fn transfer_reviews(
     body: ValidatedJson<TransferRequest>,
 ) -> Result<web::Json<TransferResult>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let actor = crate::app::reviews::change_actor(&state, &caller, &info, "transfer");
+    let actor = state.audit.author(&caller, &info, "transfer");
     let moved =
         crate::app::transfers::transfer(&state, code.into_inner(), body.0.targets, actor).await?;
     Ok(web::Json(TransferResult { transferred: moved }))

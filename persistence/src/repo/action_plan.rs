@@ -8,33 +8,22 @@ use time::Date;
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
+use crate::repo::audit::Author;
 use crate::repo::audit::append;
 use crate::repo::events::{self, NewEvent};
 use crate::repo::governance::entry_about;
-use crate::repo::users::Audited;
 use crate::rows::action_plan::{ActionHistoryRow, ActionRow};
 use crate::schema::{action_history, actions, learning_points, reviews};
 
 /// The event type of every change of an action.
 pub const ACTION_CHANGED: &str = leder_domain::review::EventType::ActionChanged.as_str();
 
-/// Who changes an action, for its history and audit.
-#[derive(Debug, Clone)]
-pub struct ActionActor {
-    /// User id.
-    pub id: Option<String>,
-    /// Roles, comma-separated.
-    pub roles: String,
-    /// The audit chain and entry.
-    pub audited: Audited,
-}
-
 fn record(
     conn: &mut DbConnection,
     row: &ActionRow,
     change: &str,
     detail: String,
-    actor: &ActionActor,
+    actor: &Author,
     render: &dyn Fn(&ActionRow) -> String,
 ) -> Result<(), PersistenceError> {
     let history = ActionHistoryRow {
@@ -73,7 +62,7 @@ fn record(
 pub fn create(
     conn: &mut DbConnection,
     row: ActionRow,
-    actor: &ActionActor,
+    actor: &Author,
     render: &dyn Fn(&ActionRow) -> String,
 ) -> Result<ActionRow, PersistenceError> {
     write_transaction(conn, |conn| {
@@ -122,7 +111,7 @@ pub fn update<E>(
     id: &str,
     organisation: &str,
     expected_version: i64,
-    actor: &ActionActor,
+    actor: &Author,
     change: impl FnOnce(&mut ActionRow) -> Result<String, E>,
     render: &dyn Fn(&ActionRow) -> String,
 ) -> Result<ActionRow, UpdateError<E>> {

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
+use crate::repo::audit::Audited;
 use crate::repo::audit::append;
-use crate::repo::users::Audited;
 use crate::rows::identity::ClientRow;
 use crate::schema::clients;
 

@@ -6,8 +6,8 @@ use time::Date;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::repo::audit::Audited;
 use crate::repo::audit::{NewAuditEntry, append};
-use crate::repo::users::Audited;
 use crate::rows::action_plan::{ContactRow, MeetingRow};
 use crate::schema::{local_area_contacts, meetings, organisations, reviews};
 

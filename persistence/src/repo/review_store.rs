@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+use crate::repo::audit::Author;
 use crate::repo::audit::append as append_audit;
 use crate::repo::events::{self, NewEvent};
-use crate::repo::reviews::{CaseScope, ChangeActor, ReviewState, get_scoped, holds_of, lock_row};
+use crate::repo::reviews::{CaseScope, ReviewState, get_scoped, holds_of, lock_row};
 use crate::rows::cases::{HistoryRow, HoldRow, Learning, ReviewRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews};
 use crate::stored::review::{review_from_row, row_from_review};
@@ -113,7 +114,7 @@ pub fn store_change(
     review: Review,
     from_stage: &str,
     happened: &Happened,
-    actor: &ChangeActor,
+    actor: &Author,
     learning: Option<&Learning>,
 ) -> Result<Review, PersistenceError> {
     let row = row_from_review(&review);
@@ -181,10 +182,10 @@ pub fn store_change(
             })
             .execute(conn)?;
     }
-    let mut entry = actor.audit.clone();
+    let mut entry = actor.audited.entry.clone();
     entry.subject = Some(format!("review:{id}"));
     entry.subject_organisation = Some(row.organisation.clone());
-    append_audit(conn, &actor.chain, &[entry])?;
+    append_audit(conn, &actor.audited.chain, &[entry])?;
     Ok(Review::restore(parts))
 }
 

@@ -8,7 +8,6 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
-use crate::repo::audit::{AuditChain, NewAuditEntry};
 use crate::repo::learning::with_themes;
 use crate::rows::cases::{HistoryRow, HoldRow, Learning, LearningRow, ReviewRow, ThemeRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews, themes};
@@ -164,19 +163,6 @@ pub fn list(
         .limit(limit)
         .select(ReviewRow::as_select())
         .load(conn)?)
-}
-
-/// Who is changing the case, for history and audit.
-#[derive(Debug, Clone)]
-pub struct ChangeActor {
-    /// User id.
-    pub id: Option<String>,
-    /// Roles, comma-separated.
-    pub roles: String,
-    /// The audit chain and entry (the subject is filled in here).
-    pub chain: AuditChain,
-    /// The audit entry.
-    pub audit: NewAuditEntry,
 }
 
 /// Why a change did not happen, beyond the caller's own rule.

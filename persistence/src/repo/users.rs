@@ -7,7 +7,7 @@ use time::PrimitiveDateTime;
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
-use crate::repo::audit::{AuditChain, NewAuditEntry, append};
+use crate::repo::audit::{Audited, append};
 use crate::rows::identity::{UserRow, roles_column};
 use crate::schema::users;
 
@@ -31,25 +31,6 @@ fn sorted(mut roles: Vec<Role>) -> Vec<Role> {
     roles.sort_by_key(|r| r.as_str());
     roles.dedup();
     roles
-}
-
-/// Where and how a change is audited: the chain and the entry (its subject is filled in).
-#[derive(Debug, Clone)]
-pub struct Audited {
-    /// The replica's chain.
-    pub chain: AuditChain,
-    /// The entry.
-    pub entry: NewAuditEntry,
-}
-
-impl Audited {
-    fn about(&self, subject: String, organisation: Option<String>) -> NewAuditEntry {
-        NewAuditEntry {
-            subject: Some(subject),
-            subject_organisation: organisation,
-            ..self.entry.clone()
-        }
-    }
 }
 
 /// Creates an account; a taken username is a [`PersistenceError::Conflict`].

@@ -8,8 +8,8 @@ use time::{Duration, PrimitiveDateTime};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
+use crate::repo::audit::Audited;
 use crate::repo::audit::append;
-use crate::repo::users::Audited;
 use crate::rows::webhooks::{DeliveryRow, WebhookRow};
 use crate::schema::{events, webhook_deliveries, webhooks};
 
