@@ -1,8 +1,9 @@
 //! The `leder` command line: `serve` (the default), `migrate`, `openapi`,
 //! `organisations import <dir>`, `user`/`client create`, `audit verify`, `seed-demo` and
-//! `reassess-avoidable`. Configuration comes from the environment (see
+//! `reassess-avoidable`, `backup`/`restore` and `retention run`. Configuration comes from the environment (see
 //! the README).
 
+mod backup;
 mod data;
 
 use std::path::PathBuf;
@@ -86,6 +87,25 @@ pub enum Command {
         /// Count what would change without recording anything.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Write a consistent copy of the database to a new file (SQLite: VACUUM INTO, safe while
+    /// the server runs; PostgreSQL: pg_dump in its custom format). Keep the audit key and the
+    /// checkpoint file with it.
+    Backup {
+        /// The file to write (never overwritten).
+        file: PathBuf,
+        /// Only print the pg_dump and pg_restore commands for this database.
+        #[arg(long)]
+        print_commands: bool,
+    },
+    /// Restore a backup into the configured database (stop the server first). Refuses a
+    /// database that is not empty unless --force.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -200,6 +220,11 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
         Command::ReassessAvoidable { year, dry_run } => {
             data::reassess_avoidable(config, year, dry_run).await
         }
+        Command::Backup {
+            file,
+            print_commands,
+        } => backup::backup(config, file, print_commands).await,
+        Command::Restore { file, force } => backup::restore(config, file, force).await,
     }
 }
 

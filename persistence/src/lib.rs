@@ -8,6 +8,7 @@
 //! closures over `&mut DbConnection` to the repository functions here.
 
 pub mod admin;
+pub mod backup;
 pub mod connection;
 pub mod error;
 pub mod migrate;

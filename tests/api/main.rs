@@ -13,6 +13,7 @@ mod actions;
 mod annual_report;
 mod audit;
 mod avoidable_versions;
+mod backup;
 mod cases;
 mod contract;
 mod control_characters;
