@@ -20,6 +20,7 @@ mod control_characters;
 mod corrections;
 mod errors;
 mod events;
+mod faults;
 mod governance;
 mod hardening;
 mod idempotency;
