@@ -5,6 +5,7 @@
 
 mod backup;
 mod data;
+mod retention;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,6 +99,12 @@ pub enum Command {
         #[arg(long)]
         print_commands: bool,
     },
+    /// Dispose of the identifiable part of reviews past the retention period.
+    Retention {
+        /// The retention command.
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Restore a backup into the configured database (stop the server first). Refuses a
     /// database that is not empty unless --force.
     Restore {
@@ -151,6 +158,18 @@ pub enum AuditCommand {
     Verify,
     /// Take a checkpoint of every chain's head now (appended to the checkpoint file).
     Checkpoint,
+}
+
+/// Retention subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Run the daily disposal now: every closed review past LEDER_RETENTION_YEARS and not on
+    /// legal hold loses its identifiable part (one audit entry each).
+    Run {
+        /// Count what would be disposed of without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Organisation subcommands.
@@ -225,6 +244,9 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
             print_commands,
         } => backup::backup(config, file, print_commands).await,
         Command::Restore { file, force } => backup::restore(config, file, force).await,
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run },
+        } => retention::run(config, dry_run).await,
     }
 }
 

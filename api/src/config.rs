@@ -100,6 +100,13 @@ pub struct Config {
     pub audit_checkpoint_seconds: u64,
     /// `LEDER_K_ANONYMITY`: the k of the national extract's k-anonymity (default 5, at least 2).
     pub k_anonymity: usize,
+    /// `LEDER_RETENTION_YEARS`: how long a closed review keeps its identifiable part (DOMAIN.md,
+    /// "Retention"; default 20, 1 to 100).
+    pub retention: leder_domain::retention::RetentionPeriod,
+    /// `LEDER_RETENTION_EVERY_HOURS`: how often a running server disposes of what is past
+    /// retention (default 24; 0: only `leder retention run`). The first run is an hour after
+    /// start.
+    pub retention_every_hours: u64,
 }
 
 /// A variable whose value cannot be used.
@@ -273,6 +280,16 @@ impl Config {
                 2,
                 1000,
             )?,
+            retention: match get("LEDER_RETENTION_YEARS").filter(|v| !v.is_empty()) {
+                None => leder_domain::retention::RetentionPeriod::DEFAULT,
+                Some(v) => leder_domain::retention::RetentionPeriod::parse(&v).map_err(|e| {
+                    ConfigError {
+                        var: "LEDER_RETENTION_YEARS",
+                        message: e.to_string(),
+                    }
+                })?,
+            },
+            retention_every_hours: number(&get, "LEDER_RETENTION_EVERY_HOURS", 24, 0, 8760)?,
         })
     }
 }

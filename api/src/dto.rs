@@ -7,6 +7,7 @@ pub mod identity;
 pub mod national;
 pub mod organisations;
 pub mod reports;
+pub mod retention;
 pub mod reviews;
 pub mod wire;
 

@@ -228,6 +228,13 @@ impl Application {
             ));
         }
         actix_web::rt::spawn(crate::idempotency::purge_expired(state.clone()));
+        if config.retention_every_hours > 0 {
+            actix_web::rt::spawn(crate::app::retention::every(
+                state.clone(),
+                config.retention,
+                config.retention_every_hours,
+            ));
+        }
         let body_limit = config.body_limit;
         let refusals = web::Data::new(crate::audit::RefusalBudget::default());
         let server = HttpServer::new(move || {

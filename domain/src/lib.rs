@@ -27,6 +27,7 @@ pub mod place_of_death;
 pub mod plausibility;
 pub mod pseudonym;
 mod reference_data;
+pub mod retention;
 pub mod review;
 pub mod review_type;
 pub mod sex;

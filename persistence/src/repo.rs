@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod reassessment;
 pub mod reports;
+pub mod retention;
 pub mod review_store;
 pub mod reviews;
 pub mod seed;

@@ -231,6 +231,9 @@ diesel::table! {
         version -> BigInt,
         updated_at -> Timestamp,
         identity_key -> Nullable<Text>,
+        legal_hold_reason -> Nullable<Text>,
+        legal_hold_since -> Nullable<Timestamp>,
+        disposed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -37,6 +37,7 @@ mod operations;
 mod organisations;
 mod races;
 mod refusals;
+mod retention;
 mod review_lists;
 mod reviews;
 mod rotation;

@@ -9,5 +9,6 @@ pub mod intake;
 pub mod learning;
 pub mod organisations;
 pub mod reassessment;
+pub mod retention;
 pub mod reviews;
 pub mod transfers;

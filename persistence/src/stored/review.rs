@@ -42,7 +42,9 @@ pub fn review_from_row(
         row.date_of_birth,
         row.date_of_death,
     ) {
-        (None, None, None, None) => None,
+        // An opt-out keeps no person; a review disposed of after its retention period keeps
+        // only the quarter of death (`domain::retention`), which the national figures read.
+        (None, None, None, _) => None,
         (Some(given_name), Some(family_name), Some(date_of_birth), Some(date_of_death)) => {
             Some(NotifiedPerson {
                 given_name,

@@ -6,6 +6,7 @@
 mod add_learning;
 mod correct_person;
 mod get_review;
+mod legal_hold;
 mod list_learning;
 mod list_reviews;
 mod list_themes;
@@ -29,5 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(correct_person::correct_person_details)
         .service(transition_review::transition_review)
         .service(record_child_death_review_outcome::record_child_death_review_outcome)
-        .service(add_learning::add_learning);
+        .service(add_learning::add_learning)
+        .service(legal_hold::set_legal_hold)
+        .service(legal_hold::lift_legal_hold);
 }
