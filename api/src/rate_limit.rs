@@ -1,12 +1,26 @@
-//! Per-address limits: a fixed one-minute window per client address, kept in this process (each
-//! replica limits on its own; a limit is a guard against floods and guessing, not a quota). The
-//! public intake counts every request; sign-in counts only failures (wrong passwords at the token
-//! endpoint or at `/me/password`), and an address over its budget is refused before any password
+//! Per-address limits in fixed one-minute windows.
+//!
+//! [`SharedLimit`] is what the public intake and sign-in use: its counters live in the database
+//! (`rate_limits`), so N replicas behind a load balancer enforce one limit, not N; windows start
+//! on the minute by the replicas' clocks. The public intake counts every request; sign-in counts
+//! only failures (wrong passwords or client secrets at the token endpoint, wrong current
+//! passwords at `/me/password`), and an address over its budget is refused before any password
 //! is hashed, so that it can neither guess on nor spend the server's CPU.
+//!
+//! [`RateLimiter`] keeps its counters in this process, for what only guards one process's own
+//! work (how many refusals a caller gets audited a minute).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
+
+use leder_persistence::repo::rate_limits;
+use time::PrimitiveDateTime;
+
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
 
 const WINDOW: Duration = Duration::from_secs(60);
 
@@ -15,7 +29,105 @@ const WINDOW: Duration = Duration::from_secs(60);
 /// to guess with.
 pub const FAILED_SIGN_INS_PER_MINUTE: u32 = 20;
 
-/// Counts requests per address per minute.
+/// A per-address limit whose counters every replica on the database shares.
+#[derive(Debug)]
+pub struct SharedLimit {
+    name: &'static str,
+    per_minute: u32,
+    /// The start (unix seconds) of the last window this process swept the ended windows before.
+    swept: AtomicI64,
+}
+
+impl SharedLimit {
+    /// A limit allowing `per_minute` counted events per address; `name` keeps its counters apart
+    /// from other limits'.
+    pub fn new(name: &'static str, per_minute: u32) -> Self {
+        SharedLimit {
+            name,
+            per_minute,
+            swept: AtomicI64::new(0),
+        }
+    }
+
+    /// Counts a request; 429 with `Retry-After` when the address is over its limit.
+    pub async fn check(&self, state: &AppState, address: &str) -> Result<(), ApiError> {
+        let window = Window::now();
+        let hits = self.hit(state, address, &window).await?;
+        if hits > i64::from(self.per_minute) {
+            return Err(window.refusal());
+        }
+        Ok(())
+    }
+
+    /// 429 with `Retry-After` when the address is over its limit, without counting.
+    pub async fn waiting(&self, state: &AppState, address: &str) -> Result<(), ApiError> {
+        let window = Window::now();
+        let bucket = self.bucket(address);
+        let start = window.start;
+        let hits = db::run(state, move |conn| rate_limits::hits(conn, &bucket, start)).await?;
+        if hits >= i64::from(self.per_minute) {
+            return Err(window.refusal());
+        }
+        Ok(())
+    }
+
+    /// Counts an event (a failed sign-in) against the address, whatever its state.
+    pub async fn count(&self, state: &AppState, address: &str) -> Result<(), ApiError> {
+        self.hit(state, address, &Window::now()).await.map(drop)
+    }
+
+    fn bucket(&self, address: &str) -> String {
+        format!("{}:{address}", self.name)
+    }
+
+    /// Adds a hit and, the first time this process counts in a new window, deletes the windows
+    /// that have ended (of every limit: they are never read again).
+    async fn hit(&self, state: &AppState, address: &str, window: &Window) -> Result<i64, ApiError> {
+        let bucket = self.bucket(address);
+        let start = window.start;
+        let seconds = start.assume_utc().unix_timestamp();
+        let last = self.swept.load(Ordering::Relaxed);
+        let sweep = last < seconds
+            && self
+                .swept
+                .compare_exchange(last, seconds, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
+        db::run(state, move |conn| {
+            if sweep {
+                rate_limits::sweep(conn, start)?;
+            }
+            rate_limits::hit(conn, &bucket, start)
+        })
+        .await
+    }
+}
+
+/// The fixed window a moment falls in.
+struct Window {
+    start: PrimitiveDateTime,
+    now: PrimitiveDateTime,
+}
+
+impl Window {
+    fn now() -> Self {
+        let now = leder_persistence::reference::now_utc();
+        let start = now
+            .replace_second(0)
+            .and_then(|t| t.replace_nanosecond(0))
+            .unwrap_or(now);
+        Window { start, now }
+    }
+
+    /// The 429 of an address over its limit: it waits until the window ends.
+    fn refusal(&self) -> ApiError {
+        let left = 60 - (self.now - self.start).whole_seconds();
+        ApiError::TooManyRequests {
+            retry_after: u64::try_from(left.max(1)).unwrap_or(1),
+        }
+    }
+}
+
+/// Counts requests per address per minute, in this process alone.
 #[derive(Debug)]
 pub struct RateLimiter {
     per_minute: u32,

@@ -208,10 +208,12 @@ impl Application {
             auth: Arc::new(auth),
             audit: Arc::new(audit),
             hierarchy: Arc::default(),
-            rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
+            rate_limiter: Arc::new(crate::rate_limit::SharedLimit::new(
+                "intake",
                 config.notification_rate_limit,
             )),
-            sign_in_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
+            sign_in_limiter: Arc::new(crate::rate_limit::SharedLimit::new(
+                "sign_in",
                 crate::rate_limit::FAILED_SIGN_INS_PER_MINUTE,
             )),
             pseudonym_key: Arc::new(pseudonym_key),

@@ -30,10 +30,11 @@ pub struct AppState {
     pub audit: Arc<AuditWriter>,
     /// The organisation hierarchy, loaded once per reference import.
     pub hierarchy: Arc<std::sync::Mutex<Option<CachedHierarchy>>>,
-    /// Per-address limits of the public intake.
-    pub rate_limiter: Arc<crate::rate_limit::RateLimiter>,
-    /// Per-address budget of failed sign-ins (token endpoint and `/me/password`).
-    pub sign_in_limiter: Arc<crate::rate_limit::RateLimiter>,
+    /// Per-address limit of the public intake, shared by the replicas.
+    pub rate_limiter: Arc<crate::rate_limit::SharedLimit>,
+    /// Per-address budget of failed sign-ins (token endpoint and `/me/password`), shared by the
+    /// replicas.
+    pub sign_in_limiter: Arc<crate::rate_limit::SharedLimit>,
     /// The key of the national extract's pseudonyms.
     pub pseudonym_key: Arc<leder_domain::pseudonym::PseudonymKey>,
     /// Hashes new passwords at the configured cost.

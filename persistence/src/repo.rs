@@ -12,6 +12,7 @@ pub mod learning;
 pub mod national;
 pub mod notifications;
 pub mod organisations;
+pub mod rate_limits;
 pub mod reassessment;
 pub mod reports;
 pub mod retention;

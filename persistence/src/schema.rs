@@ -145,6 +145,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_limits (bucket, window_start) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        hits -> BigInt,
+    }
+}
+
+diesel::table! {
     reference_imports (id) {
         id -> Text,
         imported_at -> Timestamp,
@@ -259,6 +267,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        token_generation -> BigInt,
     }
 }
 
@@ -370,6 +379,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_parents,
     organisation_successors,
     organisations,
+    rate_limits,
     reference_imports,
     review_history,
     review_holds,

@@ -26,7 +26,12 @@ use leder_persistence::{DatabaseUrl, Pool, admin};
 
 enum TestDb {
     Sqlite(tempfile::TempDir),
-    Postgres { server_url: String, name: String },
+    Postgres {
+        server_url: String,
+        name: String,
+    },
+    /// A replica's: the first app owns the database and removes it.
+    Shared,
 }
 
 /// The bootstrap admin's password in every test app.
@@ -46,7 +51,7 @@ pub struct TestApp {
     pub database_url: String,
     /// The internal admin address, when the test asked for one.
     pub admin_bind: Option<std::net::SocketAddr>,
-    _keys: tempfile::TempDir,
+    _keys: Option<tempfile::TempDir>,
     pool: Pool,
     handle: actix_web::dev::ServerHandle,
     db: TestDb,
@@ -176,6 +181,57 @@ fn fresh_postgres(server_url: String) -> (TestDb, String) {
     (TestDb::Postgres { server_url, name }, url)
 }
 
+/// The test configuration of an app on `database_url` signing with the keys in `keys_dir`.
+fn base_config(keys_dir: &Path, database_url: &str) -> Config {
+    let mut config = Config::from_lookup(|_| None).expect("default config");
+    config.jwt_keys_dir = Some(keys_dir.to_owned());
+    config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
+    config.login_failure_delay = std::time::Duration::ZERO;
+    // Every test account is throwaway: hashing its password need not be slow.
+    config.password_cost = password::Cost::CHEAPEST;
+    config.replica_id = "test".to_owned();
+    config.pseudonym_key = Some(PSEUDONYM_KEY.to_owned());
+    config.audit_key = Some(AUDIT_KEY.to_owned());
+    config.audit_checkpoint_file = Some(keys_dir.join("audit-checkpoints.ndjson"));
+    config.audit_checkpoint_seconds = 0;
+    config.database_url = database_url.to_owned();
+    config.bind = "127.0.0.1:0".parse().expect("addr");
+    config.workers = 1;
+    config.pool_size = 4;
+    config.shutdown_timeout = 0;
+    config
+}
+
+/// Starts the server with `config`; the app keeps `db` and `keys` until it is dropped.
+async fn start(
+    config: Config,
+    db: TestDb,
+    keys: Option<tempfile::TempDir>,
+    keys_dir: PathBuf,
+) -> TestApp {
+    let database_url = config.database_url.clone();
+    let app = Application::build(config).await.expect("server starts");
+    let admin_bind = app.admin_bind();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let pool = app.pool().clone();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        database_url,
+        admin_bind,
+        keys_dir,
+        _keys: keys,
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        pool,
+        handle,
+        db,
+    }
+}
+
 /// Runs blocking work off the test's executor; its panic stays the test's own message.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     match tokio::task::spawn_blocking(work).await {
@@ -204,6 +260,17 @@ impl TestApp {
             .expect("an app on the engine of the first")
     }
 
+    /// Starts a second replica of this app: the same database and signing keys, its own
+    /// process state (caches, in-memory limits) and audit chain. Bind it after the first app, so
+    /// that it stops first.
+    pub async fn replica(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = base_config(&self.keys_dir, &self.database_url);
+        config.replica_id = "test-replica".to_owned();
+        config.audit_checkpoint_file = Some(self.keys_dir.join("audit-checkpoints-replica.ndjson"));
+        tweak(&mut config);
+        start(config, TestDb::Shared, None, self.keys_dir.clone()).await
+    }
+
     /// The engine this app runs on.
     pub fn backend(&self) -> Backend {
         DatabaseUrl::parse(&self.database_url)
@@ -225,43 +292,9 @@ impl TestApp {
         let keys_dir = keys.path().join("jwt-keys");
         std::fs::create_dir_all(&keys_dir).expect("keys dir");
         leder_api::auth::keys::generate(&keys_dir).expect("signing key");
-        let mut config = Config::from_lookup(|_| None).expect("default config");
-        config.jwt_keys_dir = Some(keys_dir.clone());
-        config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
-        config.login_failure_delay = std::time::Duration::ZERO;
-        // Every test account is throwaway: hashing its password need not be slow.
-        config.password_cost = password::Cost::CHEAPEST;
-        config.replica_id = "test".to_owned();
-        config.pseudonym_key = Some(PSEUDONYM_KEY.to_owned());
-        config.audit_key = Some(AUDIT_KEY.to_owned());
-        config.audit_checkpoint_file = Some(keys_dir.join("audit-checkpoints.ndjson"));
-        config.audit_checkpoint_seconds = 0;
-        config.database_url = database_url.clone();
-        config.bind = "127.0.0.1:0".parse().expect("addr");
-        config.workers = 1;
-        config.pool_size = 4;
-        config.shutdown_timeout = 0;
+        let mut config = base_config(&keys_dir, &database_url);
         tweak(&mut config);
-        let app = Application::build(config).await.expect("server starts");
-        let admin_bind = app.admin_bind();
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let handle = app.handle();
-        let pool = app.pool().clone();
-        actix_web::rt::spawn(app.run_until_stopped());
-        Some(TestApp {
-            database_url,
-            admin_bind,
-            keys_dir,
-            _keys: keys,
-            address,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            pool,
-            handle,
-            db,
-        })
+        Some(start(config, db, Some(keys), keys_dir).await)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -412,6 +445,7 @@ impl TestApp {
                     .expect("join")
                     .expect("drop database");
             }
+            TestDb::Shared => panic!("lose the database through the app that owns it"),
         }
     }
 }

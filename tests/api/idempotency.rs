@@ -64,6 +64,7 @@ fn token_until(app: &TestApp, id: &str, roles: &[&str], org: Option<&str>, exp: 
         roles: roles.iter().map(|r| (*r).to_owned()).collect(),
         org: org.map(str::to_owned),
         kind: "user".into(),
+        generation: 0,
     };
     issue(&keys, &claims).unwrap()
 }

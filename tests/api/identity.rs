@@ -99,6 +99,9 @@ both_backends! {
         )
         .await;
         set_disabled(&app, &admin, &id, false).await;
+        // Enabled again, the account signs in afresh: tokens from before the disable stay spent.
+        problem(app.get_as("/api/v1/me", &token).await, 401).await;
+        let token = app.token("dan.lead", USER_PASSWORD).await;
         json(app.get_as("/api/v1/me", &token).await, 200).await;
     }
 

@@ -37,6 +37,7 @@ mod operations;
 mod organisations;
 mod races;
 mod refusals;
+mod replicas;
 mod retention;
 mod review_lists;
 mod reviews;

@@ -63,6 +63,7 @@ async fn tokens_signed_by_a_retired_key_still_verify_while_a_new_key_signs() {
         roles: vec!["admin".into()],
         org: None,
         kind: "user".into(),
+        generation: 0,
     };
     let old_token = issue(&retired, &claims).unwrap();
     assert_eq!(

@@ -27,6 +27,7 @@ fn claims_for(sub: &str) -> Claims {
         roles: vec!["admin".into()],
         org: None,
         kind: "user".into(),
+        generation: 0,
     }
 }
 

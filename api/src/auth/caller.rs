@@ -1,9 +1,12 @@
 //! The caller of a request, from its bearer token, in one extractor. Handlers ask it for a role
 //! ([`Caller::require`]) and build case scopes from it; nothing else reads the token.
+//!
+//! Each request reads the account behind the token (one look-up by primary key), never a copy
+//! kept in the process: a disabled user, a revoked client or a changed password stops the
+//! account's tokens on every replica with the very next request. A user's token must carry the
+//! account's current token generation ([`crate::auth::token::Claims::generation`]).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -18,9 +21,6 @@ use crate::auth::token;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// How long an account's state is trusted before it is read again.
-const PRINCIPAL_TTL: Duration = Duration::from_secs(3);
 
 /// A person or a machine client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,7 @@ impl Caller {
     }
 }
 
-/// Token settings and the short-lived cache of account states.
+/// Token settings.
 pub struct AuthState {
     /// The signing and verifying keys.
     pub keys: KeySet,
@@ -121,7 +121,6 @@ pub struct AuthState {
     pub audience: String,
     /// Access-token lifetime.
     pub lifetime: Duration,
-    principals: Mutex<HashMap<String, (Instant, Option<Caller>)>>,
 }
 
 impl AuthState {
@@ -132,44 +131,22 @@ impl AuthState {
             issuer,
             audience,
             lifetime,
-            principals: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Forgets an account's cached state (after this process changed it).
-    pub fn forget(&self, id: &str) {
-        if let Ok(mut map) = self.principals.lock() {
-            map.remove(id);
-        }
-    }
-
-    fn cached(&self, id: &str) -> Option<Option<Caller>> {
-        let map = self.principals.lock().ok()?;
-        map.get(id)
-            .filter(|(at, _)| at.elapsed() < PRINCIPAL_TTL)
-            .map(|(_, c)| c.clone())
-    }
-
-    fn remember(&self, id: &str, caller: Option<Caller>) {
-        if let Ok(mut map) = self.principals.lock() {
-            if map.len() > 10_000 {
-                map.retain(|_, (at, _)| at.elapsed() < PRINCIPAL_TTL);
-            }
-            map.insert(id.to_owned(), (Instant::now(), caller));
         }
     }
 }
 
-/// Reads the account behind a token's subject: `None` when missing, disabled or revoked.
+/// Reads the account behind a token's subject: `None` when missing, disabled or revoked, or
+/// when the token is of another generation than the user's.
 async fn load(
     state: &AppState,
     kind: PrincipalKind,
     id: String,
+    generation: i64,
 ) -> Result<Option<Caller>, ApiError> {
     let caller = match kind {
         PrincipalKind::User => match db::run(state, move |conn| users::get(conn, &id))
             .await?
-            .filter(|u| !u.disabled)
+            .filter(|u| !u.disabled && u.token_generation == generation)
         {
             Some(u) => Some(Caller {
                 roles: u.role_list()?,
@@ -205,16 +182,9 @@ pub async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<Ca
         "client" => PrincipalKind::Client,
         _ => return Err(ApiError::Unauthorized),
     };
-    let key = format!("{}:{}", kind.as_str(), claims.sub);
-    let caller = match auth.cached(&key) {
-        Some(c) => c,
-        None => {
-            let c = load(state, kind, claims.sub.clone()).await?;
-            auth.remember(&key, c.clone());
-            c
-        }
-    };
-    caller.ok_or(ApiError::Unauthorized)
+    load(state, kind, claims.sub, claims.generation)
+        .await?
+        .ok_or(ApiError::Unauthorized)
 }
 
 /// The bearer token of a request, if it has one.

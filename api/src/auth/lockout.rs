@@ -41,12 +41,20 @@ pub fn address_key(client_address: Option<&str>) -> &str {
     client_address.unwrap_or("unknown")
 }
 
-/// Refuses with 429 when the address has spent its failure budget.
-pub fn check_address(state: &AppState, client_address: Option<&str>) -> Result<(), ApiError> {
+/// Refuses with 429 when the address has spent its failure budget (on any replica).
+pub async fn check_address(state: &AppState, client_address: Option<&str>) -> Result<(), ApiError> {
     state
         .sign_in_limiter
-        .waiting(address_key(client_address))
-        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })
+        .waiting(state, address_key(client_address))
+        .await
+}
+
+/// Counts a failure against the address alone (no account, or one that is locked already).
+pub async fn count_address(state: &AppState, client_address: Option<&str>) -> Result<(), ApiError> {
+    state
+        .sign_in_limiter
+        .count(state, address_key(client_address))
+        .await
 }
 
 /// Counts a failed password check against the address and the account; returns whether the
@@ -56,7 +64,7 @@ pub async fn record_failure(
     client_address: Option<&str>,
     user_id: &str,
 ) -> Result<bool, ApiError> {
-    state.sign_in_limiter.count(address_key(client_address));
+    count_address(state, client_address).await?;
     let id = user_id.to_owned();
     let max = state.config.login_max_failures;
     let longest = state.config.login_lock;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::keys::KeySet;
 
-/// The claims of an access token. Every field is required when decoding.
+/// The claims of an access token. Every field is required when decoding, but `gen`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Claims {
     /// Issuer.
@@ -28,6 +28,11 @@ pub struct Claims {
     pub org: Option<String>,
     /// `user` or `client`.
     pub kind: String,
+    /// The account's token generation when issued: the token is refused once the account's has
+    /// moved on (a password change, a disable, an enable). Tokens from before the claim existed
+    /// read as 0, the generation of an account that has had none of those.
+    #[serde(rename = "gen", default)]
+    pub generation: i64,
 }
 
 /// Clock leeway when checking `exp` and `nbf`, in seconds.

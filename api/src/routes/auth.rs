@@ -85,6 +85,7 @@ fn issue(
     kind: &str,
     roles: Vec<String>,
     org: Option<String>,
+    generation: i64,
 ) -> Result<HttpResponse, ApiError> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let lifetime = state.auth.lifetime.as_secs();
@@ -99,6 +100,7 @@ fn issue(
         roles,
         org,
         kind: kind.to_owned(),
+        generation,
     };
     let access_token = token::issue(&state.auth.keys, &claims).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
@@ -118,12 +120,16 @@ fn issue(
 /// Basic) for machine clients. Failures answer OAuth's `{"error": ...}` body; the answer never
 /// says whether a username exists.
 ///
-/// Guessing is slowed twice. Per client address: after 20 failed sign-ins in a minute the address
-/// is answered 429 with `Retry-After`, before any password is checked. Per account: 5 wrong
-/// passwords in a row (`LEDER_LOGIN_MAX_FAILURES`) lock it for 1 minute, and each further wrong
-/// password after a lock ends doubles the next lock, up to 15 minutes (`LEDER_LOGIN_LOCK_SECS`);
-/// a successful sign-in clears the count. Locks are short on purpose, so that nobody can shut an
-/// account for long by guessing wrong on it; wrong current passwords at `/me/password` count too.
+/// Guessing is slowed twice. Per client address: after 20 failed sign-ins in a minute, counted
+/// over every replica, the address is answered 429 with `Retry-After`, before any password is
+/// checked. Per account: 5 wrong passwords in a row (`LEDER_LOGIN_MAX_FAILURES`) lock it for 1
+/// minute, and each further wrong password after a lock ends doubles the next lock, up to 15
+/// minutes (`LEDER_LOGIN_LOCK_SECS`); a successful sign-in clears the count. Locks are short on
+/// purpose, so that nobody can shut an account for long by guessing wrong on it; wrong current
+/// passwords at `/me/password` count too.
+///
+/// A token stops working before it expires when the account is disabled, enabled again or has
+/// its password changed: every token issued before is refused with 401 from the next request.
 #[utoipa::path(
     tag = "identity",
     operation_id = "issue_token",
@@ -221,7 +227,7 @@ async fn password_grant(
     };
     let username = username.trim().to_ascii_lowercase();
     let address = info.client_address.as_deref();
-    lockout::check_address(state, address)?;
+    lockout::check_address(state, address).await?;
     let lookup = username.clone();
     let user = db::run(state, move |conn| users::by_username(conn, &lookup)).await?;
     let now = now_utc();
@@ -231,7 +237,7 @@ async fn password_grant(
             web::block(move || hasher.verify_dummy(&secret))
                 .await
                 .map_err(ApiError::internal)?;
-            state.sign_in_limiter.count(lockout::address_key(address));
+            lockout::count_address(state, address).await?;
             state
                 .audit
                 .record(anonymous_entry(info, "failure", None, None))
@@ -255,7 +261,7 @@ async fn password_grant(
         if !matches && !locked {
             lockout::record_failure(state, address, &user.id).await?;
         } else if !matches {
-            state.sign_in_limiter.count(lockout::address_key(address));
+            lockout::count_address(state, address).await?;
         }
         let outcome = if user.disabled {
             "refused_disabled"
@@ -297,7 +303,14 @@ async fn password_grant(
     entry.actor_organisation = user.organisation.clone();
     state.audit.record(entry).await?;
     let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
-    issue(state, &user.id, "user", roles, user.organisation)
+    issue(
+        state,
+        &user.id,
+        "user",
+        roles,
+        user.organisation,
+        user.token_generation,
+    )
 }
 
 async fn client_grant(
@@ -322,7 +335,7 @@ async fn client_grant(
         }
     };
     let address = info.client_address.as_deref();
-    lockout::check_address(state, address)?;
+    lockout::check_address(state, address).await?;
     let lookup = id.clone();
     let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
     let hash = secret_hash(&secret);
@@ -345,10 +358,11 @@ async fn client_grant(
                 "client",
                 vec!["integration".into()],
                 Some(c.organisation),
+                0,
             )
         }
         other => {
-            state.sign_in_limiter.count(lockout::address_key(address));
+            lockout::count_address(state, address).await?;
             let subject = other.as_ref().map(|c| format!("client:{}", c.id));
             let org = other.map(|c| c.organisation);
             state

@@ -137,6 +137,5 @@ pub async fn revoke_client(
     db::run(&state, move |conn| clients::revoke(conn, &target, &audited))
         .await?
         .ok_or(ApiError::NotFound)?;
-    state.auth.forget(&format!("client:{id}"));
     Ok(HttpResponse::NoContent().finish())
 }

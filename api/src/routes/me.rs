@@ -59,6 +59,10 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<web::J
 /// username. Machine clients have no password (403). A wrong current password counts as a failed
 /// sign-in: against the client address's budget (429 with `Retry-After` once spent) and towards
 /// the account's short lock, during which this answers 429 too (see `issue_token`).
+///
+/// A changed password spends every token issued before it, the one that made the change
+/// included: from the next request they answer 401, and the caller signs in again with the new
+/// password.
 #[utoipa::path(
     tag = "identity",
     operation_id = "change_password",
@@ -89,7 +93,7 @@ pub async fn change_password(
     }
     let request = body.0;
     let address = info.client_address.as_deref();
-    lockout::check_address(&state, address)?;
+    lockout::check_address(&state, address).await?;
     let id = caller.id.clone();
     let user = db::run(&state, move |conn| users::get(conn, &id))
         .await?
@@ -103,7 +107,7 @@ pub async fn change_password(
     let now = now_utc();
     if let Some(until) = user.locked_until.filter(|t| *t > now) {
         if !ok {
-            state.sign_in_limiter.count(lockout::address_key(address));
+            lockout::count_address(&state, address).await?;
         }
         let wait = (until - now).whole_seconds().max(1);
         return Err(ApiError::TooManyRequests {

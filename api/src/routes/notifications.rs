@@ -67,10 +67,7 @@ pub async fn create_notification(
     body: ValidatedJson<NewNotification>,
 ) -> Result<HttpResponse, ApiError> {
     let address = info.client_address.clone().unwrap_or_default();
-    state
-        .rate_limiter
-        .check(&address)
-        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    state.rate_limiter.check(&state, &address).await?;
     let key = crate::idempotency::key_of(req.headers())?;
     let (outcome, receipt_json) = crate::app::intake::notify(&state, &info, body.0, key).await?;
     match outcome {

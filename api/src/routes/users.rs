@@ -244,7 +244,6 @@ pub async fn update_user(
     })
     .await?
     .ok_or(ApiError::NotFound)?;
-    state.auth.forget(&format!("user:{id}"));
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
         .json(User::try_from(row)?))

@@ -53,6 +53,7 @@ pub fn create(
         version: 1,
         created_at: now,
         updated_at: now,
+        token_generation: 0,
     };
     write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
@@ -166,6 +167,10 @@ pub fn update(
             row.organisation = v;
         }
         if let Some(v) = changes.disabled {
+            // Disabling or enabling again spends every token issued before.
+            if v != row.disabled {
+                row.token_generation += 1;
+            }
             row.disabled = v;
         }
         row.version += 1;
@@ -176,6 +181,7 @@ pub fn update(
                 users::roles.eq(&row.roles),
                 users::organisation.eq(&row.organisation),
                 users::disabled.eq(row.disabled),
+                users::token_generation.eq(row.token_generation),
                 users::version.eq(row.version),
                 users::updated_at.eq(row.updated_at),
             ))
@@ -189,7 +195,7 @@ pub fn update(
     })
 }
 
-/// Sets a new password hash (and clears any lockout).
+/// Sets a new password hash, clears any lockout and spends every token issued before.
 pub fn set_password(
     conn: &mut DbConnection,
     id: &str,
@@ -206,6 +212,7 @@ pub fn set_password(
                 users::password_hash.eq(password_hash),
                 users::failed_logins.eq(0i64),
                 users::locked_until.eq(None::<PrimitiveDateTime>),
+                users::token_generation.eq(users::token_generation + 1),
                 users::version.eq(users::version + 1),
                 users::updated_at.eq(now_utc()),
             ))

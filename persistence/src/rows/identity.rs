@@ -25,7 +25,7 @@ pub struct UserRow {
     pub organisation: Option<String>,
     /// argon2id PHC string.
     pub password_hash: String,
-    /// A disabled user's tokens stop working at once.
+    /// A disabled user's tokens stop working at once (and stay spent when enabled again).
     pub disabled: bool,
     /// Consecutive failed sign-ins.
     pub failed_logins: i64,
@@ -37,6 +37,9 @@ pub struct UserRow {
     pub created_at: PrimitiveDateTime,
     /// When last changed (UTC).
     pub updated_at: PrimitiveDateTime,
+    /// Tokens carry the generation they were issued under; a password change, a disable and an
+    /// enable each move it on, and a token of another generation is refused.
+    pub token_generation: i64,
 }
 
 impl UserRow {

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN token_generation;
+DROP TABLE rate_limits;
