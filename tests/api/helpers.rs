@@ -68,7 +68,7 @@ fn under_ci() -> bool {
 
 /// The PostgreSQL server to test on, or `None` (the PostgreSQL half is skipped). Under CI a
 /// missing server fails the test: a skipped half must not pass as a green run.
-fn postgres_server_url() -> Option<String> {
+pub(crate) fn postgres_server_url() -> Option<String> {
     let url = std::env::var("LEDER_TEST_POSTGRES_URL")
         .ok()
         .filter(|u| !u.is_empty());

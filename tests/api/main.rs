@@ -26,6 +26,7 @@ mod hardening;
 mod idempotency;
 mod identity;
 mod intake_errors;
+mod interrupted_migration;
 mod journeys;
 mod learning;
 mod matrix;
