@@ -11,4 +11,5 @@ pub mod organisations;
 pub mod reassessment;
 pub mod retention;
 pub mod reviews;
+pub mod sign_in;
 pub mod transfers;

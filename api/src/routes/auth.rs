@@ -7,15 +7,14 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use leder_persistence::reference::now_utc;
-use leder_persistence::repo::audit::NewAuditEntry;
-use leder_persistence::repo::{clients, users};
+use leder_persistence::repo::clients;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::accounts::secret_hash;
+use crate::app::sign_in::{self, anonymous_entry};
 use crate::audit::RequestInfo;
+use crate::auth::lockout;
 use crate::auth::token::{self, Claims};
-use crate::auth::{lockout, password};
 use crate::db;
 use crate::dto::identity::{OAuthError, TokenRequest, TokenResponse};
 use crate::error::ApiError;
@@ -55,28 +54,6 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
     let (id, secret) = decoded.split_once(':')?;
     Some((id.to_owned(), secret.to_owned()))
-}
-
-fn anonymous_entry(
-    info: &RequestInfo,
-    outcome: &str,
-    subject: Option<String>,
-    org: Option<String>,
-) -> NewAuditEntry {
-    NewAuditEntry {
-        occurred_at: now_utc(),
-        actor_kind: "anonymous".into(),
-        actor_id: None,
-        actor_roles: String::new(),
-        actor_organisation: None,
-        method: info.method.clone(),
-        route: info.route.clone(),
-        action: "sign_in".into(),
-        subject,
-        subject_organisation: org,
-        outcome: outcome.to_owned(),
-        client_address: info.client_address.clone(),
-    }
 }
 
 fn issue(
@@ -225,83 +202,14 @@ async fn password_grant(
             "username and password are required",
         ));
     };
-    let username = username.trim().to_ascii_lowercase();
-    let address = info.client_address.as_deref();
-    lockout::check_address(state, address).await?;
-    let lookup = username.clone();
-    let user = db::run(state, move |conn| users::by_username(conn, &lookup)).await?;
-    let now = now_utc();
-    let (user, secret) = match user {
-        None => {
-            let (secret, hasher) = (secret.clone(), state.passwords.clone());
-            web::block(move || hasher.verify_dummy(&secret))
-                .await
-                .map_err(ApiError::internal)?;
-            lockout::count_address(state, address).await?;
-            state
-                .audit
-                .record(anonymous_entry(info, "failure", None, None))
-                .await?;
-            actix_web::rt::time::sleep(state.config.login_failure_delay).await;
-            return Ok(oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                BAD_GRANT,
-            ));
-        }
-        Some(u) => (u, secret),
-    };
-    let stored = user.password_hash.clone();
-    let matches = web::block(move || password::verify(&secret, &stored))
-        .await
-        .map_err(ApiError::internal)?;
-    let locked = user.locked_until.is_some_and(|t| t > now);
-    let subject = Some(format!("user:{}", user.id));
-    if !matches || locked || user.disabled {
-        if !matches && !locked {
-            lockout::record_failure(state, address, &user.id).await?;
-        } else if !matches {
-            lockout::count_address(state, address).await?;
-        }
-        let outcome = if user.disabled {
-            "refused_disabled"
-        } else if locked {
-            "refused_locked"
-        } else {
-            "failure"
-        };
-        state
-            .audit
-            .record(anonymous_entry(
-                info,
-                outcome,
-                subject,
-                user.organisation.clone(),
-            ))
-            .await?;
-        actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+    let Some(user) = sign_in::with_password(state, info, &username, secret).await? else {
         return Ok(oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
             BAD_GRANT,
         ));
-    }
-    if user.failed_logins != 0 || user.locked_until.is_some() {
-        let id = user.id.clone();
-        db::run(state, move |conn| users::record_sign_in(conn, &id)).await?;
-    }
-    let mut entry = anonymous_entry(info, "success", subject, user.organisation.clone());
-    entry.actor_kind = "user".into();
-    entry.actor_id = Some(user.id.clone());
+    };
     let roles = user.role_list()?;
-    // Audit entries keep the comma-joined form they are hashed in.
-    entry.actor_roles = roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
-    entry.actor_organisation = user.organisation.clone();
-    state.audit.record(entry).await?;
     let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
     issue(
         state,

@@ -1,0 +1,118 @@
+//! Signing in with a password: the address budget, the account's lockout, the password's
+//! hash (paid for unknown names too), the failure delay and the audit entry of every attempt.
+//! The token endpoint extracts, calls this and answers in OAuth's terms.
+
+use actix_web::web;
+use leder_persistence::reference::now_utc;
+use leder_persistence::repo::audit::NewAuditEntry;
+use leder_persistence::repo::users;
+use leder_persistence::rows::identity::UserRow;
+
+use crate::audit::RequestInfo;
+use crate::auth::{lockout, password};
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The audit entry of a sign-in attempt by someone not yet known.
+pub fn anonymous_entry(
+    info: &RequestInfo,
+    outcome: &str,
+    subject: Option<String>,
+    org: Option<String>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        occurred_at: now_utc(),
+        actor_kind: "anonymous".into(),
+        actor_id: None,
+        actor_roles: String::new(),
+        actor_organisation: None,
+        method: info.method.clone(),
+        route: info.route.clone(),
+        action: "sign_in".into(),
+        subject,
+        subject_organisation: org,
+        outcome: outcome.to_owned(),
+        client_address: info.client_address.clone(),
+    }
+}
+
+/// The account `username` names when `secret` is its password and it may sign in now; `None`
+/// (after the delay every failure costs, audited and counted) otherwise.
+pub async fn with_password(
+    state: &AppState,
+    info: &RequestInfo,
+    username: &str,
+    secret: String,
+) -> Result<Option<UserRow>, ApiError> {
+    let username = username.trim().to_ascii_lowercase();
+    let address = info.client_address.as_deref();
+    lockout::check_address(state, address).await?;
+    let lookup = username.clone();
+    let user = db::run(state, move |conn| users::by_username(conn, &lookup)).await?;
+    let now = now_utc();
+    let (user, secret) = match user {
+        None => {
+            let (secret, hasher) = (secret.clone(), state.passwords.clone());
+            web::block(move || hasher.verify_dummy(&secret))
+                .await
+                .map_err(ApiError::internal)?;
+            lockout::count_address(state, address).await?;
+            state
+                .audit
+                .record(anonymous_entry(info, "failure", None, None))
+                .await?;
+            actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+            return Ok(None);
+        }
+        Some(u) => (u, secret),
+    };
+    let stored = user.password_hash.clone();
+    let matches = web::block(move || password::verify(&secret, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    let locked = user.locked_until.is_some_and(|t| t > now);
+    let subject = Some(format!("user:{}", user.id));
+    if !matches || locked || user.disabled {
+        if !matches && !locked {
+            lockout::record_failure(state, address, &user.id).await?;
+        } else if !matches {
+            lockout::count_address(state, address).await?;
+        }
+        let outcome = if user.disabled {
+            "refused_disabled"
+        } else if locked {
+            "refused_locked"
+        } else {
+            "failure"
+        };
+        state
+            .audit
+            .record(anonymous_entry(
+                info,
+                outcome,
+                subject,
+                user.organisation.clone(),
+            ))
+            .await?;
+        actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+        return Ok(None);
+    }
+    if user.failed_logins != 0 || user.locked_until.is_some() {
+        let id = user.id.clone();
+        db::run(state, move |conn| users::record_sign_in(conn, &id)).await?;
+    }
+    let mut entry = anonymous_entry(info, "success", subject, user.organisation.clone());
+    entry.actor_kind = "user".into();
+    entry.actor_id = Some(user.id.clone());
+    let roles = user.role_list()?;
+    // Audit entries keep the comma-joined form they are hashed in.
+    entry.actor_roles = roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    entry.actor_organisation = user.organisation.clone();
+    state.audit.record(entry).await?;
+    Ok(Some(user))
+}
