@@ -368,16 +368,27 @@ async fn create_client(config: Config, org: String, name: String) -> ExitCode {
     }
 }
 
+/// What the audit commands need: the pool, the audit key and the checkpoint file.
+async fn audit_context(
+    config: &Config,
+) -> Result<
+    (
+        Pool,
+        leder_persistence::repo::audit::AuditKey,
+        std::path::PathBuf,
+    ),
+    String,
+> {
+    let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
+    let key = crate::audit::checkpoint::load_key(config, &url)?;
+    Ok((pool, key, crate::audit::checkpoint::file(config, &url)))
+}
+
 async fn verify_audit(config: Config) -> ExitCode {
-    let (url, pool) = match open_database(&config).await {
-        Ok(p) => p,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let key = match crate::audit::checkpoint::load_key(&config, &url) {
-        Ok(k) => k,
+    let (pool, key, file) = match audit_context(&config).await {
+        Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let file = crate::audit::checkpoint::file(&config, &url);
     let anchor = match crate::audit::checkpoint::latest(&file, &key) {
         Ok(a) => a,
         Err(e) => {
@@ -420,15 +431,10 @@ async fn verify_audit(config: Config) -> ExitCode {
 }
 
 async fn checkpoint_audit(config: Config) -> ExitCode {
-    let (url, pool) = match open_database(&config).await {
-        Ok(p) => p,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let key = match crate::audit::checkpoint::load_key(&config, &url) {
-        Ok(k) => k,
+    let (pool, key, file) = match audit_context(&config).await {
+        Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let file = crate::audit::checkpoint::file(&config, &url);
     let target = file.clone();
     match on_pool(pool, move |conn| {
         crate::audit::checkpoint::take(conn, &key, &target)

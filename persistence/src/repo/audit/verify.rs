@@ -86,16 +86,21 @@ impl Checkpoint {
     }
 }
 
-/// Takes a checkpoint of every chain's head, sealed with `key`.
-pub fn checkpoint(conn: &mut DbConnection, key: &AuditKey) -> Result<Checkpoint, PersistenceError> {
-    let heads: Vec<(String, i64, String)> = audit_chains::table
+/// Every chain's head: its id, last entry and that entry's hash, by id.
+fn heads(conn: &mut DbConnection) -> Result<Vec<(String, i64, String)>, PersistenceError> {
+    Ok(audit_chains::table
         .select((
             audit_chains::chain_id,
             audit_chains::last_seq,
             audit_chains::last_hash,
         ))
         .order(audit_chains::chain_id.asc())
-        .load(conn)?;
+        .load(conn)?)
+}
+
+/// Takes a checkpoint of every chain's head, sealed with `key`.
+pub fn checkpoint(conn: &mut DbConnection, key: &AuditKey) -> Result<Checkpoint, PersistenceError> {
+    let heads = heads(conn)?;
     let mut chains = Vec::with_capacity(heads.len());
     for (chain_id, last_seq, last_hash) in heads {
         let unkeyed_until: Option<i64> = audit_log::table
@@ -127,14 +132,7 @@ pub fn verify(
     key: &AuditKey,
     anchor: Option<&Checkpoint>,
 ) -> Result<VerifyReport, PersistenceError> {
-    let heads: Vec<(String, i64, String)> = audit_chains::table
-        .select((
-            audit_chains::chain_id,
-            audit_chains::last_seq,
-            audit_chains::last_hash,
-        ))
-        .order(audit_chains::chain_id.asc())
-        .load(conn)?;
+    let heads = heads(conn)?;
     let mut chain_ids: Vec<String> = audit_log::table
         .select(audit_log::chain_id)
         .distinct()
