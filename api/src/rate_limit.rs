@@ -1,8 +1,8 @@
 //! Per-address limits in fixed one-minute windows.
 //!
 //! [`SharedLimit`] is what the public intake and sign-in use: its counters live in the database
-//! (`rate_limits`), so N replicas behind a load balancer enforce one limit, not N; windows start
-//! on the minute by the replicas' clocks. The public intake counts every request; sign-in counts
+//! (`rate_limits`), so N replicas behind a load balancer enforce one limit, not N; an address's
+//! window starts at its first counted event after the last one ended, as in [`RateLimiter`]. The public intake counts every request; sign-in counts
 //! only failures (wrong passwords or client secrets at the token endpoint, wrong current
 //! passwords at `/me/password`), and an address over its budget is refused before any password
 //! is hashed, so that it can neither guess on nor spend the server's CPU.
@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
+use leder_persistence::reference::now_utc;
 use leder_persistence::repo::rate_limits;
 use time::PrimitiveDateTime;
 
@@ -34,7 +35,7 @@ pub const FAILED_SIGN_INS_PER_MINUTE: u32 = 20;
 pub struct SharedLimit {
     name: &'static str,
     per_minute: u32,
-    /// The start (unix seconds) of the last window this process swept the ended windows before.
+    /// When (unix seconds) this process last swept the ended windows.
     swept: AtomicI64,
 }
 
@@ -51,79 +52,73 @@ impl SharedLimit {
 
     /// Counts a request; 429 with `Retry-After` when the address is over its limit.
     pub async fn check(&self, state: &AppState, address: &str) -> Result<(), ApiError> {
-        let window = Window::now();
-        let hits = self.hit(state, address, &window).await?;
-        if hits > i64::from(self.per_minute) {
-            return Err(window.refusal());
+        let now = now_utc();
+        let window = self.hit(state, address, now).await?;
+        if window.hits > i64::from(self.per_minute) {
+            return Err(refusal(&window, now));
         }
         Ok(())
     }
 
     /// 429 with `Retry-After` when the address is over its limit, without counting.
     pub async fn waiting(&self, state: &AppState, address: &str) -> Result<(), ApiError> {
-        let window = Window::now();
+        let now = now_utc();
         let bucket = self.bucket(address);
-        let start = window.start;
-        let hits = db::run(state, move |conn| rate_limits::hits(conn, &bucket, start)).await?;
-        if hits >= i64::from(self.per_minute) {
-            return Err(window.refusal());
+        let window = db::run(state, move |conn| {
+            rate_limits::current(conn, &bucket, now, window_length())
+        })
+        .await?;
+        match window {
+            Some(w) if w.hits >= i64::from(self.per_minute) => Err(refusal(&w, now)),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Counts an event (a failed sign-in) against the address, whatever its state.
     pub async fn count(&self, state: &AppState, address: &str) -> Result<(), ApiError> {
-        self.hit(state, address, &Window::now()).await.map(drop)
+        self.hit(state, address, now_utc()).await.map(drop)
     }
 
     fn bucket(&self, address: &str) -> String {
         format!("{}:{address}", self.name)
     }
 
-    /// Adds a hit and, the first time this process counts in a new window, deletes the windows
-    /// that have ended (of every limit: they are never read again).
-    async fn hit(&self, state: &AppState, address: &str, window: &Window) -> Result<i64, ApiError> {
+    /// Adds a hit and, at most once a minute in this process, deletes the windows that have
+    /// ended (of every limit: they are never read again).
+    async fn hit(
+        &self,
+        state: &AppState,
+        address: &str,
+        now: PrimitiveDateTime,
+    ) -> Result<rate_limits::Window, ApiError> {
         let bucket = self.bucket(address);
-        let start = window.start;
-        let seconds = start.assume_utc().unix_timestamp();
+        let seconds = now.assume_utc().unix_timestamp();
         let last = self.swept.load(Ordering::Relaxed);
-        let sweep = last < seconds
+        let sweep = seconds - last >= 60
             && self
                 .swept
                 .compare_exchange(last, seconds, Ordering::Relaxed, Ordering::Relaxed)
                 .is_ok();
         db::run(state, move |conn| {
             if sweep {
-                rate_limits::sweep(conn, start)?;
+                rate_limits::sweep(conn, now - window_length())?;
             }
-            rate_limits::hit(conn, &bucket, start)
+            rate_limits::hit(conn, &bucket, now, window_length())
         })
         .await
     }
 }
 
-/// The fixed window a moment falls in.
-struct Window {
-    start: PrimitiveDateTime,
-    now: PrimitiveDateTime,
+/// [`WINDOW`] as a span of time.
+fn window_length() -> time::Duration {
+    time::Duration::seconds(60)
 }
 
-impl Window {
-    fn now() -> Self {
-        let now = leder_persistence::reference::now_utc();
-        let start = now
-            .replace_second(0)
-            .and_then(|t| t.replace_nanosecond(0))
-            .unwrap_or(now);
-        Window { start, now }
-    }
-
-    /// The 429 of an address over its limit: it waits until the window ends.
-    fn refusal(&self) -> ApiError {
-        let left = 60 - (self.now - self.start).whole_seconds();
-        ApiError::TooManyRequests {
-            retry_after: u64::try_from(left.max(1)).unwrap_or(1),
-        }
+/// The 429 of an address over its limit: it waits until its window ends.
+fn refusal(window: &rate_limits::Window, now: PrimitiveDateTime) -> ApiError {
+    let left = (window.started + window_length() - now).whole_seconds();
+    ApiError::TooManyRequests {
+        retry_after: u64::try_from(left.max(1)).unwrap_or(1),
     }
 }
 

@@ -145,7 +145,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    rate_limits (bucket, window_start) {
+    rate_limits (bucket) {
         bucket -> Text,
         window_start -> Timestamp,
         hits -> BigInt,

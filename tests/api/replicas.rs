@@ -1,6 +1,7 @@
 //! Several replicas on one database (issue #13, "Limits that hold across replicas"): the limits,
 //! a disabled account and a changed password hold on every replica at once, not per process.
 
+use futures_util::future::join_all;
 use serde_json::json;
 
 use crate::both_backends;
@@ -14,6 +15,13 @@ async fn sign_in(app: &TestApp, username: &str, password: &str) -> reqwest::Resp
         ("password", password),
     ])
     .await
+}
+
+/// Room for many requests at once, and an intake limit of five a minute.
+fn wide(c: &mut crate::helpers::Config) {
+    c.workers = 4;
+    c.pool_size = 20;
+    c.notification_rate_limit = 5;
 }
 
 fn retry_after(res: &reqwest::Response) -> u64 {
@@ -38,6 +46,20 @@ both_backends! {
             problem(res, 429).await;
         }
         assert_eq!(sql_count(&app, "SELECT COUNT(*) AS n FROM notifications").await, 3);
+    }
+
+    async fn of_sixteen_notifications_at_once_over_two_replicas_exactly_the_limit_pass(app, wide) {
+        let other = app.replica(wide).await;
+        let body = notification();
+        let answers = join_all((0..16).map(|n| {
+            let replica = if n % 2 == 0 { &app } else { &other };
+            replica.post_json(NOTIFICATIONS, &body)
+        }))
+        .await;
+        let mut statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, [[201; 5].as_slice(), &[429; 11]].concat());
+        assert_eq!(sql_count(&app, "SELECT COUNT(*) AS n FROM notifications").await, 5);
     }
 
     async fn the_failed_sign_in_budget_counts_the_failures_on_every_replica(app) {

@@ -1,80 +1,104 @@
 //! Counters of the per-address limits, shared by every replica on the database: one row per
-//! bucket (a limit and an address) and fixed window. Adding a hit is one atomic step on both
-//! engines, so concurrent requests on any number of replicas are each counted once and the
-//! limit holds at exactly its count.
+//! bucket (a limit and an address) holding its current window, which starts at the bucket's
+//! first hit after the last window ended. Adding a hit is one atomic step on both engines, so
+//! concurrent requests on any number of replicas are each counted once and the limit holds at
+//! exactly its count.
 
+use diesel::dsl::case_when;
 use diesel::prelude::*;
-use time::PrimitiveDateTime;
+use diesel::sql_types::Timestamp;
+use time::{Duration, PrimitiveDateTime};
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::schema::rate_limits;
 
-/// Adds one hit to `bucket`'s window starting at `window_start`; returns the window's hits so
-/// far, this one included.
+/// A bucket's current window: when it started and its hits so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// When the window started (UTC).
+    pub started: PrimitiveDateTime,
+    /// Hits counted in it.
+    pub hits: i64,
+}
+
+/// Adds one hit to `bucket` at `now`, in a new window when its last one (of `length`) has
+/// ended; returns the window, this hit included.
 pub fn hit(
     conn: &mut DbConnection,
     bucket: &str,
-    window_start: PrimitiveDateTime,
-) -> Result<i64, PersistenceError> {
-    let hits = match conn {
-        // Dialect-specific: two replicas counting a window's first hit at once must not both
+    now: PrimitiveDateTime,
+    length: Duration,
+) -> Result<Window, PersistenceError> {
+    let ended = rate_limits::window_start.le(now - length);
+    // Both assignments read the row as it was, so an ended window restarts at one hit.
+    let started =
+        case_when(ended, now.into_sql::<Timestamp>()).otherwise(rate_limits::window_start);
+    let hits = case_when(ended, 1i64.into_sql::<diesel::sql_types::BigInt>())
+        .otherwise(rate_limits::hits + 1);
+    let first = (
+        rate_limits::bucket.eq(bucket),
+        rate_limits::window_start.eq(now),
+        rate_limits::hits.eq(1i64),
+    );
+    let (started, hits) = match conn {
+        // Dialect-specific: two replicas counting a bucket's first hit at once must not both
         // insert its row, so PostgreSQL adds it with an atomic upsert. SQLite's IMMEDIATE
         // transactions already run one writer at a time.
         DbConnection::Postgresql(pg) => diesel::insert_into(rate_limits::table)
-            .values((
-                rate_limits::bucket.eq(bucket),
-                rate_limits::window_start.eq(window_start),
-                rate_limits::hits.eq(1i64),
-            ))
-            .on_conflict((rate_limits::bucket, rate_limits::window_start))
+            .values(first)
+            .on_conflict(rate_limits::bucket)
             .do_update()
-            .set(rate_limits::hits.eq(rate_limits::hits + 1))
-            .returning(rate_limits::hits)
+            .set((
+                rate_limits::window_start.eq(started),
+                rate_limits::hits.eq(hits),
+            ))
+            .returning((rate_limits::window_start, rate_limits::hits))
             .get_result(pg)?,
         DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
-            let bumped = diesel::update(rate_limits::table.find((bucket, window_start)))
-                .set(rate_limits::hits.eq(rate_limits::hits + 1))
+            let bumped = diesel::update(rate_limits::table.find(bucket))
+                .set((
+                    rate_limits::window_start.eq(started),
+                    rate_limits::hits.eq(hits),
+                ))
                 .execute(conn)?;
             if bumped == 0 {
                 diesel::insert_into(rate_limits::table)
-                    .values((
-                        rate_limits::bucket.eq(bucket),
-                        rate_limits::window_start.eq(window_start),
-                        rate_limits::hits.eq(1i64),
-                    ))
+                    .values(first)
                     .execute(conn)?;
             }
             rate_limits::table
-                .find((bucket, window_start))
-                .select(rate_limits::hits)
-                .first::<i64>(conn)
+                .find(bucket)
+                .select((rate_limits::window_start, rate_limits::hits))
+                .first::<(PrimitiveDateTime, i64)>(conn)
         })?,
     };
-    Ok(hits)
+    Ok(Window { started, hits })
 }
 
-/// The hits of `bucket`'s window starting at `window_start` (0 when it has none).
-pub fn hits(
+/// `bucket`'s window at `now`, if one (of `length`) is running.
+pub fn current(
     conn: &mut DbConnection,
     bucket: &str,
-    window_start: PrimitiveDateTime,
-) -> Result<i64, PersistenceError> {
+    now: PrimitiveDateTime,
+    length: Duration,
+) -> Result<Option<Window>, PersistenceError> {
     Ok(rate_limits::table
-        .find((bucket, window_start))
-        .select(rate_limits::hits)
-        .first::<i64>(conn)
+        .find(bucket)
+        .filter(rate_limits::window_start.gt(now - length))
+        .select((rate_limits::window_start, rate_limits::hits))
+        .first::<(PrimitiveDateTime, i64)>(conn)
         .optional()?
-        .unwrap_or(0))
+        .map(|(started, hits)| Window { started, hits }))
 }
 
-/// Deletes the windows that started before `before`; returns how many.
+/// Deletes the windows that started at or before `before`; returns how many.
 pub fn sweep(
     conn: &mut DbConnection,
     before: PrimitiveDateTime,
 ) -> Result<usize, PersistenceError> {
     Ok(
-        diesel::delete(rate_limits::table.filter(rate_limits::window_start.lt(before)))
+        diesel::delete(rate_limits::table.filter(rate_limits::window_start.le(before)))
             .execute(conn)?,
     )
 }
