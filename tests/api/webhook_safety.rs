@@ -331,7 +331,36 @@ async fn subscriptions_and_each_delivery_of_a_review_are_audited(app: TestApp) {
     .await;
 }
 
+/// Issue #13 item 10: `event_types` took 50,000 duplicates (all stored).
+async fn each_event_type_is_named_once(app: TestApp) {
+    let (_, _, client) = app.machine_client("QOP").await;
+    let repeated: Vec<&str> = std::iter::repeat_n("review.created", 50_000).collect();
+    let p = problem(
+        app.post_as(
+            "/api/v1/webhooks",
+            &client,
+            &json!({"url": "http://127.0.0.1:9/hook", "event_types": repeated}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(first_field(&p), "event_types");
+    assert_eq!(p["errors"][0]["code"], "duplicate_event_type");
+    let body = json!({"url": "http://127.0.0.1:9/hook", "event_types": ["review.created", "review.created"]});
+    let p = problem(app.post_as("/api/v1/webhooks", &client, &body).await, 422).await;
+    assert_eq!(p["errors"][0]["code"], "duplicate_event_type");
+    assert_eq!(
+        sql_count(&app, "SELECT COUNT(*) AS n FROM webhooks").await,
+        0
+    );
+}
+
 both_backends! {
+    async fn each_event_type_is_named_once(app, pinned_names) {
+        super::each_event_type_is_named_once(app).await;
+    }
+
     async fn subscriptions_and_each_delivery_of_a_review_are_audited(app, pinned_names) {
         super::subscriptions_and_each_delivery_of_a_review_are_audited(app).await;
     }

@@ -57,7 +57,9 @@ fn event_types_schema() -> utoipa::openapi::schema::Array {
     let mut item = utoipa::openapi::schema::Object::with_type(utoipa::openapi::Type::String);
     item.enum_values = Some(event_types().into_iter().map(Into::into).collect());
     let mut array = utoipa::openapi::schema::Array::new(item);
-    array.description = Some("Which event types (empty: all).".to_owned());
+    array.unique_items = true;
+    array.max_items = Some(event_types().len());
+    array.description = Some("Which event types, each once (empty: all).".to_owned());
     array
 }
 
@@ -214,6 +216,13 @@ pub async fn create_webhook(
                 format!("`{t}` is not one of {}", event_types().join(", ")),
             ));
         };
+        if types.contains(&parsed) {
+            return Err(ApiError::invalid_field(
+                "event_types",
+                "duplicate_event_type",
+                format!("`{t}` is listed twice: name each event type once"),
+            ));
+        }
         types.push(parsed);
     }
     let secret = new_secret();
