@@ -88,6 +88,8 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         }),
         "create_notification" | "list_themes" => Success,
         "transfer_reviews" => admin_only,
+        // An information-governance act over any ICB's case: the admin only, both ICBs alike.
+        "set_legal_hold" | "lift_legal_hold" => admin_only,
         // The feed is the caller's own ICB's, so scope does not change the answer.
         "create_webhook" | "list_webhooks" => signed_in(match who {
             Who::Lead | Who::Integration => Success,
@@ -401,6 +403,19 @@ async fn request(
                 vec![],
             )
         }
+        "set_legal_hold" | "lift_legal_hold" => {
+            let id = match scope {
+                Scope::Mine => &f.review_mine,
+                Scope::Other => &f.review_other,
+            };
+            let path = format!("/api/v1/reviews/{id}/legal-hold");
+            if op == "set_legal_hold" {
+                let body = json!({"reason": "a coroner's request to keep the record"});
+                (Method::PUT, path, Some(body), vec![])
+            } else {
+                (Method::DELETE, path, None, vec![])
+            }
+        }
         "list_audit" => (
             Method::GET,
             format!("/api/v1/audit?subject=user:{subject_user}"),
@@ -541,8 +556,30 @@ async fn case_request(
     }
 }
 
+/// A fresh token for `who`, after a password change spent their old ones.
+async fn signed_in_again(app: &TestApp, f: &mut Fixture, who: Who) {
+    let token = match who {
+        Who::Admin => app.admin_token().await,
+        Who::Lead => app.token("lead", USER_PASSWORD).await,
+        Who::Analyst => app.token("analyst", USER_PASSWORD).await,
+        Who::Qa => app.token("qa.panel", USER_PASSWORD).await,
+        Who::Reviewer => app.token("reviewer", USER_PASSWORD).await,
+        Who::Integration | Who::Anonymous => return,
+    };
+    match who {
+        Who::Admin => f.admin = token.clone(),
+        Who::Lead => f.lead = token.clone(),
+        _ => {}
+    }
+    for (w, t) in &mut f.tokens {
+        if *w == who {
+            *t = token.clone();
+        }
+    }
+}
+
 async fn run_matrix(app: TestApp) {
-    let f = fixture(&app).await;
+    let mut f = fixture(&app).await;
     let doc = serde_json::to_value(leder_api::openapi::document()).unwrap();
     let mut operations = Vec::new();
     for item in doc["paths"].as_object().unwrap().values() {
@@ -604,6 +641,10 @@ async fn run_matrix(app: TestApp) {
                     "{op} as {who:?} ({scope:?}) {method} {path}: expected {expected:?}, got {status}: {text}"
                 );
                 checked += 1;
+                if op == "change_password" && (200..300).contains(&status) {
+                    // A password change spends every token of the account: sign in again.
+                    signed_in_again(&app, &mut f, who).await;
+                }
             }
         }
     }
