@@ -3,6 +3,8 @@
 //! `reassess-avoidable`, `backup`/`restore` and `retention run`. Configuration comes from the environment (see
 //! the README).
 
+mod accounts;
+mod audit;
 mod backup;
 mod data;
 mod retention;
@@ -15,11 +17,8 @@ use leder_persistence::reference::{self, ReferenceFiles};
 
 use leder_persistence::Pool;
 use leder_persistence::repo::audit::NewAuditEntry;
-use leder_persistence::repo::users::NewUser;
 
-use crate::app::accounts::{check_account, check_icb, new_secret, secret_hash};
 use crate::audit::AuditWriter;
-use crate::auth::password;
 use crate::config::Config;
 use crate::server::{Application, open_database};
 
@@ -221,16 +220,16 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
                     org,
                     display_name,
                 },
-        } => create_user(config, username, roles, org, display_name).await,
+        } => accounts::create_user(config, username, roles, org, display_name).await,
         Command::Client {
             command: ClientCommand::Create { org, name },
-        } => create_client(config, org, name).await,
+        } => accounts::create_client(config, org, name).await,
         Command::Audit {
             command: AuditCommand::Verify,
-        } => verify_audit(config).await,
+        } => audit::verify_audit(config).await,
         Command::Audit {
             command: AuditCommand::Checkpoint,
-        } => checkpoint_audit(config).await,
+        } => audit::checkpoint_audit(config).await,
         Command::SeedDemo {
             reviews,
             seed,
@@ -274,182 +273,6 @@ pub(crate) fn cli_entry(action: &str, subject: Option<String>) -> NewAuditEntry 
         subject_organisation: None,
         outcome: "success".into(),
         client_address: None,
-    }
-}
-
-async fn create_user(
-    config: Config,
-    username: String,
-    roles: Vec<String>,
-    org: Option<String>,
-    display_name: Option<String>,
-) -> ExitCode {
-    let mut role_names = Vec::new();
-    for r in &roles {
-        match r.parse::<leder_domain::workflow::Role>() {
-            Ok(role) => role_names.push(role),
-            Err(_) => return fail(&format!("--role {r}: not a role")),
-        }
-    }
-    let (pool, audit) = match cli_state(&config).await {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let (roles, org) = match check_account(&pool, &role_names, org.as_deref()).await {
-        Ok(v) => v,
-        Err(e) => return fail(&e.problem().detail),
-    };
-    let username = username.trim().to_ascii_lowercase();
-    let (secret, generated) = match std::env::var("LEDER_NEW_USER_PASSWORD") {
-        Ok(p) if !p.is_empty() => (p, false),
-        _ => (password::random(), true),
-    };
-    if let Some(problem) = password::policy_problem(&secret, &username) {
-        return fail(&format!("LEDER_NEW_USER_PASSWORD: {problem}"));
-    }
-    let hash = match password::Hasher::new(config.password_cost).and_then(|h| h.hash(&secret)) {
-        Ok(h) => h,
-        Err(e) => return fail(&e),
-    };
-    let new = NewUser {
-        display_name: display_name.unwrap_or_else(|| username.clone()),
-        username: username.clone(),
-        roles,
-        organisation: org,
-        password_hash: hash,
-    };
-    let audited = audit.audited(cli_entry("user create", None));
-    let result = actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        leder_persistence::repo::users::create(&mut conn, new, Some(&audited))
-            .map_err(|e| e.to_string())
-    })
-    .await;
-    match result {
-        Ok(Ok(row)) => {
-            println!("created user {} ({})", row.username, row.id);
-            if generated {
-                println!("password: {secret}");
-            }
-            ExitCode::SUCCESS
-        }
-        Ok(Err(e)) => fail(&e),
-        Err(e) => fail(&e.to_string()),
-    }
-}
-
-async fn create_client(config: Config, org: String, name: String) -> ExitCode {
-    let (pool, audit) = match cli_state(&config).await {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let org = match check_icb(&pool, &org).await {
-        Ok(o) => o,
-        Err(e) => return fail(&e.problem().detail),
-    };
-    let secret = new_secret();
-    let hash = secret_hash(&secret);
-    let audited = audit.audited(cli_entry("client create", None));
-    let result = actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        leder_persistence::repo::clients::create(&mut conn, &name, &org, &hash, Some(&audited))
-            .map_err(|e| e.to_string())
-    })
-    .await;
-    match result {
-        Ok(Ok(row)) => {
-            println!("client_id: {}", row.id);
-            println!("client_secret: {secret}");
-            println!("(the secret is not kept: store it now)");
-            ExitCode::SUCCESS
-        }
-        Ok(Err(e)) => fail(&e),
-        Err(e) => fail(&e.to_string()),
-    }
-}
-
-/// What the audit commands need: the pool, the audit key and the checkpoint file.
-async fn audit_context(
-    config: &Config,
-) -> Result<
-    (
-        Pool,
-        leder_persistence::repo::audit::AuditKey,
-        std::path::PathBuf,
-    ),
-    String,
-> {
-    let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
-    let key = crate::audit::checkpoint::load_key(config, &url)?;
-    Ok((pool, key, crate::audit::checkpoint::file(config, &url)))
-}
-
-async fn verify_audit(config: Config) -> ExitCode {
-    let (pool, key, file) = match audit_context(&config).await {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
-    let anchor = match crate::audit::checkpoint::latest(&file, &key) {
-        Ok(a) => a,
-        Err(e) => {
-            println!("audit trail BROKEN: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let result = on_pool(pool, move |conn| {
-        leder_persistence::repo::audit::verify(conn, &key, anchor.as_ref())
-    })
-    .await;
-    match result {
-        Ok(report) => match report.broken {
-            None => {
-                println!(
-                    "audit trail intact: {} chains, {} entries, {}",
-                    report.chains,
-                    report.entries,
-                    if report.anchored {
-                        format!("anchored by the last checkpoint in {}", file.display())
-                    } else {
-                        format!(
-                            "NOT anchored: no checkpoint in {} (take one with `leder audit checkpoint`)",
-                            file.display()
-                        )
-                    }
-                );
-                ExitCode::SUCCESS
-            }
-            Some(b) => {
-                println!(
-                    "audit trail BROKEN in chain {} at entry {}: {} ({} entries verified before it)",
-                    b.chain_id, b.seq, b.reason, report.entries
-                );
-                ExitCode::from(1)
-            }
-        },
-        Err(e) => fail(&e),
-    }
-}
-
-async fn checkpoint_audit(config: Config) -> ExitCode {
-    let (pool, key, file) = match audit_context(&config).await {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
-    let target = file.clone();
-    match on_pool(pool, move |conn| {
-        crate::audit::checkpoint::take(conn, &key, &target)
-    })
-    .await
-    {
-        Ok(c) => {
-            println!(
-                "checkpoint of {} chains appended to {}",
-                c.chains.len(),
-                file.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e),
     }
 }
 
