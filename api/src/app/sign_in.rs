@@ -5,9 +5,10 @@
 use actix_web::web;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
-use leder_persistence::repo::users;
-use leder_persistence::rows::identity::UserRow;
+use leder_persistence::repo::{clients, users};
+use leder_persistence::rows::identity::{ClientRow, UserRow};
 
+use crate::app::accounts::secret_hash;
 use crate::audit::RequestInfo;
 use crate::auth::{lockout, password};
 use crate::db;
@@ -115,4 +116,54 @@ pub async fn with_password(
     entry.actor_organisation = user.organisation.clone();
     state.audit.record(entry).await?;
     Ok(Some(user))
+}
+
+/// The machine client `id` names when `secret` is its secret and it is not revoked; `None`
+/// (after the failure delay, audited and counted against the address) otherwise.
+pub async fn with_client_secret(
+    state: &AppState,
+    info: &RequestInfo,
+    id: &str,
+    secret: &str,
+) -> Result<Option<ClientRow>, ApiError> {
+    let address = info.client_address.as_deref();
+    lockout::check_address(state, address).await?;
+    let lookup = id.to_owned();
+    let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
+    let hash = secret_hash(secret);
+    match client {
+        Some(c) if c.revoked_at.is_none() && constant_time_eq(&c.secret_hash, &hash) => {
+            let mut entry = anonymous_entry(
+                info,
+                "success",
+                Some(format!("client:{}", c.id)),
+                Some(c.organisation.clone()),
+            );
+            entry.actor_kind = "client".into();
+            entry.actor_id = Some(c.id.clone());
+            entry.actor_roles = "integration".into();
+            entry.actor_organisation = Some(c.organisation.clone());
+            state.audit.record(entry).await?;
+            Ok(Some(c))
+        }
+        other => {
+            lockout::count_address(state, address).await?;
+            let subject = other.as_ref().map(|c| format!("client:{}", c.id));
+            let org = other.map(|c| c.organisation);
+            state
+                .audit
+                .record(anonymous_entry(info, "failure", subject, org))
+                .await?;
+            actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+            Ok(None)
+        }
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }

@@ -7,15 +7,11 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use leder_persistence::repo::clients;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::app::accounts::secret_hash;
-use crate::app::sign_in::{self, anonymous_entry};
+use crate::app::sign_in;
 use crate::audit::RequestInfo;
-use crate::auth::lockout;
 use crate::auth::token::{self, Claims};
-use crate::db;
 use crate::dto::identity::{OAuthError, TokenRequest, TokenResponse};
 use crate::error::ApiError;
 use crate::extract::{BodyLimit, read_body};
@@ -242,57 +238,21 @@ async fn client_grant(
             ));
         }
     };
-    let address = info.client_address.as_deref();
-    lockout::check_address(state, address).await?;
-    let lookup = id.clone();
-    let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
-    let hash = secret_hash(&secret);
-    match client {
-        Some(c) if c.revoked_at.is_none() && constant_time_eq(&c.secret_hash, &hash) => {
-            let mut entry = anonymous_entry(
-                info,
-                "success",
-                Some(format!("client:{}", c.id)),
-                Some(c.organisation.clone()),
-            );
-            entry.actor_kind = "client".into();
-            entry.actor_id = Some(c.id.clone());
-            entry.actor_roles = "integration".into();
-            entry.actor_organisation = Some(c.organisation.clone());
-            state.audit.record(entry).await?;
-            issue(
-                state,
-                &c.id,
-                "client",
-                vec!["integration".into()],
-                Some(c.organisation),
-                0,
-            )
-        }
-        other => {
-            lockout::count_address(state, address).await?;
-            let subject = other.as_ref().map(|c| format!("client:{}", c.id));
-            let org = other.map(|c| c.organisation);
-            state
-                .audit
-                .record(anonymous_entry(info, "failure", subject, org))
-                .await?;
-            actix_web::rt::time::sleep(state.config.login_failure_delay).await;
-            Ok(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "unknown, revoked or wrong client credentials",
-            ))
-        }
-    }
-}
-
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    let Some(c) = sign_in::with_client_secret(state, info, &id, &secret).await? else {
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown, revoked or wrong client credentials",
+        ));
+    };
+    issue(
+        state,
+        &c.id,
+        "client",
+        vec!["integration".into()],
+        Some(c.organisation),
+        0,
+    )
 }
 
 /// The public signing keys (JWK Set)
