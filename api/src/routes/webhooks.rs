@@ -66,8 +66,6 @@ fn event_types_schema() -> utoipa::openapi::schema::Array {
 /// A subscription just created: the secret is shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookCreated {
-    /// Id.
-    pub id: String,
     /// The `whsec_` signing secret: verify `webhook-signature` with it. Not shown again.
     pub secret: String,
     /// The subscription.
@@ -249,7 +247,6 @@ pub async fn create_webhook(
     Ok(HttpResponse::Created()
         .insert_header(("cache-control", "no-store"))
         .json(WebhookCreated {
-            id: row.id.clone(),
             secret,
             webhook: row.try_into()?,
         }))
