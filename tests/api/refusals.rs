@@ -8,8 +8,12 @@ use crate::cases::{id_of, new_case, notification};
 use crate::helpers::{TestApp, json, problem};
 
 async fn refusals(app: &TestApp, lead: &str, review: &str) -> Vec<Value> {
+    refusals_of(app, lead, &format!("review:{review}")).await
+}
+
+async fn refusals_of(app: &TestApp, reader: &str, subject: &str) -> Vec<Value> {
     let page = json(
-        app.get_as(&format!("/api/v1/audit?subject=review:{review}"), lead)
+        app.get_as(&format!("/api/v1/audit?subject={subject}"), reader)
             .await,
         200,
     )
@@ -63,5 +67,29 @@ both_backends! {
             .filter(|e| e["actor_id"] == outsider_id.as_str())
             .count();
         assert_eq!(from_outsider, 30);
+    }
+
+    async fn a_refused_attempt_on_an_action_or_a_user_is_audited_too(app) {
+        let (_, lead) = app.user("plan.lead", &["ics_lead"], Some("QOP")).await;
+        let body = serde_json::json!({
+            "title": "Repeat swallowing assessments after every admission",
+            "outcome_measure": "95% within 7 days", "owner": "Community team",
+            "due_date": crate::helpers::ymd(crate::helpers::today())
+        });
+        let action = json(app.post_as("/api/v1/organisations/QOP/actions", &lead, &body).await, 201).await;
+        let action = action["id"].as_str().unwrap().to_owned();
+        let (outsider_id, outsider) = app.user("other.lead", &["ics_lead"], Some("QE1")).await;
+        problem(app.get_as(&format!("/api/v1/actions/{action}"), &outsider).await, 404).await;
+        let seen = refusals_of(&app, &lead, &format!("action:{action}")).await;
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert_eq!(seen[0]["actor_id"], outsider_id.as_str());
+        assert_eq!(seen[0]["route"], "/api/v1/actions/{id}");
+        // A lead reading an account (an admin's business) is refused, and the admin sees it.
+        let (subject_id, _) = app.user("someone", &["reviewer"], Some("QOP")).await;
+        problem(app.get_as(&format!("/api/v1/users/{subject_id}"), &lead).await, 403).await;
+        let admin = app.admin_token().await;
+        let seen = refusals_of(&app, &admin, &format!("user:{subject_id}")).await;
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert_eq!(seen[0]["route"], "/api/v1/users/{id}");
     }
 }

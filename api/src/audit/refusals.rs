@@ -1,6 +1,7 @@
-//! Refusals on a review's routes are audited: a 403 or 404 answered to a signed-in caller for
-//! `/api/v1/reviews/{id}/...` records who tried which case (outcome `refused`, subject the
-//! review, against the review's ICB so that its lead sees who probed it). Recording is limited
+//! Refusals on the routes of one thing are audited: a 403 or 404 answered to a signed-in caller
+//! for `/api/v1/reviews/{id}/...` (and an action's, a webhook's or a user's route) records who
+//! tried which one (outcome `refused`, subject the thing, against its ICB so that the ICB's lead
+//! sees who probed it). Recording is limited
 //! per caller (a fixed minute window): someone walking through ids fills the trail with their
 //! first [`REFUSALS_PER_MINUTE`] attempts a minute, not with every one.
 
@@ -29,8 +30,13 @@ impl Default for RefusalBudget {
     }
 }
 
-/// The route prefix whose refusals are recorded.
-const REVIEW_ROUTES: &str = "/api/v1/reviews/{id}";
+/// The route prefixes whose refusals are recorded, with the kind of subject their `{id}` names.
+const AUDITED_ROUTES: [(&str, &str); 4] = [
+    ("/api/v1/reviews/{id}", "review"),
+    ("/api/v1/actions/{id}", "action"),
+    ("/api/v1/webhooks/{id}", "webhook"),
+    ("/api/v1/users/{id}", "user"),
+];
 
 /// Records a refusal of a review's route, after the answer is made and before it is sent. A
 /// refusal that cannot be recorded is logged; the answer stays the refusal it was.
@@ -43,13 +49,15 @@ pub async fn audit_refusals(
         return Ok(res);
     }
     let http = res.request().clone();
-    let on_review = http
-        .match_pattern()
-        .is_some_and(|p| p == REVIEW_ROUTES || p.starts_with(&format!("{REVIEW_ROUTES}/")));
-    let (Some(id), Some(state), Some(budget)) = (
-        on_review
-            .then(|| http.match_info().get("id").map(str::to_owned))
-            .flatten(),
+    let kind = http.match_pattern().and_then(|p| {
+        AUDITED_ROUTES
+            .iter()
+            .find(|(prefix, _)| p == *prefix || p.starts_with(&format!("{prefix}/")))
+            .map(|(_, kind)| *kind)
+    });
+    let (Some(kind), Some(id), Some(state), Some(budget)) = (
+        kind,
+        http.match_info().get("id").map(str::to_owned),
         http.app_data::<web::Data<AppState>>().cloned(),
         http.app_data::<web::Data<RefusalBudget>>().cloned(),
     ) else {
@@ -65,7 +73,7 @@ pub async fn audit_refusals(
     let Ok(info) = RequestInfo::from_request(&http, &mut Payload::None).await else {
         return Ok(res);
     };
-    let subject = format!("review:{id}");
+    let subject = format!("{kind}:{id}");
     let s = subject.clone();
     let owner = db::run(&state, move |conn| subject_organisation(conn, &s)).await;
     let mut entry = caller.audit_entry(&info, "refused", "refused");
@@ -73,7 +81,7 @@ pub async fn audit_refusals(
     entry.subject_organisation = owner.ok().flatten().flatten();
     if let Err(e) = state.audit.record(entry).await {
         log::error!(
-            "a refusal of review {id} to {} went unrecorded: {e}",
+            "a refusal of {kind} {id} to {} went unrecorded: {e}",
             caller.id
         );
     }

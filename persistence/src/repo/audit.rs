@@ -364,7 +364,7 @@ pub fn subject_organisation(
     conn: &mut DbConnection,
     subject: &str,
 ) -> Result<Option<Option<String>>, PersistenceError> {
-    use crate::schema::{clients, reviews, users, webhooks};
+    use crate::schema::{actions, clients, reviews, users, webhooks};
     let Some((kind, id)) = subject.split_once(':') else {
         return Ok(None);
     };
@@ -389,6 +389,12 @@ pub fn subject_organisation(
         "webhook" => webhooks::table
             .find(id)
             .select(webhooks::organisation)
+            .first::<String>(conn)
+            .optional()?
+            .map(Some),
+        "action" => actions::table
+            .find(id)
+            .select(actions::organisation)
             .first::<String>(conn)
             .optional()?
             .map(Some),
