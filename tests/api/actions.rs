@@ -115,9 +115,17 @@ both_backends! {
         assert!(changed.iter().all(|e| e.organisation == "QOP" && e.subject_id == created["id"].as_str().unwrap()));
         let last: Value = serde_json::from_str(&changed[2].data).unwrap();
         assert_eq!(last["status"], "done");
-        let audited = crate::helpers::sql_count(&app, &format!(
-            "SELECT COUNT(*) AS n FROM audit_log WHERE subject = 'action:{}'", created["id"].as_str().unwrap())).await;
-        assert_eq!(audited, 3);
+        let audited = |outcome: &'static str| {
+            let sql = format!(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE subject = 'action:{}' AND outcome = '{outcome}'",
+                created["id"].as_str().unwrap()
+            );
+            let app = &app;
+            async move { crate::helpers::sql_count(app, &sql).await }
+        };
+        // The three changes, and the QA panel's 403 and the other ICB's 404 as refusals.
+        assert_eq!(audited("success").await, 3);
+        assert_eq!(audited("refused").await, 2);
     }
 
     async fn an_open_action_is_overdue_only_once_its_due_date_has_passed(app) {
