@@ -127,6 +127,26 @@ pub struct RequestInfo {
     pub client_address: Option<String>,
 }
 
+impl RequestInfo {
+    /// An entry of this request by someone not (yet) known: no actor id, roles or ICB.
+    pub fn anonymous_entry(&self, action: &str, outcome: &str) -> NewAuditEntry {
+        NewAuditEntry {
+            occurred_at: leder_persistence::reference::now_utc(),
+            actor_kind: "anonymous".into(),
+            actor_id: None,
+            actor_roles: String::new(),
+            actor_organisation: None,
+            method: self.method.clone(),
+            route: self.route.clone(),
+            action: action.to_owned(),
+            subject: None,
+            subject_organisation: None,
+            outcome: outcome.to_owned(),
+            client_address: self.client_address.clone(),
+        }
+    }
+}
+
 /// The client's address: the peer address, unless the peer is a trusted proxy, in which case
 /// the right-most `X-Forwarded-For` entry that is not itself a trusted proxy.
 pub fn client_address(req: &HttpRequest, trusted: &[std::net::IpAddr]) -> Option<String> {

@@ -23,18 +23,9 @@ pub fn anonymous_entry(
     org: Option<String>,
 ) -> NewAuditEntry {
     NewAuditEntry {
-        occurred_at: now_utc(),
-        actor_kind: "anonymous".into(),
-        actor_id: None,
-        actor_roles: String::new(),
-        actor_organisation: None,
-        method: info.method.clone(),
-        route: info.route.clone(),
-        action: "sign_in".into(),
         subject,
         subject_organisation: org,
-        outcome: outcome.to_owned(),
-        client_address: info.client_address.clone(),
+        ..info.anonymous_entry("sign_in", outcome)
     }
 }
 

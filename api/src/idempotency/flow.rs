@@ -49,20 +49,7 @@ impl Principal {
     fn replay_entry(&self, info: &RequestInfo) -> NewAuditEntry {
         match self {
             Principal::Caller(c) => c.audit_entry(info, "replay", "success"),
-            Principal::Anonymous(_) => NewAuditEntry {
-                occurred_at: now_utc(),
-                actor_kind: "anonymous".into(),
-                actor_id: None,
-                actor_roles: String::new(),
-                actor_organisation: None,
-                method: info.method.clone(),
-                route: info.route.clone(),
-                action: "replay".into(),
-                subject: None,
-                subject_organisation: None,
-                outcome: "success".into(),
-                client_address: info.client_address.clone(),
-            },
+            Principal::Anonymous(_) => info.anonymous_entry("replay", "success"),
         }
     }
 }
