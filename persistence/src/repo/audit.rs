@@ -15,8 +15,10 @@
 //! There is deliberately no update or delete of `audit_log` anywhere in the code, and the
 //! migrations install triggers that refuse both.
 
+mod carrier;
 pub mod verify;
 
+pub use carrier::{Audited, Author};
 pub use verify::{BrokenLink, ChainMark, Checkpoint, VerifyReport, checkpoint, verify};
 
 use diesel::prelude::*;
@@ -133,40 +135,6 @@ fn timestamp(t: &PrimitiveDateTime) -> String {
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"
     );
     t.format(&format).unwrap_or_default()
-}
-
-/// Where and how a change is audited: the chain and the entry (its subject is filled in by the
-/// change, which knows it). The one carrier of an audited write: every change appends it inside
-/// its own transaction.
-#[derive(Debug, Clone)]
-pub struct Audited {
-    /// The replica's chain.
-    pub chain: AuditChain,
-    /// The entry.
-    pub entry: NewAuditEntry,
-}
-
-impl Audited {
-    /// The entry about `subject` (of `organisation`).
-    pub fn about(&self, subject: String, organisation: Option<String>) -> NewAuditEntry {
-        NewAuditEntry {
-            subject: Some(subject),
-            subject_organisation: organisation,
-            ..self.entry.clone()
-        }
-    }
-}
-
-/// Who makes a change that keeps a history (a case's, an action's): the id and roles the
-/// history entry names, and the audited write.
-#[derive(Debug, Clone)]
-pub struct Author {
-    /// User or client id.
-    pub id: Option<String>,
-    /// Roles, comma-separated (as history and audit rows keep them).
-    pub roles: String,
-    /// The chain and the entry.
-    pub audited: Audited,
 }
 
 /// The plain (unkeyed) hash of an entry at `seq` in `chain_id` following `prev_hash`: entries
