@@ -17,12 +17,10 @@ use actix_web::web;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
-use leder_domain::review::EventType;
+use leder_persistence::records::webhooks::{Delivery, Event, Webhook};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::{events, webhooks as repo};
-use leder_persistence::rows::cases::EventRow;
-use leder_persistence::rows::webhooks::{DeliveryRow, WebhookRow};
 use sha2::Sha256;
 
 use crate::db;
@@ -54,23 +52,23 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<S
 }
 
 /// The body sent for an event (the Standard Webhooks payload shape).
-pub fn payload(e: &EventRow) -> String {
+pub fn payload(e: &Event) -> String {
     let occurred = e
         .occurred_at
         .assume_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     serde_json::json!({
-        "type": e.event_type,
+        "type": e.event_type.as_str(),
         "timestamp": occurred,
         "data": {
             "id": e.id,
-            "type": e.event_type,
+            "type": e.event_type.as_str(),
             "subject_id": e.subject_id,
             "reference": e.reference,
             "occurred_at": occurred,
             "version": e.payload_version,
-            "data": serde_json::from_str::<serde_json::Value>(&e.data).unwrap_or(serde_json::Value::Null),
+            "data": e.data,
         }
     })
     .to_string()
@@ -84,11 +82,6 @@ const MAX_RETRY_DELAY: std::time::Duration = std::time::Duration::from_secs(3600
 fn retry_delay(first: std::time::Duration, failures: i64) -> std::time::Duration {
     let doublings = u32::try_from(failures.clamp(1, 32) - 1).unwrap_or(0);
     first.saturating_mul(1u32 << doublings).min(MAX_RETRY_DELAY)
-}
-
-/// Whether a subscription to `types` (none: all) receives an event of `event_type`.
-fn wanted(types: &[EventType], event_type: &str) -> bool {
-    types.is_empty() || types.iter().any(|t| t.as_str() == event_type)
 }
 
 /// Runs the delivery worker until the server stops.
@@ -127,8 +120,8 @@ pub async fn run(state: web::Data<AppState>) {
 async fn send(
     client: &reqwest::Client,
     allowed: &[String],
-    hook: &WebhookRow,
-    e: &EventRow,
+    hook: &Webhook,
+    e: &Event,
 ) -> (bool, Option<i64>, Option<String>) {
     // Judged again at each attempt: the rules or the allow-list may have changed since it was
     // registered, and an address literal never reaches the resolver.
@@ -175,8 +168,8 @@ async fn send(
 
 /// The audit entry of an attempt to deliver a review's event (none for other events): the
 /// subscription is the actor, the review the subject, the target's origin the route.
-fn delivery_entry(hook: &WebhookRow, e: &EventRow) -> Option<NewAuditEntry> {
-    if EventType::parse(&e.event_type).ok()? == EventType::ActionChanged {
+fn delivery_entry(hook: &Webhook, e: &Event) -> Option<NewAuditEntry> {
+    if !e.is_about_a_review() {
         return None;
     }
     let origin = reqwest::Url::parse(&hook.url)
@@ -214,13 +207,8 @@ async fn deliver_pending(
     state: &AppState,
     client: &reqwest::Client,
     owner: &str,
-    mut hook: WebhookRow,
+    mut hook: Webhook,
 ) {
-    // A subscription whose stored types do not parse delivers nothing (its lease runs out).
-    let types = match hook.event_type_list() {
-        Ok(t) => t,
-        Err(e) => return log::error!("{e}"),
-    };
     loop {
         let (org, after) = (hook.organisation.clone(), hook.last_seq);
         let batch = match db::run(state, move |conn| events::after(conn, &org, after, 50)).await {
@@ -233,7 +221,7 @@ async fn deliver_pending(
             return;
         }
         for e in batch {
-            if !wanted(&types, &e.event_type) {
+            if !hook.wants(e.event_type) {
                 let (id, o, seq) = (hook.id.clone(), owner.to_owned(), e.seq);
                 if db::run(state, move |conn| repo::skip_to(conn, &id, &o, seq))
                     .await
@@ -258,7 +246,7 @@ async fn deliver_pending(
             } else {
                 hook.consecutive_failures + 1
             };
-            let delivery = DeliveryRow {
+            let delivery = Delivery {
                 id: uuid::Uuid::now_v7().to_string(),
                 webhook_id: hook.id.clone(),
                 event_id: e.id.clone(),

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod connection;
 pub mod error;
 pub mod migrate;
+pub mod records;
 pub mod reference;
 pub mod repo;
 pub mod rows;

@@ -3,10 +3,10 @@
 //! The token endpoint extracts, calls this and answers in OAuth's terms.
 
 use actix_web::web;
+use leder_persistence::records::identity::{Client, User};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::{clients, users};
-use leder_persistence::rows::identity::{ClientRow, UserRow};
 
 use crate::app::accounts::secret_hash;
 use crate::audit::RequestInfo;
@@ -36,7 +36,7 @@ pub async fn with_password(
     info: &RequestInfo,
     username: &str,
     secret: String,
-) -> Result<Option<UserRow>, ApiError> {
+) -> Result<Option<User>, ApiError> {
     let username = username.trim().to_ascii_lowercase();
     let address = info.client_address.as_deref();
     lockout::check_address(state, address).await?;
@@ -63,7 +63,7 @@ pub async fn with_password(
     let matches = web::block(move || password::verify(&secret, &stored))
         .await
         .map_err(ApiError::internal)?;
-    let locked = user.locked_until.is_some_and(|t| t > now);
+    let locked = user.locked_at(now);
     let subject = Some(format!("user:{}", user.id));
     if !matches || locked || user.disabled {
         if !matches && !locked {
@@ -97,9 +97,9 @@ pub async fn with_password(
     let mut entry = anonymous_entry(info, "success", subject, user.organisation.clone());
     entry.actor_kind = "user".into();
     entry.actor_id = Some(user.id.clone());
-    let roles = user.role_list()?;
     // Audit entries keep the comma-joined form they are hashed in.
-    entry.actor_roles = roles
+    entry.actor_roles = user
+        .roles
         .iter()
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
@@ -116,7 +116,7 @@ pub async fn with_client_secret(
     info: &RequestInfo,
     id: &str,
     secret: &str,
-) -> Result<Option<ClientRow>, ApiError> {
+) -> Result<Option<Client>, ApiError> {
     let address = info.client_address.as_deref();
     lockout::check_address(state, address).await?;
     let lookup = id.to_owned();

@@ -149,7 +149,7 @@ async fn load(
             .filter(|u| !u.disabled && u.token_generation == generation)
         {
             Some(u) => Some(Caller {
-                roles: u.role_list()?,
+                roles: u.roles,
                 id: u.id,
                 kind,
                 name: u.username,

@@ -1,7 +1,7 @@
 //! Bodies of identity, users, clients and the audit trail.
 
 use leder_domain::workflow::Role;
-use leder_persistence::rows::identity::{AuditRow, ClientRow, UserRow};
+use leder_persistence::records::identity as records;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -195,14 +195,11 @@ pub struct User {
     pub updated_at: OffsetDateTime,
 }
 
-impl TryFrom<UserRow> for User {
-    type Error = leder_persistence::PersistenceError;
-
-    fn try_from(u: UserRow) -> Result<Self, Self::Error> {
-        let now = leder_persistence::reference::now_utc();
-        Ok(User {
-            roles: u.role_list()?,
-            locked: u.locked_until.is_some_and(|t| t > now),
+impl From<records::User> for User {
+    fn from(u: records::User) -> Self {
+        User {
+            locked: u.locked_at(leder_persistence::reference::now_utc()),
+            roles: u.roles,
             id: u.id,
             username: u.username,
             display_name: u.display_name,
@@ -211,7 +208,7 @@ impl TryFrom<UserRow> for User {
             version: u.version,
             created_at: utc(u.created_at),
             updated_at: utc(u.updated_at),
-        })
+        }
     }
 }
 
@@ -268,8 +265,8 @@ pub struct Client {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-impl From<ClientRow> for Client {
-    fn from(c: ClientRow) -> Self {
+impl From<records::Client> for Client {
+    fn from(c: records::Client) -> Self {
         Client {
             client_id: c.id,
             name: c.name,
@@ -322,20 +319,15 @@ pub struct AuditEntry {
     pub client_address: Option<String>,
 }
 
-impl From<AuditRow> for AuditEntry {
-    fn from(a: AuditRow) -> Self {
+impl From<records::AuditEntry> for AuditEntry {
+    fn from(a: records::AuditEntry) -> Self {
         AuditEntry {
             chain_id: a.chain_id,
             seq: a.seq,
             occurred_at: utc(a.occurred_at),
             actor_kind: a.actor_kind,
             actor_id: a.actor_id,
-            actor_roles: a
-                .actor_roles
-                .split(',')
-                .filter(|r| !r.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            actor_roles: a.actor_roles,
             actor_organisation: a.actor_organisation,
             method: a.method,
             route: a.route,

@@ -205,8 +205,7 @@ async fn password_grant(
             BAD_GRANT,
         ));
     };
-    let roles = user.role_list()?;
-    let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
+    let roles = user.roles.iter().map(|r| r.as_str().to_owned()).collect();
     issue(
         state,
         &user.id,

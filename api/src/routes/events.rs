@@ -115,7 +115,7 @@ pub async fn list_events(
     let next = rows.last().map_or(after, |e| e.seq);
     let mut subjects: Vec<(String, String)> = rows
         .iter()
-        .filter(|e| e.event_type.starts_with("review."))
+        .filter(|e| e.is_about_a_review())
         .map(|e| (e.subject_id.clone(), e.organisation.clone()))
         .collect();
     subjects.sort();
@@ -126,12 +126,12 @@ pub async fn list_events(
             .into_iter()
             .map(|e| Event {
                 id: e.id,
-                event_type: e.event_type,
+                event_type: e.event_type.as_str().to_owned(),
                 subject_id: e.subject_id,
                 reference: e.reference,
                 occurred_at: utc(e.occurred_at),
                 version: e.payload_version,
-                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+                data: e.data,
             })
             .collect(),
         next_cursor: encode(next),

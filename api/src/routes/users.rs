@@ -84,7 +84,7 @@ pub async fn create_user(
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
-        .json(User::try_from(row)?))
+        .json(User::from(row)))
 }
 
 /// The filter of the user list.
@@ -131,10 +131,7 @@ pub async fn list_users(
         .record(caller.audit_entry(&info, "list", "success"))
         .await?;
     Ok(web::Json(UserPage {
-        items: rows
-            .into_iter()
-            .map(User::try_from)
-            .collect::<Result<_, _>>()?,
+        items: rows.into_iter().map(User::from).collect(),
         next_cursor,
     }))
 }
@@ -170,7 +167,7 @@ pub async fn get_user(
     state.audit.record(entry).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(User::try_from(row)?))
+        .json(User::from(row)))
 }
 
 /// Change a user
@@ -224,7 +221,7 @@ pub async fn update_user(
     if patch.roles.is_some() || patch.organisation.is_some() {
         let roles = match patch.roles {
             Some(r) => r,
-            None => current.role_list()?,
+            None => current.roles.clone(),
         };
         let organisation = match patch.organisation {
             Some(o) => o,
@@ -246,5 +243,5 @@ pub async fn update_user(
     .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(User::try_from(row)?))
+        .json(User::from(row)))
 }

@@ -3,9 +3,8 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use leder_domain::review::EventType;
 use leder_domain::workflow::Role;
-use leder_persistence::reference::now_utc;
+use leder_persistence::records::webhooks as records;
 use leder_persistence::repo::webhooks as repo;
-use leder_persistence::rows::webhooks::{DeliveryRow, WebhookRow, event_types_column};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -93,13 +92,11 @@ pub struct Webhook {
     pub created_at: time::OffsetDateTime,
 }
 
-impl TryFrom<WebhookRow> for Webhook {
-    type Error = leder_persistence::PersistenceError;
-
-    fn try_from(w: WebhookRow) -> Result<Self, Self::Error> {
-        Ok(Webhook {
+impl From<records::Webhook> for Webhook {
+    fn from(w: records::Webhook) -> Self {
+        Webhook {
             event_types: w
-                .event_type_list()?
+                .event_types
                 .iter()
                 .map(|t| t.as_str().to_owned())
                 .collect(),
@@ -109,7 +106,7 @@ impl TryFrom<WebhookRow> for Webhook {
             paused_reason: w.paused_reason,
             consecutive_failures: w.consecutive_failures,
             created_at: utc(w.created_at),
-        })
+        }
     }
 }
 
@@ -142,8 +139,8 @@ pub struct Delivery {
     pub duration_ms: i64,
 }
 
-impl From<DeliveryRow> for Delivery {
-    fn from(d: DeliveryRow) -> Self {
+impl From<records::Delivery> for Delivery {
+    fn from(d: records::Delivery) -> Self {
         Delivery {
             id: d.id,
             event_id: d.event_id,
@@ -205,8 +202,30 @@ pub async fn create_webhook(
     let w = body.0;
     check_target(&w.url, &state.config.webhook_allowed_hosts)
         .map_err(|m| ApiError::invalid_field("url", "target_not_allowed", m))?;
-    let mut types = Vec::with_capacity(w.event_types.len());
-    for t in &w.event_types {
+    let new = records::NewWebhook {
+        event_types: parse_event_types(&w.event_types)?,
+        organisation: org,
+        url: w.url,
+        secret: new_secret(),
+        created_by: caller.id.clone(),
+    };
+    let secret = new.secret.clone();
+    let audited = state
+        .audit
+        .audited(caller.audit_entry(&info, "create", "success"));
+    let hook = db::run(&state, move |conn| repo::create(conn, new, &audited)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("cache-control", "no-store"))
+        .json(WebhookCreated {
+            secret,
+            webhook: hook.into(),
+        }))
+}
+
+/// The event types a subscription names, each known and named once.
+fn parse_event_types(names: &[String]) -> Result<Vec<EventType>, ApiError> {
+    let mut types = Vec::with_capacity(names.len());
+    for t in names {
         let Ok(parsed) = EventType::parse(t) else {
             return Err(ApiError::invalid_field(
                 "event_types",
@@ -223,33 +242,7 @@ pub async fn create_webhook(
         }
         types.push(parsed);
     }
-    let secret = new_secret();
-    let row = WebhookRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        organisation: org,
-        url: w.url,
-        event_types: event_types_column(&types),
-        secret: secret.clone(),
-        status: "active".into(),
-        paused_reason: None,
-        last_seq: 0,
-        consecutive_failures: 0,
-        next_attempt_at: None,
-        lease_owner: None,
-        lease_until: None,
-        created_by: caller.id.clone(),
-        created_at: now_utc(),
-    };
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "create", "success"));
-    let row = db::run(&state, move |conn| repo::create(conn, row, &audited)).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("cache-control", "no-store"))
-        .json(WebhookCreated {
-            secret,
-            webhook: row.try_into()?,
-        }))
+    Ok(types)
 }
 
 /// List the ICB's subscriptions
@@ -272,10 +265,7 @@ pub async fn list_webhooks(
     let org = org_of(&caller)?;
     let rows = db::run(&state, move |conn| repo::list(conn, &org)).await?;
     Ok(web::Json(WebhookList {
-        items: rows
-            .into_iter()
-            .map(Webhook::try_from)
-            .collect::<Result<_, _>>()?,
+        items: rows.into_iter().map(Webhook::from).collect(),
     }))
 }
 
@@ -347,7 +337,7 @@ pub async fn resume_webhook(
     })
     .await?
     .ok_or(ApiError::NotFound)?;
-    Ok(web::Json(row.try_into()?))
+    Ok(web::Json(row.into()))
 }
 
 /// A subscription's delivery attempts

@@ -29,6 +29,7 @@ use time::PrimitiveDateTime;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::records::identity::AuditEntry;
 use crate::reference::now_utc;
 use crate::rows::identity::AuditRow;
 use crate::schema::{audit_chains, audit_log};
@@ -297,7 +298,7 @@ pub fn by_subject(
     subject_organisation: Option<&str>,
     after: Option<(PrimitiveDateTime, String, i64)>,
     limit: i64,
-) -> Result<Vec<AuditRow>, PersistenceError> {
+) -> Result<Vec<AuditEntry>, PersistenceError> {
     let mut q = audit_log::table
         .filter(audit_log::subject.eq(subject))
         .select(AuditRow::as_select())
@@ -322,7 +323,10 @@ pub fn by_subject(
                 )),
         );
     }
-    Ok(q.load(conn)?)
+    Ok(q.load::<AuditRow>(conn)?
+        .into_iter()
+        .map(AuditEntry::from)
+        .collect())
 }
 
 /// Whether a subject exists, and the ICB it belongs to: `None` when there is no such subject,

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::records::identity::Client;
 use crate::reference::now_utc;
 use crate::repo::audit::Audited;
 use crate::repo::audit::append;
@@ -17,7 +18,7 @@ pub fn create(
     organisation: &str,
     secret_hash: &str,
     audited: Option<&Audited>,
-) -> Result<ClientRow, PersistenceError> {
+) -> Result<Client, PersistenceError> {
     let row = ClientRow {
         id: uuid::Uuid::now_v7().to_string(),
         name: name.to_owned(),
@@ -38,16 +39,17 @@ pub fn create(
         }
         Ok::<_, PersistenceError>(())
     })?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// One client by id.
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, PersistenceError> {
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<Client>, PersistenceError> {
     Ok(clients::table
         .find(id)
         .select(ClientRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(Client::from))
 }
 
 /// Clients ordered by id (creation order), after a cursor.
@@ -55,7 +57,7 @@ pub fn list(
     conn: &mut DbConnection,
     after_id: Option<&str>,
     limit: i64,
-) -> Result<Vec<ClientRow>, PersistenceError> {
+) -> Result<Vec<Client>, PersistenceError> {
     let mut q = clients::table
         .select(ClientRow::as_select())
         .order(clients::id.asc())
@@ -64,7 +66,10 @@ pub fn list(
     if let Some(after) = after_id {
         q = q.filter(clients::id.gt(after.to_owned()));
     }
-    Ok(q.load(conn)?)
+    Ok(q.load::<ClientRow>(conn)?
+        .into_iter()
+        .map(Client::from)
+        .collect())
 }
 
 /// Revokes a client (its tokens stop working at once); `Ok(None)` when there is no such client.
@@ -72,7 +77,7 @@ pub fn revoke(
     conn: &mut DbConnection,
     id: &str,
     audited: &Audited,
-) -> Result<Option<ClientRow>, PersistenceError> {
+) -> Result<Option<Client>, PersistenceError> {
     write_transaction(conn, |conn| {
         let Some(mut row) = get(conn, id)? else {
             return Ok(None);

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+use crate::records::webhooks::Event;
 use crate::reference::now_utc;
 use crate::rows::cases::EventRow;
 use crate::schema::{event_counters, events};
@@ -29,8 +30,8 @@ pub struct NewEvent {
     pub data: String,
 }
 
-/// Appends an event; call inside the change's write transaction.
-pub fn append(conn: &mut DbConnection, event: NewEvent) -> Result<EventRow, PersistenceError> {
+/// Appends an event; call inside the change's write transaction. Returns its position.
+pub fn append(conn: &mut DbConnection, event: NewEvent) -> Result<i64, PersistenceError> {
     let seq: i64 = match conn {
         // Dialect-specific: two transactions writing an ICB's first event at once must not
         // both insert its counter row, so PostgreSQL takes the row with an atomic upsert.
@@ -77,7 +78,7 @@ pub fn append(conn: &mut DbConnection, event: NewEvent) -> Result<EventRow, Pers
     diesel::insert_into(events::table)
         .values(&row)
         .execute(conn)?;
-    Ok(row)
+    Ok(seq)
 }
 
 /// An ICB's events after `after`, in sequence order.
@@ -86,12 +87,15 @@ pub fn after(
     organisation: &str,
     after: i64,
     limit: i64,
-) -> Result<Vec<EventRow>, PersistenceError> {
-    Ok(events::table
+) -> Result<Vec<Event>, PersistenceError> {
+    events::table
         .filter(events::organisation.eq(organisation))
         .filter(events::seq.gt(after))
         .order(events::seq.asc())
         .limit(limit)
         .select(EventRow::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .map(Event::try_from)
+        .collect()
 }

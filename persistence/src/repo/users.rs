@@ -6,6 +6,7 @@ use time::PrimitiveDateTime;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::records::identity::User;
 use crate::reference::now_utc;
 use crate::repo::audit::{Audited, append};
 use crate::rows::identity::{UserRow, roles_column};
@@ -38,7 +39,7 @@ pub fn create(
     conn: &mut DbConnection,
     new: NewUser,
     audited: Option<&Audited>,
-) -> Result<UserRow, PersistenceError> {
+) -> Result<User, PersistenceError> {
     let now = now_utc();
     let row = UserRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -69,11 +70,11 @@ pub fn create(
         }
         Ok::<_, PersistenceError>(())
     })?;
-    Ok(row)
+    User::try_from(row)
 }
 
-/// One account by id.
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, PersistenceError> {
+/// One account's row by id.
+fn row(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, PersistenceError> {
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
@@ -81,16 +82,23 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, Persist
         .optional()?)
 }
 
+/// One account by id.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<User>, PersistenceError> {
+    row(conn, id)?.map(User::try_from).transpose()
+}
+
 /// One account by username.
 pub fn by_username(
     conn: &mut DbConnection,
     username: &str,
-) -> Result<Option<UserRow>, PersistenceError> {
-    Ok(users::table
+) -> Result<Option<User>, PersistenceError> {
+    users::table
         .filter(users::username.eq(username))
         .select(UserRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
 }
 
 /// Accounts ordered by username, after a cursor, optionally of one ICB.
@@ -99,7 +107,7 @@ pub fn list(
     organisation: Option<&str>,
     after_username: Option<&str>,
     limit: i64,
-) -> Result<Vec<UserRow>, PersistenceError> {
+) -> Result<Vec<User>, PersistenceError> {
     let mut q = users::table
         .select(UserRow::as_select())
         .order(users::username.asc())
@@ -111,7 +119,7 @@ pub fn list(
     if let Some(after) = after_username {
         q = q.filter(users::username.gt(after.to_owned()));
     }
-    Ok(q.load(conn)?)
+    q.load(conn)?.into_iter().map(User::try_from).collect()
 }
 
 /// Whether any account holds the admin role.
@@ -145,13 +153,13 @@ pub fn update(
     expected_version: i64,
     changes: UserChanges,
     audited: &Audited,
-) -> Result<Option<UserRow>, PersistenceError> {
+) -> Result<Option<User>, PersistenceError> {
     write_transaction(conn, |conn| {
         // Lock first, so two updates with the same If-Match cannot both pass the check.
         diesel::update(users::table.find(id))
             .set(users::version.eq(users::version))
             .execute(conn)?;
-        let Some(mut row) = get(conn, id)? else {
+        let Some(mut row) = row(conn, id)? else {
             return Ok(None);
         };
         if row.version != expected_version {
@@ -191,7 +199,7 @@ pub fn update(
             &audited.chain,
             &[audited.about(format!("user:{id}"), row.organisation.clone())],
         )?;
-        Ok(Some(row))
+        User::try_from(row).map(Some)
     })
 }
 

@@ -7,10 +7,11 @@ use time::{Duration, PrimitiveDateTime};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+use crate::records::webhooks::{Delivery, NewWebhook, Webhook};
 use crate::reference::now_utc;
 use crate::repo::audit::Audited;
 use crate::repo::audit::append;
-use crate::rows::webhooks::{DeliveryRow, WebhookRow};
+use crate::rows::webhooks::{DeliveryRow, WebhookRow, event_types_column};
 use crate::schema::{events, webhook_deliveries, webhooks};
 
 /// Appends `audited`'s entry about subscription `id` of `organisation`.
@@ -29,9 +30,25 @@ fn audit(
 /// Creates a subscription that starts after the ICB's current last event, with its audit entry.
 pub fn create(
     conn: &mut DbConnection,
-    mut row: WebhookRow,
+    new: NewWebhook,
     audited: &Audited,
-) -> Result<WebhookRow, PersistenceError> {
+) -> Result<Webhook, PersistenceError> {
+    let mut row = WebhookRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        organisation: new.organisation,
+        url: new.url,
+        event_types: event_types_column(&new.event_types),
+        secret: new.secret,
+        status: "active".into(),
+        paused_reason: None,
+        last_seq: 0,
+        consecutive_failures: 0,
+        next_attempt_at: None,
+        lease_owner: None,
+        lease_until: None,
+        created_by: new.created_by,
+        created_at: now_utc(),
+    };
     crate::connection::write_transaction(conn, |conn| {
         let last: Option<i64> = events::table
             .filter(events::organisation.eq(&row.organisation))
@@ -41,22 +58,22 @@ pub fn create(
         diesel::insert_into(webhooks::table)
             .values(&row)
             .execute(conn)?;
-        audit(conn, audited, &row.id, &row.organisation)?;
-        Ok(row)
-    })
+        audit(conn, audited, &row.id, &row.organisation)
+    })?;
+    Webhook::try_from(row)
 }
 
 /// The ICB's subscriptions that are not deleted, oldest first.
-pub fn list(
-    conn: &mut DbConnection,
-    organisation: &str,
-) -> Result<Vec<WebhookRow>, PersistenceError> {
-    Ok(webhooks::table
+pub fn list(conn: &mut DbConnection, organisation: &str) -> Result<Vec<Webhook>, PersistenceError> {
+    webhooks::table
         .filter(webhooks::organisation.eq(organisation))
         .filter(webhooks::status.ne("deleted"))
         .order(webhooks::created_at.asc())
         .select(WebhookRow::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .map(Webhook::try_from)
+        .collect()
 }
 
 /// One subscription of an ICB (not deleted).
@@ -64,14 +81,16 @@ pub fn get(
     conn: &mut DbConnection,
     id: &str,
     organisation: &str,
-) -> Result<Option<WebhookRow>, PersistenceError> {
-    Ok(webhooks::table
+) -> Result<Option<Webhook>, PersistenceError> {
+    webhooks::table
         .find(id)
         .filter(webhooks::organisation.eq(organisation))
         .filter(webhooks::status.ne("deleted"))
         .select(WebhookRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(Webhook::try_from)
+        .transpose()
 }
 
 /// Sets a subscription's status (`deleted`, or `active` again after a pause), with its audit
@@ -107,7 +126,7 @@ pub fn claim_due(
     conn: &mut DbConnection,
     owner: &str,
     lease: Duration,
-) -> Result<Vec<WebhookRow>, PersistenceError> {
+) -> Result<Vec<Webhook>, PersistenceError> {
     let now = now_utc();
     diesel::update(webhooks::table)
         .filter(webhooks::status.eq("active"))
@@ -139,7 +158,16 @@ pub fn claim_due(
                 .or(webhooks::next_attempt_at.le(now)),
         )
         .select(WebhookRow::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .filter_map(|row| {
+            // A subscription whose stored types do not parse delivers nothing (its lease runs
+            // out); the others go on.
+            Webhook::try_from(row)
+                .inspect_err(|e| log::error!("{e}"))
+                .ok()
+        })
+        .collect())
 }
 
 /// Records an attempt and moves the subscription on: past the event on success; on failure,
@@ -149,7 +177,7 @@ pub fn record_attempt(
     conn: &mut DbConnection,
     owner: &str,
     lease: Duration,
-    delivery: &DeliveryRow,
+    delivery: &Delivery,
     failures: i64,
     retry_at: Option<PrimitiveDateTime>,
     pause_reason: Option<String>,
@@ -167,7 +195,7 @@ pub fn record_attempt(
             return Ok(false);
         }
         diesel::insert_into(webhook_deliveries::table)
-            .values(delivery)
+            .values(DeliveryRow::from(delivery))
             .execute(conn)?;
         let target = webhooks::table.find(&delivery.webhook_id);
         if delivery.succeeded {
@@ -230,7 +258,7 @@ pub fn deliveries(
     conn: &mut DbConnection,
     id: &str,
     limit: i64,
-) -> Result<Vec<DeliveryRow>, PersistenceError> {
+) -> Result<Vec<Delivery>, PersistenceError> {
     Ok(webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(id))
         .order((
@@ -239,5 +267,8 @@ pub fn deliveries(
         ))
         .limit(limit)
         .select(DeliveryRow::as_select())
-        .load(conn)?)
+        .load::<DeliveryRow>(conn)?
+        .into_iter()
+        .map(Delivery::from)
+        .collect())
 }

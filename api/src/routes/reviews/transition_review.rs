@@ -116,7 +116,7 @@ async fn reviewer_to_allocate(state: &AppState, id: String) -> Result<workflow::
             "no active user has this id",
         ));
     };
-    let roles: Vec<workflow::Role> = u.role_list()?;
+    let roles: Vec<workflow::Role> = u.roles;
     let org = u
         .organisation
         .as_deref()

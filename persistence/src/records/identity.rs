@@ -1,0 +1,156 @@
+//! Accounts, machine clients and audit entries as the rest of leder reads them.
+
+use leder_domain::workflow::Role;
+use time::PrimitiveDateTime;
+
+use crate::error::PersistenceError;
+use crate::rows::identity::{AuditRow, ClientRow, UserRow};
+
+/// A person's account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Account id.
+    pub id: String,
+    /// Unique sign-in name.
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Roles, in wire-name order, each once.
+    pub roles: Vec<Role>,
+    /// The ICB (ODS code), if the roles need one.
+    pub organisation: Option<String>,
+    /// argon2id hash of the password.
+    pub password_hash: String,
+    /// Whether the account may not sign in.
+    pub disabled: bool,
+    /// Failed sign-ins since the last success.
+    pub failed_logins: i64,
+    /// Locked until then (UTC), after too many failures.
+    pub locked_until: Option<PrimitiveDateTime>,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// Created (UTC).
+    pub created_at: PrimitiveDateTime,
+    /// Last changed (UTC).
+    pub updated_at: PrimitiveDateTime,
+    /// Bumped when every token issued so far must stop working.
+    pub token_generation: i64,
+}
+
+impl User {
+    /// Whether the account is locked at `now`.
+    pub fn locked_at(&self, now: PrimitiveDateTime) -> bool {
+        self.locked_until.is_some_and(|t| t > now)
+    }
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = PersistenceError;
+
+    fn try_from(row: UserRow) -> Result<Self, Self::Error> {
+        Ok(User {
+            roles: row.role_list()?,
+            id: row.id,
+            username: row.username,
+            display_name: row.display_name,
+            organisation: row.organisation,
+            password_hash: row.password_hash,
+            disabled: row.disabled,
+            failed_logins: row.failed_logins,
+            locked_until: row.locked_until,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            token_generation: row.token_generation,
+        })
+    }
+}
+
+/// A machine client (role `integration`, one ICB).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// Client id (`client_id`).
+    pub id: String,
+    /// What the client is.
+    pub name: String,
+    /// Its ICB (ODS code).
+    pub organisation: String,
+    /// SHA-256 of the secret, hex.
+    pub secret_hash: String,
+    /// Created (UTC).
+    pub created_at: PrimitiveDateTime,
+    /// When revoked (UTC), if it has been.
+    pub revoked_at: Option<PrimitiveDateTime>,
+}
+
+impl From<ClientRow> for Client {
+    fn from(row: ClientRow) -> Self {
+        Client {
+            id: row.id,
+            name: row.name,
+            organisation: row.organisation,
+            secret_hash: row.secret_hash,
+            created_at: row.created_at,
+            revoked_at: row.revoked_at,
+        }
+    }
+}
+
+/// One entry of the audit trail, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The replica's chain.
+    pub chain_id: String,
+    /// Position in the chain.
+    pub seq: i64,
+    /// When (UTC).
+    pub occurred_at: PrimitiveDateTime,
+    /// `user`, `client`, `anonymous`, `cli` or `webhook`.
+    pub actor_kind: String,
+    /// Who.
+    pub actor_id: Option<String>,
+    /// Their roles then (as recorded: the entry is hashed in that form).
+    pub actor_roles: Vec<String>,
+    /// Their ICB then.
+    pub actor_organisation: Option<String>,
+    /// HTTP method.
+    pub method: String,
+    /// Through which endpoint.
+    pub route: String,
+    /// `read`, `create`, `update`, `sign_in`, ...
+    pub action: String,
+    /// What.
+    pub subject: Option<String>,
+    /// The subject's ICB.
+    pub subject_organisation: Option<String>,
+    /// `success`, `failure`, `attempted`, ...
+    pub outcome: String,
+    /// From where.
+    pub client_address: Option<String>,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> Self {
+        AuditEntry {
+            chain_id: row.chain_id,
+            seq: row.seq,
+            occurred_at: row.occurred_at,
+            actor_kind: row.actor_kind,
+            actor_id: row.actor_id,
+            actor_roles: row
+                .actor_roles
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            actor_organisation: row.actor_organisation,
+            method: row.method,
+            route: row.route,
+            action: row.action,
+            subject: row.subject,
+            subject_organisation: row.subject_organisation,
+            outcome: row.outcome,
+            client_address: row.client_address,
+        }
+    }
+}
