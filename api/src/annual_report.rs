@@ -300,14 +300,14 @@ fn actions(ctx: &ReportContext, rows: &AnnualRows) -> ActionProgress {
         .collect();
     let mut overdue = Vec::new();
     for a in &rows.actions {
-        *by_status.entry(a.status.clone()).or_insert(0) += 1;
-        if crate::routes::actions::is_overdue(&a.status, a.due_date, ctx.today) {
+        *by_status.entry(a.status.as_str().to_owned()).or_insert(0) += 1;
+        if a.is_overdue(ctx.today) {
             overdue.push(OverdueAction {
                 id: a.id.clone(),
                 title: a.title.clone(),
                 owner: a.owner.clone(),
                 due_date: a.due_date,
-                status: a.status.clone(),
+                status: a.status.as_str().to_owned(),
             });
         }
     }

@@ -9,6 +9,7 @@
 //! Every parse error has a stable machine-readable `code()` and a human `Display` message; every
 //! enum with a wire name has `as_str()` and `parse()` over exactly the names of API.md.
 
+pub mod action_plan;
 pub mod age;
 pub mod age_band;
 pub mod avoidable;

@@ -5,5 +5,6 @@
 //! parse is [`crate::PersistenceError::Corrupt`] naming the row, never an empty default.
 //! `scripts/check-deps.sh` fails when a file of `api/` names a row.
 
+pub mod action_plan;
 pub mod identity;
 pub mod webhooks;

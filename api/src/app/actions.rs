@@ -2,10 +2,9 @@
 //! learning and the theme taxonomy, history kept, audited and `action.changed` emitted in the
 //! change's transaction. The routes extract, call these and render.
 
+use leder_persistence::records::action_plan::Action;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::action_plan::{self as repo, UpdateError};
-use leder_persistence::rows::action_plan::ActionRow;
-use leder_persistence::stored::lists::texts_to_column;
 use serde_json::{Value, json};
 use time::Date;
 
@@ -25,19 +24,19 @@ pub async fn create(
     info: &RequestInfo,
     org: String,
     a: NewAction,
-) -> Result<ActionRow, ApiError> {
+) -> Result<Action, ApiError> {
     let (learning_ids, themes) = checked_links(state, &org, a.learning_ids, a.themes).await?;
     let now = now_utc();
-    let row = ActionRow {
+    let row = Action {
         id: uuid::Uuid::now_v7().to_string(),
         organisation: org,
         title: a.title,
         outcome_measure: a.outcome_measure,
         owner: a.owner,
         due_date: a.due_date,
-        status: a.status.as_str().to_owned(),
-        learning_ids: texts_to_column(&learning_ids),
-        themes: texts_to_column(&themes),
+        status: a.status,
+        learning_ids,
+        themes,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -56,20 +55,20 @@ pub async fn update(
     state: &AppState,
     caller: &Caller,
     info: &RequestInfo,
-    current: ActionRow,
+    current: Action,
     expected: i64,
     p: ActionPatch,
-) -> Result<ActionRow, ApiError> {
+) -> Result<Action, ApiError> {
     let links = match (&p.learning_ids, &p.themes) {
         (None, None) => None,
         _ => {
             let ids = match p.learning_ids.clone() {
                 Some(v) => v.unwrap_or_default(),
-                None => current.learning_id_list()?,
+                None => current.learning_ids.clone(),
             };
             let themes = match p.themes.clone() {
                 Some(v) => v.unwrap_or_default(),
-                None => current.theme_list()?,
+                None => current.themes.clone(),
             };
             Some(checked_links(state, &current.organisation, ids, themes).await?)
         }
@@ -98,12 +97,12 @@ pub async fn update(
                     row.due_date = v;
                 }
                 if let Some(v) = p.status {
-                    row.status = v.as_str().to_owned();
+                    row.status = v;
                     row.completed_on = completed_on(v, before.completed_on);
                 }
                 if let Some((ids, themes)) = links {
-                    row.learning_ids = texts_to_column(&ids);
-                    row.themes = texts_to_column(&themes);
+                    row.learning_ids = ids;
+                    row.themes = themes;
                 }
                 let mut d = serde_json::Map::new();
                 note(&mut d, "title", json!(before.title), json!(row.title));
@@ -119,19 +118,15 @@ pub async fn update(
                     crate::dto::reports::ymd(row.due_date),
                 );
                 note(&mut d, "due_date", json!(from), json!(to));
-                note(&mut d, "status", json!(before.status), json!(row.status));
+                let (from, to) = (before.status.as_str(), row.status.as_str());
+                note(&mut d, "status", json!(from), json!(to));
                 note(
                     &mut d,
                     "learning_ids",
-                    json!(before.learning_id_list()?),
-                    json!(row.learning_id_list()?),
+                    json!(before.learning_ids),
+                    json!(row.learning_ids),
                 );
-                note(
-                    &mut d,
-                    "themes",
-                    json!(before.theme_list()?),
-                    json!(row.theme_list()?),
-                );
+                note(&mut d, "themes", json!(before.themes), json!(row.themes));
                 Ok::<_, ApiError>(Value::Object(d).to_string())
             },
             &render_json,
@@ -146,16 +141,9 @@ pub async fn update(
     }
 }
 
-/// The event data of an action just written (its lists were encoded a moment ago; the update
-/// decodes them before it gets here, so a corrupt row never reaches an event).
-fn render_json(a: &ActionRow) -> String {
-    match render(a, today_in_england()) {
-        Ok(action) => serde_json::to_string(&action).unwrap_or_else(|_| "{}".into()),
-        Err(e) => {
-            log::error!("action {}: {e}", a.id);
-            "{}".into()
-        }
-    }
+/// The event data of an action just written.
+fn render_json(a: &Action) -> String {
+    serde_json::to_string(&render(a, today_in_england())).unwrap_or_else(|_| "{}".into())
 }
 
 /// Sorted, deduplicated learning ids and themes, each checked: themes against the taxonomy,

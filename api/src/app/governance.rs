@@ -1,10 +1,9 @@
 //! Governance records: an ICB's steering and health group meetings, checked and kept with
 //! their audit entry in one transaction. The routes extract, call these and render.
 
+use leder_persistence::records::action_plan::Meeting;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::governance as repo;
-use leder_persistence::rows::action_plan::MeetingRow;
-use leder_persistence::stored::lists::{list_to_column, texts_to_column};
 
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
@@ -22,7 +21,7 @@ pub async fn record_meeting(
     info: &RequestInfo,
     org: String,
     m: NewMeeting,
-) -> Result<MeetingRow, ApiError> {
+) -> Result<Meeting, ApiError> {
     if m.held_on > today_in_england() {
         return Err(ApiError::invalid_field(
             "held_on",
@@ -52,13 +51,17 @@ pub async fn record_meeting(
             format!("`{bad}` is not a review of {org}"),
         ));
     }
-    let row = MeetingRow {
+    let row = Meeting {
         id: uuid::Uuid::now_v7().to_string(),
         organisation: org,
-        kind: m.kind.as_str().to_owned(),
+        kind: m.kind,
         held_on: m.held_on,
-        attendee_roles: list_to_column(m.attendee_roles.iter().map(|r| r.trim())),
-        reviews_discussed: texts_to_column(&discussed),
+        attendee_roles: m
+            .attendee_roles
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .collect(),
+        reviews_discussed: discussed,
         decisions: m.decisions,
         created_by: caller.id.clone(),
         created_at: now_utc(),

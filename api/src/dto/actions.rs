@@ -5,46 +5,9 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{iso_date, patch_field};
+use super::{iso_date, patch_field, wire};
 
-/// Where an action stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionStatus {
-    /// Agreed, not started.
-    Planned,
-    /// Under way.
-    InProgress,
-    /// Achieved.
-    Done,
-    /// Dropped.
-    Cancelled,
-}
-
-impl ActionStatus {
-    /// Every status, in the order reports list them.
-    pub const ALL: [ActionStatus; 4] = [
-        ActionStatus::Planned,
-        ActionStatus::InProgress,
-        ActionStatus::Done,
-        ActionStatus::Cancelled,
-    ];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::Planned => "planned",
-            ActionStatus::InProgress => "in_progress",
-            ActionStatus::Done => "done",
-            ActionStatus::Cancelled => "cancelled",
-        }
-    }
-
-    /// Whether the action still has to be delivered (so it can be overdue).
-    pub fn is_open(self) -> bool {
-        matches!(self, ActionStatus::Planned | ActionStatus::InProgress)
-    }
-}
+pub use leder_domain::action_plan::ActionStatus;
 
 /// A SMART action to agree.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -72,7 +35,8 @@ pub struct NewAction {
     #[serde(with = "iso_date")]
     pub due_date: Date,
     /// Where it stands (`planned` by default).
-    #[serde(default = "planned")]
+    #[serde(default = "planned", with = "wire")]
+    #[schema(schema_with = wire::schema::named::<ActionStatus>)]
     pub status: ActionStatus,
     /// Learning points of the ICB's reviews that it answers.
     #[serde(default)]
@@ -106,6 +70,8 @@ pub struct ActionPatch {
     #[serde(default, with = "iso_date::option")]
     pub due_date: Option<Date>,
     /// Where it stands.
+    #[serde(default, with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<ActionStatus>)]
     pub status: Option<ActionStatus>,
     /// Learning points it answers.
     #[serde(default, deserialize_with = "patch_field")]
@@ -133,8 +99,10 @@ pub struct Action {
     /// When it is due.
     #[serde(with = "iso_date")]
     pub due_date: Date,
-    /// `planned`, `in_progress`, `done` or `cancelled`.
-    pub status: String,
+    /// Where it stands.
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<ActionStatus>)]
+    pub status: ActionStatus,
     /// Learning points it answers.
     pub learning_ids: Vec<String>,
     /// Theme codes.

@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::iso_date;
+use super::{iso_date, wire};
 
 /// One Local Area Contact as written.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -69,42 +69,15 @@ pub struct Contacts {
     pub version: i64,
 }
 
-/// Which group met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MeetingKind {
-    /// The ICB's LeDeR steering group (meets bimonthly).
-    SteeringGroup,
-    /// The Learning Disability and Autism health group (meets monthly).
-    HealthGroup,
-}
-
-impl MeetingKind {
-    /// Both kinds, in the order the cadence lists them.
-    pub const ALL: [MeetingKind; 2] = [MeetingKind::SteeringGroup, MeetingKind::HealthGroup];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MeetingKind::SteeringGroup => "steering_group",
-            MeetingKind::HealthGroup => "health_group",
-        }
-    }
-
-    /// The most days allowed since the last meeting: bimonthly is 61, monthly 31.
-    pub fn cadence_days(self) -> i64 {
-        match self {
-            MeetingKind::SteeringGroup => 61,
-            MeetingKind::HealthGroup => 31,
-        }
-    }
-}
+pub use leder_domain::action_plan::MeetingKind;
 
 /// A meeting to record.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMeeting {
     /// Which group met.
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<MeetingKind>)]
     pub kind: MeetingKind,
     /// The date it met (not in the future).
     #[serde(with = "iso_date")]
@@ -130,7 +103,9 @@ pub struct Meeting {
     /// The ICB.
     pub organisation: String,
     /// Which group met.
-    pub kind: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<MeetingKind>)]
+    pub kind: MeetingKind,
     /// The date it met.
     #[serde(with = "iso_date")]
     pub held_on: Date,

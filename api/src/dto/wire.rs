@@ -187,5 +187,7 @@ pub fn components() -> Vec<(
         one::<leder_domain::Sex>(),
         one::<leder_domain::PlaceOfDeath>(),
         one::<leder_domain::LearningDisabilityLevel>(),
+        one::<leder_domain::action_plan::ActionStatus>(),
+        one::<leder_domain::action_plan::MeetingKind>(),
     ]
 }

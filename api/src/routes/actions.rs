@@ -6,8 +6,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
 use leder_domain::workflow::Role;
-use leder_persistence::rows::action_plan::ActionRow;
-use serde_json::Value;
+use leder_persistence::records::action_plan::{self as records, ActionChange as Change};
 use time::Date;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -34,29 +33,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(action_history);
 }
 
-/// Open (`planned` or `in_progress`) and due before `today`.
-pub fn is_overdue(status: &str, due_date: Date, today: Date) -> bool {
-    matches!(status, "planned" | "in_progress") && due_date < today
-}
-
 /// An action as the API shows it on `today`.
-pub fn render(a: &ActionRow, today: Date) -> Result<Action, ApiError> {
-    Ok(Action {
+pub fn render(a: &records::Action, today: Date) -> Action {
+    Action {
         id: a.id.clone(),
         organisation: a.organisation.clone(),
         title: a.title.clone(),
         outcome_measure: a.outcome_measure.clone(),
         owner: a.owner.clone(),
         due_date: a.due_date,
-        status: a.status.clone(),
-        learning_ids: a.learning_id_list()?,
-        themes: a.theme_list()?,
-        overdue: is_overdue(&a.status, a.due_date, today),
+        status: a.status,
+        learning_ids: a.learning_ids.clone(),
+        themes: a.themes.clone(),
+        overdue: a.is_overdue(today),
         completed_on: a.completed_on,
         version: a.version,
         created_at: utc(a.created_at),
         updated_at: utc(a.updated_at),
-    })
+    }
 }
 
 /// Agree a SMART action
@@ -97,7 +91,7 @@ pub async fn create_action(
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
         .insert_header((header::LOCATION, format!("/api/v1/actions/{}", row.id)))
-        .json(render(&row, today_in_england())?))
+        .json(render(&row, today_in_england())))
 }
 
 /// Change a SMART action
@@ -141,11 +135,11 @@ pub async fn update_action(
         crate::app::actions::update(&state, &caller, &info, current, expected, body.0).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(render(&row, today_in_england())?))
+        .json(render(&row, today_in_england())))
 }
 
 /// History entries as the API shows them.
-fn history_of(rows: Vec<leder_persistence::rows::action_plan::ActionHistoryRow>) -> ActionHistory {
+fn history_of(rows: Vec<Change>) -> ActionHistory {
     ActionHistory {
         items: rows
             .into_iter()
@@ -155,7 +149,7 @@ fn history_of(rows: Vec<leder_persistence::rows::action_plan::ActionHistoryRow>)
                 actor_id: h.actor_id,
                 change: h.change,
                 version: h.version,
-                detail: serde_json::from_str(&h.detail).unwrap_or(Value::Null),
+                detail: h.detail,
             })
             .collect(),
     }

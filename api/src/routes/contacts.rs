@@ -5,16 +5,16 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use leder_domain::organisations::OrgKind;
 use leder_domain::workflow::Role;
+use leder_persistence::records::action_plan as records;
 use leder_persistence::repo::governance as repo;
 use leder_persistence::repo::organisations as orgs;
-use leder_persistence::rows::action_plan::ContactRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::clock::today_in_england;
 use crate::db;
-use crate::dto::governance::{Contact, Contacts, ContactsRequest};
+use crate::dto::governance::{Contact, ContactInput, Contacts, ContactsRequest};
 use crate::dto::{etag, utc};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -38,19 +38,17 @@ async fn icb(state: &AppState, code: &str) -> Result<String, ApiError> {
     Ok(code)
 }
 
-fn contacts_of(organisation: String, rows: Vec<ContactRow>) -> Contacts {
-    let find = |kind: &str| {
-        rows.iter().find(|r| r.kind == kind).map(|r| Contact {
-            role_title: r.role_title.clone(),
-            mailbox: r.mailbox.clone(),
-            phone: r.phone.clone(),
-        })
+fn contacts_of(organisation: String, set: records::Contacts) -> Contacts {
+    let shown = |c: records::Contact| Contact {
+        role_title: c.role_title,
+        mailbox: c.mailbox,
+        phone: c.phone,
     };
     Contacts {
-        primary: find("primary"),
-        secondary: find("secondary"),
-        updated_at: rows.iter().map(|r| r.updated_at).max().map(utc),
-        version: rows.iter().map(|r| r.version).max().unwrap_or(0),
+        primary: set.primary.map(shown),
+        secondary: set.secondary.map(shown),
+        updated_at: set.updated_at.map(utc),
+        version: set.version,
         organisation,
     }
 }
@@ -131,15 +129,16 @@ pub async fn replace_contacts(
         false => None,
     };
     let request = body.0;
-    let mut new = vec![(
-        "primary".to_owned(),
-        request.primary.role_title,
-        request.primary.mailbox,
-        request.primary.phone,
-    )];
-    if let Some(s) = request.secondary {
-        new.push(("secondary".to_owned(), s.role_title, s.mailbox, s.phone));
-    }
+    let stored = |c: ContactInput| records::Contact {
+        role_title: c.role_title,
+        mailbox: c.mailbox,
+        phone: c.phone,
+    };
+    let new = records::Contacts {
+        primary: Some(stored(request.primary)),
+        secondary: request.secondary.map(stored),
+        ..records::Contacts::default()
+    };
     let audited = state
         .audit
         .audited(caller.audit_entry(&info, "replace_contacts", "success"));

@@ -6,8 +6,8 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use leder_domain::workflow::Role;
+use leder_persistence::records::action_plan as records;
 use leder_persistence::repo::governance as repo;
-use leder_persistence::rows::action_plan::MeetingRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
@@ -28,10 +28,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_meetings).service(record_meeting);
 }
 
-fn meeting(m: MeetingRow) -> Result<Meeting, ApiError> {
-    Ok(Meeting {
-        attendee_roles: m.attendee_role_list()?,
-        reviews_discussed: m.reviews_discussed_list()?,
+fn meeting(m: records::Meeting) -> Meeting {
+    Meeting {
+        attendee_roles: m.attendee_roles,
+        reviews_discussed: m.reviews_discussed,
         id: m.id,
         organisation: m.organisation,
         kind: m.kind,
@@ -39,7 +39,7 @@ fn meeting(m: MeetingRow) -> Result<Meeting, ApiError> {
         decisions: m.decisions,
         created_by: m.created_by,
         created_at: utc(m.created_at),
-    })
+    }
 }
 
 /// An ICB's governance meetings
@@ -76,7 +76,7 @@ pub async fn list_meetings(
         let rows = repo::meetings(conn, &org, after, fetch)?;
         let mut last = Vec::new();
         for kind in MeetingKind::ALL {
-            last.push(repo::last_held(conn, &org, kind.as_str())?);
+            last.push(repo::last_held(conn, &org, *kind)?);
         }
         Ok((rows, last))
     })
@@ -88,7 +88,7 @@ pub async fn list_meetings(
         overdue: last.is_none_or(|d| (today - d).whole_days() > kind.cadence_days()),
     };
     Ok(web::Json(MeetingPage {
-        items: rows.into_iter().map(meeting).collect::<Result<_, _>>()?,
+        items: rows.into_iter().map(meeting).collect(),
         next_cursor,
         cadence: Cadence {
             steering_group: status(MeetingKind::SteeringGroup, last.first().copied().flatten()),
@@ -136,5 +136,5 @@ pub async fn record_meeting(
             header::LOCATION,
             format!("/api/v1/organisations/{}/meetings", row.organisation),
         ))
-        .json(meeting(row)?))
+        .json(meeting(row)))
 }

@@ -7,6 +7,7 @@ use time::Date;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::records::action_plan::{Action, ActionChange};
 use crate::reference::now_utc;
 use crate::repo::audit::Author;
 use crate::repo::audit::append;
@@ -20,11 +21,11 @@ pub const ACTION_CHANGED: &str = leder_domain::review::EventType::ActionChanged.
 
 fn record(
     conn: &mut DbConnection,
-    row: &ActionRow,
+    row: &Action,
     change: &str,
     detail: String,
     actor: &Author,
-    render: &dyn Fn(&ActionRow) -> String,
+    render: &dyn Fn(&Action) -> String,
 ) -> Result<(), PersistenceError> {
     let history = ActionHistoryRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -61,26 +62,28 @@ fn record(
 /// Stores a new action with its history, event and audit entry.
 pub fn create(
     conn: &mut DbConnection,
-    row: ActionRow,
+    action: Action,
     actor: &Author,
-    render: &dyn Fn(&ActionRow) -> String,
-) -> Result<ActionRow, PersistenceError> {
+    render: &dyn Fn(&Action) -> String,
+) -> Result<Action, PersistenceError> {
     write_transaction(conn, |conn| {
         diesel::insert_into(actions::table)
-            .values(&row)
+            .values(ActionRow::from(&action))
             .execute(conn)?;
-        record(conn, &row, "created", "{}".to_owned(), actor, render)?;
-        Ok(row)
+        record(conn, &action, "created", "{}".to_owned(), actor, render)?;
+        Ok(action)
     })
 }
 
 /// One action.
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ActionRow>, PersistenceError> {
-    Ok(actions::table
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<Action>, PersistenceError> {
+    actions::table
         .find(id)
         .select(ActionRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(Action::try_from)
+        .transpose()
 }
 
 /// Why an update did not happen.
@@ -112,9 +115,9 @@ pub fn update<E>(
     organisation: &str,
     expected_version: i64,
     actor: &Author,
-    change: impl FnOnce(&mut ActionRow) -> Result<String, E>,
-    render: &dyn Fn(&ActionRow) -> String,
-) -> Result<ActionRow, UpdateError<E>> {
+    change: impl FnOnce(&mut Action) -> Result<String, E>,
+    render: &dyn Fn(&Action) -> String,
+) -> Result<Action, UpdateError<E>> {
     write_transaction(conn, |conn| {
         // Lock the row before reading it, so that two updates with the same If-Match cannot both
         // pass the check on PostgreSQL (SQLite's BEGIN IMMEDIATE already lets one writer in).
@@ -131,7 +134,7 @@ pub fn update<E>(
         row.version += 1;
         row.updated_at = now_utc();
         diesel::update(actions::table.find(id))
-            .set(&row)
+            .set(ActionRow::from(&row))
             .execute(conn)?;
         record(conn, &row, "updated", detail, actor, render)?;
         Ok(row)
@@ -142,7 +145,7 @@ pub fn update<E>(
 #[derive(Debug, Clone, Default)]
 pub struct ActionFilter {
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<leder_domain::action_plan::ActionStatus>,
     /// Due on or after.
     pub due_from: Option<Date>,
     /// Due on or before.
@@ -154,12 +157,12 @@ pub fn list(
     conn: &mut DbConnection,
     organisation: &str,
     filter: &ActionFilter,
-) -> Result<Vec<ActionRow>, PersistenceError> {
+) -> Result<Vec<Action>, PersistenceError> {
     let mut q = actions::table
         .filter(actions::organisation.eq(organisation.to_owned()))
         .into_boxed();
-    if let Some(s) = &filter.status {
-        q = q.filter(actions::status.eq(s.clone()));
+    if let Some(s) = filter.status {
+        q = q.filter(actions::status.eq(s.as_str()));
     }
     if let Some(d) = filter.due_from {
         q = q.filter(actions::due_date.ge(d));
@@ -167,21 +170,24 @@ pub fn list(
     if let Some(d) = filter.due_to {
         q = q.filter(actions::due_date.le(d));
     }
-    Ok(q.order((actions::due_date.asc(), actions::id.asc()))
+    q.order((actions::due_date.asc(), actions::id.asc()))
         .select(ActionRow::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .map(Action::try_from)
+        .collect()
 }
 
 /// An action's history, oldest first.
-pub fn history(
-    conn: &mut DbConnection,
-    id: &str,
-) -> Result<Vec<ActionHistoryRow>, PersistenceError> {
-    Ok(action_history::table
+pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<ActionChange>, PersistenceError> {
+    action_history::table
         .filter(action_history::action_id.eq(id))
         .order((action_history::occurred_at.asc(), action_history::id.asc()))
         .select(ActionHistoryRow::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .map(ActionChange::try_from)
+        .collect()
 }
 
 /// Which of these learning point ids belong to reviews that are now the ICB's.

@@ -2,10 +2,12 @@
 //! the same transaction.
 
 use diesel::prelude::*;
+use leder_domain::action_plan::{ContactKind, MeetingKind};
 use time::Date;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::records::action_plan::{Contacts, Meeting};
 use crate::repo::audit::Audited;
 use crate::repo::audit::{NewAuditEntry, append};
 use crate::rows::action_plan::{ContactRow, MeetingRow};
@@ -20,30 +22,24 @@ pub fn entry_about(audited: &Audited, subject: String, organisation: &str) -> Ne
     }
 }
 
-/// An ICB's contacts, `primary` first.
-pub fn contacts(
-    conn: &mut DbConnection,
-    organisation: &str,
-) -> Result<Vec<ContactRow>, PersistenceError> {
-    Ok(local_area_contacts::table
+/// An ICB's contacts.
+pub fn contacts(conn: &mut DbConnection, organisation: &str) -> Result<Contacts, PersistenceError> {
+    let rows = local_area_contacts::table
         .filter(local_area_contacts::organisation.eq(organisation))
-        .order(local_area_contacts::kind.asc())
         .select(ContactRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    Contacts::from_rows(organisation, rows)
 }
-
-/// One contact to store: `(kind, role_title, mailbox, phone)`.
-pub type NewContact = (String, String, String, Option<String>);
 
 /// Replaces an ICB's contacts if their version is still `expected_version` (when given); every
 /// stored row takes the next version, so the set has one ETag.
 pub fn replace_contacts(
     conn: &mut DbConnection,
     organisation: &str,
-    new: Vec<NewContact>,
+    new: Contacts,
     expected_version: Option<i64>,
     audited: &Audited,
-) -> Result<Vec<ContactRow>, PersistenceError> {
+) -> Result<Contacts, PersistenceError> {
     write_transaction(conn, |conn| {
         // The set has no row to lock before its first write, so lock the ICB's own row: two
         // replacements then run one after the other on PostgreSQL too, and neither trips over
@@ -52,11 +48,7 @@ pub fn replace_contacts(
         diesel::update(organisations::table.filter(organisations::code.eq(organisation)))
             .set(organisations::name.eq(organisations::name))
             .execute(conn)?;
-        let current = contacts(conn, organisation)?
-            .iter()
-            .map(|c| c.version)
-            .max()
-            .unwrap_or(0);
+        let current = contacts(conn, organisation)?.version;
         if expected_version.is_some_and(|v| v != current) {
             return Err(PersistenceError::StaleVersion);
         }
@@ -65,14 +57,19 @@ pub fn replace_contacts(
         )
         .execute(conn)?;
         let now = crate::reference::now_utc();
-        let rows: Vec<ContactRow> = new
+        let kinds = [
+            (ContactKind::Primary, new.primary),
+            (ContactKind::Secondary, new.secondary),
+        ];
+        let rows: Vec<ContactRow> = kinds
             .into_iter()
-            .map(|(kind, role_title, mailbox, phone)| ContactRow {
+            .filter_map(|(kind, contact)| contact.map(|c| (kind, c)))
+            .map(|(kind, c)| ContactRow {
                 organisation: organisation.to_owned(),
-                kind,
-                role_title,
-                mailbox,
-                phone,
+                kind: kind.as_str().to_owned(),
+                role_title: c.role_title,
+                mailbox: c.mailbox,
+                phone: c.phone,
                 updated_at: now,
                 version: current + 1,
             })
@@ -85,9 +82,7 @@ pub fn replace_contacts(
         }
         let entry = entry_about(audited, format!("contacts:{organisation}"), organisation);
         append(conn, &audited.chain, &[entry])?;
-        let mut rows = rows;
-        rows.sort_by(|a, b| a.kind.cmp(&b.kind));
-        Ok(rows)
+        Contacts::from_rows(organisation, rows)
     })
 }
 
@@ -107,16 +102,20 @@ pub fn reviews_of(
 /// Records a meeting and its audit entry.
 pub fn create_meeting(
     conn: &mut DbConnection,
-    row: MeetingRow,
+    meeting: Meeting,
     audited: &Audited,
-) -> Result<MeetingRow, PersistenceError> {
+) -> Result<Meeting, PersistenceError> {
     write_transaction(conn, |conn| {
         diesel::insert_into(meetings::table)
-            .values(&row)
+            .values(MeetingRow::from(&meeting))
             .execute(conn)?;
-        let entry = entry_about(audited, format!("meeting:{}", row.id), &row.organisation);
+        let entry = entry_about(
+            audited,
+            format!("meeting:{}", meeting.id),
+            &meeting.organisation,
+        );
         append(conn, &audited.chain, &[entry])?;
-        Ok(row)
+        Ok(meeting)
     })
 }
 
@@ -126,7 +125,7 @@ pub fn meetings(
     organisation: &str,
     after: Option<(Date, String)>,
     limit: i64,
-) -> Result<Vec<MeetingRow>, PersistenceError> {
+) -> Result<Vec<Meeting>, PersistenceError> {
     let mut q = meetings::table
         .filter(meetings::organisation.eq(organisation.to_owned()))
         .into_boxed();
@@ -137,21 +136,24 @@ pub fn meetings(
                 .or(meetings::held_on.eq(day).and(meetings::id.lt(id))),
         );
     }
-    Ok(q.order((meetings::held_on.desc(), meetings::id.desc()))
+    q.order((meetings::held_on.desc(), meetings::id.desc()))
         .limit(limit)
         .select(MeetingRow::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .map(Meeting::try_from)
+        .collect()
 }
 
 /// The date an ICB's group of this kind last met, if ever.
 pub fn last_held(
     conn: &mut DbConnection,
     organisation: &str,
-    kind: &str,
+    kind: MeetingKind,
 ) -> Result<Option<Date>, PersistenceError> {
     Ok(meetings::table
         .filter(meetings::organisation.eq(organisation))
-        .filter(meetings::kind.eq(kind))
+        .filter(meetings::kind.eq(kind.as_str()))
         .order(meetings::held_on.desc())
         .select(meetings::held_on)
         .first(conn)

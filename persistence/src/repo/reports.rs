@@ -7,6 +7,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+use crate::records::action_plan::Action;
 use crate::repo::learning::with_themes;
 use crate::repo::reviews::holds_of;
 use crate::rows::action_plan::ActionRow;
@@ -27,7 +28,7 @@ pub struct AnnualRows {
     /// Learning points of the reviews completed within the period.
     pub learning: Vec<Learning>,
     /// The ICB's actions due or created within the period.
-    pub actions: Vec<ActionRow>,
+    pub actions: Vec<Action>,
 }
 
 /// Reads an ICB's annual report rows for the period `[start, end]`.
@@ -80,7 +81,10 @@ pub fn annual_rows(
         )
         .order((actions::due_date.asc(), actions::id.asc()))
         .select(ActionRow::as_select())
-        .load(conn)?;
+        .load(conn)?
+        .into_iter()
+        .map(Action::try_from)
+        .collect::<Result<_, _>>()?;
     Ok(AnnualRows {
         notified,
         completed,

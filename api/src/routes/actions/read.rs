@@ -3,18 +3,18 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use leder_domain::workflow::Role;
+use leder_persistence::records::action_plan::Action;
 use leder_persistence::repo::action_plan::{self as repo, ActionFilter};
-use leder_persistence::rows::action_plan::ActionRow;
 use serde::Deserialize;
 use time::Date;
 use utoipa::IntoParams;
 
-use super::{history_of, is_overdue, render};
+use super::{history_of, render};
 use crate::auth::Caller;
 use crate::clock::today_in_england;
 use crate::db;
 use crate::dto::actions::{ActionHistory, ActionPage, ActionStatus};
-use crate::dto::etag;
+use crate::dto::{etag, wire};
 use crate::error::ApiError;
 use crate::extract::{Listed, Page};
 use crate::icb_scope::within_icb;
@@ -26,7 +26,7 @@ pub async fn load(
     caller: &Caller,
     id: String,
     may: &[Role],
-) -> Result<ActionRow, ApiError> {
+) -> Result<Action, ApiError> {
     let row = db::run(state, move |conn| repo::get(conn, &id)).await?;
     // Scope first: an action of another ICB answers exactly like a missing one.
     let org = match &row {
@@ -47,6 +47,8 @@ pub async fn load(
 #[serde(deny_unknown_fields)]
 pub struct ActionFilters {
     /// Only actions in this status.
+    #[param(schema_with = wire::schema::named::<ActionStatus>)]
+    #[serde(default, with = "wire::option")]
     status: Option<ActionStatus>,
     /// Only overdue (true) or not overdue (false) actions.
     overdue: Option<bool>,
@@ -85,7 +87,7 @@ pub async fn list_actions(
     let org = within_icb(&caller, &code, &[Role::IcsLead, Role::QaPanel])?;
     let Listed { filter: f, page } = query;
     let filter = ActionFilter {
-        status: f.status.map(|s| s.as_str().to_owned()),
+        status: f.status,
         due_from: f.due_from,
         due_to: f.due_to,
     };
@@ -93,12 +95,9 @@ pub async fn list_actions(
     let today = today_in_england();
     // A plan holds tens of actions, and `overdue` depends on today: filter and page here.
     let rows = db::run(&state, move |conn| repo::list(conn, &org, &filter)).await?;
-    let mut items: Vec<ActionRow> = rows
+    let mut items: Vec<Action> = rows
         .into_iter()
-        .filter(|a| {
-            f.overdue
-                .is_none_or(|want| is_overdue(&a.status, a.due_date, today) == want)
-        })
+        .filter(|a| f.overdue.is_none_or(|want| a.is_overdue(today) == want))
         .filter(|a| {
             after
                 .as_ref()
@@ -107,10 +106,7 @@ pub async fn list_actions(
         .collect();
     let next_cursor = page.finish(&mut items, |a| (a.due_date, a.id.clone()));
     Ok(web::Json(ActionPage {
-        items: items
-            .iter()
-            .map(|a| render(a, today))
-            .collect::<Result<_, _>>()?,
+        items: items.iter().map(|a| render(a, today)).collect(),
         next_cursor,
     }))
 }
@@ -143,7 +139,7 @@ pub async fn get_action(
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
-        .json(render(&row, today_in_england())?))
+        .json(render(&row, today_in_england())))
 }
 
 /// A SMART action's history
