@@ -276,7 +276,7 @@ pub fn icbs_on(conn: &mut DbConnection, today: Date) -> Result<Vec<String>, Demo
     };
     Ok(organisations::list(conn, &filter)?
         .into_iter()
-        .map(|o| o.organisation.code)
+        .map(|o| o.code)
         .collect())
 }
 

@@ -7,4 +7,5 @@
 
 pub mod action_plan;
 pub mod identity;
+pub mod organisations;
 pub mod webhooks;

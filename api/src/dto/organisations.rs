@@ -1,27 +1,13 @@
 //! Organisation bodies.
 
 use leder_domain::organisations::{OrgKind, Share};
-use leder_persistence::repo::organisations::{OrganisationDetail, OrganisationOnDate};
-use leder_persistence::rows::organisations::{ParentRow, SuccessorRow};
+use leder_persistence::records::organisations as records;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::iso_date;
-use crate::error::ApiError;
-
-/// A stored kind or share that does not parse: the reference data is damaged (500, logged).
-fn parsed<T: std::str::FromStr>(stored: &str) -> Result<T, ApiError>
-where
-    T::Err: std::fmt::Display,
-{
-    stored.parse().map_err(|e: T::Err| {
-        ApiError::internal(format!(
-            "stored organisation value `{stored}` does not parse: {e}"
-        ))
-    })
-}
 
 /// An organisation as it stood on the day asked about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -48,20 +34,17 @@ pub struct Organisation {
     pub ons_code: Option<String>,
 }
 
-impl TryFrom<OrganisationOnDate> for Organisation {
-    type Error = ApiError;
-
-    fn try_from(o: OrganisationOnDate) -> Result<Self, ApiError> {
-        let r = o.organisation;
-        Ok(Organisation {
-            kind: parsed(&r.kind)?,
-            code: r.code,
-            name: r.name,
-            valid_from: r.valid_from,
-            valid_to: r.valid_to,
+impl From<records::OrganisationOnDate> for Organisation {
+    fn from(o: records::OrganisationOnDate) -> Self {
+        Organisation {
+            kind: o.kind,
+            code: o.code,
+            name: o.name,
+            valid_from: o.valid_from,
+            valid_to: o.valid_to,
             parent_code: o.parent_code,
-            ons_code: r.ons_code,
-        })
+            ons_code: o.ons_code,
+        }
     }
 }
 
@@ -87,10 +70,10 @@ pub struct ParentLink {
     pub valid_to: Option<Date>,
 }
 
-impl From<ParentRow> for ParentLink {
-    fn from(p: ParentRow) -> Self {
+impl From<records::ParentLink> for ParentLink {
+    fn from(p: records::ParentLink) -> Self {
         ParentLink {
-            code: p.parent_code,
+            code: p.code,
             valid_from: p.valid_from,
             valid_to: p.valid_to,
         }
@@ -129,44 +112,25 @@ pub struct OrganisationDetails {
     pub predecessors: Vec<SuccessionLink>,
 }
 
-impl TryFrom<OrganisationDetail> for OrganisationDetails {
-    type Error = ApiError;
+impl From<records::SuccessionLink> for SuccessionLink {
+    fn from(s: records::SuccessionLink) -> Self {
+        SuccessionLink {
+            code: s.code,
+            kind: s.kind,
+            share: s.share,
+            effective: s.effective,
+        }
+    }
+}
 
-    fn try_from(d: OrganisationDetail) -> Result<Self, ApiError> {
-        let successors = d
-            .successors
-            .into_iter()
-            .map(|s: SuccessorRow| {
-                Ok(SuccessionLink {
-                    kind: parsed(&s.to_kind)?,
-                    share: parsed(&s.share)?,
-                    code: s.to_code,
-                    effective: s.effective,
-                })
-            })
-            .collect::<Result<_, ApiError>>()?;
-        let predecessors = d
-            .predecessors
-            .into_iter()
-            .map(|s: SuccessorRow| {
-                Ok(SuccessionLink {
-                    kind: parsed(&s.from_kind)?,
-                    share: parsed(&s.share)?,
-                    code: s.from_code,
-                    effective: s.effective,
-                })
-            })
-            .collect::<Result<_, ApiError>>()?;
-        Ok(OrganisationDetails {
-            organisation: OrganisationOnDate {
-                organisation: d.organisation,
-                parent_code: d.parent_code,
-            }
-            .try_into()?,
+impl From<records::OrganisationDetail> for OrganisationDetails {
+    fn from(d: records::OrganisationDetail) -> Self {
+        OrganisationDetails {
+            organisation: d.organisation.into(),
             parents: d.parents.into_iter().map(Into::into).collect(),
-            successors,
-            predecessors,
-        })
+            successors: d.successors.into_iter().map(Into::into).collect(),
+            predecessors: d.predecessors.into_iter().map(Into::into).collect(),
+        }
     }
 }
 

@@ -74,14 +74,9 @@ pub async fn list_organisations(
         limit: page.fetch(),
     };
     let mut rows = db::run(&state, move |conn| repo::list(conn, &filter)).await?;
-    let next_cursor = page.finish(&mut rows, |r| {
-        (r.organisation.code.clone(), r.organisation.kind.clone())
-    });
+    let next_cursor = page.finish(&mut rows, |r| (r.code.clone(), r.kind.as_str().to_owned()));
     Ok(web::Json(OrganisationPage {
-        items: rows
-            .into_iter()
-            .map(Organisation::try_from)
-            .collect::<Result<_, _>>()?,
+        items: rows.into_iter().map(Organisation::from).collect(),
         next_cursor,
     }))
 }
@@ -126,7 +121,7 @@ pub async fn get_organisation(
     let code = code.into_inner().to_ascii_uppercase();
     let detail = db::run(&state, move |conn| repo::get(conn, &code, kind, valid_on)).await?;
     let detail = detail.ok_or(ApiError::NotFound)?;
-    Ok(web::Json(detail.try_into()?))
+    Ok(web::Json(detail.into()))
 }
 
 /// Find the ICB responsible for an area code on a date

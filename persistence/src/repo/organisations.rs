@@ -7,6 +7,8 @@ use time::Date;
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+pub use crate::records::organisations::{OrganisationDetail, OrganisationOnDate};
+use crate::records::organisations::{ParentLink, SuccessionLink};
 use crate::rows::organisations::{OrganisationRow, ParentRow, SuccessorRow};
 use crate::schema::{organisation_parents, organisation_successors, organisations};
 
@@ -23,15 +25,6 @@ pub struct OrganisationFilter {
     pub after: Option<(String, String)>,
     /// At most this many rows.
     pub limit: i64,
-}
-
-/// An organisation with the parent in force on the day asked about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrganisationOnDate {
-    /// The row.
-    pub organisation: OrganisationRow,
-    /// The parent's code on that day, if it has one.
-    pub parent_code: Option<String>,
 }
 
 /// Lists organisations valid on a day, ordered by `(code, kind)`.
@@ -79,28 +72,9 @@ pub fn list(
         );
     }
     let rows: Vec<(OrganisationRow, Option<String>)> = query.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(organisation, parent_code)| OrganisationOnDate {
-            organisation,
-            parent_code,
-        })
-        .collect())
-}
-
-/// One organisation with its history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrganisationDetail {
-    /// The row asked for.
-    pub organisation: OrganisationRow,
-    /// The parent in force on the day asked about.
-    pub parent_code: Option<String>,
-    /// Every parent link over time, oldest first.
-    pub parents: Vec<ParentRow>,
-    /// Every body that took over from it.
-    pub successors: Vec<SuccessorRow>,
-    /// Every body it took over from.
-    pub predecessors: Vec<SuccessorRow>,
+    rows.into_iter()
+        .map(|(row, parent_code)| OrganisationOnDate::from_row(row, parent_code))
+        .collect()
 }
 
 /// Finds the organisation with this code: of `kind` when given, else the row valid on
@@ -141,7 +115,7 @@ pub fn get(
         .iter()
         .find(|p| p.valid_from <= valid_on && p.valid_to.is_none_or(|to| valid_on <= to))
         .map(|p| p.parent_code.clone());
-    let successors = organisation_successors::table
+    let successors: Vec<SuccessorRow> = organisation_successors::table
         .filter(organisation_successors::from_code.eq(&chosen.code))
         .filter(organisation_successors::from_kind.eq(&chosen.kind))
         .order((
@@ -150,7 +124,7 @@ pub fn get(
         ))
         .select(SuccessorRow::as_select())
         .load(conn)?;
-    let predecessors = organisation_successors::table
+    let predecessors: Vec<SuccessorRow> = organisation_successors::table
         .filter(organisation_successors::to_code.eq(&chosen.code))
         .filter(organisation_successors::to_kind.eq(&chosen.kind))
         .order((
@@ -160,11 +134,16 @@ pub fn get(
         .select(SuccessorRow::as_select())
         .load(conn)?;
     Ok(Some(OrganisationDetail {
-        organisation: chosen,
-        parent_code,
-        parents,
-        successors,
-        predecessors,
+        organisation: OrganisationOnDate::from_row(chosen, parent_code)?,
+        parents: parents.into_iter().map(ParentLink::from).collect(),
+        successors: successors
+            .into_iter()
+            .map(SuccessionLink::successor)
+            .collect::<Result<_, _>>()?,
+        predecessors: predecessors
+            .into_iter()
+            .map(SuccessionLink::predecessor)
+            .collect::<Result<_, _>>()?,
     }))
 }
 
