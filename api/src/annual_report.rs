@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 
 use leder_domain::disclosure::{self, Disclosed, SMALLEST_SHOWN, disclose};
-use leder_domain::review_type::FocusedReason;
+use leder_domain::eligibility::Route;
+use leder_domain::review_type::{FocusedReason, ReviewType};
 use leder_domain::time_targets::{HoldInterval, Period, completed_within_target};
 use leder_domain::workflow::HoldReason;
 use leder_persistence::PersistenceError;
+use leder_persistence::records::cases::Theme;
 use leder_persistence::repo::reports::AnnualRows;
-use leder_persistence::rows::cases::ThemeRow;
 use time::{Date, OffsetDateTime};
 
 use crate::dto::actions::ActionStatus;
@@ -146,7 +147,7 @@ pub struct ReportContext {
     /// Suppress small numbers.
     pub publishable: bool,
     /// The theme taxonomy, in display order.
-    pub themes: Vec<ThemeRow>,
+    pub themes: Vec<Theme>,
 }
 
 /// Computes the report from its rows.
@@ -156,7 +157,7 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> Result<AnnualReport, P
         suppressed: Vec::new(),
     };
     let notifications = p.count("notifications", rows.notified.len() as u64);
-    let outcomes = tally(rows.notified.iter().map(|r| r.eligibility_outcome.as_str()));
+    let outcomes = tally(rows.notified.iter().map(|r| r.eligibility.outcome.as_str()));
     let eligibility_outcomes = p.counts(
         "eligibility_outcomes",
         ["eligible", "not_eligible", "opted_out"].map(str::to_owned),
@@ -165,7 +166,7 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> Result<AnnualReport, P
     let types = tally(
         rows.notified
             .iter()
-            .filter_map(|r| r.review_type.as_deref()),
+            .filter_map(|r| r.review_type.map(ReviewType::as_str)),
     );
     let review_types = p.counts(
         "review_types",
@@ -176,9 +177,9 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> Result<AnnualReport, P
     for r in rows
         .notified
         .iter()
-        .filter(|r| r.review_type.as_deref() == Some("focused"))
+        .filter(|r| r.review_type == Some(ReviewType::Focused))
     {
-        reasons.extend(r.focused_reason_list()?);
+        reasons.extend(r.focused_reasons.iter().copied());
     }
     let focused_reviews_by_reason = p.counts(
         "focused_reviews_by_reason",
@@ -190,7 +191,7 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> Result<AnnualReport, P
     let mut held: Vec<(&str, &str)> = rows
         .holds_in_period
         .iter()
-        .map(|h| (h.reason.as_str(), h.review_id.as_str()))
+        .map(|(review_id, h)| (h.reason.as_str(), review_id.as_str()))
         .collect();
     held.sort_unstable();
     held.dedup();
@@ -230,14 +231,13 @@ fn completions(p: &mut Publisher, rows: &AnnualRows) -> Completions {
         let Some(completed_on) = r.completed_on else {
             continue;
         };
-        if r.eligibility_route.as_deref() != Some("leder_review") {
+        if r.eligibility.route != Some(Route::LederReview) {
             cdr += 1;
             continue;
         }
-        let holds: Vec<HoldInterval> = rows
-            .completed_holds
+        let holds: Vec<HoldInterval> = r
+            .holds
             .iter()
-            .filter(|h| h.review_id == r.id)
             .map(|h| HoldInterval {
                 start: h.started_on,
                 end: h.ended_on,
@@ -272,7 +272,7 @@ fn top_themes(p: &mut Publisher, ctx: &ReportContext, rows: &AnnualRows) -> Vec<
             .iter()
             .flat_map(|l| l.themes.iter().map(String::as_str)),
     );
-    let mut ranked: Vec<&ThemeRow> = ctx
+    let mut ranked: Vec<&Theme> = ctx
         .themes
         .iter()
         .filter(|t| counted.contains_key(&t.code))

@@ -343,14 +343,13 @@ pub fn answer(review: &DomainReview) -> actix_web::HttpResponse {
 }
 
 /// A stored learning point as the API shows it.
-pub fn learning_point(learning: leder_persistence::rows::cases::Learning) -> LearningPoint {
-    let l = learning.point;
+pub fn learning_point(l: leder_persistence::records::cases::LearningPoint) -> LearningPoint {
     LearningPoint {
-        themes: learning.themes,
+        themes: l.themes,
         id: l.id,
         review_id: l.review_id,
         text: l.text,
-        kind: l.kind,
+        kind: l.kind.as_str().to_owned(),
         created_by: l.created_by,
         created_at: utc(l.created_at),
     }

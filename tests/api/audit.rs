@@ -82,8 +82,26 @@ async fn checkpoint_now(app: &TestApp) -> Checkpoint {
 async fn rehash_from(app: &TestApp, from: i64, other_key: Option<AuditKey>) {
     use diesel::prelude::*;
     use leder_persistence::repo::audit::{NewAuditEntry, entry_hash, entry_mac};
-    use leder_persistence::rows::identity::AuditRow;
     use leder_persistence::schema::{audit_chains, audit_log};
+    /// The columns of an entry that its hash covers, read straight from the table.
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = audit_log)]
+    struct AuditRow {
+        seq: i64,
+        occurred_at: time::PrimitiveDateTime,
+        actor_kind: String,
+        actor_id: Option<String>,
+        actor_roles: String,
+        actor_organisation: Option<String>,
+        method: String,
+        route: String,
+        action: String,
+        subject: Option<String>,
+        subject_organisation: Option<String>,
+        outcome: String,
+        client_address: Option<String>,
+        hash: String,
+    }
     let pool = app.pool().clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().unwrap();

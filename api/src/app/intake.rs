@@ -7,11 +7,11 @@
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
 use leder_domain::{AgeError, EthnicCategory, NhsNumber, OdsCode, age_at, plausibility};
 use leder_persistence::PersistenceError;
+use leder_persistence::records::cases::{IdempotencyRecord, Notification};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::idempotency;
 use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, take_in};
-use leder_persistence::rows::cases::{IdempotencyRow, NotificationRow};
 
 use crate::audit::RequestInfo;
 use crate::cases::render_json;
@@ -158,15 +158,15 @@ pub async fn notify(
     // The notification keeps exactly what the review kept: with an opt-out, nothing
     // identifiable (the review decided that once, in `Review::notified`).
     let kept = review.person.as_ref();
-    let notification = NotificationRow {
+    let notification = Notification {
         id: uuid::Uuid::now_v7().to_string(),
         reference: reference.clone(),
         review_id: id,
         duplicate: false,
         received_at: now,
         area_code: review.area_code.clone(),
-        person_json: kept.and_then(|_| serde_json::to_string(&n.person).ok()),
-        notifier_json: kept.and_then(|_| serde_json::to_string(&n.notifier).ok()),
+        person: kept.and_then(|_| serde_json::to_value(&n.person).ok()),
+        notifier: kept.and_then(|_| serde_json::to_value(&n.notifier).ok()),
         circumstances: kept.and(n.circumstances.clone()),
         family_requests_focused_review: n.family_requests_focused_review,
     };
@@ -182,7 +182,7 @@ pub async fn notify(
         received_at: now.assume_utc(),
     };
     let receipt_json = serde_json::to_string(&receipt).map_err(ApiError::internal)?;
-    let claim = key.map(|k| IdempotencyRow {
+    let claim = key.map(|k| IdempotencyRecord {
         scope: "POST /api/v1/notifications".into(),
         idempotency_key: k,
         request_hash: crate::idempotency::sha256_hex(&serde_json::to_vec(&n).unwrap_or_default()),

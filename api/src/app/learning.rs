@@ -1,17 +1,16 @@
-//! Learning across an ICB's cases: one page of its learning points that match a kind, a period
+//! LearningPoint across an ICB's cases: one page of its learning points that match a kind, a period
 //! and a theme, with counts by theme over every match, so its governance group can see what
 //! recurs. Both are answered by SQL (keyset paging by id, a `GROUP BY` theme); the reviews the
 //! page shows are audited as read.
 
 use std::collections::{BTreeSet, HashMap};
 
+use leder_persistence::records::cases::{LearningPoint, Theme};
 use leder_persistence::repo::learning::{self as repo, LearningFilter};
 use leder_persistence::repo::reviews as reviews_repo;
-use leder_persistence::rows::cases::{Learning, ThemeRow};
 
 use leder_domain::review::Review;
 use leder_persistence::reference::now_utc;
-use leder_persistence::rows::cases::LearningRow;
 
 use crate::app::reviews::{self, ReviewChange, audit_reads};
 use crate::audit::RequestInfo;
@@ -28,12 +27,12 @@ use crate::state::AppState;
 pub struct LearningAcross {
     /// The page's learning points in id order (the order they were made), each with its
     /// review's reference.
-    pub items: Vec<(Learning, String)>,
+    pub items: Vec<(LearningPoint, String)>,
     /// The cursor after this page, when there are more.
     pub next_cursor: Option<String>,
     /// Each theme of the taxonomy that a match carries, with how many matches carry it: most
     /// first, ties in the taxonomy's order.
-    pub counts_by_theme: Vec<(ThemeRow, u64)>,
+    pub counts_by_theme: Vec<(Theme, u64)>,
 }
 
 /// Up to `limit` of the ICB `organisation`'s learning points that match `filter`, after the id
@@ -65,10 +64,10 @@ pub async fn across_cases(
         ))
     })
     .await?;
-    let next_cursor = page.finish(&mut items, |(l, _)| l.point.id.clone());
+    let next_cursor = page.finish(&mut items, |(l, _)| l.id.clone());
     let read: Vec<(String, String)> = items
         .iter()
-        .map(|(l, _)| (l.point.review_id.clone(), l.point.organisation.clone()))
+        .map(|(l, _)| (l.review_id.clone(), l.organisation.clone()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -83,14 +82,14 @@ pub async fn across_cases(
 /// The taxonomy's themes that were counted, most first (a stable sort keeps ties in the
 /// taxonomy's order).
 fn ranked(
-    taxonomy: Vec<ThemeRow>,
+    taxonomy: Vec<Theme>,
     counted: Vec<(String, i64)>,
-) -> Result<Vec<(ThemeRow, u64)>, ApiError> {
+) -> Result<Vec<(Theme, u64)>, ApiError> {
     let mut counts: HashMap<String, u64> = HashMap::with_capacity(counted.len());
     for (theme, n) in counted {
         counts.insert(theme, u64::try_from(n).map_err(ApiError::internal)?);
     }
-    let mut out: Vec<(ThemeRow, u64)> = taxonomy
+    let mut out: Vec<(Theme, u64)> = taxonomy
         .into_iter()
         .filter_map(|t| counts.get(&t.code).map(|n| (t, *n)))
         .collect();
@@ -128,23 +127,24 @@ pub async fn add(
     info: &RequestInfo,
     review_id: String,
     l: NewLearning,
-) -> Result<(Review, Learning), ApiError> {
+) -> Result<(Review, LearningPoint), ApiError> {
     check_themes(state, "themes", &l.themes).await?;
     let actor = actor_of(caller)?;
     let point_id = uuid::Uuid::now_v7().to_string();
     let mut change =
         ReviewChange::new(state, caller, info, "add_learning", review_id.clone(), None);
     // A case in the caller's scope is of the caller's ICB.
-    let point = LearningRow {
+    let point = LearningPoint {
         id: point_id.clone(),
         review_id,
         organisation: caller.organisation.clone().unwrap_or_default(),
-        kind: l.kind.as_str().to_owned(),
+        kind: l.kind,
         text: l.text,
         created_by: caller.id.clone(),
         created_at: now_utc(),
+        themes: Vec::new(),
     };
-    change.learning = Some(Learning::new(point, l.themes));
+    change.learning = Some(point.with_themes(l.themes));
     let (pid, kind) = (point_id.clone(), l.kind);
     let review = reviews::change(state, caller, change, move |review| {
         review

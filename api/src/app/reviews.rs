@@ -6,13 +6,13 @@
 use leder_domain::review::{Happened, Review};
 use leder_persistence::PersistenceError;
 use leder_persistence::connection::write_transaction;
+use leder_persistence::records::cases::LearningPoint;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::Author;
 use leder_persistence::repo::review_store;
 use leder_persistence::repo::reviews::{
     self as reviews_repo, CaseScope, ModifyError, ReviewFilter,
 };
-use leder_persistence::rows::cases::Learning;
 use time::PrimitiveDateTime;
 
 use crate::audit::RequestInfo;
@@ -105,7 +105,7 @@ pub struct ReviewChange {
     /// The version the caller read (`If-Match`), when the change requires one.
     pub expected_version: Option<i64>,
     /// A learning point the change adds.
-    pub learning: Option<Learning>,
+    pub learning: Option<LearningPoint>,
 }
 
 impl ReviewChange {

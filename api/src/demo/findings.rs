@@ -2,12 +2,13 @@
 //! ([`FindingsDoc`]), the Child Death Review outcome, and the notification as received. Every
 //! free-text field says it is synthetic.
 
+use leder_domain::review::Review;
 use leder_domain::workflow::{
     CauseOfDeath, ChildDeathReviewOutcome, Dnacpr, FamilyInvolvement, Findings, KeyEpisode,
     MentalCapacityAct, UnderlyingCause,
 };
 use leder_domain::{LearningDisabilityLevel, PlaceOfDeath};
-use leder_persistence::rows::cases::{NotificationRow, ReviewRow};
+use leder_persistence::records::cases::Notification;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::de::DeserializeOwned;
@@ -212,10 +213,10 @@ pub(super) fn cdr_outcome(
 /// The notification as the intake stores it.
 pub(super) fn notification(
     spec: &CaseSpec,
-    row: &ReviewRow,
+    row: &Review,
     place: &str,
     rng: &mut ChaCha8Rng,
-) -> NotificationRow {
+) -> Notification {
     let relationship = pick(
         rng,
         &[
@@ -237,7 +238,11 @@ pub(super) fn notification(
             person: NotifiedPerson {
                 given_name: spec.given_name.clone(),
                 family_name: spec.family_name.clone(),
-                nhs_number: row.nhs_number.clone(),
+                nhs_number: row
+                    .person
+                    .as_ref()
+                    .and_then(|p| p.nhs_number.as_ref())
+                    .map(leder_domain::NhsNumber::digits),
                 date_of_birth: spec.date_of_birth,
                 date_of_death: spec.date_of_death,
                 sex: spec.sex.parse().unwrap_or(leder_domain::Sex::NotKnown),
@@ -253,19 +258,19 @@ pub(super) fn notification(
             family_requests_focused_review: false,
         }
     });
-    NotificationRow {
+    Notification {
         id: id_at(row.notified_at),
         reference: row.reference.clone(),
         review_id: row.id.clone(),
         duplicate: false,
         received_at: row.notified_at,
         area_code: spec.organisation.clone(),
-        person_json: body
+        person: body
             .as_ref()
-            .and_then(|b| serde_json::to_string(&b.person).ok()),
-        notifier_json: body
+            .and_then(|b| serde_json::to_value(&b.person).ok()),
+        notifier: body
             .as_ref()
-            .and_then(|b| serde_json::to_string(&b.notifier).ok()),
+            .and_then(|b| serde_json::to_value(&b.notifier).ok()),
         circumstances: body.and_then(|b| b.circumstances),
         family_requests_focused_review: false,
     }

@@ -7,9 +7,8 @@ use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
 use leder_domain::review_type::{self, Facts};
 use leder_domain::workflow::Stage;
 use leder_domain::{CareGrade, EthnicCategory, IcdCode, NhsNumber, OdsCode, PlaceOfDeath, Sex};
+use leder_persistence::records::cases::HistoryEntry;
 use leder_persistence::repo::seed::SeedBatch;
-use leder_persistence::rows::cases::{HistoryRow, ReviewRow};
-use leder_persistence::stored::review::row_from_review;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use time::{Date, PrimitiveDateTime};
@@ -167,18 +166,16 @@ pub(super) fn build(
     batch
         .notifications
         .push(findings::notification(spec, &row, place, &mut rng));
-    if let Some(hold) = timeline.hold(&id) {
-        batch.holds.push(hold);
+    if let Some(hold) = timeline.hold() {
+        batch.holds.push((id.clone(), hold));
     }
     if let Some(learning) = timeline.learning(&id, &spec.organisation, &c) {
-        batch.learning_themes.extend(learning.theme_rows());
-        batch.learning.push(learning.point);
+        batch.learning.push(learning);
     }
-    batch.reviews.push(ReviewRow {
-        version: i64::try_from(history.len()).unwrap_or(1),
-        updated_at: history.last().map_or(row.notified_at, |h| h.occurred_at),
-        ..row
-    });
+    let mut parts = row.into_parts();
+    parts.version = i64::try_from(history.len()).unwrap_or(1);
+    parts.updated_at = history.last().map_or(parts.notified_at, |h| h.occurred_at);
+    batch.reviews.push(Review::restore(parts));
     batch.history.extend(history);
     Ok(id)
 }
@@ -197,7 +194,7 @@ fn review_row(
     rng: &mut ChaCha8Rng,
     index: usize,
     today: Date,
-) -> Result<ReviewRow, DemoError> {
+) -> Result<Review, DemoError> {
     let bad = |field: &'static str, message: String| DemoError::InvalidSpec {
         index,
         field,
@@ -253,20 +250,20 @@ fn review_row(
     } else {
         parts.findings = findings::findings(spec, c, place, rng);
     }
-    Ok(row_from_review(&Review::restore(parts)))
+    Ok(Review::restore(parts))
 }
 
 /// The `created` history entry, as the intake writes it.
-pub(super) fn created(id: &str, at: PrimitiveDateTime, initial: Stage) -> HistoryRow {
-    HistoryRow {
+pub(super) fn created(id: &str, at: PrimitiveDateTime, initial: Stage) -> HistoryEntry {
+    HistoryEntry {
         id: id_at(at),
         review_id: id.to_owned(),
         occurred_at: at,
         actor_id: None,
         actor_roles: String::new(),
         action: "created".into(),
-        from_status: None,
-        to_status: Some(initial.as_str().to_owned()),
-        detail: "{}".into(),
+        from: None,
+        to: Some(initial),
+        detail: serde_json::json!({}),
     }
 }

@@ -3,8 +3,9 @@
 //! between the notification and completion (or a day before today for an open case).
 
 use leder_domain::eligibility::Route;
+use leder_domain::review::{Hold, LearningKind};
 use leder_domain::workflow::{HoldReason, Stage};
-use leder_persistence::rows::cases::{HistoryRow, HoldRow, Learning, LearningRow};
+use leder_persistence::records::cases::{HistoryEntry, LearningPoint};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -175,23 +176,23 @@ impl Timeline {
         }
     }
 
-    fn entry(&self, review_id: &str, step: &Step) -> HistoryRow {
+    fn entry(&self, review_id: &str, step: &Step) -> HistoryEntry {
         let (actor_id, roles) = self.actor(step.actor);
-        HistoryRow {
+        HistoryEntry {
             id: id_at(step.at),
             review_id: review_id.to_owned(),
             occurred_at: step.at,
             actor_id: Some(actor_id),
             actor_roles: roles.into(),
             action: step.action.clone(),
-            from_status: Some(step.from.as_str().to_owned()),
-            to_status: Some(step.to.as_str().to_owned()),
-            detail: step.detail.to_string(),
+            from: Some(step.from),
+            to: Some(step.to),
+            detail: step.detail.clone(),
         }
     }
 
     /// Every history entry, oldest first (version = how many there are).
-    pub fn history(&self, review_id: &str) -> Vec<HistoryRow> {
+    pub fn history(&self, review_id: &str) -> Vec<HistoryEntry> {
         let mut rows = vec![created(review_id, self.notified_at, self.initial)];
         rows.extend(self.steps.iter().map(|s| self.entry(review_id, s)));
         let stage_at = |when: PrimitiveDateTime| {
@@ -251,16 +252,15 @@ impl Timeline {
     }
 
     /// The open hold of a case on hold.
-    pub fn hold(&self, review_id: &str) -> Option<HoldRow> {
+    pub fn hold(&self) -> Option<Hold> {
         let when = self.hold_at?;
         let reason = self.hold_reason();
-        Some(HoldRow {
+        Some(Hold {
             id: id_at(when),
-            review_id: review_id.to_owned(),
-            reason: reason.as_str().to_owned(),
-            reason_text: (reason == HoldReason::Other)
+            reason,
+            text: (reason == HoldReason::Other)
                 .then(|| "Synthetic demo hold: waiting for records from another trust".into()),
-            from_stage: Stage::InReview.as_str().to_owned(),
+            from_stage: Stage::InReview,
             started_on: when.date(),
             started_at: when,
             ended_on: None,
@@ -269,21 +269,22 @@ impl Timeline {
     }
 
     /// The learning point, when the case has one.
-    pub fn learning(&self, review_id: &str, org: &str, c: &Checked) -> Option<Learning> {
+    pub fn learning(&self, review_id: &str, org: &str, c: &Checked) -> Option<LearningPoint> {
         let (id, when) = self.learning.clone()?;
         let author = self
             .reviewer_id
             .clone()
             .unwrap_or_else(|| self.lead.clone());
-        let point = LearningRow {
+        let point = LearningPoint {
             id,
             review_id: review_id.to_owned(),
             organisation: org.to_owned(),
-            kind: "learning".into(),
+            kind: LearningKind::Learning,
             text: super::findings::learning_text(&c.themes),
             created_by: author,
             created_at: when,
+            themes: Vec::new(),
         };
-        Some(Learning::new(point, c.themes.clone()))
+        Some(point.with_themes(c.themes.clone()))
     }
 }

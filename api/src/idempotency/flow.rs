@@ -8,10 +8,10 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
+use leder_persistence::records::cases::IdempotencyRecord;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::idempotency::{self, Cutoffs, PENDING, Reservation};
-use leder_persistence::rows::cases::IdempotencyRow;
 
 use super::held::Held;
 use super::{ABANDONED_AFTER, Idempotency, RETENTION, ago, key_of, sha256_hex};
@@ -127,7 +127,7 @@ where
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(e)),
     };
-    let claim = IdempotencyRow {
+    let claim = IdempotencyRecord {
         scope: format!("POST {} {}", req.path(), who.scope()),
         idempotency_key: key,
         request_hash: sha256_hex(&body),
@@ -204,8 +204,8 @@ async fn retry(
     who: &Principal,
     info: &RequestInfo,
     req: &HttpRequest,
-    claim: &IdempotencyRow,
-    found: IdempotencyRow,
+    claim: &IdempotencyRecord,
+    found: IdempotencyRecord,
 ) -> Result<HttpResponse, ApiError> {
     if found.request_hash != claim.request_hash {
         return Err(ApiError::invalid_field(
@@ -256,7 +256,7 @@ async fn retry(
 }
 
 /// The kept answer, as it was first given.
-fn replay(status: StatusCode, found: &IdempotencyRow) -> Result<HttpResponse, ApiError> {
+fn replay(status: StatusCode, found: &IdempotencyRecord) -> Result<HttpResponse, ApiError> {
     let headers: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&found.headers)
         .map_err(|e| {
             ApiError::internal(format!(

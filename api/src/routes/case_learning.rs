@@ -104,13 +104,13 @@ pub async fn list_case_learning(
             .items
             .into_iter()
             .map(|(l, reference)| CaseLearning {
-                id: l.point.id,
-                review_id: l.point.review_id,
+                id: l.id,
+                review_id: l.review_id,
                 review_reference: reference,
-                kind: l.point.kind,
-                text: l.point.text,
+                kind: l.kind.as_str().to_owned(),
+                text: l.text,
                 themes: l.themes,
-                created_at: utc(l.point.created_at),
+                created_at: utc(l.created_at),
             })
             .collect(),
         next_cursor: across.next_cursor,

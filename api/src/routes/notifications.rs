@@ -4,8 +4,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use leder_persistence::records::cases::IdempotencyRecord;
 use leder_persistence::repo::notifications::IntakeOutcome;
-use leder_persistence::rows::cases::IdempotencyRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
@@ -19,7 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_notification);
 }
 
-fn replay(row: &IdempotencyRow) -> HttpResponse {
+fn replay(row: &IdempotencyRecord) -> HttpResponse {
     let status = actix_web::http::StatusCode::from_u16(u16::try_from(row.status).unwrap_or(200))
         .unwrap_or(actix_web::http::StatusCode::OK);
     HttpResponse::build(status)

@@ -7,6 +7,7 @@ use time::PrimitiveDateTime;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::records::cases::IdempotencyRecord;
 use crate::rows::cases::IdempotencyRow;
 use crate::schema::idempotency_keys;
 
@@ -18,18 +19,19 @@ pub fn find(
     conn: &mut DbConnection,
     scope: &str,
     key: &str,
-) -> Result<Option<IdempotencyRow>, PersistenceError> {
+) -> Result<Option<IdempotencyRecord>, PersistenceError> {
     Ok(idempotency_keys::table
         .find((scope, key))
         .select(IdempotencyRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(IdempotencyRecord::from))
 }
 
 /// Stores a record; a concurrent first writer wins ([`PersistenceError::Conflict`]).
-pub fn insert(conn: &mut DbConnection, row: &IdempotencyRow) -> Result<(), PersistenceError> {
+pub fn insert(conn: &mut DbConnection, row: &IdempotencyRecord) -> Result<(), PersistenceError> {
     diesel::insert_into(idempotency_keys::table)
-        .values(row)
+        .values(IdempotencyRow::from(row))
         .execute(conn)
         .map_err(|e| PersistenceError::unique_as_conflict(e, "idempotency key taken"))?;
     Ok(())
@@ -42,7 +44,7 @@ pub enum Reservation {
     Reserved,
     /// Another request holds the key (its record; status [`PENDING`] while it runs, or its
     /// answer when a concurrent first request completed just now).
-    Taken(IdempotencyRow),
+    Taken(IdempotencyRecord),
 }
 
 /// When a found record no longer counts.
@@ -60,7 +62,7 @@ pub struct Cutoffs {
 /// then meets the key; on SQLite writers take turns.
 pub fn reserve(
     conn: &mut DbConnection,
-    row: &IdempotencyRow,
+    row: &IdempotencyRecord,
     cutoffs: Cutoffs,
 ) -> Result<Reservation, PersistenceError> {
     let outcome = write_transaction(conn, |conn| {
@@ -79,7 +81,7 @@ pub fn reserve(
         }
         insert(
             conn,
-            &IdempotencyRow {
+            &IdempotencyRecord {
                 status: PENDING,
                 ..row.clone()
             },
@@ -90,7 +92,7 @@ pub fn reserve(
         // A concurrent request inserted the key first: it holds it.
         Err(PersistenceError::Conflict(_)) => Ok(find(conn, &row.scope, &row.idempotency_key)?
             .map_or(
-                Reservation::Taken(IdempotencyRow {
+                Reservation::Taken(IdempotencyRecord {
                     status: PENDING,
                     ..row.clone()
                 }),

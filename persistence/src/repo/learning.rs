@@ -11,7 +11,8 @@ use time::PrimitiveDateTime;
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
-use crate::rows::cases::{Learning, LearningRow, LearningThemeRow};
+use crate::records::cases::LearningPoint;
+use crate::rows::cases::{LearningRow, LearningThemeRow};
 use crate::schema::{learning_point_themes, learning_points, reviews};
 
 /// Ids per `IN (...)` list, well under SQLite's limit on bound parameters.
@@ -21,7 +22,7 @@ const IDS_PER_QUERY: usize = 5_000;
 pub fn with_themes(
     conn: &mut DbConnection,
     rows: Vec<LearningRow>,
-) -> Result<Vec<Learning>, PersistenceError> {
+) -> Result<Vec<LearningPoint>, PersistenceError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut themes: HashMap<String, Vec<String>> = HashMap::new();
     for chunk in ids.chunks(IDS_PER_QUERY) {
@@ -37,19 +38,18 @@ pub fn with_themes(
             themes.entry(t.learning_id).or_default().push(t.theme);
         }
     }
-    Ok(rows
-        .into_iter()
-        .map(|point| Learning {
-            themes: themes.remove(&point.id).unwrap_or_default(),
-            point,
+    rows.into_iter()
+        .map(|point| {
+            let its = themes.remove(&point.id).unwrap_or_default();
+            LearningPoint::from_row(point, its)
         })
-        .collect())
+        .collect()
 }
 
 /// Stores a point with its themes (inside the caller's transaction).
-pub fn insert(conn: &mut DbConnection, learning: &Learning) -> Result<(), PersistenceError> {
+pub fn insert(conn: &mut DbConnection, learning: &LearningPoint) -> Result<(), PersistenceError> {
     diesel::insert_into(learning_points::table)
-        .values(&learning.point)
+        .values(learning.row())
         .execute(conn)?;
     for row in learning.theme_rows() {
         diesel::insert_into(learning_point_themes::table)
@@ -111,7 +111,7 @@ pub fn page_across(
     filter: &LearningFilter,
     after: Option<&str>,
     limit: i64,
-) -> Result<Vec<(Learning, String)>, PersistenceError> {
+) -> Result<Vec<(LearningPoint, String)>, PersistenceError> {
     let mut q = matching!(
         learning_points::table
             .inner_join(reviews::table.on(reviews::id.eq(learning_points::review_id)))

@@ -12,8 +12,9 @@ use crate::repo::events::{self, NewEvent};
 use crate::repo::idempotency;
 use leder_domain::review::Review;
 
+use crate::records::cases::{IdempotencyRecord, Notification};
 use crate::repo::review_store::review_of;
-use crate::rows::cases::{HistoryRow, IdempotencyRow, NotificationRow, ReviewRow};
+use crate::rows::cases::{HistoryRow, NotificationRow, ReviewRow};
 use crate::schema::{notifications, review_history, reviews};
 use crate::stored::review::{identity_key, row_from_review};
 
@@ -36,13 +37,13 @@ pub struct PersonKey {
 #[derive(Debug, Clone)]
 pub struct Intake {
     /// The notification (its `review_id` is set here).
-    pub notification: NotificationRow,
+    pub notification: Notification,
     /// The review to create when the person has none yet.
     pub review: Review,
     /// How to find the same person (none for an opt-out, which keeps nothing to match).
     pub person: Option<PersonKey>,
     /// The idempotency record to store with the first response, if a key was sent.
-    pub idempotency: Option<IdempotencyRow>,
+    pub idempotency: Option<IdempotencyRecord>,
     /// The audit chain and entry.
     pub chain: AuditChain,
     /// The audit entry (the subject is filled in here).
@@ -63,7 +64,7 @@ pub enum IntakeOutcome {
         review_id: String,
     },
     /// The key was used before with this body: the first response.
-    Replayed(IdempotencyRow),
+    Replayed(IdempotencyRecord),
     /// The key was used before with another body.
     KeyReused,
 }
@@ -204,7 +205,7 @@ pub fn take_in(
                 notification.review_id = first.id.clone();
                 notification.duplicate = true;
                 diesel::insert_into(notifications::table)
-                    .values(&notification)
+                    .values(NotificationRow::from(&notification))
                     .execute(conn)?;
                 first.has_unreviewed_duplicate = true;
                 first.version += 1;
@@ -254,7 +255,7 @@ pub fn take_in(
                     .execute(conn)?;
                 notification.review_id = review.id.clone();
                 diesel::insert_into(notifications::table)
-                    .values(&notification)
+                    .values(NotificationRow::from(&notification))
                     .execute(conn)?;
                 let h = history(&review.id, "created", None, &review.status, "{}".into());
                 diesel::insert_into(review_history::table)

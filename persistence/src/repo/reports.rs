@@ -9,24 +9,26 @@ use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::records::action_plan::Action;
 use crate::repo::learning::with_themes;
-use crate::repo::reviews::holds_of;
 use crate::rows::action_plan::ActionRow;
-use crate::rows::cases::{HoldRow, Learning, LearningRow, ReviewRow};
+use leder_domain::review::{Hold, Review};
+
+use crate::records::cases::LearningPoint;
+use crate::repo::review_store::reviews_of_rows;
+use crate::rows::cases::{HoldRow, LearningRow, ReviewRow};
 use crate::schema::{actions, learning_points, review_holds, reviews};
+use crate::stored::review::{hold_from_row, review_from_row};
 
 /// The rows of an ICB's annual report for the period `[start, end]`.
 #[derive(Debug, Clone, Default)]
 pub struct AnnualRows {
-    /// Reviews notified within the period.
-    pub notified: Vec<ReviewRow>,
-    /// Reviews completed within the period.
-    pub completed: Vec<ReviewRow>,
-    /// Every hold of the completed reviews (for the share net of holds).
-    pub completed_holds: Vec<HoldRow>,
-    /// Holds of the ICB's reviews that overlap the period.
-    pub holds_in_period: Vec<HoldRow>,
+    /// Reviews notified within the period (without their holds).
+    pub notified: Vec<Review>,
+    /// Reviews completed within the period, with every hold (for the share net of holds).
+    pub completed: Vec<Review>,
+    /// Holds of the ICB's reviews that overlap the period, each with its review's id.
+    pub holds_in_period: Vec<(String, Hold)>,
     /// Learning points of the reviews completed within the period.
-    pub learning: Vec<Learning>,
+    pub learning: Vec<LearningPoint>,
     /// The ICB's actions due or created within the period.
     pub actions: Vec<Action>,
 }
@@ -45,7 +47,10 @@ pub fn annual_rows(
         .filter(reviews::notified_on.between(start, end))
         .order((reviews::notified_at.asc(), reviews::id.asc()))
         .select(ReviewRow::as_select())
-        .load(conn)?;
+        .load::<ReviewRow>(conn)?
+        .into_iter()
+        .map(|row| review_from_row(row, Vec::new(), 0))
+        .collect::<Result<_, _>>()?;
     let completed: Vec<ReviewRow> = reviews::table
         .filter(reviews::organisation.eq(organisation))
         .filter(reviews::status.eq("completed"))
@@ -54,7 +59,7 @@ pub fn annual_rows(
         .select(ReviewRow::as_select())
         .load(conn)?;
     let ids: Vec<String> = completed.iter().map(|r| r.id.clone()).collect();
-    let completed_holds = holds_of(conn, &ids)?;
+    let completed = reviews_of_rows(conn, completed)?;
     let holds_in_period = review_holds::table
         .inner_join(reviews::table.on(reviews::id.eq(review_holds::review_id)))
         .filter(reviews::organisation.eq(organisation))
@@ -65,7 +70,10 @@ pub fn annual_rows(
                 .or(review_holds::ended_on.ge(start)),
         )
         .select(HoldRow::as_select())
-        .load(conn)?;
+        .load::<HoldRow>(conn)?
+        .into_iter()
+        .map(|h| Ok((h.review_id.clone(), hold_from_row(h)?)))
+        .collect::<Result<_, PersistenceError>>()?;
     let learning: Vec<LearningRow> = learning_points::table
         .filter(learning_points::review_id.eq_any(&ids))
         .order((learning_points::created_at.asc(), learning_points::id.asc()))
@@ -88,7 +96,6 @@ pub fn annual_rows(
     Ok(AnnualRows {
         notified,
         completed,
-        completed_holds,
         holds_in_period,
         learning,
         actions,

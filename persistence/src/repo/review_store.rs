@@ -13,13 +13,14 @@ use serde_json::{Value, json};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+use crate::records::cases::LearningPoint;
 use crate::repo::audit::Author;
 use crate::repo::audit::append as append_audit;
 use crate::repo::events::{self, NewEvent};
 use crate::repo::reviews::{CaseScope, ReviewState, get_scoped, holds_of, lock_row};
-use crate::rows::cases::{HistoryRow, HoldRow, Learning, ReviewRow};
+use crate::rows::cases::{HistoryRow, HoldRow, ReviewRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews};
-use crate::stored::review::{review_from_row, row_from_review};
+use crate::stored::review::{hold_row, review_from_row, row_from_review};
 
 /// A stored case as the domain's type.
 pub fn review_of(state: ReviewState) -> Result<Review, PersistenceError> {
@@ -115,7 +116,7 @@ pub fn store_change(
     from_stage: &str,
     happened: &Happened,
     actor: &Author,
-    learning: Option<&Learning>,
+    learning: Option<&LearningPoint>,
 ) -> Result<Review, PersistenceError> {
     let row = row_from_review(&review);
     let id = row.id.clone();
@@ -150,17 +151,7 @@ pub fn store_change(
             ended_at: None,
         };
         diesel::insert_into(review_holds::table)
-            .values(&HoldRow {
-                id: hold.id.clone(),
-                review_id: id.clone(),
-                reason: hold.reason.as_str().to_owned(),
-                reason_text: hold.text.clone(),
-                from_stage: hold.from_stage.as_str().to_owned(),
-                started_on: hold.started_on,
-                started_at: hold.started_at,
-                ended_on: None,
-                ended_at: None,
-            })
+            .values(&hold_row(&id, &hold))
             .execute(conn)?;
         parts.holds.push(hold);
     }

@@ -8,8 +8,9 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
+use crate::records::cases::{HistoryEntry, LearningPoint, Theme};
 use crate::repo::learning::with_themes;
-use crate::rows::cases::{HistoryRow, HoldRow, Learning, LearningRow, ReviewRow, ThemeRow};
+use crate::rows::cases::{HistoryRow, HoldRow, LearningRow, ReviewRow, ThemeRow};
 use crate::schema::{learning_points, review_history, review_holds, reviews, themes};
 
 /// Which cases a caller may see. There is no scope for admins and national analysts: they
@@ -194,16 +195,19 @@ pub fn lock_row(conn: &mut DbConnection, id: &str) -> Result<(), PersistenceErro
 }
 
 /// A review's history, oldest first.
-pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryRow>, PersistenceError> {
-    Ok(review_history::table
+pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, PersistenceError> {
+    review_history::table
         .filter(review_history::review_id.eq(id))
         .order((review_history::occurred_at.asc(), review_history::id.asc()))
         .select(HistoryRow::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .map(HistoryEntry::try_from)
+        .collect()
 }
 
 /// A review's learning points with their themes, oldest first.
-pub fn learning(conn: &mut DbConnection, id: &str) -> Result<Vec<Learning>, PersistenceError> {
+pub fn learning(conn: &mut DbConnection, id: &str) -> Result<Vec<LearningPoint>, PersistenceError> {
     let rows = learning_points::table
         .filter(learning_points::review_id.eq(id))
         .order((learning_points::created_at.asc(), learning_points::id.asc()))
@@ -216,7 +220,7 @@ pub fn learning(conn: &mut DbConnection, id: &str) -> Result<Vec<Learning>, Pers
 pub fn learning_point(
     conn: &mut DbConnection,
     id: &str,
-) -> Result<Option<Learning>, PersistenceError> {
+) -> Result<Option<LearningPoint>, PersistenceError> {
     let row = learning_points::table
         .find(id)
         .select(LearningRow::as_select())
@@ -226,11 +230,14 @@ pub fn learning_point(
 }
 
 /// The theme taxonomy, in display order.
-pub fn themes(conn: &mut DbConnection) -> Result<Vec<ThemeRow>, PersistenceError> {
+pub fn themes(conn: &mut DbConnection) -> Result<Vec<Theme>, PersistenceError> {
     Ok(themes::table
         .order(themes::position.asc())
         .select(ThemeRow::as_select())
-        .load(conn)?)
+        .load::<ThemeRow>(conn)?
+        .into_iter()
+        .map(Theme::from)
+        .collect())
 }
 
 /// Ids of the open reviews of an ICB (for a transfer), with their sub-ICB locations.

@@ -9,32 +9,34 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use leder_domain::review::{Hold, Review};
+
+use crate::records::cases::{HistoryEntry, LearningPoint, Notification};
 use crate::rows::cases::{
     HistoryRow, HoldRow, LearningRow, LearningThemeRow, NotificationRow, ReviewRow,
 };
 use crate::schema::{
     learning_point_themes, learning_points, notifications, review_history, review_holds, reviews,
 };
+use crate::stored::review::{hold_row, row_from_review};
 
 /// Synthetic references are `LDR-` and 8 Crockford base32 characters like real ones, and all
 /// start `LDR-ZZ`, followed by a 6-character sequence number.
 pub const SYNTHETIC_REFERENCE_PREFIX: &str = "LDR-ZZ";
 
-/// The rows of one batch of synthetic cases.
+/// One batch of synthetic cases.
 #[derive(Debug, Clone, Default)]
 pub struct SeedBatch {
     /// Reviews (each with `synthetic = true`).
-    pub reviews: Vec<ReviewRow>,
+    pub reviews: Vec<Review>,
     /// Their notifications.
-    pub notifications: Vec<NotificationRow>,
-    /// Hold intervals.
-    pub holds: Vec<HoldRow>,
-    /// Learning points.
-    pub learning: Vec<LearningRow>,
-    /// Their themes.
-    pub learning_themes: Vec<LearningThemeRow>,
+    pub notifications: Vec<Notification>,
+    /// Hold intervals, each with its review's id.
+    pub holds: Vec<(String, Hold)>,
+    /// Learning points with their themes.
+    pub learning: Vec<LearningPoint>,
     /// History entries.
-    pub history: Vec<HistoryRow>,
+    pub history: Vec<HistoryEntry>,
 }
 
 /// Columns per row of each table (checked against the schema by a test below).
@@ -81,28 +83,41 @@ pub fn insert_batch(conn: &mut DbConnection, batch: &SeedBatch) -> Result<(), Pe
             real.id
         )));
     }
+    let reviews: Vec<ReviewRow> = batch.reviews.iter().map(row_from_review).collect();
+    let notifications: Vec<NotificationRow> = batch
+        .notifications
+        .iter()
+        .map(NotificationRow::from)
+        .collect();
+    let holds: Vec<HoldRow> = batch
+        .holds
+        .iter()
+        .map(|(review_id, hold)| hold_row(review_id, hold))
+        .collect();
+    let learning: Vec<LearningRow> = batch.learning.iter().map(LearningPoint::row).collect();
+    let learning_themes: Vec<LearningThemeRow> = batch
+        .learning
+        .iter()
+        .flat_map(LearningPoint::theme_rows)
+        .collect();
+    let history: Vec<HistoryRow> = batch.history.iter().map(HistoryRow::from).collect();
     write_transaction(conn, |conn| -> Result<(), PersistenceError> {
-        insert_chunked!(conn, reviews::table, batch.reviews, REVIEW_COLUMNS);
+        insert_chunked!(conn, reviews::table, reviews, REVIEW_COLUMNS);
         insert_chunked!(
             conn,
             notifications::table,
-            batch.notifications,
+            notifications,
             NOTIFICATION_COLUMNS
         );
-        insert_chunked!(conn, review_holds::table, batch.holds, HOLD_COLUMNS);
-        insert_chunked!(
-            conn,
-            learning_points::table,
-            batch.learning,
-            LEARNING_COLUMNS
-        );
+        insert_chunked!(conn, review_holds::table, holds, HOLD_COLUMNS);
+        insert_chunked!(conn, learning_points::table, learning, LEARNING_COLUMNS);
         insert_chunked!(
             conn,
             learning_point_themes::table,
-            batch.learning_themes,
+            learning_themes,
             LEARNING_THEME_COLUMNS
         );
-        insert_chunked!(conn, review_history::table, batch.history, HISTORY_COLUMNS);
+        insert_chunked!(conn, review_history::table, history, HISTORY_COLUMNS);
         Ok(())
     })
 }

@@ -186,35 +186,6 @@ pub struct LearningThemeRow {
     pub theme: String,
 }
 
-/// A learning point with its theme codes (in code order, each once).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Learning {
-    /// The point's row.
-    pub point: LearningRow,
-    /// Its theme codes.
-    pub themes: Vec<String>,
-}
-
-impl Learning {
-    /// A point with these theme codes, sorted and each kept once.
-    pub fn new(point: LearningRow, mut themes: Vec<String>) -> Self {
-        themes.sort();
-        themes.dedup();
-        Learning { point, themes }
-    }
-
-    /// The rows that store its themes.
-    pub fn theme_rows(&self) -> Vec<LearningThemeRow> {
-        self.themes
-            .iter()
-            .map(|theme| LearningThemeRow {
-                learning_id: self.point.id.clone(),
-                theme: theme.clone(),
-            })
-            .collect()
-    }
-}
-
 /// A history entry.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = review_history)]

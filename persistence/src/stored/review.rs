@@ -18,6 +18,41 @@ use super::lists::{list_from_column, list_to_column};
 use crate::error::PersistenceError;
 use crate::rows::cases::{HoldRow, ReviewRow};
 
+/// Reads a hold interval from its row.
+pub(crate) fn hold_from_row(h: HoldRow) -> Result<Hold, PersistenceError> {
+    let bad = |field: &'static str, detail: String| PersistenceError::Corrupt {
+        table: "review_holds",
+        id: h.id.clone(),
+        field,
+        detail,
+    };
+    Ok(Hold {
+        reason: HoldReason::parse(&h.reason).map_err(|e| bad("reason", e.to_string()))?,
+        from_stage: Stage::parse(&h.from_stage).map_err(|e| bad("from_stage", e.to_string()))?,
+        id: h.id,
+        text: h.reason_text,
+        started_on: h.started_on,
+        started_at: h.started_at,
+        ended_on: h.ended_on,
+        ended_at: h.ended_at,
+    })
+}
+
+/// The row of review `review_id`'s hold interval.
+pub(crate) fn hold_row(review_id: &str, hold: &Hold) -> HoldRow {
+    HoldRow {
+        id: hold.id.clone(),
+        review_id: review_id.to_owned(),
+        reason: hold.reason.as_str().to_owned(),
+        reason_text: hold.text.clone(),
+        from_stage: hold.from_stage.as_str().to_owned(),
+        started_on: hold.started_on,
+        started_at: hold.started_at,
+        ended_on: hold.ended_on,
+        ended_at: hold.ended_at,
+    }
+}
+
 /// Reads a review from its row, holds (oldest first) and count of `learning` points.
 pub fn review_from_row(
     row: ReviewRow,
@@ -85,18 +120,7 @@ pub fn review_from_row(
     };
     let holds = holds
         .into_iter()
-        .map(|h| {
-            Ok(Hold {
-                reason: parse!("review_holds.reason", HoldReason::parse(&h.reason)),
-                from_stage: parse!("review_holds.from_stage", Stage::parse(&h.from_stage)),
-                id: h.id,
-                text: h.reason_text,
-                started_on: h.started_on,
-                started_at: h.started_at,
-                ended_on: h.ended_on,
-                ended_at: h.ended_at,
-            })
-        })
+        .map(hold_from_row)
         .collect::<Result<Vec<_>, PersistenceError>>()?;
     let parts = ReviewParts {
         stage: parse!("status", Stage::parse(&row.status)),

@@ -51,9 +51,9 @@ pub async fn review_history(
                 occurred_at: utc(h.occurred_at),
                 actor_id: h.actor_id,
                 action: h.action,
-                from_status: h.from_status,
-                to_status: h.to_status,
-                detail: serde_json::from_str(&h.detail).unwrap_or(serde_json::Value::Null),
+                from_status: h.from.map(|s| s.as_str().to_owned()),
+                to_status: h.to.map(|s| s.as_str().to_owned()),
+                detail: h.detail,
             })
             .collect(),
     }))

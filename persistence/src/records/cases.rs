@@ -1,0 +1,264 @@
+//! The parts of a case besides the review itself, as the rest of leder reads and writes them:
+//! notifications as received, learning points with their themes, history entries, the theme
+//! taxonomy and kept idempotent answers. (The review is the domain's `Review`; holds are the
+//! domain's `Hold`.)
+
+use leder_domain::review::LearningKind;
+use leder_domain::workflow::Stage;
+use time::PrimitiveDateTime;
+
+use crate::error::PersistenceError;
+use crate::rows::cases::{
+    HistoryRow, IdempotencyRow, LearningRow, LearningThemeRow, NotificationRow, ThemeRow,
+};
+use crate::stored::lists::corrupt;
+
+/// A notification as received, linked to the review it made or joined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    /// Id.
+    pub id: String,
+    /// Its reference (`LDR-…`), given to the notifier.
+    pub reference: String,
+    /// The review it made, or the earlier review it was linked to.
+    pub review_id: String,
+    /// Whether it was linked to an earlier review of the same person.
+    pub duplicate: bool,
+    /// When it arrived (UTC).
+    pub received_at: PrimitiveDateTime,
+    /// The area code it named.
+    pub area_code: String,
+    /// The person as notified (absent after an opt-out or a disposal).
+    pub person: Option<serde_json::Value>,
+    /// The notifier as notified (absent after an opt-out or a disposal).
+    pub notifier: Option<serde_json::Value>,
+    /// The circumstances as notified.
+    pub circumstances: Option<String>,
+    /// Whether the family asked for a focused review.
+    pub family_requests_focused_review: bool,
+}
+
+impl From<&Notification> for NotificationRow {
+    fn from(n: &Notification) -> Self {
+        NotificationRow {
+            id: n.id.clone(),
+            reference: n.reference.clone(),
+            review_id: n.review_id.clone(),
+            duplicate: n.duplicate,
+            received_at: n.received_at,
+            area_code: n.area_code.clone(),
+            person_json: n.person.as_ref().map(serde_json::Value::to_string),
+            notifier_json: n.notifier.as_ref().map(serde_json::Value::to_string),
+            circumstances: n.circumstances.clone(),
+            family_requests_focused_review: n.family_requests_focused_review,
+        }
+    }
+}
+
+/// A learning point with its themes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearningPoint {
+    /// Id.
+    pub id: String,
+    /// The review it was learnt from.
+    pub review_id: String,
+    /// The review's ICB when it was written.
+    pub organisation: String,
+    /// Learning, good practice or a concern.
+    pub kind: LearningKind,
+    /// What was learnt.
+    pub text: String,
+    /// Who wrote it.
+    pub created_by: String,
+    /// Written (UTC).
+    pub created_at: PrimitiveDateTime,
+    /// Theme codes, sorted, each once.
+    pub themes: Vec<String>,
+}
+
+impl LearningPoint {
+    /// The point with its themes sorted and each once.
+    pub fn with_themes(mut self, mut themes: Vec<String>) -> Self {
+        themes.sort();
+        themes.dedup();
+        self.themes = themes;
+        self
+    }
+
+    /// The point's row.
+    pub(crate) fn row(&self) -> LearningRow {
+        LearningRow {
+            id: self.id.clone(),
+            review_id: self.review_id.clone(),
+            organisation: self.organisation.clone(),
+            kind: self.kind.as_str().to_owned(),
+            text: self.text.clone(),
+            created_by: self.created_by.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    /// The rows of its themes.
+    pub(crate) fn theme_rows(&self) -> Vec<LearningThemeRow> {
+        self.themes
+            .iter()
+            .map(|theme| LearningThemeRow {
+                learning_id: self.id.clone(),
+                theme: theme.clone(),
+            })
+            .collect()
+    }
+
+    /// The point of `row` with `themes`.
+    pub(crate) fn from_row(
+        row: LearningRow,
+        themes: Vec<String>,
+    ) -> Result<Self, PersistenceError> {
+        Ok(LearningPoint {
+            kind: LearningKind::parse(&row.kind)
+                .map_err(|e| corrupt("learning_points", &row.id, "kind")(e.to_string()))?,
+            id: row.id,
+            review_id: row.review_id,
+            organisation: row.organisation,
+            text: row.text,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            themes: Vec::new(),
+        }
+        .with_themes(themes))
+    }
+}
+
+/// One entry of a review's history, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// Id.
+    pub id: String,
+    /// The review.
+    pub review_id: String,
+    /// When (UTC).
+    pub occurred_at: PrimitiveDateTime,
+    /// Who (none: the intake).
+    pub actor_id: Option<String>,
+    /// Their roles then, comma-joined as the audit trail keeps them.
+    pub actor_roles: String,
+    /// What was done: `created`, `transition:<action>`, `findings_updated`, ...
+    pub action: String,
+    /// The stage before.
+    pub from: Option<Stage>,
+    /// The stage after.
+    pub to: Option<Stage>,
+    /// The details.
+    pub detail: serde_json::Value,
+}
+
+impl TryFrom<HistoryRow> for HistoryEntry {
+    type Error = PersistenceError;
+
+    fn try_from(row: HistoryRow) -> Result<Self, Self::Error> {
+        let stage = |stored: Option<String>, field: &'static str| {
+            stored
+                .map(|s| Stage::parse(&s))
+                .transpose()
+                .map_err(|e| corrupt("review_history", &row.id, field)(e.to_string()))
+        };
+        let from = stage(row.from_status.clone(), "from_status")?;
+        let to = stage(row.to_status.clone(), "to_status")?;
+        Ok(HistoryEntry {
+            detail: serde_json::from_str(&row.detail)
+                .map_err(|e| corrupt("review_history", &row.id, "detail")(e.to_string()))?,
+            id: row.id,
+            review_id: row.review_id,
+            occurred_at: row.occurred_at,
+            actor_id: row.actor_id,
+            actor_roles: row.actor_roles,
+            action: row.action,
+            from,
+            to,
+        })
+    }
+}
+
+impl From<&HistoryEntry> for HistoryRow {
+    fn from(h: &HistoryEntry) -> Self {
+        HistoryRow {
+            id: h.id.clone(),
+            review_id: h.review_id.clone(),
+            occurred_at: h.occurred_at,
+            actor_id: h.actor_id.clone(),
+            actor_roles: h.actor_roles.clone(),
+            action: h.action.clone(),
+            from_status: h.from.map(|s| s.as_str().to_owned()),
+            to_status: h.to.map(|s| s.as_str().to_owned()),
+            detail: h.detail.to_string(),
+        }
+    }
+}
+
+/// A theme of the taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// Code.
+    pub code: String,
+    /// Label.
+    pub label: String,
+    /// Display position.
+    pub position: i64,
+}
+
+impl From<ThemeRow> for Theme {
+    fn from(row: ThemeRow) -> Self {
+        Theme {
+            code: row.code,
+            label: row.label,
+            position: row.position,
+        }
+    }
+}
+
+/// A kept answer to an idempotent request (or a reservation, while `status` is pending).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    /// The route and the principal the key belongs to.
+    pub scope: String,
+    /// The key.
+    pub idempotency_key: String,
+    /// SHA-256 of the request body, hex.
+    pub request_hash: String,
+    /// The answer's status (or pending).
+    pub status: i64,
+    /// The answer's headers kept, as a JSON object.
+    pub headers: String,
+    /// The answer's body.
+    pub body: String,
+    /// When it was first seen (UTC).
+    pub created_at: PrimitiveDateTime,
+}
+
+impl From<IdempotencyRow> for IdempotencyRecord {
+    fn from(row: IdempotencyRow) -> Self {
+        IdempotencyRecord {
+            scope: row.scope,
+            idempotency_key: row.idempotency_key,
+            request_hash: row.request_hash,
+            status: row.status,
+            headers: row.headers,
+            body: row.body,
+            created_at: row.created_at,
+        }
+    }
+}
+
+impl From<&IdempotencyRecord> for IdempotencyRow {
+    fn from(r: &IdempotencyRecord) -> Self {
+        IdempotencyRow {
+            scope: r.scope.clone(),
+            idempotency_key: r.idempotency_key.clone(),
+            request_hash: r.request_hash.clone(),
+            status: r.status,
+            headers: r.headers.clone(),
+            body: r.body.clone(),
+            created_at: r.created_at,
+        }
+    }
+}
