@@ -11,7 +11,11 @@ pub enum PersistenceError {
     Unavailable(String),
     /// A query failed.
     #[error("database error: {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
+    /// The database's storage is full: nothing was written (SQLite's `SQLITE_FULL`, PostgreSQL's
+    /// `53100 disk_full`). Reading still works; writing does again once space returns.
+    #[error("the database's storage is full: {0}")]
+    StorageFull(String),
     /// Migrations could not be applied.
     #[error("migration failed: {0}")]
     Migration(String),
@@ -41,6 +45,35 @@ pub enum PersistenceError {
     },
 }
 
+impl From<diesel::result::Error> for PersistenceError {
+    fn from(e: diesel::result::Error) -> Self {
+        match storage_full(&e) {
+            Some(message) => PersistenceError::StorageFull(message.to_owned()),
+            None => PersistenceError::Query(e),
+        }
+    }
+}
+
+/// The engine's message when `e` says the storage is full. SQLite answers `SQLITE_FULL` with
+/// "database or disk is full". Diesel does not hand PostgreSQL's SQLSTATE on, so its
+/// `53100 disk_full` is known by the wording PostgreSQL gives it: the operating system's
+/// "No space left on device" in the message, or the hint "Check free disk space.". A commit that
+/// failed for want of space and whose rollback failed too is judged by the commit's error.
+fn storage_full(e: &diesel::result::Error) -> Option<&str> {
+    use diesel::result::Error;
+    match e {
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            let full = message.contains("database or disk is full")
+                || message.contains("No space left on device")
+                || info.hint() == Some("Check free disk space.");
+            full.then_some(message)
+        }
+        Error::RollbackErrorOnCommit { commit_error, .. } => storage_full(commit_error),
+        _ => None,
+    }
+}
+
 impl PersistenceError {
     /// Maps a unique-constraint violation to [`PersistenceError::Conflict`] with `message`.
     pub fn unique_as_conflict(e: diesel::result::Error, message: &str) -> Self {
@@ -49,7 +82,96 @@ impl PersistenceError {
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             ) => PersistenceError::Conflict(message.to_owned()),
-            other => PersistenceError::Query(other),
+            other => PersistenceError::from(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error};
+
+    use super::PersistenceError;
+
+    /// An engine's error as diesel reports it.
+    struct Reported {
+        message: &'static str,
+        hint: Option<&'static str>,
+    }
+
+    impl DatabaseErrorInformation for Reported {
+        fn message(&self) -> &str {
+            self.message
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            self.hint
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    fn reported(message: &'static str, hint: Option<&'static str>) -> PersistenceError {
+        Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new(Reported { message, hint }),
+        )
+        .into()
+    }
+
+    #[test]
+    fn a_full_disk_on_either_engine_is_storage_full_and_other_errors_stay_query_errors() {
+        // SQLite's SQLITE_FULL.
+        assert!(matches!(
+            reported("database or disk is full", None),
+            PersistenceError::StorageFull(_)
+        ));
+        // PostgreSQL's 53100 as it extends a table, and as it writes a temporary file.
+        assert!(matches!(
+            reported(
+                "could not extend file \"base/16384/16402\": No space left on device",
+                Some("Check free disk space.")
+            ),
+            PersistenceError::StorageFull(_)
+        ));
+        assert!(matches!(
+            reported(
+                "could not write to file \"base/pgsql_tmp/pgsql_tmp123.0\": No space left on device",
+                None
+            ),
+            PersistenceError::StorageFull(_)
+        ));
+        // A failed commit whose rollback failed as well.
+        let commit = Error::RollbackErrorOnCommit {
+            rollback_error: Box::new(Error::BrokenTransactionManager),
+            commit_error: Box::new(Error::DatabaseError(
+                DatabaseErrorKind::Unknown,
+                Box::new(String::from("database or disk is full")),
+            )),
+        };
+        assert!(matches!(
+            PersistenceError::from(commit),
+            PersistenceError::StorageFull(_)
+        ));
+        assert!(matches!(
+            reported("relation \"nowhere\" does not exist", None),
+            PersistenceError::Query(_)
+        ));
+        assert!(matches!(
+            PersistenceError::from(Error::NotFound),
+            PersistenceError::Query(Error::NotFound)
+        ));
     }
 }

@@ -8,6 +8,7 @@
 )]
 
 mod helpers;
+mod process;
 
 mod actions;
 mod annual_report;
@@ -18,6 +19,7 @@ mod cases;
 mod contract;
 mod control_characters;
 mod corrections;
+mod disk_full;
 mod errors;
 mod events;
 mod faults;

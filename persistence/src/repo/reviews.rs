@@ -181,7 +181,7 @@ pub enum ModifyError<E> {
 
 impl<E> From<diesel::result::Error> for ModifyError<E> {
     fn from(e: diesel::result::Error) -> Self {
-        ModifyError::Storage(PersistenceError::Query(e))
+        ModifyError::Storage(PersistenceError::from(e))
     }
 }
 
