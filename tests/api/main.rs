@@ -50,6 +50,7 @@ mod tokens;
 mod transfers;
 mod transitions;
 mod upgrade;
+mod webhook_kill;
 mod webhook_safety;
 mod webhooks;
 mod workflow_rules;
