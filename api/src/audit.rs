@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-mod refusals;
+pub mod refusals;
 
 pub use refusals::{RefusalBudget, audit_refusals};
 
