@@ -193,6 +193,22 @@ pub fn lock_row(conn: &mut DbConnection, id: &str) -> Result<(), PersistenceErro
     Ok(())
 }
 
+/// Takes a review row's write lock, then answers whether it is still at `version` (a change
+/// committed since it was read at that version makes it stale).
+pub fn lock_row_at(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+) -> Result<bool, PersistenceError> {
+    lock_row(conn, id)?;
+    Ok(reviews::table
+        .find(id)
+        .select(reviews::version)
+        .first::<i64>(conn)
+        .optional()?
+        == Some(version))
+}
+
 /// A review's history, oldest first.
 pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryRow>, PersistenceError> {
     Ok(review_history::table
