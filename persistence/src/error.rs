@@ -47,10 +47,42 @@ pub enum PersistenceError {
 
 impl From<diesel::result::Error> for PersistenceError {
     fn from(e: diesel::result::Error) -> Self {
-        match storage_full(&e) {
-            Some(message) => PersistenceError::StorageFull(message.to_owned()),
-            None => PersistenceError::Query(e),
+        if let Some(message) = storage_full(&e) {
+            PersistenceError::StorageFull(message.to_owned())
+        } else if connection_lost(&e) {
+            PersistenceError::Unavailable(e.to_string())
+        } else {
+            PersistenceError::Query(e)
         }
+    }
+}
+
+/// Whether `e` says the connection went away under a query (the server restarted, or ended
+/// the session), rather than that the query was wrong: the database is unavailable for now.
+/// Diesel knows some of these by their SQLSTATE (class 08, as `ClosedConnection`); PostgreSQL's
+/// class 57P (`admin_shutdown`, `crash_shutdown`, `cannot_connect_now`) and libpq's own
+/// messages are known by their wording, as diesel does not pass the SQLSTATE on.
+fn connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    const WORDING: [&str; 8] = [
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+    ];
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            WORDING.iter().any(|w| message.contains(w))
+        }
+        Error::BrokenTransactionManager => true,
+        Error::RollbackErrorOnCommit { commit_error, .. } => connection_lost(commit_error),
+        _ => false,
     }
 }
 
@@ -172,6 +204,36 @@ mod tests {
         assert!(matches!(
             PersistenceError::from(Error::NotFound),
             PersistenceError::Query(Error::NotFound)
+        ));
+    }
+
+    #[test]
+    fn a_connection_lost_under_a_query_is_unavailable_and_a_wrong_query_is_not() {
+        for message in [
+            "terminating connection due to administrator command",
+            "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+            "no connection to the server",
+            "the database system is shutting down",
+        ] {
+            assert!(
+                matches!(reported(message, None), PersistenceError::Unavailable(_)),
+                "{message}"
+            );
+        }
+        assert!(matches!(
+            PersistenceError::from(Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection,
+                Box::new(String::from("connection closed"))
+            )),
+            PersistenceError::Unavailable(_)
+        ));
+        assert!(matches!(
+            PersistenceError::from(Error::BrokenTransactionManager),
+            PersistenceError::Unavailable(_)
+        ));
+        assert!(matches!(
+            reported("syntax error at or near \"SELEC\"", None),
+            PersistenceError::Query(_)
         ));
     }
 }

@@ -342,6 +342,36 @@ impl TestApp {
         &self.pool
     }
 
+    /// PostgreSQL only: refuses (`false`) or admits again (`true`) new connections to this app's
+    /// database, ending every connection it has when refusing: to the server, the database is
+    /// down, as during a restart, while the shared test server runs on. Answers how many
+    /// connections were ended.
+    pub async fn postgres_admits_connections(&self, admit: bool) -> i64 {
+        let TestDb::Postgres { server_url, name } = &self.db else {
+            panic!("a PostgreSQL app's own database")
+        };
+        let (server_url, name) = (server_url.clone(), name.clone());
+        blocking(move || {
+            use diesel::RunQueryDsl;
+            let mut conn = diesel::PgConnection::establish(&server_url).expect("the server");
+            conn.batch_execute(&format!(
+                "ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS {admit}"
+            ))
+            .expect("alter database");
+            if admit {
+                return 0;
+            }
+            let ended: Vec<CountRow> = diesel::sql_query(format!(
+                "SELECT COUNT(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{name}') AS ended"
+            ))
+            .load(&mut conn)
+            .expect("terminate");
+            ended.first().map_or(0, |r| r.n)
+        })
+        .await
+    }
+
     /// Makes the database disappear under the running server.
     pub async fn lose_database(&self) {
         match &self.db {
