@@ -3,7 +3,8 @@
 //! Every read becomes a write, so entries are group-committed: one writer thread per process
 //! owns the process's chain, takes whatever entries are queued (up to a thousand), appends them
 //! in one transaction, and only then lets the requests that wait on them answer. Nothing is
-//! served unaudited: if the batch fails, those requests answer 503. Changes do not come here:
+//! served unaudited: if the batch fails, those requests answer 503 (`/problems/storage-full`
+//! when the database has no space left for it). Changes do not come here:
 //! they append their entry inside their own transaction ([`AuditWriter::audited`]).
 
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -14,20 +15,30 @@ use futures_util::future::{Ready, ready};
 use leder_persistence::repo::audit::{
     AuditChain, Audited, Author, NewAuditEntry, append_batch, ensure_chain,
 };
-use leder_persistence::{DatabaseUrl, DbConnection};
+use leder_persistence::{DatabaseUrl, DbConnection, PersistenceError};
 use tokio::sync::oneshot;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-mod refusals;
+pub mod refusals;
 
 pub use refusals::{RefusalBudget, audit_refusals};
 
 /// The most entries committed in one batch.
 const MAX_BATCH: usize = 1000;
 
-type Job = (NewAuditEntry, oneshot::Sender<bool>);
+/// How a batch ended, for each request waiting on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Committed {
+    Yes,
+    /// The database's storage is full.
+    StorageFull,
+    /// Any other failure (the database away, a broken connection).
+    Failed,
+}
+
+type Job = (NewAuditEntry, oneshot::Sender<Committed>);
 
 pub mod checkpoint;
 
@@ -80,8 +91,9 @@ impl AuditWriter {
             .send((entry, done))
             .map_err(|_| ApiError::Unavailable("the audit trail is not available".into()))?;
         match committed.await {
-            Ok(true) => Ok(()),
-            _ => Err(ApiError::Unavailable(
+            Ok(Committed::Yes) => Ok(()),
+            Ok(Committed::StorageFull) => Err(ApiError::StorageFull),
+            Ok(Committed::Failed) | Err(_) => Err(ApiError::Unavailable(
                 "the audit trail is not available".into(),
             )),
         }
@@ -99,17 +111,28 @@ fn run(url: DatabaseUrl, mut conn: DbConnection, chain: AuditChain, rx: Receiver
         }
         let entries: Vec<NewAuditEntry> = batch.iter().map(|(e, _)| e.clone()).collect();
         let mut ok = append_batch(&mut conn, &chain, &entries);
-        if let Err(e) = &ok {
-            log::error!("audit batch of {} failed: {e}; reconnecting", entries.len());
-            match url.connect() {
-                Ok(fresh) => {
-                    conn = fresh;
-                    ok = append_batch(&mut conn, &chain, &entries);
+        match &ok {
+            Ok(()) => {}
+            // A new connection finds no more space than this one did.
+            Err(PersistenceError::StorageFull(e)) => {
+                log::error!("audit batch of {} not written: {e}", entries.len());
+            }
+            Err(e) => {
+                log::error!("audit batch of {} failed: {e}; reconnecting", entries.len());
+                match url.connect() {
+                    Ok(fresh) => {
+                        conn = fresh;
+                        ok = append_batch(&mut conn, &chain, &entries);
+                    }
+                    Err(e) => log::error!("audit writer cannot reconnect: {e}"),
                 }
-                Err(e) => log::error!("audit writer cannot reconnect: {e}"),
             }
         }
-        let committed = ok.is_ok();
+        let committed = match ok {
+            Ok(()) => Committed::Yes,
+            Err(PersistenceError::StorageFull(_)) => Committed::StorageFull,
+            Err(_) => Committed::Failed,
+        };
         for (_, done) in batch {
             let _ = done.send(committed);
         }

@@ -318,6 +318,13 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
                 "learning": o.learning,
             })
         }),
+        legal_hold: review.retention.legal_hold.as_ref().map(|h| {
+            crate::dto::retention::ReviewLegalHold {
+                reason: h.reason.clone(),
+                since: utc(h.since),
+            }
+        }),
+        disposed_at: review.retention.disposed_at.map(utc),
     }
 }
 

@@ -10,6 +10,9 @@
 //! - [`ApiError::Forbidden`] (403) / [`ApiError::Conflict`] (409): the role may not do this / the
 //!   current state does not allow it.
 //! - [`ApiError::Unavailable`] (503): the database is away or the pool is exhausted.
+//! - [`ApiError::StorageFull`] (503, `/problems/storage-full`): the database's disk is full;
+//!   nothing was written. What needs no write still works; a read of identifiable data does not,
+//!   since its audit entry is a write and nothing is served unaudited.
 //! - [`ApiError::Internal`] (500): a bug. The body is generic; the cause goes to the log only.
 
 use actix_web::http::StatusCode;
@@ -21,6 +24,10 @@ use utoipa::{ToResponse, ToSchema};
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// How long a client waits before writing again after `/problems/storage-full`: space comes
+/// back when an operator frees or adds it, not within a second.
+pub const STORAGE_FULL_RETRY_AFTER_SECONDS: u64 = 60;
 
 /// One field that is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -156,6 +163,12 @@ pub enum ApiError {
     /// 503: the database is away or busy.
     #[error("{0}")]
     Unavailable(String),
+    /// 503: the database's storage is full, so nothing can be written (a change, or the audit
+    /// entry a read of identifiable data needs). It clears by itself when space returns.
+    #[error(
+        "the database has no space left to write to, so nothing was changed; what needs no write still works. Retry after Retry-After seconds"
+    )]
+    StorageFull,
     /// 500: a bug; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -216,6 +229,7 @@ impl ApiError {
             }
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             ApiError::Unavailable(_) => ("service-unavailable", "Service unavailable"),
+            ApiError::StorageFull => ("storage-full", "The database's storage is full"),
             ApiError::Internal(_) => ("internal-error", "Internal error"),
         }
     }
@@ -267,6 +281,10 @@ impl From<PersistenceError> for ApiError {
                 log::error!("database unavailable: {cause}");
                 ApiError::Unavailable("the database is not answering".into())
             }
+            PersistenceError::StorageFull(cause) => {
+                log::error!("database storage full: {cause}");
+                ApiError::StorageFull
+            }
             PersistenceError::Conflict(message) => ApiError::Conflict(message),
             PersistenceError::StaleVersion => ApiError::PreconditionFailed,
             other => ApiError::internal(other),
@@ -292,7 +310,7 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::StorageFull => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -306,6 +324,12 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Unavailable(_) => {
                 builder.insert_header((header::RETRY_AFTER, "1"));
+            }
+            ApiError::StorageFull => {
+                builder.insert_header((
+                    header::RETRY_AFTER,
+                    STORAGE_FULL_RETRY_AFTER_SECONDS.to_string(),
+                ));
             }
             ApiError::Unauthorized => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -427,10 +451,10 @@ pub struct UnsupportedMediaType(pub Problem);
 )]
 pub struct Unprocessable(pub Problem);
 
-/// 503: the database is not answering or the service is busy.
+/// 503: the database is not answering, the service is busy, or the database's storage is full.
 #[derive(ToResponse)]
 #[response(
-    description = "The database is not answering or the service is busy; retry after `Retry-After` seconds",
+    description = "The database is not answering or the service is busy (`/problems/service-unavailable`), or the database's storage is full so nothing could be written (`/problems/storage-full`: reads that need no write still work); retry after `Retry-After` seconds",
     content_type = "application/problem+json"
 )]
 pub struct ServiceUnavailable(pub Problem);

@@ -8,7 +8,7 @@
 //! is hashed, so that it can neither guess on nor spend the server's CPU.
 //!
 //! [`RateLimiter`] keeps its counters in this process, for what only guards one process's own
-//! work (how many refusals a caller gets audited a minute).
+//! work (how many refusals a caller gets audited a minute, [`RateLimiter::admit`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -122,6 +122,17 @@ fn refusal(window: &rate_limits::Window, now: PrimitiveDateTime) -> ApiError {
     }
 }
 
+/// Where a counted event falls in its key's window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Within the limit.
+    Within,
+    /// The first one past it this window.
+    FirstOver,
+    /// Past it, and not the first.
+    Over,
+}
+
 /// Counts requests per address per minute, in this process alone.
 #[derive(Debug)]
 pub struct RateLimiter {
@@ -146,6 +157,22 @@ impl RateLimiter {
     /// Whether the address is over its limit (`Err(seconds)` to wait), without counting.
     pub fn waiting(&self, address: &str) -> Result<(), u64> {
         self.counted(address, false)
+    }
+
+    /// Counts an event against `key`, whatever its state, and says where it falls in the
+    /// key's window.
+    pub fn admit(&self, key: &str) -> Admission {
+        let now = Instant::now();
+        let Ok(mut map) = self.windows.lock() else {
+            return Admission::Within;
+        };
+        let entry = Self::window(&mut map, key, now);
+        entry.1 = entry.1.saturating_add(1);
+        match entry.1.checked_sub(self.per_minute) {
+            None | Some(0) => Admission::Within,
+            Some(1) => Admission::FirstOver,
+            Some(_) => Admission::Over,
+        }
     }
 
     /// Counts an event (a failed sign-in) against the address, whatever its state.
@@ -202,6 +229,23 @@ mod tests {
         let wait = limiter.check("a").unwrap_err();
         assert!((1..=60).contains(&wait));
         assert!(limiter.check("b").is_ok());
+    }
+
+    #[test]
+    fn admission_says_within_then_first_over_once_then_over() {
+        let limiter = RateLimiter::new(2);
+        let seen: Vec<Admission> = (0..5).map(|_| limiter.admit("a")).collect();
+        assert_eq!(
+            seen,
+            [
+                Admission::Within,
+                Admission::Within,
+                Admission::FirstOver,
+                Admission::Over,
+                Admission::Over
+            ]
+        );
+        assert_eq!(limiter.admit("b"), Admission::Within);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! the `whsec_` secret. Delivery is at least once and in order per subscription: the worker
 //! sends one event at a time and moves past it only after a 2xx; a failure schedules a retry
 //! with exponential backoff, and after too many failures in a row the subscription is paused
-//! with the reason. Replicas share the work through leases on subscriptions. Each attempt to
+//! with the reason. Replicas share the work through leases on subscriptions; a replica that
+//! starts again takes over its earlier run's leases at once. Each attempt to
 //! deliver a review's event is audited (the subscription as actor, the review as subject) before
 //! any byte is sent; where a target may be, and what it may resolve to, is [`targets`]' rule.
 
@@ -103,6 +104,17 @@ pub async fn run(state: web::Data<AppState>) {
             return;
         }
     };
+    // A restart does not wait out the leases its killed predecessor left.
+    let (replica, o) = (state.config.replica_id.clone(), owner.clone());
+    match db::run(&state, move |conn| {
+        repo::release_earlier_runs(conn, &replica, &o)
+    })
+    .await
+    {
+        Ok(0) => {}
+        Ok(n) => log::info!("webhook worker: took over {n} subscription(s) from an earlier run"),
+        Err(e) => log::warn!("webhook worker: {e}"),
+    }
     loop {
         let o = owner.clone();
         match db::run(&state, move |conn| repo::claim_due(conn, &o, LEASE)).await {

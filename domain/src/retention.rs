@@ -12,9 +12,11 @@
 //! answers and codes. The rest of the form ([`anonymised_findings`]) and every name, number,
 //! exact date, contact and note goes.
 
-use time::{Date, Month};
+use time::{Date, Month, PrimitiveDateTime};
 
-use crate::workflow::{CauseOfDeath, FamilyInvolvement, Findings, UnderlyingCause};
+use crate::workflow::{
+    CauseOfDeath, ChildDeathReviewOutcome, FamilyInvolvement, Findings, HoldReason, UnderlyingCause,
+};
 
 /// The retention period in whole years after closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +113,46 @@ pub fn anonymised_findings(f: &Findings) -> Findings {
         key_episodes: Vec::new(),
         contributors: Vec::new(),
     }
+}
+
+/// The Child Death Review outcome without its free text: the day received, the cause and
+/// whether there were modifiable factors stay; the summary and the learning go.
+pub fn anonymised_outcome(o: &ChildDeathReviewOutcome) -> ChildDeathReviewOutcome {
+    ChildDeathReviewOutcome {
+        received_on: o.received_on,
+        underlying_cause: o.underlying_cause.clone(),
+        summary: DISPOSED_TEXT.to_owned(),
+        modifiable_factors: o.modifiable_factors,
+        learning: Vec::new(),
+    }
+}
+
+/// A reason a history entry keeps after disposal: a hold's reason is a code from the list and
+/// stays; any other reason (an escalation's, a reallocation's) is free text and goes.
+pub fn kept_reason(reason: &str) -> &str {
+    if HoldReason::parse(reason).is_ok() {
+        reason
+    } else {
+        DISPOSED_TEXT
+    }
+}
+
+/// A review's legal hold: why, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegalHold {
+    /// Why (see [`LegalHoldReason`]).
+    pub reason: String,
+    /// Since when (UTC); a new reason keeps it.
+    pub since: PrimitiveDateTime,
+}
+
+/// Where a review stands under the retention rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Retention {
+    /// The legal hold that keeps its identifiable part past the period, if any.
+    pub legal_hold: Option<LegalHold>,
+    /// When its identifiable part was disposed of, if it was.
+    pub disposed_at: Option<PrimitiveDateTime>,
 }
 
 /// Why a review is under legal hold: trimmed, 1 to [`LEGAL_HOLD_REASON_MAX`] characters, no
@@ -211,6 +253,29 @@ mod tests {
             kept_date_of_death(date!(2024 - 12 - 01)),
             date!(2024 - 10 - 01)
         );
+    }
+
+    #[test]
+    fn a_child_death_review_outcome_keeps_its_codes_and_loses_its_text() {
+        let o = ChildDeathReviewOutcome {
+            received_on: date!(2026 - 10 - 01),
+            underlying_cause: Some(crate::IcdCode::parse("G40.9").unwrap()),
+            summary: "Seen by Dr Jones at home".into(),
+            modifiable_factors: true,
+            learning: vec!["Tell the school nurse".into()],
+        };
+        let kept = anonymised_outcome(&o);
+        assert_eq!(kept.received_on, o.received_on);
+        assert_eq!(kept.underlying_cause, o.underlying_cause);
+        assert!(kept.modifiable_factors);
+        assert_eq!(kept.summary, DISPOSED_TEXT);
+        assert!(kept.learning.is_empty());
+    }
+
+    #[test]
+    fn a_hold_reason_code_is_kept_and_a_written_reason_is_not() {
+        assert_eq!(kept_reason("coroner_inquest"), "coroner_inquest");
+        assert_eq!(kept_reason("her sister asked, Mrs Smith"), DISPOSED_TEXT);
     }
 
     #[test]

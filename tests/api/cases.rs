@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use diesel::RunQueryDsl;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, etag_of, json, patch_json};
+use crate::helpers::{Http, TestApp, etag_of, json, patch_json};
 
 /// The notification endpoint.
 pub const NOTIFICATIONS: &str = "/api/v1/notifications";
@@ -36,13 +36,13 @@ pub struct Staff {
 }
 
 /// Creates a user with these roles in `org`.
-pub async fn person(app: &TestApp, username: &str, roles: &[&str], org: &str) -> User {
+pub async fn person(app: &Http, username: &str, roles: &[&str], org: &str) -> User {
     let (id, token) = app.user(username, roles, Some(org)).await;
     User { id, token }
 }
 
 /// Creates the staff of QOP and a lead of QE1.
-pub async fn staff(app: &TestApp) -> Staff {
+pub async fn staff(app: &Http) -> Staff {
     let (_, _, integration) = app.machine_client("QOP").await;
     Staff {
         lead: person(app, "lena.lead", &["ics_lead"], "QOP").await,
@@ -111,13 +111,13 @@ pub fn opted_out() -> Value {
 }
 
 /// POSTs a notification, asserting 201; returns the reference.
-pub async fn notify(app: &TestApp, body: &Value) -> String {
+pub async fn notify(app: &Http, body: &Value) -> String {
     let created = json(app.post_json(NOTIFICATIONS, body).await, 201).await;
     created["reference"].as_str().expect("reference").to_owned()
 }
 
 /// The review a reference leads to, as `token` sees it in the list.
-pub async fn find(app: &TestApp, token: &str, reference: &str) -> Value {
+pub async fn find(app: &Http, token: &str, reference: &str) -> Value {
     let page = json(
         app.get_as(&format!("/api/v1/reviews?reference={reference}"), token)
             .await,
@@ -130,7 +130,7 @@ pub async fn find(app: &TestApp, token: &str, reference: &str) -> Value {
 }
 
 /// Notifies a death and returns its review as the lead of its ICB sees it.
-pub async fn new_case(app: &TestApp, lead: &str, body: &Value) -> Value {
+pub async fn new_case(app: &Http, lead: &str, body: &Value) -> Value {
     let reference = notify(app, body).await;
     find(app, lead, &reference).await
 }
@@ -141,26 +141,26 @@ pub fn id_of(review: &Value) -> String {
 }
 
 /// GETs a review, asserting 200; returns it and its ETag.
-pub async fn review(app: &TestApp, token: &str, id: &str) -> (Value, String) {
+pub async fn review(app: &Http, token: &str, id: &str) -> (Value, String) {
     let res = app.get_as(&format!("/api/v1/reviews/{id}"), token).await;
     let tag = etag_of(&res);
     (json(res, 200).await, tag)
 }
 
 /// POSTs a transition.
-pub async fn act(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
+pub async fn act(app: &Http, token: &str, id: &str, body: Value) -> reqwest::Response {
     app.post_as(&format!("/api/v1/reviews/{id}/transitions"), token, &body)
         .await
 }
 
 /// POSTs a transition, asserting 200; returns the review.
-pub async fn act_ok(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
+pub async fn act_ok(app: &Http, token: &str, id: &str, body: Value) -> Value {
     json(act(app, token, id, body).await, 200).await
 }
 
 /// PATCHes the findings as `token`, with the current ETag (read by `reader`, who can see the case).
 pub async fn patch_findings(
-    app: &TestApp,
+    app: &Http,
     reader: &str,
     token: &str,
     id: &str,
@@ -179,7 +179,7 @@ pub async fn patch_findings(
 
 /// PATCHes the person as `token`, with the current ETag (read by `reader`).
 pub async fn patch_person(
-    app: &TestApp,
+    app: &Http,
     reader: &str,
     token: &str,
     id: &str,
@@ -228,7 +228,7 @@ pub fn learning_point() -> Value {
 }
 
 /// Adds a learning point, asserting 201.
-pub async fn add_learning(app: &TestApp, token: &str, id: &str, body: &Value) -> Value {
+pub async fn add_learning(app: &Http, token: &str, id: &str, body: &Value) -> Value {
     json(
         app.post_as(&format!("/api/v1/reviews/{id}/learning"), token, body)
             .await,
@@ -265,7 +265,7 @@ pub const STAGES: [&str; 10] = [
 /// A new QOP case brought to `stage` through the API. Adult cases are allocated to
 /// `staff.reviewer`; in review they have complete findings and one learning point; `on_hold` is
 /// held by the lead from `allocated`.
-pub async fn at_stage(app: &TestApp, s: &Staff, stage: &str) -> String {
+pub async fn at_stage(app: &Http, s: &Staff, stage: &str) -> String {
     let lead = &s.lead.token;
     let body = match stage {
         "not_eligible" => child_of_3(),

@@ -1,11 +1,17 @@
-//! Faults survived (issue #13): the database's connections cut while requests run. A restart of
-//! PostgreSQL ends every backend; `pg_terminate_backend` ends the ones leder holds in the same
-//! way, without touching the shared test server. Requests in flight may fail, but only cleanly
-//! (a problem, never a hang or a 500 that keeps coming), the pool recovers by itself, readiness
-//! says so, and nothing acknowledged is lost.
+//! Faults survived (issue #13): PostgreSQL restarted while requests run. A restart ends every
+//! backend and refuses connections until the server is back; `pg_terminate_backend` ends the
+//! ones leder holds in the same way, and `ALLOW_CONNECTIONS false` on the app's own database
+//! refuses new ones, without touching the shared test server. Requests in flight fail cleanly
+//! (503 problem+json, never a 500 or a hang), readiness reports the outage (503) and the
+//! recovery (200), the pool recovers by itself, and nothing acknowledged is lost.
+
+use std::time::Duration;
+
+use futures_util::future::join_all;
 
 use crate::cases::{NOTIFICATIONS, notification};
-use crate::helpers::{Backend, TestApp, json, sql_count};
+use crate::helpers::{Backend, TestApp, json, problem, sql_count};
+use crate::process::within;
 
 /// Ends every connection to the app's database but the caller's, as a restart would; answers
 /// how many it ended.
@@ -69,4 +75,82 @@ async fn the_pool_recovers_when_postgresql_ends_every_connection() {
     }
     let stored = sql_count(&app, "SELECT COUNT(*) AS n FROM notifications").await;
     assert_eq!(stored, acknowledged);
+}
+
+#[actix_web::test]
+async fn requests_in_flight_when_postgresql_goes_down_fail_cleanly_and_readiness_reports_the_outage()
+ {
+    let Some(app) = TestApp::spawn(Backend::Postgres, |c| {
+        c.workers = 4;
+        c.pool_size = 8;
+        c.pool_timeout = Duration::from_millis(500);
+        c.notification_rate_limit = 10_000;
+    })
+    .await
+    else {
+        return;
+    };
+    json(app.post_json(NOTIFICATIONS, &notification()).await, 201).await;
+    // Forty notifications are sent at once, and the database goes down while they run.
+    let bodies: Vec<_> = (0..40).map(|_| notification()).collect();
+    let sent = join_all(bodies.iter().map(|b| app.post_json(NOTIFICATIONS, b)));
+    let outage = async {
+        // Let the first requests reach the database before it goes.
+        json(app.get("/readyz").await, 200).await;
+        app.postgres_admits_connections(false).await
+    };
+    let (answers, ended) = within(60, "requests in flight", async {
+        futures_util::join!(sent, outage)
+    })
+    .await;
+    assert!(ended >= 1, "the outage ended no connection");
+    let mut acknowledged = 1;
+    let mut refused = 0;
+    for res in answers {
+        match res.status().as_u16() {
+            201 => acknowledged += 1,
+            503 => {
+                let body = problem(res, 503).await;
+                assert_eq!(body["type"], "/problems/service-unavailable", "{body}");
+                refused += 1;
+            }
+            other => panic!(
+                "a request in flight answered {other}: {}",
+                res.text().await.unwrap()
+            ),
+        }
+    }
+    assert!(
+        refused >= 1,
+        "the outage refused nothing: it came too late to test anything"
+    );
+    // While the database is down, readiness says so, cleanly, and so does every request.
+    let res = within(20, "readiness", app.get("/readyz")).await;
+    problem(res, 503).await;
+    let res = within(
+        20,
+        "a notification",
+        app.post_json(NOTIFICATIONS, &notification()),
+    )
+    .await;
+    problem(res, 503).await;
+    // The database comes back: readiness recovers within a few polls, and so does intake.
+    app.postgres_admits_connections(true).await;
+    let mut ready = false;
+    for _ in 0..20 {
+        if within(20, "readiness", app.get("/readyz")).await.status() == 200 {
+            ready = true;
+            break;
+        }
+    }
+    assert!(ready, "readiness never recovered");
+    json(app.post_json(NOTIFICATIONS, &notification()).await, 201).await;
+    acknowledged += 1;
+    // Nothing acknowledged is lost. A request whose commit reached the database just as its
+    // connection was cut may be stored without its answer arriving: at most the refused ones.
+    let stored = sql_count(&app, "SELECT COUNT(*) AS n FROM notifications").await;
+    assert!(
+        (acknowledged..=acknowledged + refused).contains(&stored),
+        "{stored} stored, {acknowledged} acknowledged, {refused} refused"
+    );
 }

@@ -43,9 +43,16 @@ pub const AUDIT_KEY: &str = "test-audit-key-of-at-least-32-bytes-long";
 /// The password of every user the helpers create.
 pub const USER_PASSWORD: &str = "a user password 123";
 
-pub struct TestApp {
+/// The HTTP side of a server under test: its address, a client, and the requests tests make
+/// most. [`TestApp`] (a server in this process) and [`crate::process::ServerProcess`] (a server
+/// in a process of its own) both dereference to it.
+pub struct Http {
     pub address: String,
     pub client: reqwest::Client,
+}
+
+pub struct TestApp {
+    http: Http,
     pub keys_dir: std::path::PathBuf,
     /// The database this app uses (a second replica can share it).
     pub database_url: String,
@@ -181,6 +188,43 @@ fn fresh_postgres(server_url: String) -> (TestDb, String) {
     (TestDb::Postgres { server_url, name }, url)
 }
 
+/// The migrated SQLite template file of this test process, for a test that puts its own copy
+/// where it wants it (on a filesystem of its own).
+pub(crate) fn sqlite_template_file() -> PathBuf {
+    sqlite_template().unwrap_or_else(|e| panic!("SQLite template: {e}"))
+}
+
+/// A fresh database for a server the test starts itself (in a process of its own), removed
+/// when dropped.
+pub(crate) struct ScratchDatabase {
+    db: TestDb,
+    /// Its URL.
+    pub url: String,
+}
+
+impl ScratchDatabase {
+    /// A fresh copy of the template on `backend`; `None` when the backend is PostgreSQL and no
+    /// server is configured (outside CI).
+    pub(crate) async fn new(backend: Backend) -> Option<ScratchDatabase> {
+        let (db, url) = match backend {
+            Backend::Sqlite => blocking(fresh_sqlite).await,
+            Backend::Postgres => {
+                let server_url = postgres_server_url()?;
+                blocking(move || fresh_postgres(server_url)).await
+            }
+        };
+        Some(ScratchDatabase { db, url })
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { server_url, name } = &self.db {
+            let _ = admin::drop_database(server_url, name);
+        }
+    }
+}
+
 /// The test configuration of an app on `database_url` signing with the keys in `keys_dir`.
 fn base_config(keys_dir: &Path, database_url: &str) -> Config {
     let mut config = Config::from_lookup(|_| None).expect("default config");
@@ -221,11 +265,7 @@ async fn start(
         admin_bind,
         keys_dir,
         _keys: keys,
-        address,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client"),
+        http: Http::new(address),
         pool,
         handle,
         db,
@@ -295,6 +335,73 @@ impl TestApp {
         let mut config = base_config(&keys_dir, &database_url);
         tweak(&mut config);
         Some(start(config, db, Some(keys), keys_dir).await)
+    }
+
+    /// The server's own pool (to hold connections or inspect what is stored).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// PostgreSQL only: refuses (`false`) or admits again (`true`) new connections to this app's
+    /// database, ending every connection it has when refusing: to the server, the database is
+    /// down, as during a restart, while the shared test server runs on. Answers how many
+    /// connections were ended.
+    pub async fn postgres_admits_connections(&self, admit: bool) -> i64 {
+        let TestDb::Postgres { server_url, name } = &self.db else {
+            panic!("a PostgreSQL app's own database")
+        };
+        let (server_url, name) = (server_url.clone(), name.clone());
+        blocking(move || {
+            use diesel::RunQueryDsl;
+            let mut conn = diesel::PgConnection::establish(&server_url).expect("the server");
+            conn.batch_execute(&format!(
+                "ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS {admit}"
+            ))
+            .expect("alter database");
+            if admit {
+                return 0;
+            }
+            let ended: Vec<CountRow> = diesel::sql_query(format!(
+                "SELECT COUNT(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{name}') AS ended"
+            ))
+            .load(&mut conn)
+            .expect("terminate");
+            ended.first().map_or(0, |r| r.n)
+        })
+        .await
+    }
+
+    /// Makes the database disappear under the running server.
+    pub async fn lose_database(&self) {
+        match &self.db {
+            TestDb::Sqlite(dir) => {
+                for f in ["leder.db", "leder.db-wal", "leder.db-shm"] {
+                    let _ = std::fs::remove_file(dir.path().join(f));
+                }
+            }
+            TestDb::Postgres { server_url, name } => {
+                let (s, n) = (server_url.clone(), name.clone());
+                tokio::task::spawn_blocking(move || admin::drop_database(&s, &n))
+                    .await
+                    .expect("join")
+                    .expect("drop database");
+            }
+            TestDb::Shared => panic!("lose the database through the app that owns it"),
+        }
+    }
+}
+
+impl Http {
+    /// A client of the server at `address` (`http://host:port`) that never follows redirects.
+    pub fn new(address: String) -> Self {
+        Http {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -424,29 +531,13 @@ impl TestApp {
             .to_owned();
         (id, secret, token)
     }
+}
 
-    /// The server's own pool (to hold connections or inspect what is stored).
-    pub fn pool(&self) -> &Pool {
-        &self.pool
-    }
+impl std::ops::Deref for TestApp {
+    type Target = Http;
 
-    /// Makes the database disappear under the running server.
-    pub async fn lose_database(&self) {
-        match &self.db {
-            TestDb::Sqlite(dir) => {
-                for f in ["leder.db", "leder.db-wal", "leder.db-shm"] {
-                    let _ = std::fs::remove_file(dir.path().join(f));
-                }
-            }
-            TestDb::Postgres { server_url, name } => {
-                let (s, n) = (server_url.clone(), name.clone());
-                tokio::task::spawn_blocking(move || admin::drop_database(&s, &n))
-                    .await
-                    .expect("join")
-                    .expect("drop database");
-            }
-            TestDb::Shared => panic!("lose the database through the app that owns it"),
-        }
+    fn deref(&self) -> &Http {
+        &self.http
     }
 }
 
@@ -557,7 +648,7 @@ macro_rules! both_backends {
 
 /// A PATCH with a bearer token, an optional `If-Match` and a JSON body.
 pub async fn patch_json(
-    app: &TestApp,
+    app: &Http,
     path: &str,
     token: &str,
     if_match: Option<&str>,

@@ -8,6 +8,7 @@
 )]
 
 mod helpers;
+mod process;
 
 mod actions;
 mod annual_report;
@@ -18,6 +19,7 @@ mod cases;
 mod contract;
 mod control_characters;
 mod corrections;
+mod disk_full;
 mod errors;
 mod events;
 mod faults;
@@ -48,6 +50,7 @@ mod tokens;
 mod transfers;
 mod transitions;
 mod upgrade;
+mod webhook_kill;
 mod webhook_safety;
 mod webhooks;
 mod workflow_rules;

@@ -101,6 +101,10 @@ both_backends! {
         let hold = json(put_hold(&app, &admin, held, "Coroner's inquest 2046/113").await, 200).await;
         assert_eq!(hold["review_id"], held.as_str());
         assert_eq!(hold["reason"], "Coroner's inquest 2046/113");
+        // The review states its hold to whoever may read it.
+        let view = json(app.get_as(&format!("/api/v1/reviews/{held}"), &lead).await, 200).await;
+        assert_eq!(view["legal_hold"], json!({"reason": "Coroner's inquest 2046/113", "since": hold["since"]}));
+        assert_eq!(view["disposed_at"], Value::Null);
         assert_eq!(
             sql_count(&app, &format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'legal_hold' AND subject = 'review:{held}'")).await,
             1
@@ -142,6 +146,10 @@ both_backends! {
         let case = json(app.get_as(&format!("/api/v1/reviews/{old}"), &lead).await, 200).await;
         assert_eq!(case["person"], Value::Null);
         assert!(!case.to_string().contains("9434765919"));
+        assert!(case["disposed_at"].is_string(), "{case}");
+        assert_eq!(case["legal_hold"], Value::Null);
+        let kept = json(app.get_as(&format!("/api/v1/reviews/{newer}"), &lead).await, 200).await;
+        assert_eq!((&kept["disposed_at"], &kept["legal_hold"]), (&Value::Null, &Value::Null));
 
         // Disposed of: there is nothing left to hold.
         problem(put_hold(&app, &admin, old, "too late").await, 409).await;
@@ -174,5 +182,177 @@ both_backends! {
         assert_eq!(second["reason"], "inquest, extended");
         assert_eq!(lift_hold(&app, &admin, &ids[0]).await.status(), 204);
         assert_eq!(lift_hold(&app, &admin, &ids[0]).await.status(), 204);
+    }
+}
+
+/// A string planted in every free-text field of a review; no other test writes it.
+const MARK: &str = "quokkamarker";
+
+#[derive(diesel::QueryableByName)]
+struct TextColumn {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    c: String,
+}
+
+/// Every text column of every table, as `(table, column)`.
+async fn text_columns(app: &TestApp) -> Vec<(String, String)> {
+    use diesel::RunQueryDsl;
+    let sql = match app.backend() {
+        crate::helpers::Backend::Sqlite => {
+            "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND upper(p.type) IN ('TEXT', 'VARCHAR')"
+        }
+        crate::helpers::Backend::Postgres => {
+            "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns \
+             WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')"
+        }
+    };
+    let pool = app.pool().clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        diesel::sql_query(sql)
+            .load::<TextColumn>(&mut *conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.t, r.c))
+            .collect()
+    })
+    .await
+    .unwrap()
+}
+
+/// The `table.column`s where [`MARK`] occurs, any case, with their counts.
+async fn marked(app: &TestApp) -> Vec<(String, i64)> {
+    let columns = text_columns(app).await;
+    assert!(columns.len() > 50, "every text column: {columns:?}");
+    let mut found = Vec::new();
+    for (table, column) in columns {
+        let n = sql_count(
+            app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM \"{table}\" WHERE lower(\"{column}\") LIKE '%{MARK}%'"
+            ),
+        )
+        .await;
+        if n > 0 {
+            found.push((format!("{table}.{column}"), n));
+        }
+    }
+    found
+}
+
+/// The national statistics of deaths in 2026, by each grouping the reviews fall in, without the
+/// time of the extract.
+async fn national_2026(app: &TestApp, analyst: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    for by in ["sex", "age_band", "ethnic_group", "organisation", "region"] {
+        let mut stats = json(
+            app.get_as(
+                &format!("/api/v1/national/statistics?year=2026&by={by}"),
+                analyst,
+            )
+            .await,
+            200,
+        )
+        .await;
+        stats.as_object_mut().unwrap().remove("extracted_at");
+        all.push(stats);
+    }
+    all
+}
+
+both_backends! {
+    async fn disposal_leaves_no_free_text_of_a_review_anywhere_in_the_database(app, |c| c.retention_every_hours = 0) {
+        use crate::cases::{act_ok, add_learning, cdr_outcome, child_of_10, id_of, new_case, notification_with, patch_findings, patch_person, staff, NOTIFICATIONS};
+        let s = staff(&app).await;
+        let (lead, reviewer, qa) = (&s.lead.token, &s.reviewer.token, &s.qa.token);
+        let admin = app.admin_token().await;
+        let nina = analyst(&app).await;
+        let marked_text = |what: &str| format!("{what} told by Mrs {MARK}, 12 Acacia Road");
+
+        // An adult's review, with the mark in every free text it has.
+        let mut body = notification_with(json!({"given_name": "Ada", "family_name": format!("{MARK}son"), "nhs_number": "9434765919"}));
+        body["notifier"] = json!({"name": format!("Sam {MARK}"), "relationship": "carer",
+                                  "email": format!("sam.{MARK}@example.org"), "organisation": format!("{MARK} Care Ltd")});
+        body["circumstances"] = json!(marked_text("Died in hospital"));
+        let adult = id_of(&new_case(&app, lead, &body).await);
+        // A second notification of the same person, with its own notifier and circumstances.
+        let mut again = body.clone();
+        again["circumstances"] = json!(marked_text("Second notification"));
+        json(app.post_json(NOTIFICATIONS, &again).await, 201).await;
+        json(patch_person(&app, lead, lead, &adult, &json!({"given_name": format!("Ada {MARK}ine")})).await, 200).await;
+        act_ok(&app, lead, &adult, json!({"action": "allocate", "reviewer_id": s.reviewer.id, "reason": marked_text("Allocated")})).await;
+        act_ok(&app, lead, &adult, json!({"action": "escalate", "reason": marked_text("Escalated")})).await;
+        act_ok(&app, reviewer, &adult, json!({"action": "start"})).await;
+        act_ok(&app, lead, &adult, json!({"action": "hold", "reason": "other", "comment": marked_text("Held")})).await;
+        act_ok(&app, lead, &adult, json!({"action": "resume"})).await;
+        let findings = json!({
+            "pen_portrait": marked_text("Pen portrait"),
+            "cause_of_death": {"part_1a": marked_text("1a"), "part_1b": marked_text("1b"), "part_1c": marked_text("1c"),
+                               "part_2": marked_text("2"), "underlying_icd10": "J18.9"},
+            "place_of_death": "hospital", "care_grade": 4,
+            "family_involvement": {"contacted": false, "declined": false, "feedback_shared": false, "reason_not_contacted": marked_text("No family")},
+            "dnacpr": {"in_place": false}, "mental_capacity_act": {"relevant": false},
+            "annual_health_check_last_12_months": true,
+            "long_term_conditions": [marked_text("Condition")],
+            "good_practice": marked_text("Good practice"), "concerns": marked_text("Concerns"),
+            "key_episodes": [{"date": "2026-09-20", "setting": marked_text("Setting"), "description": marked_text("Episode")}],
+            "contributors": [marked_text("Contributor")]
+        });
+        json(patch_findings(&app, lead, reviewer, &adult, &findings).await, 200).await;
+        add_learning(&app, reviewer, &adult, &json!({"text": marked_text("Learning"), "themes": ["aspiration_pneumonia"], "kind": "learning"})).await;
+        add_learning(&app, reviewer, &adult, &json!({"text": marked_text("Concern"), "themes": [], "kind": "concern"})).await;
+        act_ok(&app, reviewer, &adult, json!({"action": "submit"})).await;
+        act_ok(&app, qa, &adult, json!({"action": "return", "comment": marked_text("Returned")})).await;
+        act_ok(&app, reviewer, &adult, json!({"action": "submit"})).await;
+        act_ok(&app, qa, &adult, json!({"action": "approve"})).await;
+        assert_eq!(act_ok(&app, lead, &adult, json!({"action": "sign_off"})).await["status"], "completed");
+        // A legal hold, with a written reason, set and lifted.
+        json(put_hold(&app, &admin, &adult, &marked_text("Inquest")).await, 200).await;
+        assert_eq!(lift_hold(&app, &admin, &adult).await.status(), 204);
+
+        // A child's review, completed by the Child Death Review's outcome.
+        let mut child = child_of_10();
+        child["person"]["family_name"] = json!(format!("{MARK}child"));
+        let child = id_of(&new_case(&app, lead, &child).await);
+        let mut outcome = cdr_outcome();
+        outcome["summary"] = json!(marked_text("Summary"));
+        outcome["learning"] = json!([marked_text("CDR learning")]);
+        let done = json(app.post_as(&format!("/api/v1/reviews/{child}/child-death-review-outcome"), lead, &outcome).await, 200).await;
+        assert_eq!(done["status"], "completed");
+
+        let planted: Vec<String> = marked(&app).await.into_iter().map(|(c, _)| c).collect();
+        for column in ["reviews.family_name", "reviews.findings", "reviews.child_death_review_outcome",
+                       "reviews.reviewer_concern", "notifications.person_json", "notifications.notifier_json",
+                       "notifications.circumstances", "review_history.detail", "review_holds.reason_text",
+                       "learning_points.text", "events.data"] {
+            assert!(planted.contains(&column.to_owned()), "{column} holds no mark: {planted:?}");
+        }
+        let before = national_2026(&app, &nina).await;
+        assert!(before[0]["total"]["deaths"].as_i64() >= Some(1), "the adult is counted: {}", before[0]);
+
+        // Both closed 21 years ago: past the default 20 years.
+        sql_execute(&app, &format!("UPDATE reviews SET completed_on = '2005-01-10' WHERE id IN ('{adult}', '{child}')")).await;
+        assert_eq!(retention_run(&app, false).await, ExitCode::SUCCESS);
+        assert_eq!(disposed(&app).await, 2);
+        assert_eq!(marked(&app).await, Vec::<(String, i64)>::new(), "the mark is nowhere");
+        assert_eq!(national_2026(&app, &nina).await, before, "the national figures are unchanged");
+        // What stays: the codes and answers.
+        let (case, _) = crate::cases::review(&app, lead, &adult).await;
+        assert_eq!(case["person"], Value::Null);
+        assert_eq!(case["findings"]["cause_of_death"]["underlying_icd10"], "J18.9");
+        assert_eq!(case["findings"]["care_grade"], 4);
+        assert_eq!(case["review_type"], "focused");
+        assert!(case["disposed_at"].is_string(), "{case}");
+        assert_eq!(case["legal_hold"], Value::Null);
+        let learning = json(app.get_as(&format!("/api/v1/reviews/{adult}/learning"), lead).await, 200).await;
+        assert_eq!(learning["items"][0]["themes"], json!(["aspiration_pneumonia"]));
+        let (case, _) = crate::cases::review(&app, lead, &child).await;
+        assert_eq!(case["child_death_review_outcome"]["underlying_icd10"], "G40.9");
+
+        let verify = Command::Audit { command: AuditCommand::Verify };
+        assert_eq!(run_with(verify, cli_config(&app)).await, ExitCode::SUCCESS);
     }
 }

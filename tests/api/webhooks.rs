@@ -14,7 +14,7 @@ use sha2::Sha256;
 use tokio::sync::Notify;
 
 use crate::both_backends;
-use crate::helpers::{Config, TestApp, json, problem};
+use crate::helpers::{Config, Http, TestApp, json, problem};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Received {
@@ -31,6 +31,8 @@ pub(crate) enum Mode {
     /// Fail this many requests with this status, then answer normally: the receiver is down
     /// for a while and comes back by itself, with no timing left to the test.
     FailFirst(u16, u32),
+    /// Answer normally, each after this long: deliveries are under way for a while.
+    Slow(Duration),
 }
 
 #[derive(Clone)]
@@ -72,6 +74,10 @@ async fn hook(req: HttpRequest, body: web::Bytes, r: web::Data<Receiver>) -> Htt
     r.notify.notify_waiters();
     match mode {
         Mode::Ok | Mode::FailFirst(..) => HttpResponse::NoContent().finish(),
+        Mode::Slow(wait) => {
+            actix_web::rt::time::sleep(wait).await;
+            HttpResponse::NoContent().finish()
+        }
         Mode::Fail(status) => {
             HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
         }
@@ -129,7 +135,7 @@ impl Receiver {
 }
 
 /// An independent check of a delivery's signature (Standard Webhooks, v1).
-fn verify(secret: &str, r: &Received) -> bool {
+pub(crate) fn verify(secret: &str, r: &Received) -> bool {
     let key = STANDARD
         .decode(secret.trim_start_matches("whsec_"))
         .unwrap();
@@ -173,7 +179,7 @@ fn webhooks(max_failures: i64) -> impl FnOnce(&mut Config) {
 }
 
 pub(crate) async fn subscribe(
-    app: &TestApp,
+    app: &Http,
     token: &str,
     url: &str,
     types: &[&str],

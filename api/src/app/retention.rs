@@ -46,7 +46,7 @@ pub fn run(
         after = tail.id.clone();
         for review in &batch {
             summary.due += 1;
-            if !dry_run && dispose(conn, &review.id, last, audited)? {
+            if !dry_run && dispose(conn, &review.id, last, audited, &crate::cases::render_json)? {
                 summary.disposed += 1;
             }
         }

@@ -1,7 +1,9 @@
 //! Reading and changing reviews. Every change is one read-decide-write: inside one write
 //! transaction the review is loaded with its row locked, the domain decides (or refuses), and
 //! the review, what happened, its events (rendered here, from the stored review) and the audit
-//! entry are written together.
+//! entry are written together. A correction of the person ([`change_person`]) may change who
+//! the review is of, so it also takes the intake's locks on that person and refuses to make a
+//! second review of anyone.
 
 use leder_domain::review::{Happened, Review};
 use leder_persistence::PersistenceError;
@@ -9,6 +11,7 @@ use leder_persistence::connection::write_transaction;
 use leder_persistence::records::cases::LearningPoint;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::Author;
+use leder_persistence::repo::notifications::{PersonKey, lock_people, other_review_of};
 use leder_persistence::repo::review_store;
 use leder_persistence::repo::reviews::{
     self as reviews_repo, CaseScope, ModifyError, ReviewFilter,
@@ -155,6 +158,76 @@ where
             }
             let from = review.stage.as_str();
             let happened = decide(&mut review).map_err(ModifyError::Refused)?;
+            review.touch(now_utc());
+            let stored = review_store::store_change(
+                conn,
+                review,
+                from,
+                &happened,
+                &actor,
+                learning.as_ref(),
+            )?;
+            review_store::emit(conn, &stored, &happened, &render_json(&stored))?;
+            Ok(stored)
+        }))
+    })
+    .await?;
+    match result {
+        Ok(review) => Ok(review),
+        Err(ModifyError::NotFound) => Err(ApiError::NotFound),
+        Err(ModifyError::Refused(e)) => Err(e),
+        Err(ModifyError::Storage(e)) => Err(e.into()),
+    }
+}
+
+/// [`change`] for a correction of the person, which may change who the review is of. On
+/// PostgreSQL it takes the intake's advisory locks on the person as read and as corrected
+/// (`notifications::lock_people`, before any row lock, as the intake does), so a notification
+/// of either person waits for it or it for the notification; then it refuses (409) to make the
+/// review a second review of someone who has one. The review is read and decided on before
+/// the locks (they depend on the person), and the row is then locked at the version read: a
+/// change committed in between answers 412, as a stale `If-Match` does.
+pub async fn change_person<F>(
+    state: &AppState,
+    caller: &Caller,
+    change: ReviewChange,
+    decide: F,
+) -> Result<Review, ApiError>
+where
+    F: FnOnce(&mut Review) -> Result<Happened, ApiError> + Send + 'static,
+{
+    let scope = scope_of(caller)?;
+    let ReviewChange {
+        id,
+        actor,
+        expected_version,
+        learning,
+    } = change;
+    let result = db::run(state, move |conn| {
+        Ok(write_transaction(conn, |conn| {
+            let mut review = review_store::load(conn, &id, &scope)?.ok_or(ModifyError::NotFound)?;
+            let read_at = review.version;
+            if expected_version.is_some_and(|v| v != read_at) {
+                return Err(ModifyError::Storage(PersistenceError::StaleVersion));
+            }
+            let before = PersonKey::of(&review);
+            let from = review.stage.as_str();
+            let happened = decide(&mut review).map_err(ModifyError::Refused)?;
+            let after = PersonKey::of(&review);
+            let people: Vec<&PersonKey> = before.iter().chain(after.iter()).collect();
+            lock_people(conn, &people)?;
+            if !reviews_repo::lock_row_at(conn, &id, read_at)? {
+                return Err(ModifyError::Storage(PersistenceError::StaleVersion));
+            }
+            if let Some(person) = after.as_ref().filter(|p| before.as_ref() != Some(*p))
+                && other_review_of(conn, person, &id)?.is_some()
+            {
+                return Err(ModifyError::Refused(ApiError::Conflict(
+                    "another review is of the person these details name; a correction cannot \
+                     make a second review of one person"
+                        .into(),
+                )));
+            }
             review.touch(now_utc());
             let stored = review_store::store_change(
                 conn,

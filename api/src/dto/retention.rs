@@ -28,3 +28,14 @@ pub struct LegalHold {
     #[serde(with = "time::serde::rfc3339")]
     pub since: OffsetDateTime,
 }
+
+/// A review's legal hold, as the review shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"reason": "Coroner's inquest, ref. 2046/113: keep until the inquest closes", "since": "2046-03-01T09:30:00Z"}))]
+pub struct ReviewLegalHold {
+    /// Why the review's identifiable data is kept past its retention period.
+    pub reason: String,
+    /// Since when.
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
+}

@@ -422,6 +422,15 @@ pub struct Review {
     pub completed_at: Option<OffsetDateTime>,
     /// The Child Death Review outcome, for a child's death.
     pub child_death_review_outcome: Option<serde_json::Value>,
+    /// The legal hold that keeps its identifiable data past the retention period (set and
+    /// lifted by an admin), or null.
+    pub legal_hold: Option<crate::dto::retention::ReviewLegalHold>,
+    /// When its identifiable data was disposed of after the retention period, or null. From
+    /// then on `person` is null, and the form, the Child Death Review outcome, its history and
+    /// learning keep codes and yes/no answers only: their free text reads "disposed of after
+    /// the retention period".
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub disposed_at: Option<OffsetDateTime>,
 }
 
 /// A page of reviews.

@@ -128,6 +128,7 @@ impl Review {
             updated_at: case.notified_at,
             holds: Vec::new(),
             learning_points: 0,
+            retention: crate::retention::Retention::default(),
         };
         Ok((
             Review { parts },

@@ -165,6 +165,8 @@ pub struct ReviewParts {
     pub holds: Vec<Hold>,
     /// How many learning points of kind `learning` it has.
     pub learning_points: usize,
+    /// Its legal hold and disposal (DOMAIN.md, "Retention").
+    pub retention: crate::retention::Retention,
 }
 
 /// A review. Read its facts through `Deref`; change it only through its methods.

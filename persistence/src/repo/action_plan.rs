@@ -102,7 +102,7 @@ pub enum UpdateError<E> {
 
 impl<E> From<diesel::result::Error> for UpdateError<E> {
     fn from(e: diesel::result::Error) -> Self {
-        UpdateError::Storage(PersistenceError::Query(e))
+        UpdateError::Storage(PersistenceError::from(e))
     }
 }
 

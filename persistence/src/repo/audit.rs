@@ -331,12 +331,12 @@ pub fn by_subject(
 
 /// Whether a subject exists, and the ICB it belongs to: `None` when there is no such subject,
 /// `Some(None)` when it exists and belongs to no ICB (an admin, say). Subjects are
-/// `<kind>:<id>`; unknown kinds are `None`.
+/// `<kind>:<id>`; unknown kinds are `None`; `organisation:<code>` belongs to that organisation.
 pub fn subject_organisation(
     conn: &mut DbConnection,
     subject: &str,
 ) -> Result<Option<Option<String>>, PersistenceError> {
-    use crate::schema::{actions, clients, reviews, users, webhooks};
+    use crate::schema::{actions, clients, organisations, reviews, users, webhooks};
     let Some((kind, id)) = subject.split_once(':') else {
         return Ok(None);
     };
@@ -367,6 +367,13 @@ pub fn subject_organisation(
         "action" => actions::table
             .find(id)
             .select(actions::organisation)
+            .first::<String>(conn)
+            .optional()?
+            .map(Some),
+        // An organisation (an ICB's own routes) belongs to itself.
+        "organisation" => organisations::table
+            .filter(organisations::code.eq(id))
+            .select(organisations::code)
             .first::<String>(conn)
             .optional()?
             .map(Some),

@@ -19,7 +19,7 @@ use crate::schema::{notifications, review_history, reviews};
 use crate::stored::review::{identity_key, row_from_review};
 
 /// What identifies the same person: the NHS number, or names with both dates.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonKey {
     /// NHS number, when known.
     pub nhs_number: Option<String>,
@@ -123,6 +123,66 @@ impl PersonKey {
     }
 }
 
+impl PersonKey {
+    /// How a review's person is matched, when it keeps one (not after an opt-out or disposal).
+    pub fn of(review: &Review) -> Option<PersonKey> {
+        review.person.as_ref().map(|p| PersonKey {
+            nhs_number: p.nhs_number.as_ref().map(leder_domain::NhsNumber::digits),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            date_of_birth: p.date_of_birth,
+            date_of_death: p.date_of_death,
+        })
+    }
+}
+
+/// Serialises, on PostgreSQL, every transaction that could match one of `people` (an intake,
+/// a correction): the advisory lock of each key the match uses, all of them sorted, held to the
+/// end of the transaction. Every caller takes its locks here, before any row lock, so two
+/// transactions always take shared keys in one order (no deadlock). SQLite's IMMEDIATE
+/// transaction already runs one writer at a time.
+pub fn lock_people(conn: &mut DbConnection, people: &[&PersonKey]) -> Result<(), PersistenceError> {
+    // Dialect-specific: advisory locks exist on PostgreSQL only.
+    if let DbConnection::Postgresql(pg) = conn {
+        let mut keys: Vec<i64> = people.iter().flat_map(|p| p.lock_keys()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})")).execute(pg)?;
+        }
+    }
+    Ok(())
+}
+
+/// A review other than `except` of the person `p` names (by NHS number, or by names and dates),
+/// if there is one: the id of the earliest.
+pub fn other_review_of(
+    conn: &mut DbConnection,
+    p: &PersonKey,
+    except: &str,
+) -> Result<Option<String>, PersistenceError> {
+    let by_number = match &p.nhs_number {
+        Some(n) => reviews::table
+            .filter(reviews::nhs_number.eq(n))
+            .filter(reviews::id.ne(except))
+            .order((reviews::notified_at.asc(), reviews::id.asc()))
+            .select(reviews::id)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    if by_number.is_some() {
+        return Ok(by_number);
+    }
+    Ok(reviews::table
+        .filter(reviews::identity_key.eq(p.identity_key()))
+        .filter(reviews::id.ne(except))
+        .order((reviews::notified_at.asc(), reviews::id.asc()))
+        .select(reviews::id)
+        .first::<String>(conn)
+        .optional()?)
+}
+
 /// The earliest review of the same person: two look-ups, each an index search
 /// (`reviews_nhs_first`, `reviews_identity_first`), rather than one `OR` that scans the table.
 /// Reviews that keep nothing identifiable (opt-outs) have neither value and never match.
@@ -172,16 +232,9 @@ pub fn take_in(
         }
         let existing = match &intake.person {
             Some(p) => {
-                if let DbConnection::Postgresql(pg) = conn {
-                    // Dialect-specific: serialise notifications that could match each other,
-                    // so that two arriving together cannot both create a review: a lock on
-                    // every key the match uses, in sorted order, held to the end of the
-                    // transaction. SQLite's IMMEDIATE transaction already serialises writers.
-                    for key in p.lock_keys() {
-                        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})"))
-                            .execute(pg)?;
-                    }
-                }
+                // Notifications (and corrections) that could match each other run one at a
+                // time, so that two arriving together cannot both create a review.
+                lock_people(conn, &[p])?;
                 same_person(conn, p)?
             }
             None => None,

@@ -3,13 +3,19 @@
 //!
 //! A disposal is one write transaction per review: the conditions are checked again inside it
 //! (still closed, not on legal hold, not already disposed of), the identifiable columns are
-//! cleared, the date of death is kept to its quarter, the review form loses its free text
-//! (`domain::retention::anonymised_findings`), its notifications lose the person, notifier and
-//! circumstances, its holds their written reasons, and one audit entry about the review is
-//! appended. What the national figures read stays.
+//! cleared, the date of death is kept to its quarter, and every free text tied to the review
+//! goes: the review form's (`domain::retention::anonymised_findings`), the Child Death Review
+//! outcome's summary and learning, the escalation reason, its notifications' person, notifier
+//! and circumstances, its holds' written reasons, its history's written reasons and comments,
+//! and its learning points' text (their kind and themes stay). Its events in the change feed
+//! then carry the review as it now is, with nothing identifiable; one audit entry about the
+//! review is appended. What the national figures read stays.
 
 use diesel::prelude::*;
-use leder_domain::retention::{anonymised_findings, kept_date_of_death};
+use leder_domain::retention::{
+    DISPOSED_TEXT, anonymised_findings, anonymised_outcome, kept_date_of_death, kept_reason,
+};
+use leder_domain::review::Review;
 use leder_domain::workflow::Stage;
 use time::{Date, PrimitiveDateTime};
 
@@ -17,9 +23,14 @@ use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
 use crate::repo::audit::{Audited, append};
-use crate::repo::reviews::lock_row;
-use crate::schema::{notifications, review_holds, reviews};
-use crate::stored::findings::{findings_from_json, findings_to_json};
+use crate::repo::review_store::review_of;
+use crate::repo::reviews::{CaseScope, get_scoped, lock_row};
+use crate::schema::{
+    events, learning_points, notifications, review_history, review_holds, reviews,
+};
+use crate::stored::findings::{
+    findings_from_json, findings_to_json, outcome_from_json, outcome_to_json,
+};
 
 /// The stages a review closes in; the period runs from `completed_on`, the day it closed.
 fn closed_stages() -> [&'static str; 3] {
@@ -62,17 +73,19 @@ pub fn due_for_disposal(
 }
 
 /// Disposes of one review's identifiable part, if it is still due on `last_closing_day`;
-/// appends `audited`'s entry about it in the same transaction. Returns whether it was
-/// disposed of (a review closed again, put on hold or disposed of meanwhile is left).
+/// appends `audited`'s entry about it in the same transaction, and gives the review's events
+/// `render` of the disposed review as their data. Returns whether it was disposed of (a review
+/// closed again, put on hold or disposed of meanwhile is left).
 pub fn dispose(
     conn: &mut DbConnection,
     id: &str,
     last_closing_day: Date,
     audited: &Audited,
+    render: &dyn Fn(&Review) -> String,
 ) -> Result<bool, PersistenceError> {
     write_transaction(conn, |conn| {
         lock_row(conn, id)?;
-        let found: Option<(String, String, Option<Date>)> = reviews::table
+        let found: Option<(String, String, Option<String>, Option<Date>)> = reviews::table
             .find(id)
             .filter(reviews::disposed_at.is_null())
             .filter(reviews::completed_on.le(last_closing_day))
@@ -81,19 +94,27 @@ pub fn dispose(
             .select((
                 reviews::organisation,
                 reviews::findings,
+                reviews::child_death_review_outcome,
                 reviews::date_of_death,
             ))
             .first(conn)
             .optional()?;
-        let Some((organisation, findings, date_of_death)) = found else {
+        let Some((organisation, findings, outcome, date_of_death)) = found else {
             return Ok(false);
         };
-        let findings = findings_from_json(&findings).map_err(|e| PersistenceError::Corrupt {
+        let corrupt = |field: &'static str, detail: String| PersistenceError::Corrupt {
             table: "reviews",
             id: id.to_owned(),
-            field: "findings",
-            detail: e.to_string(),
-        })?;
+            field,
+            detail,
+        };
+        let findings =
+            findings_from_json(&findings).map_err(|e| corrupt("findings", e.to_string()))?;
+        let outcome = outcome
+            .as_deref()
+            .map(outcome_from_json)
+            .transpose()
+            .map_err(|e| corrupt("child_death_review_outcome", e.to_string()))?;
         let now = now_utc();
         diesel::update(reviews::table.find(id))
             .set((
@@ -105,6 +126,9 @@ pub fn dispose(
                 reviews::identity_key.eq(None::<String>),
                 reviews::reviewer_concern.eq(None::<String>),
                 reviews::findings.eq(findings_to_json(&anonymised_findings(&findings))),
+                reviews::child_death_review_outcome.eq(outcome
+                    .as_ref()
+                    .map(|o| outcome_to_json(&anonymised_outcome(o)))),
                 reviews::disposed_at.eq(Some(now)),
                 reviews::version.eq(reviews::version + 1),
                 reviews::updated_at.eq(now),
@@ -120,6 +144,15 @@ pub fn dispose(
         diesel::update(review_holds::table.filter(review_holds::review_id.eq(id)))
             .set(review_holds::reason_text.eq(None::<String>))
             .execute(conn)?;
+        diesel::update(learning_points::table.filter(learning_points::review_id.eq(id)))
+            .set(learning_points::text.eq(DISPOSED_TEXT))
+            .execute(conn)?;
+        dispose_history(conn, id)?;
+        let state = get_scoped(conn, id, &CaseScope::Icb(organisation.clone()))?
+            .ok_or_else(|| corrupt("id", "the review vanished while it was disposed of".into()))?;
+        diesel::update(events::table.filter(events::subject_id.eq(id)))
+            .set(events::data.eq(render(&review_of(state)?)))
+            .execute(conn)?;
         append(
             conn,
             &audited.chain,
@@ -129,14 +162,49 @@ pub fn dispose(
     })
 }
 
-/// A review's legal hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LegalHold {
-    /// Why.
-    pub reason: String,
-    /// Since when (UTC).
-    pub since: PrimitiveDateTime,
+/// Replaces the written reasons and comments in a review's history entries (their stored JSON
+/// detail); codes (actions, hold reasons, ids, field names) stay.
+fn dispose_history(conn: &mut DbConnection, id: &str) -> Result<(), PersistenceError> {
+    let entries: Vec<(String, String)> = review_history::table
+        .filter(review_history::review_id.eq(id))
+        .select((review_history::id, review_history::detail))
+        .load(conn)?;
+    for (entry, detail) in entries {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&detail).map_err(|e| PersistenceError::Corrupt {
+                table: "review_history",
+                id: entry.clone(),
+                field: "detail",
+                detail: e.to_string(),
+            })?;
+        let Some(fields) = value.as_object_mut() else {
+            continue;
+        };
+        let mut changed = false;
+        if let Some(reason) = fields.get_mut("reason")
+            && let Some(text) = reason.as_str()
+            && kept_reason(text) != text
+        {
+            *reason = serde_json::Value::from(DISPOSED_TEXT);
+            changed = true;
+        }
+        if let Some(comment) = fields.get_mut("comment")
+            && comment.is_string()
+        {
+            *comment = serde_json::Value::from(DISPOSED_TEXT);
+            changed = true;
+        }
+        if changed {
+            diesel::update(review_history::table.find(&entry))
+                .set(review_history::detail.eq(value.to_string()))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
+
+/// A review's legal hold.
+pub use leder_domain::retention::LegalHold;
 
 /// What setting or lifting a legal hold found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,10 +265,13 @@ fn change_hold(
             reason: r.to_owned(),
             since: since.unwrap_or_else(now_utc),
         });
+        // The hold is part of the review as it is read: a new version (ETag).
         diesel::update(reviews::table.find(id))
             .set((
                 reviews::legal_hold_reason.eq(hold.as_ref().map(|h| h.reason.clone())),
                 reviews::legal_hold_since.eq(hold.as_ref().map(|h| h.since)),
+                reviews::version.eq(reviews::version + 1),
+                reviews::updated_at.eq(now_utc()),
             ))
             .execute(conn)?;
         append(

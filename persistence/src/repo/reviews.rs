@@ -182,7 +182,7 @@ pub enum ModifyError<E> {
 
 impl<E> From<diesel::result::Error> for ModifyError<E> {
     fn from(e: diesel::result::Error) -> Self {
-        ModifyError::Storage(PersistenceError::Query(e))
+        ModifyError::Storage(PersistenceError::from(e))
     }
 }
 
@@ -192,6 +192,22 @@ pub fn lock_row(conn: &mut DbConnection, id: &str) -> Result<(), PersistenceErro
         .set(reviews::version.eq(reviews::version))
         .execute(conn)?;
     Ok(())
+}
+
+/// Takes a review row's write lock, then answers whether it is still at `version` (a change
+/// committed since it was read at that version makes it stale).
+pub fn lock_row_at(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+) -> Result<bool, PersistenceError> {
+    lock_row(conn, id)?;
+    Ok(reviews::table
+        .find(id)
+        .select(reviews::version)
+        .first::<i64>(conn)
+        .optional()?
+        == Some(version))
 }
 
 /// A review's history, oldest first.

@@ -241,6 +241,38 @@ pub fn skip_to(
     Ok(())
 }
 
+/// Frees the leases that earlier runs of the replica `replica` still hold, for `owner`
+/// (`<replica>:<run>`), its new run, to take at once. A replica id names one process at a time,
+/// so an earlier run's lease belongs to a process that has stopped (killed, perhaps, in the
+/// middle of a delivery) and is not waited out; the event it was delivering is sent again, at
+/// least once and still in order. Answers how many were freed.
+pub fn release_earlier_runs(
+    conn: &mut DbConnection,
+    replica: &str,
+    owner: &str,
+) -> Result<usize, PersistenceError> {
+    let prefix = format!("{replica}:");
+    let holders: Vec<String> = webhooks::table
+        .filter(webhooks::lease_owner.is_not_null())
+        .select(webhooks::lease_owner.assume_not_null())
+        .distinct()
+        .load(conn)?;
+    let earlier: Vec<String> = holders
+        .into_iter()
+        .filter(|h| h.starts_with(&prefix) && h != owner)
+        .collect();
+    if earlier.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::update(webhooks::table)
+        .filter(webhooks::lease_owner.eq_any(&earlier))
+        .set((
+            webhooks::lease_owner.eq(None::<String>),
+            webhooks::lease_until.eq(None::<PrimitiveDateTime>),
+        ))
+        .execute(conn)?)
+}
+
 /// Gives the lease back when done for now.
 pub fn release(conn: &mut DbConnection, id: &str, owner: &str) -> Result<(), PersistenceError> {
     diesel::update(webhooks::table.find(id))

@@ -130,6 +130,12 @@ pub struct ReviewRow {
     /// The person's lower-cased names and dates, which the duplicate rule matches on
     /// ([`crate::stored::review::identity_key`]); NULL when nothing identifiable is kept.
     pub identity_key: Option<String>,
+    /// Why the review is under legal hold (DOMAIN.md, "Retention"); NULL when it is not.
+    pub legal_hold_reason: Option<String>,
+    /// Since when it is under legal hold (UTC).
+    pub legal_hold_since: Option<PrimitiveDateTime>,
+    /// When its identifiable part was disposed of (UTC).
+    pub disposed_at: Option<PrimitiveDateTime>,
 }
 
 /// One hold interval.

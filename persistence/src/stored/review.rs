@@ -4,6 +4,7 @@
 
 use leder_domain::avoidable::ListVersion;
 use leder_domain::eligibility::{Outcome, Reason, Route};
+use leder_domain::retention::{LegalHold, Retention};
 use leder_domain::review::{
     AssessedVersions, Eligibility, Hold, NotifiedPerson, Review, ReviewParts,
 };
@@ -198,6 +199,13 @@ pub fn review_from_row(
         updated_at: row.updated_at,
         holds,
         learning_points: parse!("learning_points", usize::try_from(learning_points)),
+        retention: Retention {
+            legal_hold: match (row.legal_hold_reason, row.legal_hold_since) {
+                (Some(reason), Some(since)) => Some(LegalHold { reason, since }),
+                _ => None,
+            },
+            disposed_at: row.disposed_at,
+        },
         id: row.id,
         reference: row.reference,
     };
@@ -300,6 +308,13 @@ pub fn row_from_review(review: &Review) -> ReviewRow {
         completed_on: review.completed_on,
         version: review.version,
         updated_at: review.updated_at,
+        legal_hold_reason: review
+            .retention
+            .legal_hold
+            .as_ref()
+            .map(|h| h.reason.clone()),
+        legal_hold_since: review.retention.legal_hold.as_ref().map(|h| h.since),
+        disposed_at: review.retention.disposed_at,
     }
 }
 

@@ -23,7 +23,9 @@ use crate::state::AppState;
 /// JSON Merge Patch with `If-Match`, by the lead or the allocated reviewer at any open stage
 /// (and on a case closed as not eligible). Eligibility and the review type are assessed again:
 /// a case closed as not eligible reopens when it becomes eligible. The intake's plausibility
-/// bounds hold here too (see `create_notification`).
+/// bounds hold here too (see `create_notification`). 409 when the corrected details name the
+/// person of another review (the same NHS number, or the same names and dates): one person has
+/// one review.
 #[utoipa::path(
     tag = "reviews",
     operation_id = "correct_person",
@@ -59,7 +61,7 @@ pub async fn correct_person_details(
         id.into_inner(),
         Some(expected),
     );
-    let review = reviews::change(&state, &caller, change, move |review| {
+    let review = reviews::change_person(&state, &caller, change, move |review| {
         review
             .correct_person(&actor, correction, today)
             .map_err(|e| match e {

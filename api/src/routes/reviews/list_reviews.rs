@@ -1,15 +1,16 @@
 //! `GET /reviews`: the caller's cases, a page at a time.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, get, web};
 use leder_domain::review_type::ReviewType;
 use leder_domain::workflow::Stage;
-use leder_persistence::repo::reviews::ReviewFilter;
+use leder_persistence::repo::reviews::{CaseScope, ReviewFilter};
 use serde::Deserialize;
 use time::Date;
 use utoipa::IntoParams;
 
 use crate::app::reviews::audit_reads;
 use crate::audit::RequestInfo;
+use crate::audit::refusals::OutOfScope;
 use crate::auth::Caller;
 use crate::cases::{render, scope_of};
 use crate::clock::today_in_england;
@@ -70,10 +71,16 @@ pub async fn list_reviews(
     state: web::Data<AppState>,
     caller: Caller,
     info: RequestInfo,
+    req: HttpRequest,
     query: Listed<ListFilters>,
 ) -> Result<web::Json<ReviewPage>, ApiError> {
     let scope = scope_of(&caller)?;
     let Listed { filter: f, page } = query;
+    // A filter outside the caller's scope finds nothing, and is audited as a refused attempt.
+    if let Some(other) = outside_scope(&scope, f.organisation.as_deref(), f.reviewer_id.as_deref())
+    {
+        OutOfScope::mark(&req, other);
+    }
     let filter = ReviewFilter {
         reference: f.reference,
         status: f.status.map(|s| s.as_str().to_owned()),
@@ -95,4 +102,27 @@ pub async fn list_reviews(
         .collect();
     audit_reads(&state, &caller, &info, "read", &read).await?;
     Ok(web::Json(ReviewPage { items, next_cursor }))
+}
+
+/// The subject a list's filters try outside `scope`: another ICB, or (for a reviewer, who sees
+/// only their own cases) another reviewer.
+fn outside_scope(
+    scope: &CaseScope,
+    organisation: Option<&str>,
+    reviewer_id: Option<&str>,
+) -> Option<String> {
+    let (own, me) = match scope {
+        CaseScope::Icb(own) => (own, None),
+        CaseScope::Reviewer {
+            organisation,
+            user_id,
+        } => (organisation, Some(user_id)),
+    };
+    if let Some(code) = organisation.filter(|o| !o.eq_ignore_ascii_case(own)) {
+        return Some(format!("organisation:{}", code.to_ascii_uppercase()));
+    }
+    match (me, reviewer_id) {
+        (Some(me), Some(other)) if other != me => Some(format!("user:{other}")),
+        _ => None,
+    }
 }
