@@ -79,7 +79,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ActionRow>, Persi
     Ok(actions::table
         .find(id)
         .select(ActionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -46,7 +46,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, Persi
     Ok(clients::table
         .find(id)
         .select(ClientRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

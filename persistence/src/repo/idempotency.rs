@@ -22,7 +22,7 @@ pub fn find(
     Ok(idempotency_keys::table
         .find((scope, key))
         .select(IdempotencyRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

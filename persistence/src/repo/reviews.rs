@@ -62,7 +62,7 @@ pub fn get_scoped(
     let row: Option<ReviewRow> = scoped(scope)
         .filter(reviews::id.eq(id.to_owned()))
         .select(ReviewRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     row.map(|row| load_state(conn, row)).transpose()
 }
@@ -220,7 +220,7 @@ pub fn learning_point(
     let row = learning_points::table
         .find(id)
         .select(LearningRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(with_themes(conn, row.into_iter().collect())?.pop())
 }

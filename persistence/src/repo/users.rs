@@ -77,7 +77,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, Persist
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -89,7 +89,7 @@ pub fn by_username(
     Ok(users::table
         .filter(users::username.eq(username))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -206,7 +206,7 @@ pub fn set_password(
         let organisation: Option<String> = users::table
             .find(id)
             .select(users::organisation)
-            .first(conn)?;
+            .get_result(conn)?;
         diesel::update(users::table.find(id))
             .set((
                 users::password_hash.eq(password_hash),
@@ -238,7 +238,7 @@ pub fn record_failed_sign_in(
         let failures: i64 = users::table
             .find(id)
             .select(users::failed_logins)
-            .first(conn)?;
+            .get_result(conn)?;
         let failures = failures.saturating_add(1);
         let until = lock_until(failures);
         diesel::update(users::table.find(id))
