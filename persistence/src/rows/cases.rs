@@ -11,6 +11,7 @@ use crate::schema::{
 
 /// A notification as received.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = notifications)]
 pub struct NotificationRow {
     /// Id.
@@ -37,6 +38,7 @@ pub struct NotificationRow {
 
 /// A review (case).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = reviews, treat_none_as_null = true)]
 pub struct ReviewRow {
     /// Id (UUID v7).
@@ -134,6 +136,7 @@ pub struct ReviewRow {
 
 /// One hold interval.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = review_holds)]
 pub struct HoldRow {
     /// Id.
@@ -158,6 +161,7 @@ pub struct HoldRow {
 
 /// A learning point's row (its themes are rows of `learning_point_themes`).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = learning_points)]
 pub struct LearningRow {
     /// Id.
@@ -178,6 +182,7 @@ pub struct LearningRow {
 
 /// One theme of a learning point.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = learning_point_themes)]
 pub struct LearningThemeRow {
     /// The learning point.
@@ -217,6 +222,7 @@ impl Learning {
 
 /// A history entry.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = review_history)]
 pub struct HistoryRow {
     /// Id (UUID v7, so ids sort by time).
@@ -241,6 +247,7 @@ pub struct HistoryRow {
 
 /// An outbox event.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = events)]
 pub struct EventRow {
     /// The ICB whose feed it is in.
@@ -265,6 +272,7 @@ pub struct EventRow {
 
 /// A stored first response to an idempotent request.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = idempotency_keys)]
 pub struct IdempotencyRow {
     /// Route and caller the key belongs to.
