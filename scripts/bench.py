@@ -174,6 +174,12 @@ class Database:
         return run(["psql", self.url, "-Atqc", sql]).stdout
 
     def drop(self):
+        if self.engine == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(self.path + suffix)
+                except OSError:
+                    pass
         if self.engine == "postgres":
             run(["psql", PG_SERVER, "-qc", f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'],
                 check=False)
@@ -185,6 +191,10 @@ def pg_url(name):
 
 
 # --- the server ----------------------------------------------------------------------------
+
+
+#: Every server started, so that a failing run leaves none behind.
+SERVERS = []
 
 
 class Server:
@@ -202,6 +212,7 @@ class Server:
         cmd += [BIN, "serve"]
         started = time.monotonic()
         self.proc = subprocess.Popen(cmd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        SERVERS.append(self)
         deadline = started + (600 if valgrind else 120)
         while True:
             if self.proc.poll() is not None:
@@ -804,6 +815,10 @@ def main():
             with open(os.path.join(work, f"results-{engine}.json"), "w") as f:
                 json.dump(all_results[-1], f, indent=1, default=str)
     finally:
+        for server in SERVERS:
+            if server.proc.poll() is None:
+                server.proc.kill()
+                server.proc.wait()
         print_table(all_results, ctx) if all_results else None
         if os.environ.get("BENCH_KEEP") != "1":
             shutil.rmtree(work, ignore_errors=True)
