@@ -5,7 +5,7 @@ CARGO ?= cargo
 VENV := .venv
 
 .PHONY: help run build test test-sqlite test-pg unit lint fmt fmt-check clippy deps-check \
-        openapi openapi-check spec-validate contract-test schema bench migrate clean
+        openapi openapi-check spec-validate contract-test schema bench bench-micro migrate clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -69,7 +69,10 @@ schema: ## Regenerate persistence/src/schema.rs with diesel print-schema (needs 
 	rm -f target/schema.db && DATABASE_URL=target/schema.db diesel migration run --migration-dir migrations/sqlite
 	DATABASE_URL=target/schema.db diesel print-schema > persistence/src/schema.rs
 
-bench: ## Benchmarks (release build): audit-writer throughput (SQLite and PostgreSQL); national statistics and extract over 100,000 seeded reviews (LEDER_BENCH_REVIEWS)
+bench: ## Speed goals of issue 14 as one table of side-by-side ratios, SQLite and PostgreSQL, release build (BENCH_REVIEWS=1000000 by default; see scripts/bench.py)
+	CARGO=$(CARGO) ./scripts/bench.sh
+
+bench-micro: ## The in-process benchmarks: audit-writer throughput; national statistics and extract (LEDER_BENCH_REVIEWS)
 	LEDER_TEST_POSTGRES_URL=$${LEDER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(CARGO) bench -p leder-tests --bench audit
 	$(CARGO) bench -p leder-tests --bench national
 

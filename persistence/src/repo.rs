@@ -1,5 +1,11 @@
 //! Repository functions, one module per aggregate. Each takes `&mut DbConnection`; the API layer
 //! runs them on a blocking thread through its one database helper.
+//!
+//! A look-up of one row by a key takes the first row with `get_result`, not `first`: `first`
+//! binds `LIMIT ?`, and SQLite (3.47 on) prepares a statement whose `LIMIT` is a bound value
+//! twice, once more whenever the value is bound, which made each such look-up cost two
+//! statement compilations (a third of an audited case read's instructions, measured with
+//! `make bench`). `first` stays where a query may match many rows.
 
 pub mod action_plan;
 pub mod audit;

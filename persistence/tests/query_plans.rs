@@ -23,7 +23,7 @@ use leder_domain::{NhsNumber, OdsCode, Sex};
 use leder_persistence::repo::learning::{self, LearningFilter};
 use leder_persistence::repo::notifications::{PersonKey, same_person};
 use leder_persistence::repo::reviews::{self, CaseScope, ReviewFilter};
-use leder_persistence::repo::{audit, events};
+use leder_persistence::repo::{audit, events, users};
 use leder_persistence::schema::reviews as reviews_table;
 use leder_persistence::stored::review::row_from_review;
 use leder_persistence::{DatabaseUrl, DbConnection};
@@ -186,8 +186,81 @@ fn the_hot_queries_search_indexes_and_never_scan_a_growing_table() {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         reviews::holds_of(conn, &ids).unwrap();
     });
+    assert_searches(
+        &url,
+        "an ICB's filtered and later pages of reviews",
+        |conn| {
+            let filters = [
+                ReviewFilter {
+                    status: Some("awaiting_allocation".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    reviewer_id: Some("someone".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    reference: Some("LDR-0000000A".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    review_type: Some("initial".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    notified_from: Some(date!(2026 - 10 - 01)),
+                    notified_to: Some(date!(2026 - 10 - 31)),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    after: Some((datetime!(2026 - 10 - 05 10:00), id.clone())),
+                    ..ReviewFilter::default()
+                },
+            ];
+            for filter in &filters {
+                reviews::list(conn, &icb, filter, 26).unwrap();
+            }
+        },
+    );
+    assert_searches(&url, "a reviewer's first page of reviews", |conn| {
+        let mine = CaseScope::Reviewer {
+            organisation: "QOP".into(),
+            user_id: "someone".into(),
+        };
+        reviews::list(conn, &mine, &ReviewFilter::default(), 26).unwrap();
+    });
     assert_searches(&url, "one review by id", |conn| {
         assert!(reviews::get_scoped(conn, &id, &icb).unwrap().is_some());
+    });
+    assert_searches(&url, "one review's history and learning", |conn| {
+        reviews::history(conn, &id).unwrap();
+        reviews::learning(conn, &id).unwrap();
+        reviews::learning_point(conn, "no such point").unwrap();
+    });
+    assert_searches(&url, "an ICB's open reviews (a transfer)", |conn| {
+        reviews::open_of(conn, "QOP").unwrap();
+    });
+    assert_searches(&url, "the account behind a token", |conn| {
+        users::get(conn, "no such user").unwrap();
+    });
+    assert_searches(&url, "an audit append (the chain's head)", |conn| {
+        let key = audit::AuditKey::new(&[7u8; 32]).unwrap();
+        let chain = audit::AuditChain::new("plans", key);
+        let entry = audit::NewAuditEntry {
+            occurred_at: datetime!(2026 - 10 - 05 10:00),
+            actor_kind: "anonymous".into(),
+            actor_id: None,
+            actor_roles: String::new(),
+            actor_organisation: None,
+            method: "GET".into(),
+            route: "/plans".into(),
+            action: "read".into(),
+            subject: Some(format!("review:{id}")),
+            subject_organisation: Some("QOP".into()),
+            outcome: "success".into(),
+            client_address: None,
+        };
+        audit::append_batch(conn, &chain, &[entry]).unwrap();
     });
     assert_searches(&url, "an ICB's learning list", |conn| {
         let filter = LearningFilter::default();
@@ -196,6 +269,7 @@ fn the_hot_queries_search_indexes_and_never_scan_a_growing_table() {
     });
     assert_searches(&url, "a page of the events feed", |conn| {
         events::after(conn, "QOP", 0, 50).unwrap();
+        events::after(conn, "QOP", 1_000, 50).unwrap();
     });
     assert_searches(&url, "a subject's audit entries", |conn| {
         let subject = format!("review:{id}");

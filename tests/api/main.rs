@@ -38,6 +38,7 @@ mod national_statistics;
 mod notifications;
 mod operations;
 mod organisations;
+mod overload;
 mod races;
 mod refusals;
 mod replicas;

@@ -121,6 +121,8 @@ pub struct AuthState {
     pub audience: String,
     /// Access-token lifetime.
     pub lifetime: Duration,
+    /// Tokens whose signature has been checked already.
+    pub verified: token::VerifiedTokens,
 }
 
 impl AuthState {
@@ -131,6 +133,7 @@ impl AuthState {
             issuer,
             audience,
             lifetime,
+            verified: token::VerifiedTokens::default(),
         }
     }
 }
@@ -175,7 +178,9 @@ async fn load(
 pub async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<Caller, ApiError> {
     let token = bearer.ok_or(ApiError::Unauthorized)?;
     let auth = &state.auth;
-    let claims = token::verify(&auth.keys, &token, &auth.issuer, &auth.audience)
+    let claims = auth
+        .verified
+        .verify(&auth.keys, &token, &auth.issuer, &auth.audience)
         .ok_or(ApiError::Unauthorized)?;
     let kind = match claims.kind.as_str() {
         "user" => PrincipalKind::User,

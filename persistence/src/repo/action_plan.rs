@@ -80,7 +80,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<Action>, Persiste
     actions::table
         .find(id)
         .select(ActionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Action::try_from)
         .transpose()

@@ -219,20 +219,32 @@ pub fn append(
     if entries.is_empty() {
         return Ok(());
     }
-    // Updating the head row first takes its lock: concurrent appenders wait here.
-    let locked = diesel::update(audit_chains::table.find(chain_id))
-        .set(audit_chains::updated_at.eq(now_utc()))
-        .execute(conn)?;
-    if locked == 0 {
-        ensure_chain(conn, chain_id)?;
-        diesel::update(audit_chains::table.find(chain_id))
+    // Dialect-specific: on PostgreSQL, updating the head row first takes its row lock, so that
+    // concurrent appenders wait here; SQLite's IMMEDIATE transaction holds the database's write
+    // lock already, and a statement fewer is a tenth of a small batch's work there.
+    if let DbConnection::Postgresql(_) = conn {
+        let locked = diesel::update(audit_chains::table.find(chain_id))
             .set(audit_chains::updated_at.eq(now_utc()))
             .execute(conn)?;
+        if locked == 0 {
+            ensure_chain(conn, chain_id)?;
+            diesel::update(audit_chains::table.find(chain_id))
+                .set(audit_chains::updated_at.eq(now_utc()))
+                .execute(conn)?;
+        }
     }
-    let (mut seq, mut prev): (i64, String) = audit_chains::table
+    let head = audit_chains::table
         .find(chain_id)
         .select((audit_chains::last_seq, audit_chains::last_hash))
-        .first(conn)?;
+        .get_result::<(i64, String)>(conn)
+        .optional()?;
+    let (mut seq, mut prev) = match head {
+        Some(head) => head,
+        None => {
+            ensure_chain(conn, chain_id)?;
+            (0, GENESIS.to_owned())
+        }
+    };
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
@@ -277,6 +289,7 @@ pub fn append(
         .set((
             audit_chains::last_seq.eq(seq),
             audit_chains::last_hash.eq(&prev),
+            audit_chains::updated_at.eq(now_utc()),
         ))
         .execute(conn)?;
     Ok(())
@@ -344,30 +357,30 @@ pub fn subject_organisation(
         "user" => users::table
             .find(id)
             .select(users::organisation)
-            .first::<Option<String>>(conn)
+            .get_result::<Option<String>>(conn)
             .optional()?,
         "review" => reviews::table
             .find(id)
             .select(reviews::organisation)
-            .first::<String>(conn)
+            .get_result::<String>(conn)
             .optional()?
             .map(Some),
         "client" => clients::table
             .find(id)
             .select(clients::organisation)
-            .first::<String>(conn)
+            .get_result::<String>(conn)
             .optional()?
             .map(Some),
         "webhook" => webhooks::table
             .find(id)
             .select(webhooks::organisation)
-            .first::<String>(conn)
+            .get_result::<String>(conn)
             .optional()?
             .map(Some),
         "action" => actions::table
             .find(id)
             .select(actions::organisation)
-            .first::<String>(conn)
+            .get_result::<String>(conn)
             .optional()?
             .map(Some),
         // An organisation (an ICB's own routes) belongs to itself.

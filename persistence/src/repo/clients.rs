@@ -47,7 +47,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<Client>, Persiste
     Ok(clients::table
         .find(id)
         .select(ClientRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Client::from))
 }

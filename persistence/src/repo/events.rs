@@ -61,7 +61,7 @@ pub fn append(conn: &mut DbConnection, event: NewEvent) -> Result<i64, Persisten
             event_counters::table
                 .find(&event.organisation)
                 .select(event_counters::last_seq)
-                .first(conn)?
+                .get_result(conn)?
         }
     };
     let row = EventRow {

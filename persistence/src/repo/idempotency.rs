@@ -23,7 +23,7 @@ pub fn find(
     Ok(idempotency_keys::table
         .find((scope, key))
         .select(IdempotencyRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(IdempotencyRecord::from))
 }

@@ -115,6 +115,9 @@ fn load<T>(conn: &mut DbConnection, sql: &str) -> Result<Vec<T>, PersistenceErro
 where
     T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
 {
+    // The exact text, so that an operator (and `make bench`) can run the same SQL in the
+    // engine's own CLI.
+    log::debug!("national SQL: {sql}");
     let query = diesel::sql_query(sql);
     Ok(match conn {
         DbConnection::Sqlite(c) => query.load(c)?,

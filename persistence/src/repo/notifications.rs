@@ -195,7 +195,7 @@ pub fn same_person(
             .filter(reviews::nhs_number.eq(n))
             .order((reviews::notified_at.asc(), reviews::id.asc()))
             .select(ReviewRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()?,
         None => None,
     };
@@ -203,7 +203,7 @@ pub fn same_person(
         .filter(reviews::identity_key.eq(p.identity_key()))
         .order((reviews::notified_at.asc(), reviews::id.asc()))
         .select(ReviewRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(by_number
         .into_iter()
@@ -248,7 +248,7 @@ pub fn take_in(
                 reviews::table
                     .find(&found.id)
                     .select(ReviewRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?
             }
             None => None,

@@ -70,7 +70,7 @@ pub fn hit(
             rate_limits::table
                 .find(bucket)
                 .select((rate_limits::window_start, rate_limits::hits))
-                .first::<(PrimitiveDateTime, i64)>(conn)
+                .get_result::<(PrimitiveDateTime, i64)>(conn)
         })?,
     };
     Ok(Window { started, hits })
@@ -87,7 +87,7 @@ pub fn current(
         .find(bucket)
         .filter(rate_limits::window_start.gt(now - length))
         .select((rate_limits::window_start, rate_limits::hits))
-        .first::<(PrimitiveDateTime, i64)>(conn)
+        .get_result::<(PrimitiveDateTime, i64)>(conn)
         .optional()?
         .map(|(started, hits)| Window { started, hits }))
 }

@@ -54,22 +54,44 @@ pub struct ReviewState {
     pub learning_points: i64,
 }
 
-/// One review, if it exists and is within scope.
+impl CaseScope {
+    /// Whether a review of this ICB, allocated to this reviewer, is within the scope: the same
+    /// rule as the `WHERE` of [`scoped`], for a row read by its key.
+    pub fn covers(&self, organisation: &str, reviewer_id: Option<&str>) -> bool {
+        match self {
+            CaseScope::Icb(org) => org == organisation,
+            CaseScope::Reviewer {
+                organisation: org,
+                user_id,
+            } => org == organisation && reviewer_id == Some(user_id.as_str()),
+        }
+    }
+}
+
+/// One review, if it exists and is within scope. Read by its key alone, a statement whose text
+/// never changes, so that it is prepared once per connection (a boxed query with the scope in
+/// its `WHERE` was built and compiled on every read), then judged against the scope.
 pub fn get_scoped(
     conn: &mut DbConnection,
     id: &str,
     scope: &CaseScope,
 ) -> Result<Option<ReviewState>, PersistenceError> {
-    let row: Option<ReviewRow> = scoped(scope)
-        .filter(reviews::id.eq(id.to_owned()))
+    let row: Option<ReviewRow> = reviews::table
+        .find(id)
         .select(ReviewRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
-    row.map(|row| load_state(conn, row)).transpose()
+    row.filter(|r| scope.covers(&r.organisation, r.reviewer_id.as_deref()))
+        .map(|row| load_state(conn, row))
+        .transpose()
 }
 
 fn load_state(conn: &mut DbConnection, row: ReviewRow) -> Result<ReviewState, PersistenceError> {
-    let holds = holds_of(conn, std::slice::from_ref(&row.id))?;
+    let holds = review_holds::table
+        .filter(review_holds::review_id.eq(&row.id))
+        .order(review_holds::started_at.asc())
+        .select(HoldRow::as_select())
+        .load(conn)?;
     let learning_points = learning_points::table
         .filter(learning_points::review_id.eq(&row.id))
         .filter(learning_points::kind.eq("learning"))
@@ -240,7 +262,7 @@ pub fn learning_point(
     let row = learning_points::table
         .find(id)
         .select(LearningRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(with_themes(conn, row.into_iter().collect())?.pop())
 }

@@ -78,7 +78,7 @@ fn row(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, Persistence
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -95,7 +95,7 @@ pub fn by_username(
     users::table
         .filter(users::username.eq(username))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(User::try_from)
         .transpose()
@@ -214,7 +214,7 @@ pub fn set_password(
         let organisation: Option<String> = users::table
             .find(id)
             .select(users::organisation)
-            .first(conn)?;
+            .get_result(conn)?;
         diesel::update(users::table.find(id))
             .set((
                 users::password_hash.eq(password_hash),
@@ -246,7 +246,7 @@ pub fn record_failed_sign_in(
         let failures: i64 = users::table
             .find(id)
             .select(users::failed_logins)
-            .first(conn)?;
+            .get_result(conn)?;
         let failures = failures.saturating_add(1);
         let until = lock_until(failures);
         diesel::update(users::table.find(id))

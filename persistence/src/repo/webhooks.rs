@@ -87,7 +87,7 @@ pub fn get(
         .filter(webhooks::organisation.eq(organisation))
         .filter(webhooks::status.ne("deleted"))
         .select(WebhookRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Webhook::try_from)
         .transpose()
@@ -188,7 +188,7 @@ pub fn record_attempt(
             .find(&delivery.webhook_id)
             .filter(webhooks::lease_owner.eq(owner))
             .select(webhooks::id)
-            .first::<String>(conn)
+            .get_result::<String>(conn)
             .optional()?
             .is_some();
         if !mine {

@@ -13,6 +13,7 @@ use crate::schema::{action_history, actions, local_area_contacts, meetings};
 
 /// One Local Area Contact of an ICB.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = local_area_contacts)]
 pub struct ContactRow {
     /// The ICB.
@@ -33,6 +34,7 @@ pub struct ContactRow {
 
 /// A meeting of an ICB's steering group or health group.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = meetings)]
 pub struct MeetingRow {
     /// Id (UUID v7).
@@ -79,6 +81,7 @@ impl MeetingRow {
 
 /// A SMART action of an ICB's service-improvement plan.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = actions, treat_none_as_null = true)]
 pub struct ActionRow {
     /// Id (UUID v7).
@@ -125,6 +128,7 @@ impl ActionRow {
 
 /// One change of an action.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = action_history)]
 pub struct ActionHistoryRow {
     /// Id (UUID v7, so ids sort by time).

@@ -11,6 +11,7 @@ use crate::schema::{
 
 /// A notification as received.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = notifications)]
 pub struct NotificationRow {
     /// Id.
@@ -37,6 +38,7 @@ pub struct NotificationRow {
 
 /// A review (case).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = reviews, treat_none_as_null = true)]
 pub struct ReviewRow {
     /// Id (UUID v7).
@@ -140,6 +142,7 @@ pub struct ReviewRow {
 
 /// One hold interval.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = review_holds)]
 pub struct HoldRow {
     /// Id.
@@ -164,6 +167,7 @@ pub struct HoldRow {
 
 /// A learning point's row (its themes are rows of `learning_point_themes`).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = learning_points)]
 pub struct LearningRow {
     /// Id.
@@ -184,6 +188,7 @@ pub struct LearningRow {
 
 /// One theme of a learning point.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = learning_point_themes)]
 pub struct LearningThemeRow {
     /// The learning point.
@@ -194,6 +199,7 @@ pub struct LearningThemeRow {
 
 /// A history entry.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = review_history)]
 pub struct HistoryRow {
     /// Id (UUID v7, so ids sort by time).
@@ -218,6 +224,7 @@ pub struct HistoryRow {
 
 /// An outbox event.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = events)]
 pub struct EventRow {
     /// The ICB whose feed it is in.
@@ -242,6 +249,7 @@ pub struct EventRow {
 
 /// A stored first response to an idempotent request.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = idempotency_keys)]
 pub struct IdempotencyRow {
     /// Route and caller the key belongs to.

@@ -11,6 +11,7 @@ use crate::schema::{audit_log, clients, users};
 
 /// A person's account.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     /// UUID v7.
@@ -56,6 +57,7 @@ pub fn roles_column(roles: &[Role]) -> String {
 
 /// A machine client.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = clients)]
 pub struct ClientRow {
     /// The client id (UUID v7).
@@ -74,6 +76,7 @@ pub struct ClientRow {
 
 /// One audit entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
     /// The chain (one per replica).

@@ -8,6 +8,7 @@ use crate::schema::{organisation_parents, organisation_successors, organisations
 
 /// One organisation row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = organisations)]
 pub struct OrganisationRow {
     /// ODS code.
@@ -28,6 +29,7 @@ pub struct OrganisationRow {
 
 /// One dated parent link.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = organisation_parents)]
 pub struct ParentRow {
     /// Child ODS code.
@@ -46,6 +48,7 @@ pub struct ParentRow {
 
 /// One succession.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = organisation_successors)]
 pub struct SuccessorRow {
     /// Predecessor ODS code.

@@ -11,6 +11,7 @@ use crate::schema::{webhook_deliveries, webhooks};
 
 /// A subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = webhooks)]
 pub struct WebhookRow {
     /// Id.
@@ -61,6 +62,7 @@ pub fn event_types_column(types: &[EventType]) -> String {
 
 /// One delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = webhook_deliveries)]
 pub struct DeliveryRow {
     /// Id.

@@ -14,9 +14,7 @@ struct Filters {
 
 fn refusal(e: ApiError) -> (String, String) {
     match e {
-        ApiError::BadRequest { errors, .. } => {
-            (errors[0].field.clone(), errors[0].code.clone())
-        }
+        ApiError::BadRequest { errors, .. } => (errors[0].field.clone(), errors[0].code.clone()),
         other => panic!("unexpected {other:?}"),
     }
 }
