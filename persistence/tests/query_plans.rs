@@ -186,38 +186,42 @@ fn the_hot_queries_search_indexes_and_never_scan_a_growing_table() {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         reviews::holds_of(conn, &ids).unwrap();
     });
-    assert_searches(&url, "an ICB's filtered and later pages of reviews", |conn| {
-        let filters = [
-            ReviewFilter {
-                status: Some("awaiting_allocation".into()),
-                ..ReviewFilter::default()
-            },
-            ReviewFilter {
-                reviewer_id: Some("someone".into()),
-                ..ReviewFilter::default()
-            },
-            ReviewFilter {
-                reference: Some("LDR-0000000A".into()),
-                ..ReviewFilter::default()
-            },
-            ReviewFilter {
-                review_type: Some("initial".into()),
-                ..ReviewFilter::default()
-            },
-            ReviewFilter {
-                notified_from: Some(date!(2026 - 10 - 01)),
-                notified_to: Some(date!(2026 - 10 - 31)),
-                ..ReviewFilter::default()
-            },
-            ReviewFilter {
-                after: Some((datetime!(2026 - 10 - 05 10:00), id.clone())),
-                ..ReviewFilter::default()
-            },
-        ];
-        for filter in &filters {
-            reviews::list(conn, &icb, filter, 26).unwrap();
-        }
-    });
+    assert_searches(
+        &url,
+        "an ICB's filtered and later pages of reviews",
+        |conn| {
+            let filters = [
+                ReviewFilter {
+                    status: Some("awaiting_allocation".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    reviewer_id: Some("someone".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    reference: Some("LDR-0000000A".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    review_type: Some("initial".into()),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    notified_from: Some(date!(2026 - 10 - 01)),
+                    notified_to: Some(date!(2026 - 10 - 31)),
+                    ..ReviewFilter::default()
+                },
+                ReviewFilter {
+                    after: Some((datetime!(2026 - 10 - 05 10:00), id.clone())),
+                    ..ReviewFilter::default()
+                },
+            ];
+            for filter in &filters {
+                reviews::list(conn, &icb, filter, 26).unwrap();
+            }
+        },
+    );
     assert_searches(&url, "a reviewer's first page of reviews", |conn| {
         let mine = CaseScope::Reviewer {
             organisation: "QOP".into(),
