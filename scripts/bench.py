@@ -52,8 +52,9 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 CALLGRIND = os.environ.get("BENCH_CALLGRIND", "1") != "0"
 SERVER_CPU = os.environ.get("BENCH_SERVER_CPU", "0")
 LOAD_CPU = os.environ.get("BENCH_LOAD_CPU", "1")
-#: Reviews at which the extract's memory is first measured (G4 compares N with this).
-BASELINE_REVIEWS = 100_000
+#: Reviews at which the extract's memory is first measured (G4 compares N with this): 100,000
+#: as the issue asks at N = 1,000,000, a tenth of N for a quicker run.
+BASELINE_REVIEWS = max(1, min(100_000, N // 10))
 
 PASSWORD = "benchmark password, long enough"
 AUDIT_KEY = "benchmark audit key, 32 bytes or more"

@@ -79,7 +79,7 @@ both_backends! {
         let refused = flood(&app, 8).await;
         assert!(refused.iter().all(|a| a.status == 503), "all refused while the pool is held");
         drop(held);
-        assert_eq!(sql_count(&app, "SELECT COUNT(*) FROM notifications").await, 0);
+        assert_eq!(sql_count(&app, "SELECT COUNT(*) AS n FROM notifications").await, 0);
 
         // A flood larger than one connection serves in its wait: every answer is 201 or a
         // refusal to retry, and exactly the acknowledged notifications are stored.
@@ -89,13 +89,13 @@ both_backends! {
         for reference in &acknowledged {
             let stored = sql_count(
                 &app,
-                &format!("SELECT COUNT(*) FROM notifications WHERE reference = '{reference}'"),
+                &format!("SELECT COUNT(*) AS n FROM notifications WHERE reference = '{reference}'"),
             )
             .await;
             assert_eq!(stored, 1, "{reference} was acknowledged, so it is stored");
         }
         assert_eq!(
-            sql_count(&app, "SELECT COUNT(*) FROM notifications").await,
+            sql_count(&app, "SELECT COUNT(*) AS n FROM notifications").await,
             acknowledged.len() as i64,
             "a refused notification is not stored: its sender will send it again"
         );
