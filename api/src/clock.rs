@@ -31,6 +31,23 @@ pub fn english_date_of(instant: time::OffsetDateTime) -> Option<Date> {
     to_time_date(ts.to_zoned_datetime(tz).date())
 }
 
+/// The UTC instant a day begins in England (midnight, Europe/London).
+pub fn start_of_english_day(day: Date) -> Result<time::PrimitiveDateTime, crate::error::ApiError> {
+    let civil = jiff::civil::date(
+        i16::try_from(day.year()).map_err(crate::error::ApiError::internal)?,
+        i8::try_from(u8::from(day.month())).map_err(crate::error::ApiError::internal)?,
+        i8::try_from(day.day()).map_err(crate::error::ApiError::internal)?,
+    );
+    let tz = jiff::tz::TimeZone::get("Europe/London").map_err(crate::error::ApiError::internal)?;
+    let seconds = tz
+        .to_timestamp(civil.at(0, 0, 0, 0))
+        .map_err(crate::error::ApiError::internal)?
+        .as_second();
+    let at = time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map_err(crate::error::ApiError::internal)?;
+    Ok(time::PrimitiveDateTime::new(at.date(), at.time()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

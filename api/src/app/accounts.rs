@@ -92,3 +92,40 @@ pub fn new_secret() -> String {
 pub fn secret_hash(secret: &str) -> String {
     leder_domain::hex::encode(&Sha256::digest(secret.as_bytes()))
 }
+
+/// Applies an admin's changes to account `id` at version `expected`: the roles and ICB as
+/// they would stand are checked together (422 naming the field), and the change is audited in
+/// its transaction (404 for no such account, 412 for a stale version).
+pub async fn update(
+    state: &crate::state::AppState,
+    audited: leder_persistence::repo::audit::Audited,
+    id: String,
+    expected: i64,
+    patch: crate::dto::identity::UserPatch,
+) -> Result<leder_persistence::records::identity::User, ApiError> {
+    use leder_persistence::repo::users::{self, UserChanges};
+    let lookup = id.clone();
+    let current = db::run(state, move |conn| users::get(conn, &lookup))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut changes = UserChanges {
+        display_name: patch.display_name,
+        disabled: patch.disabled,
+        ..UserChanges::default()
+    };
+    if patch.roles.is_some() || patch.organisation.is_some() {
+        let roles = patch.roles.unwrap_or_else(|| current.roles.clone());
+        let organisation = patch
+            .organisation
+            .unwrap_or_else(|| current.organisation.clone());
+        let (roles, organisation) =
+            check_account(&state.pool, &roles, organisation.as_deref()).await?;
+        changes.roles = Some(roles);
+        changes.organisation = Some(organisation);
+    }
+    db::run(state, move |conn| {
+        users::update(conn, &id, expected, changes, &audited)
+    })
+    .await?
+    .ok_or(ApiError::NotFound)
+}

@@ -3,23 +3,17 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use leder_domain::time_targets::Period;
 use leder_domain::workflow::Role;
-use leder_persistence::repo::reports as repo;
-use leder_persistence::repo::reviews as reviews_repo;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::annual_report::{ReportContext, compute, to_csv};
+use crate::annual_report::to_csv;
 use crate::auth::Caller;
-use crate::clock::today_in_england;
-use crate::db;
 use crate::dto::reports::AnnualReport;
 use crate::error::ApiError;
 use crate::extract::{Query, Year};
 use crate::icb_scope::within_icb;
-use crate::routes::case_learning::start_of_english_day;
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -87,32 +81,7 @@ pub async fn annual_report(
 ) -> Result<HttpResponse, ApiError> {
     let org = within_icb(&caller, &code, &[Role::IcsLead])?;
     let (year, publishable) = (query.year.0, query.publishable.unwrap_or(false));
-    let period = Period::financial_year(year)
-        .map_err(|e| ApiError::bad_field("year", e.code(), e.to_string()))?;
-    let created_from = start_of_english_day(period.start())?;
-    let created_before = start_of_english_day(period.end().next_day().unwrap_or(period.end()))?;
-    let lookup = org.clone();
-    let (rows, themes) = db::run(&state, move |conn| {
-        let rows = repo::annual_rows(
-            conn,
-            &lookup,
-            period.start(),
-            period.end(),
-            created_from,
-            created_before,
-        )?;
-        Ok((rows, reviews_repo::themes(conn)?))
-    })
-    .await?;
-    let ctx = ReportContext {
-        organisation: org.clone(),
-        year,
-        period,
-        today: today_in_england(),
-        publishable,
-        themes,
-    };
-    let report = compute(&ctx, &rows)?;
+    let report = crate::app::reports::annual(&state, org.clone(), year, publishable).await?;
     if wants_csv(&req) {
         let name = format!("leder-annual-report-{org}-{year}.csv");
         return Ok(HttpResponse::Ok()

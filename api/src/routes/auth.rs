@@ -86,6 +86,60 @@ fn issue(
         }))
 }
 
+/// The token request in a form-encoded body: 415 for another media type, an OAuth
+/// `invalid_request` answer for a body that is not a form or carries control characters.
+async fn token_request(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Result<TokenRequest, HttpResponse>, ApiError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the token request as application/x-www-form-urlencoded".into(),
+        ));
+    }
+    let limit = req
+        .app_data::<BodyLimit>()
+        .map_or(crate::config::DEFAULT_BODY_LIMIT, |l| l.0);
+    let mut inner: Payload = payload.into_inner();
+    let body = read_body(req, &mut inner, limit).await?;
+    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
+        return Ok(Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the body is not form-encoded",
+        )));
+    };
+    if pairs
+        .iter()
+        .any(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+    {
+        return Ok(Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the request must not contain control characters",
+        )));
+    }
+    let form: HashMap<String, String> = pairs.into_iter().collect();
+    let field = |k: &str| form.get(k).filter(|v| !v.is_empty()).cloned();
+    Ok(Ok(TokenRequest {
+        grant_type: field("grant_type").unwrap_or_default(),
+        username: field("username"),
+        password: field("password"),
+        client_id: field("client_id"),
+        client_secret: field("client_secret"),
+        scope: field("scope"),
+    }))
+}
+
 /// Get an access token (OAuth 2.0)
 ///
 /// Form-encoded, RFC 6749: `grant_type=password` with `username` and `password` for people, or
@@ -124,51 +178,9 @@ pub async fn issue_token(
     info: RequestInfo,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
-    if !is_form {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the token request as application/x-www-form-urlencoded".into(),
-        ));
-    }
-    let limit = req
-        .app_data::<BodyLimit>()
-        .map_or(crate::config::DEFAULT_BODY_LIMIT, |l| l.0);
-    let mut inner: Payload = payload.into_inner();
-    let body = read_body(&req, &mut inner, limit).await?;
-    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
-        return Ok(oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "the body is not form-encoded",
-        ));
-    };
-    if pairs
-        .iter()
-        .any(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
-    {
-        return Ok(oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "the request must not contain control characters",
-        ));
-    }
-    let form: HashMap<String, String> = pairs.into_iter().collect();
-    let field = |k: &str| form.get(k).filter(|v| !v.is_empty()).cloned();
-    let request = TokenRequest {
-        grant_type: field("grant_type").unwrap_or_default(),
-        username: field("username"),
-        password: field("password"),
-        client_id: field("client_id"),
-        client_secret: field("client_secret"),
-        scope: field("scope"),
+    let request = match token_request(&req, payload).await? {
+        Ok(request) => request,
+        Err(refused) => return Ok(refused),
     };
     match request.grant_type.as_str() {
         "password" => password_grant(&state, &info, request).await,

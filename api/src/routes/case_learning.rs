@@ -5,15 +5,17 @@
 use actix_web::{get, web};
 use leder_domain::review::LearningKind;
 use leder_domain::workflow::Role;
+use leder_persistence::records::cases::{LearningPoint, Theme};
 use leder_persistence::repo::learning::LearningFilter;
 use serde::Deserialize;
-use time::{Date, PrimitiveDateTime};
+use time::Date;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::learning;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
+use crate::clock::start_of_english_day;
 use crate::dto::actions::{CaseLearning, CaseLearningPage, ThemeCount};
 use crate::dto::utc;
 use crate::error::ApiError;
@@ -24,22 +26,6 @@ use crate::state::AppState;
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_case_learning);
-}
-
-/// The UTC instant a day begins in England (midnight, Europe/London).
-pub fn start_of_english_day(day: Date) -> Result<PrimitiveDateTime, ApiError> {
-    let civil = jiff::civil::date(
-        i16::try_from(day.year()).map_err(ApiError::internal)?,
-        i8::try_from(u8::from(day.month())).map_err(ApiError::internal)?,
-        i8::try_from(day.day()).map_err(ApiError::internal)?,
-    );
-    let tz = jiff::tz::TimeZone::get("Europe/London").map_err(ApiError::internal)?;
-    let seconds = tz
-        .to_timestamp(civil.at(0, 0, 0, 0))
-        .map_err(ApiError::internal)?
-        .as_second();
-    let at = time::OffsetDateTime::from_unix_timestamp(seconds).map_err(ApiError::internal)?;
-    Ok(PrimitiveDateTime::new(at.date(), at.time()))
 }
 
 /// The filters of learning across cases.
@@ -91,37 +77,42 @@ pub async fn list_case_learning(
         Some(to) => Some(start_of_english_day(to.next_day().unwrap_or(Date::MAX))?),
         None => None,
     };
-    let (kind, theme) = (f.kind.map(|k| k.as_str().to_owned()), f.theme);
     let filter = LearningFilter {
-        kind,
+        kind: f.kind.map(|k| k.as_str().to_owned()),
         from,
         before,
-        theme,
+        theme: f.theme,
     };
     let across = learning::across_cases(&state, &caller, &info, org, filter, &page).await?;
     Ok(web::Json(CaseLearningPage {
-        items: across
-            .items
-            .into_iter()
-            .map(|(l, reference)| CaseLearning {
-                id: l.id,
-                review_id: l.review_id,
-                review_reference: reference,
-                kind: l.kind.as_str().to_owned(),
-                text: l.text,
-                themes: l.themes,
-                created_at: utc(l.created_at),
-            })
-            .collect(),
+        items: across.items.into_iter().map(case_learning).collect(),
         next_cursor: across.next_cursor,
         counts_by_theme: across
             .counts_by_theme
             .into_iter()
-            .map(|(t, count)| ThemeCount {
-                theme: t.code,
-                label: t.label,
-                count,
-            })
+            .map(theme_count)
             .collect(),
     }))
+}
+
+/// A learning point as the list across cases shows it, with its review's reference.
+fn case_learning((l, reference): (LearningPoint, String)) -> CaseLearning {
+    CaseLearning {
+        id: l.id,
+        review_id: l.review_id,
+        review_reference: reference,
+        kind: l.kind.as_str().to_owned(),
+        text: l.text,
+        themes: l.themes,
+        created_at: utc(l.created_at),
+    }
+}
+
+/// How many matches carry a theme.
+fn theme_count((t, count): (Theme, u64)) -> ThemeCount {
+    ThemeCount {
+        theme: t.code,
+        label: t.label,
+        count,
+    }
 }

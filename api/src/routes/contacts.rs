@@ -128,17 +128,7 @@ pub async fn replace_contacts(
         true => Some(crate::dto::if_match(&req)?),
         false => None,
     };
-    let request = body.0;
-    let stored = |c: ContactInput| records::Contact {
-        role_title: c.role_title,
-        mailbox: c.mailbox,
-        phone: c.phone,
-    };
-    let new = records::Contacts {
-        primary: Some(stored(request.primary)),
-        secondary: request.secondary.map(stored),
-        ..records::Contacts::default()
-    };
+    let new = stored(body.0);
     let audited = state
         .audit
         .audited(caller.audit_entry(&info, "replace_contacts", "success"));
@@ -151,4 +141,18 @@ pub async fn replace_contacts(
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(body.version)))
         .json(body))
+}
+
+/// The contacts to store from a request.
+fn stored(request: ContactsRequest) -> records::Contacts {
+    let contact = |c: ContactInput| records::Contact {
+        role_title: c.role_title,
+        mailbox: c.mailbox,
+        phone: c.phone,
+    };
+    records::Contacts {
+        primary: Some(contact(request.primary)),
+        secondary: request.secondary.map(contact),
+        ..records::Contacts::default()
+    }
 }

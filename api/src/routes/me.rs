@@ -1,12 +1,11 @@
 //! The caller's own account.
 
 use actix_web::{HttpResponse, get, post, web};
-use leder_persistence::reference::now_utc;
 use leder_persistence::repo::users;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::RequestInfo;
-use crate::auth::{Caller, PrincipalKind, lockout, password};
+use crate::auth::{Caller, PrincipalKind};
 use crate::db;
 use crate::dto::identity::{ChangePassword, Me};
 use crate::error::ApiError;
@@ -91,57 +90,10 @@ pub async fn change_password(
             "machine clients have no password".into(),
         ));
     }
-    let request = body.0;
-    let address = info.client_address.as_deref();
-    lockout::check_address(&state, address).await?;
-    let id = caller.id.clone();
-    let user = db::run(&state, move |conn| users::get(conn, &id))
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    // The hash is checked whatever else is wrong, so the answer's timing says nothing.
-    let current = request.current_password;
-    let stored = user.password_hash.clone();
-    let ok = web::block(move || password::verify(&current, &stored))
-        .await
-        .map_err(ApiError::internal)?;
-    let now = now_utc();
-    if let Some(until) = user.locked_until.filter(|t| *t > now) {
-        if !ok {
-            lockout::count_address(&state, address).await?;
-        }
-        let wait = (until - now).whole_seconds().max(1);
-        return Err(ApiError::TooManyRequests {
-            retry_after: u64::try_from(wait).unwrap_or(1),
-        });
-    }
-    if !ok {
-        lockout::record_failure(&state, address, &user.id).await?;
-        actix_web::rt::time::sleep(state.config.login_failure_delay).await;
-        return Err(ApiError::invalid_field(
-            "current_password",
-            "wrong_password",
-            "is not your current password",
-        ));
-    }
-    if let Some(problem) = password::policy_problem(&request.new_password, &caller.name) {
-        return Err(ApiError::invalid_field(
-            "new_password",
-            "weak_password",
-            problem,
-        ));
-    }
-    let (new, hasher) = (request.new_password, state.passwords.clone());
-    let hash = web::block(move || hasher.hash(&new))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "change_password", "success"));
-    let id = caller.id.clone();
-    db::run(&state, move |conn| {
-        users::set_password(conn, &id, &hash, &audited)
-    })
-    .await?;
+    let ChangePassword {
+        current_password,
+        new_password,
+    } = body.0;
+    crate::app::passwords::change(&state, &caller, &info, current_password, new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, web};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::national::{self as repo, Selection};
 use serde::Deserialize;
@@ -19,7 +19,7 @@ use crate::dto::national::Statistics;
 use crate::dto::wire;
 use crate::error::ApiError;
 use crate::extract::{Query, Year};
-use crate::national::extract::plan;
+use crate::national::extract::{Plan, plan};
 use crate::national::statistics::{By, Request, compute};
 use crate::national::stream::{Format, stream, summary_headers};
 use crate::state::AppState;
@@ -55,6 +55,37 @@ pub struct StatisticsParams {
     by: Option<By>,
     /// Open reviews as well as completed ones (default false).
     include_open: Option<bool>,
+}
+
+/// The extract's format from `Accept` (406 when it names neither).
+fn format_asked(req: &HttpRequest) -> Result<Format, ApiError> {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    Format::from_accept(accept).ok_or_else(|| {
+        ApiError::NotAcceptable(
+            "the extract is application/x-ndjson or text/csv; ask for one of them in Accept".into(),
+        )
+    })
+}
+
+/// The extract's answer before its body: content type, the summary headers and, for CSV, a
+/// file name naming the years.
+fn extract_response(format: Format, plan: &Plan, years: &str) -> HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response.content_type(format.content_type());
+    for (name, value) in summary_headers(&plan.summary) {
+        response.insert_header((name, value));
+    }
+    if format == Format::Csv {
+        let name = format!("leder-national-records-{years}.csv");
+        response.insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ));
+    }
+    response
 }
 
 /// The anonymised row-level extract
@@ -109,15 +140,7 @@ pub async fn national_records(
         year: query.year.map(|y| y.0),
         include_open: query.include_open.unwrap_or(false),
     };
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
-    let format = Format::from_accept(accept).ok_or_else(|| {
-        ApiError::NotAcceptable(
-            "the extract is application/x-ndjson or text/csv; ask for one of them in Accept".into(),
-        )
-    })?;
+    let format = format_asked(&req)?;
     let extracted_at = OffsetDateTime::now_utc();
     let classes = db::run(&state, move |conn| repo::class_sizes(conn, &selection)).await?;
     let hierarchy = crate::app::organisations::hierarchy(&state).await?;
@@ -132,19 +155,7 @@ pub async fn national_records(
     let mut entry = caller.audit_entry(&info, "national_extract", "success");
     entry.subject = Some(format!("national:records:{years}"));
     state.audit.record(entry).await?;
-    let mut response = HttpResponse::Ok();
-    response.content_type(format.content_type());
-    for (name, value) in summary_headers(&plan.summary) {
-        response.insert_header((name, value));
-    }
-    if format == Format::Csv {
-        let name = format!("leder-national-records-{years}.csv");
-        response.insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ));
-    }
-    Ok(response.streaming(stream(
+    Ok(extract_response(format, &plan, &years).streaming(stream(
         state.pool.clone(),
         plan,
         state.pseudonym_key.clone(),

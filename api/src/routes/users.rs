@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use leder_domain::workflow::Role;
-use leder_persistence::repo::users::{self, NewUser, UserChanges};
+use leder_persistence::repo::users::{self, NewUser};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -206,42 +206,13 @@ pub async fn update_user(
     body: ValidatedJson<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let id = id.into_inner();
-    let lookup = id.clone();
-    let current = db::run(&state, move |conn| users::get(conn, &lookup))
-        .await?
-        .ok_or(ApiError::NotFound)?;
     let expected = if_match(&req)?;
-    let patch = body.0;
-    let mut changes = UserChanges {
-        display_name: patch.display_name,
-        disabled: patch.disabled,
-        ..UserChanges::default()
-    };
-    if patch.roles.is_some() || patch.organisation.is_some() {
-        let roles = match patch.roles {
-            Some(r) => r,
-            None => current.roles.clone(),
-        };
-        let organisation = match patch.organisation {
-            Some(o) => o,
-            None => current.organisation.clone(),
-        };
-        let (roles, organisation) =
-            check_account(&state.pool, &roles, organisation.as_deref()).await?;
-        changes.roles = Some(roles);
-        changes.organisation = Some(organisation);
-    }
     let audited = state
         .audit
         .audited(caller.audit_entry(&info, "update", "success"));
-    let target = id.clone();
-    let row = db::run(&state, move |conn| {
-        users::update(conn, &target, expected, changes, &audited)
-    })
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let user =
+        crate::app::accounts::update(&state, audited, id.into_inner(), expected, body.0).await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(User::from(row)))
+        .insert_header((header::ETAG, etag(user.version)))
+        .json(User::from(user)))
 }

@@ -44,20 +44,7 @@ pub async fn record_child_death_review_outcome(
     id: web::Path<String>,
     body: ValidatedJson<ChildDeathReviewOutcomeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let o = body.0;
-    let underlying_cause = o
-        .underlying_icd10
-        .as_deref()
-        .map(IcdCode::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid_field("underlying_icd10", e.code(), e.to_string()))?;
-    let outcome = ChildDeathReviewOutcome {
-        received_on: o.received_on,
-        underlying_cause,
-        summary: o.summary,
-        modifiable_factors: o.modifiable_factors,
-        learning: o.learning,
-    };
+    let outcome = outcome_of(body.0)?;
     let actor = actor_of(&caller)?;
     let today = today_in_england();
     let change = ReviewChange::new(
@@ -80,4 +67,21 @@ pub async fn record_child_death_review_outcome(
     })
     .await?;
     Ok(answer(&review))
+}
+
+/// The outcome a request records (422 naming `underlying_icd10` when it is not a known code).
+fn outcome_of(o: ChildDeathReviewOutcomeRequest) -> Result<ChildDeathReviewOutcome, ApiError> {
+    let underlying_cause = o
+        .underlying_icd10
+        .as_deref()
+        .map(IcdCode::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("underlying_icd10", e.code(), e.to_string()))?;
+    Ok(ChildDeathReviewOutcome {
+        received_on: o.received_on,
+        underlying_cause,
+        summary: o.summary,
+        modifiable_factors: o.modifiable_factors,
+        learning: o.learning,
+    })
 }

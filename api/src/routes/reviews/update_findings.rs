@@ -1,6 +1,7 @@
 //! `PATCH /reviews/{id}/findings`: the review form, as a JSON Merge Patch.
 
 use actix_web::{HttpRequest, HttpResponse, patch, web};
+use leder_domain::workflow::Findings;
 use serde_json::Value;
 
 use crate::app::reviews;
@@ -97,29 +98,33 @@ pub async fn update_findings(
         Some(expected),
     );
     let review = reviews::change(&state, &caller, change, move |review| {
-        // The merge patch applies to the form as the API shows it.
-        let mut current =
-            serde_json::to_value(findings_doc(&review.findings)).map_err(ApiError::internal)?;
-        merge_patch(&mut current, &patch);
-        let bytes = serde_json::to_vec(&current).map_err(ApiError::internal)?;
-        if bytes.len() > FINDINGS_MAX_BYTES {
-            return Err(ApiError::invalid_field(
-                "findings",
-                "too_large",
-                format!(
-                    "the review form would take {} bytes as JSON; at most {FINDINGS_MAX_BYTES}",
-                    bytes.len()
-                ),
-            ));
-        }
-        let doc: FindingsDoc = parse_json(&bytes)?;
-        let findings = findings_to_domain(&doc).map_err(ApiError::unprocessable)?;
+        let findings = patched(&review.findings, &patch)?;
         review
             .write_findings(&actor, findings, fields)
             .map_err(|r| refusal(&r))
     })
     .await?;
     Ok(answer(&review))
+}
+
+/// The review form with a merge patch applied to it as the API shows it: at most
+/// [`FINDINGS_MAX_BYTES`] as JSON, and every field valid (422 naming the field otherwise).
+fn patched(current: &Findings, patch: &Value) -> Result<Findings, ApiError> {
+    let mut form = serde_json::to_value(findings_doc(current)).map_err(ApiError::internal)?;
+    merge_patch(&mut form, patch);
+    let bytes = serde_json::to_vec(&form).map_err(ApiError::internal)?;
+    if bytes.len() > FINDINGS_MAX_BYTES {
+        return Err(ApiError::invalid_field(
+            "findings",
+            "too_large",
+            format!(
+                "the review form would take {} bytes as JSON; at most {FINDINGS_MAX_BYTES}",
+                bytes.len()
+            ),
+        ));
+    }
+    let doc: FindingsDoc = parse_json(&bytes)?;
+    findings_to_domain(&doc).map_err(ApiError::unprocessable)
 }
 
 #[cfg(test)]

@@ -1,0 +1,165 @@
+//! Bodies that change a review: a correction, a transition, a Child Death Review outcome, a
+//! learning point and a transfer.
+
+use crate::dto::{iso_date, patch_field, wire};
+use leder_domain::review::LearningKind;
+use leder_domain::workflow::Action;
+use leder_domain::{PlaceOfDeath, Sex};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// Corrections to the person (JSON Merge Patch).
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonPatch {
+    /// Given name.
+    #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub given_name: Option<String>,
+    /// Family name.
+    #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub family_name: Option<String>,
+    /// NHS number (10 digits, spaces allowed); `null` when unknown.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>, pattern = "^ *([0-9] *){10}$")]
+    pub nhs_number: Option<Option<String>>,
+    /// Date of birth.
+    #[serde(default, with = "iso_date::option")]
+    pub date_of_birth: Option<Date>,
+    /// Date of death.
+    #[serde(default, with = "iso_date::option")]
+    pub date_of_death: Option<Date>,
+    /// Sex.
+    #[serde(default, with = "wire::option")]
+    #[schema(schema_with = wire::schema::named::<Sex>)]
+    pub sex: Option<Sex>,
+    /// Ethnic category (A–S, Z not stated, 99 not known); `null` when not known.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>, pattern = "^([A-HJ-NPRSZa-hj-nprsz]|99)$")]
+    pub ethnic_category: Option<Option<String>>,
+    /// Learning disability.
+    pub learning_disability: Option<bool>,
+    /// Autistic.
+    pub autistic: Option<bool>,
+    /// Lived in England.
+    pub lived_in_england: Option<bool>,
+    /// Place of death.
+    #[serde(default, deserialize_with = "wire::patch")]
+    #[schema(schema_with = wire::schema::nullable::<PlaceOfDeath>)]
+    pub place_of_death: Option<Option<PlaceOfDeath>>,
+}
+
+/// A stage change.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"action": "allocate", "reviewer_id": "0194f1c2-7a4e-7b1a-9f00-000000000000"}))]
+pub struct TransitionRequest {
+    /// allocate, start, escalate, submit, return, approve, sign_off, hold or resume.
+    #[schema(schema_with = action_names)]
+    pub action: String,
+    /// For allocate: the reviewer.
+    pub reviewer_id: Option<String>,
+    /// For escalate and a reallocation: why; for hold: the reason code.
+    #[validate(length(max = 2000, message = "must have at most 2000 characters"))]
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+    /// For return: the QA comment; for hold `other`: the text.
+    #[validate(length(max = 10000, message = "must have at most 10000 characters"))]
+    #[schema(max_length = 10000)]
+    pub comment: Option<String>,
+}
+
+/// `action` in the contract: the workflow's action names but the Child Death Review outcome's,
+/// which has its own endpoint.
+fn action_names() -> utoipa::openapi::Object {
+    let actions = Action::ALL
+        .iter()
+        .filter(|a| **a != Action::RecordChildDeathReviewOutcome);
+    let mut schema = crate::dto::names_schema(actions.map(|a| a.as_str()));
+    schema.description = Some(
+        "allocate, start, escalate, submit, return, approve, sign_off, hold or resume.".to_owned(),
+    );
+    schema
+}
+
+/// The outcome of a Child Death Review.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChildDeathReviewOutcomeRequest {
+    /// When LeDeR received it.
+    #[serde(with = "iso_date")]
+    pub received_on: Date,
+    /// ICD-10 of the underlying cause, if the review gave one (e.g. `J18.9`; a code absent from
+    /// the WHO 2019 classification is a 422).
+    #[schema(pattern = "^[A-Za-z][0-9]{2}\\.?[0-9]?[Xx]?$")]
+    pub underlying_icd10: Option<String>,
+    /// Summary.
+    #[validate(length(min = 1, max = 20000, message = "must have 1 to 20000 characters"))]
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
+    pub summary: String,
+    /// Modifiable factors were identified.
+    pub modifiable_factors: bool,
+    /// Learning from it.
+    #[serde(default)]
+    pub learning: Vec<String>,
+}
+
+/// A new learning point.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"text": "Dysphagia care plan not shared with the ward.", "themes": ["aspiration_pneumonia"], "kind": "learning"}))]
+pub struct NewLearning {
+    /// The learning.
+    #[validate(length(min = 1, max = 10000, message = "must have 1 to 10000 characters"))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub text: String,
+    /// Theme codes from GET /api/v1/themes.
+    pub themes: Vec<String>,
+    /// learning, good_practice or concern.
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<LearningKind>)]
+    pub kind: LearningKind,
+}
+
+/// A transfer of a dissolved ICB's open reviews.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// Explicit targets: review id → ICB code (needed for reviews of a split ICB that have no
+    /// sub-ICB location).
+    #[serde(default)]
+    pub targets: std::collections::BTreeMap<String, String>,
+}
+
+/// One review moved.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Transferred {
+    /// The review.
+    pub review_id: String,
+    /// From this ICB.
+    pub from: String,
+    /// To this ICB.
+    pub to: String,
+}
+
+/// What a transfer did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransferResult {
+    /// The reviews moved.
+    pub transferred: Vec<Transferred>,
+}
