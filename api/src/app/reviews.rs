@@ -158,26 +158,11 @@ where
             }
             let from = review.stage.as_str();
             let happened = decide(&mut review).map_err(ModifyError::Refused)?;
-            review.touch(now_utc());
-            let stored = review_store::store_change(
-                conn,
-                review,
-                from,
-                &happened,
-                &actor,
-                learning.as_ref(),
-            )?;
-            review_store::emit(conn, &stored, &happened, &render_json(&stored))?;
-            Ok(stored)
+            store(conn, review, from, &happened, &actor, learning.as_ref())
         }))
     })
     .await?;
-    match result {
-        Ok(review) => Ok(review),
-        Err(ModifyError::NotFound) => Err(ApiError::NotFound),
-        Err(ModifyError::Refused(e)) => Err(e),
-        Err(ModifyError::Storage(e)) => Err(e.into()),
-    }
+    answered(result)
 }
 
 /// [`change`] for a correction of the person, which may change who the review is of. On
@@ -228,20 +213,31 @@ where
                         .into(),
                 )));
             }
-            review.touch(now_utc());
-            let stored = review_store::store_change(
-                conn,
-                review,
-                from,
-                &happened,
-                &actor,
-                learning.as_ref(),
-            )?;
-            review_store::emit(conn, &stored, &happened, &render_json(&stored))?;
-            Ok(stored)
+            store(conn, review, from, &happened, &actor, learning.as_ref())
         }))
     })
     .await?;
+    answered(result)
+}
+
+/// Stores a decided change with its history, learning point, audit entry and events (rendered
+/// from the review as stored), in the caller's transaction.
+fn store(
+    conn: &mut leder_persistence::DbConnection,
+    mut review: Review,
+    from: &str,
+    happened: &Happened,
+    actor: &Author,
+    learning: Option<&LearningPoint>,
+) -> Result<Review, ModifyError<ApiError>> {
+    review.touch(now_utc());
+    let stored = review_store::store_change(conn, review, from, happened, actor, learning)?;
+    review_store::emit(conn, &stored, happened, &render_json(&stored))?;
+    Ok(stored)
+}
+
+/// What a change's transaction came to, as the API answers it.
+fn answered(result: Result<Review, ModifyError<ApiError>>) -> Result<Review, ApiError> {
     match result {
         Ok(review) => Ok(review),
         Err(ModifyError::NotFound) => Err(ApiError::NotFound),
