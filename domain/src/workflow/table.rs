@@ -30,7 +30,14 @@ pub fn allowed_from(action: Action) -> &'static [Stage] {
         Action::Submit => &[InReview],
         Action::Return | Action::Approve => &[AwaitingQa],
         Action::SignOff => &[AwaitingSignOff],
-        Action::Hold => &[Allocated, InReview, AwaitingQa, AwaitingSignOff],
+        // DOMAIN.md: a case can be held before allocation too (only the lead can then).
+        Action::Hold => &[
+            AwaitingAllocation,
+            Allocated,
+            InReview,
+            AwaitingQa,
+            AwaitingSignOff,
+        ],
         Action::Resume => &[OnHold],
         Action::RecordChildDeathReviewOutcome => &[ReferredToChildDeathReview],
     }

@@ -139,7 +139,18 @@ const TABLE: [(Action, [Option<Stage>; 10]); 10] = [
     (Action::SignOff, [X, X, X, X, Some(C), X, X, X, X, X]),
     (
         Action::Hold,
-        [X, Some(OH), Some(OH), Some(OH), Some(OH), X, X, X, X, X],
+        [
+            Some(OH),
+            Some(OH),
+            Some(OH),
+            Some(OH),
+            Some(OH),
+            X,
+            X,
+            X,
+            X,
+            X,
+        ],
     ),
     (Action::Resume, [X, X, X, X, X, X, Some(IR), X, X, X]),
     (
@@ -537,11 +548,33 @@ fn hold_and_resume_return_to_the_stage_the_case_left() {
 }
 
 #[test]
+fn before_allocation_only_the_lead_holds_a_case_and_it_resumes_awaiting_allocation() {
+    let icb = icb();
+    let findings = complete_findings(ReviewType::Initial);
+    let mut waiting = case(AA, &icb, &findings);
+    waiting.reviewer_id = None;
+    let mut request = Request::new(Action::Hold);
+    request.reason = Some("coroner_inquest");
+    // A reviewer sees only the cases allocated to them.
+    assert_eq!(
+        transition(&waiting, &request, &reviewer()).unwrap_err(),
+        Refusal::OutOfScope
+    );
+    let held = transition(&waiting, &request, &lead()).unwrap();
+    assert_eq!(held.to, OH);
+    let mut on_hold = case(OH, &icb, &findings);
+    on_hold.reviewer_id = None;
+    on_hold.resume_to = Some(AA);
+    let resumed = transition(&on_hold, &Request::new(Action::Resume), &lead()).unwrap();
+    assert_eq!((resumed.to, resumed.effect), (AA, Effect::HoldEnded));
+}
+
+#[test]
 fn a_hold_whose_stage_to_resume_to_is_unknown_cannot_resume() {
     let icb = icb();
     let findings = complete_findings(ReviewType::Initial);
     let mut on_hold = case(OH, &icb, &findings);
-    for resume_to in [None, Some(C), Some(OH), Some(AA)] {
+    for resume_to in [None, Some(C), Some(OH), Some(NE)] {
         on_hold.resume_to = resume_to;
         assert_eq!(
             transition(&on_hold, &Request::new(Action::Resume), &lead()).unwrap_err(),

@@ -10,7 +10,14 @@ use crate::workflow::{actor, case, complete_findings, icb};
 /// The arrows of the diagram (and the reallocation and escalation that stay in place).
 fn is_arrow(from: Stage, to: Stage) -> bool {
     use Stage::*;
-    let holdable = [Allocated, InReview, AwaitingQa, AwaitingSignOff];
+    // DOMAIN.md: "any open stage <-> on_hold", from awaiting allocation on.
+    let holdable = [
+        AwaitingAllocation,
+        Allocated,
+        InReview,
+        AwaitingQa,
+        AwaitingSignOff,
+    ];
     matches!(
         (from, to),
         (AwaitingAllocation, Allocated)
