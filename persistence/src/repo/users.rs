@@ -74,11 +74,12 @@ pub fn create(
 
 /// One account by id.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, PersistenceError> {
-    Ok(users::table
+    // Every authenticated request reads its account: on the concrete connection.
+    Ok(crate::on_concrete!(conn, |c| users::table
         .find(id)
         .select(UserRow::as_select())
-        .get_result(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 /// One account by username.
