@@ -20,6 +20,7 @@ Settings (environment):
   BENCH_CALLGRIND     0 to skip the instruction counts (default 1)
   BENCH_SERVER_CPU, BENCH_LOAD_CPU   cores for the server and the load (default 0 and 1)
   BENCH_BIN           the leder binary (default target/release/leder, built by scripts/bench.sh)
+  BENCH_KEEP          1 to keep the work folder; `bench.py --table FOLDER` prints its table again
 """
 
 import json
@@ -782,13 +783,20 @@ def print_table(all_results, ctx):
         print(f"- {k}: {v}")
     print()
     engines = [r["engine"] for r in all_results]
-    per = [rows_for(r) for r in all_results]
-    header = ["goal", "measure"] + [f"{e}" for e in engines] + ["target"] + [f"{e}" for e in engines]
+    per = [{(row[0], row[1]): row for row in rows_for(r)} for r in all_results]
+    order = []
+    for rows in per:
+        for key, row in rows.items():
+            if key not in order:
+                order.append(key)
+    header = ["goal", "measure"] + engines + ["target"] + engines
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for i, row in enumerate(per[0]):
-        cells = [row[0], row[1]] + [p[i][2] for p in per] + [row[3]] + [p[i][4] for p in per]
-        print("| " + " | ".join(cells) + " |")
+    for key in order:
+        target = next(rows[key][3] for rows in per if key in rows)
+        values = [rows[key][2] if key in rows else "n/a" for rows in per]
+        verdicts = [rows[key][4] if key in rows else "n/a" for rows in per]
+        print("| " + " | ".join(list(key) + values + [target] + verdicts) + " |")
     print()
     for r in all_results:
         print(f"{r['engine']}: {r['reviews']:,} reviews after the runs; seed {r['seed']:.0f} s")
@@ -797,6 +805,11 @@ def print_table(all_results, ctx):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--table":
+        # Prints the table again from a kept run's results (BENCH_KEEP=1).
+        saved = [os.path.join(sys.argv[2], f"results-{e}.json") for e in ENGINES]
+        print_table([json.load(open(f)) for f in saved if os.path.exists(f)], context())
+        return
     if not os.path.exists(BIN):
         sys.exit(f"no binary at {BIN}: run scripts/bench.sh (make bench)")
     for tool in ("wrk", "taskset", "curl", "sqlite3"):

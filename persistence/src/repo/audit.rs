@@ -233,11 +233,11 @@ pub fn append(
                 .execute(conn)?;
         }
     }
-    let head = audit_chains::table
+    let head = crate::on_concrete!(conn, |c| audit_chains::table
         .find(chain_id)
         .select((audit_chains::last_seq, audit_chains::last_hash))
-        .get_result::<(i64, String)>(conn)
-        .optional()?;
+        .get_result::<(i64, String)>(c)
+        .optional())?;
     let (mut seq, mut prev) = match head {
         Some(head) => head,
         None => {
@@ -269,29 +269,34 @@ pub fn append(
             keyed: true,
         });
     }
-    // Dialect-specific: a multi-row INSERT needs the concrete connection (the derived
-    // MultiConnection does not offer batch inserts). Chunks keep under SQLite's variable limit.
-    for chunk in rows.chunks(500) {
-        match conn {
-            DbConnection::Postgresql(pg) => {
+    // Dialect-specific: PostgreSQL takes a batch as multi-row INSERTs, one round trip each
+    // (chunks of 500 rows keep under the bind limit). SQLite has no round trips, and a
+    // multi-row INSERT's text changes with its row count, so it would be compiled for every
+    // batch: there each row goes through the one prepared single-row INSERT.
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            for chunk in rows.chunks(500) {
                 diesel::insert_into(audit_log::table)
                     .values(chunk)
                     .execute(pg)?;
             }
-            DbConnection::Sqlite(sqlite) => {
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for row in &rows {
                 diesel::insert_into(audit_log::table)
-                    .values(chunk)
+                    .values(row)
                     .execute(sqlite)?;
             }
         }
     }
-    diesel::update(audit_chains::table.find(chain_id))
+    let now = now_utc();
+    crate::on_concrete!(conn, |c| diesel::update(audit_chains::table.find(chain_id))
         .set((
             audit_chains::last_seq.eq(seq),
             audit_chains::last_hash.eq(&prev),
-            audit_chains::updated_at.eq(now_utc()),
+            audit_chains::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

@@ -75,9 +75,9 @@ pub fn append(conn: &mut DbConnection, event: NewEvent) -> Result<i64, Persisten
         payload_version: PAYLOAD_VERSION,
         data: event.data,
     };
-    diesel::insert_into(events::table)
+    crate::on_concrete!(conn, |c| diesel::insert_into(events::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(seq)
 }
 

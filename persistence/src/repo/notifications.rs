@@ -257,9 +257,9 @@ pub fn take_in(
             Some(mut first) => {
                 notification.review_id = first.id.clone();
                 notification.duplicate = true;
-                diesel::insert_into(notifications::table)
+                crate::on_concrete!(conn, |c| diesel::insert_into(notifications::table)
                     .values(NotificationRow::from(&notification))
-                    .execute(conn)?;
+                    .execute(c))?;
                 first.has_unreviewed_duplicate = true;
                 first.version += 1;
                 first.updated_at = now_utc();
@@ -274,9 +274,9 @@ pub fn take_in(
                     &first.status,
                     detail,
                 );
-                diesel::insert_into(review_history::table)
+                crate::on_concrete!(conn, |c| diesel::insert_into(review_history::table)
                     .values(&h)
-                    .execute(conn)?;
+                    .execute(c))?;
                 let state = crate::repo::reviews::get_scoped(
                     conn,
                     &first.id,
@@ -303,17 +303,17 @@ pub fn take_in(
             None => {
                 let state = intake.review;
                 let review = row_from_review(&state);
-                diesel::insert_into(reviews::table)
+                crate::on_concrete!(conn, |c| diesel::insert_into(reviews::table)
                     .values(&review)
-                    .execute(conn)?;
+                    .execute(c))?;
                 notification.review_id = review.id.clone();
-                diesel::insert_into(notifications::table)
+                crate::on_concrete!(conn, |c| diesel::insert_into(notifications::table)
                     .values(NotificationRow::from(&notification))
-                    .execute(conn)?;
+                    .execute(c))?;
                 let h = history(&review.id, "created", None, &review.status, "{}".into());
-                diesel::insert_into(review_history::table)
+                crate::on_concrete!(conn, |c| diesel::insert_into(review_history::table)
                     .values(&h)
-                    .execute(conn)?;
+                    .execute(c))?;
                 events::append(
                     conn,
                     NewEvent {

@@ -76,27 +76,27 @@ pub fn get_scoped(
     id: &str,
     scope: &CaseScope,
 ) -> Result<Option<ReviewState>, PersistenceError> {
-    let row: Option<ReviewRow> = reviews::table
+    let row: Option<ReviewRow> = crate::on_concrete!(conn, |c| reviews::table
         .find(id)
         .select(ReviewRow::as_select())
-        .get_result(conn)
-        .optional()?;
+        .get_result(c)
+        .optional())?;
     row.filter(|r| scope.covers(&r.organisation, r.reviewer_id.as_deref()))
         .map(|row| load_state(conn, row))
         .transpose()
 }
 
 fn load_state(conn: &mut DbConnection, row: ReviewRow) -> Result<ReviewState, PersistenceError> {
-    let holds = review_holds::table
+    let holds = crate::on_concrete!(conn, |c| review_holds::table
         .filter(review_holds::review_id.eq(&row.id))
         .order(review_holds::started_at.asc())
         .select(HoldRow::as_select())
-        .load(conn)?;
-    let learning_points = learning_points::table
+        .load(c))?;
+    let learning_points = crate::on_concrete!(conn, |c| learning_points::table
         .filter(learning_points::review_id.eq(&row.id))
         .filter(learning_points::kind.eq("learning"))
         .count()
-        .get_result(conn)?;
+        .get_result(c))?;
     Ok(ReviewState {
         row,
         holds,

@@ -75,11 +75,12 @@ pub fn create(
 
 /// One account's row by id.
 fn row(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, PersistenceError> {
-    Ok(users::table
+    // Every authenticated request reads its account: on the concrete connection.
+    Ok(crate::on_concrete!(conn, |c| users::table
         .find(id)
         .select(UserRow::as_select())
-        .get_result(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 /// One account by id.
@@ -124,9 +125,11 @@ pub fn list(
 
 /// Whether any account holds the admin role.
 pub fn any_admin(conn: &mut DbConnection) -> Result<bool, PersistenceError> {
-    // admin stands alone, so an admin's roles are exactly "admin".
+    // admin stands alone, so an admin's roles column is exactly the column of [admin] (compared
+    // in its stored form: a bare "admin" matched nothing, and every start hashed the bootstrap
+    // password again, half of a warm start's instructions).
     let n: i64 = users::table
-        .filter(users::roles.eq("admin"))
+        .filter(users::roles.eq(roles_column(&[Role::Admin])))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
