@@ -22,6 +22,7 @@ pub mod hex;
 pub mod icd_code;
 pub mod learning_disability_level;
 pub mod nhs_number;
+pub mod notifier;
 pub mod ods_code;
 pub mod organisations;
 pub mod place_of_death;

@@ -3,4 +3,5 @@
 
 pub mod findings;
 pub mod lists;
+pub mod notified;
 pub mod review;

@@ -165,8 +165,8 @@ pub async fn notify(
         duplicate: false,
         received_at: now,
         area_code: review.area_code.clone(),
-        person: kept.and_then(|_| serde_json::to_value(&n.person).ok()),
-        notifier: kept.and_then(|_| serde_json::to_value(&n.notifier).ok()),
+        person: kept.map(|_| (&n.person).into()),
+        notifier: kept.map(|_| (&n.notifier).into()),
         circumstances: kept.and(n.circumstances.clone()),
         family_requests_focused_review: n.family_requests_focused_review,
     };

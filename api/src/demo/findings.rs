@@ -2,6 +2,7 @@
 //! ([`FindingsDoc`]), the Child Death Review outcome, and the notification as received. Every
 //! free-text field says it is synthetic.
 
+use leder_domain::notifier::Relationship;
 use leder_domain::review::Review;
 use leder_domain::workflow::{
     CauseOfDeath, ChildDeathReviewOutcome, Dnacpr, FamilyInvolvement, Findings, KeyEpisode,
@@ -11,8 +12,6 @@ use leder_domain::{LearningDisabilityLevel, PlaceOfDeath};
 use leder_persistence::records::cases::Notification;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use serde::de::DeserializeOwned;
-use serde_json::json;
 use time::Date;
 
 use super::CaseSpec;
@@ -78,11 +77,6 @@ const CONTRIBUTORS: [&str; 5] = [
     "Care home manager",
     "Social worker",
 ];
-
-/// A wire name as the DTO's enum (a serde enum of the API, such as the notifier's relationship).
-fn wire<T: DeserializeOwned>(name: &str) -> Option<T> {
-    serde_json::from_value(json!(name)).ok()
-}
 
 /// Where the person died.
 pub(super) fn place_of_death(rng: &mut ChaCha8Rng) -> &'static str {
@@ -226,8 +220,9 @@ pub(super) fn notification(
             ("social_care_professional", 10),
         ],
     );
-    let body = wire::<crate::dto::reviews::Relationship>(relationship).map(|relationship| {
-        NewNotification {
+    let body = Relationship::parse(relationship)
+        .ok()
+        .map(|relationship| NewNotification {
             notifier: Notifier {
                 name: "Demo Notifier (synthetic)".into(),
                 relationship,
@@ -256,8 +251,7 @@ pub(super) fn notification(
             },
             circumstances: Some("Synthetic demo notification: not a real person.".into()),
             family_requests_focused_review: false,
-        }
-    });
+        });
     Notification {
         id: id_at(row.notified_at),
         reference: row.reference.clone(),
@@ -265,12 +259,8 @@ pub(super) fn notification(
         duplicate: false,
         received_at: row.notified_at,
         area_code: spec.organisation.clone(),
-        person: body
-            .as_ref()
-            .and_then(|b| serde_json::to_value(&b.person).ok()),
-        notifier: body
-            .as_ref()
-            .and_then(|b| serde_json::to_value(&b.notifier).ok()),
+        person: body.as_ref().map(|b| (&b.person).into()),
+        notifier: body.as_ref().map(|b| (&b.notifier).into()),
         circumstances: body.and_then(|b| b.circumstances),
         family_requests_focused_review: false,
     }

@@ -189,5 +189,6 @@ pub fn components() -> Vec<(
         one::<leder_domain::LearningDisabilityLevel>(),
         one::<leder_domain::action_plan::ActionStatus>(),
         one::<leder_domain::action_plan::MeetingKind>(),
+        one::<leder_domain::notifier::Relationship>(),
     ]
 }

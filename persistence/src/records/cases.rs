@@ -3,15 +3,18 @@
 //! taxonomy and kept idempotent answers. (The review is the domain's `Review`; holds are the
 //! domain's `Hold`.)
 
+use leder_domain::notifier::Relationship;
 use leder_domain::review::LearningKind;
 use leder_domain::workflow::Stage;
-use time::PrimitiveDateTime;
+use leder_domain::{PlaceOfDeath, Sex};
+use time::{Date, PrimitiveDateTime};
 
 use crate::error::PersistenceError;
 use crate::rows::cases::{
     HistoryRow, IdempotencyRow, LearningRow, LearningThemeRow, NotificationRow, ThemeRow,
 };
 use crate::stored::lists::corrupt;
+use crate::stored::notified::{notifier_to_json, person_to_json};
 
 /// A notification as received, linked to the review it made or joined.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,9 +32,9 @@ pub struct Notification {
     /// The area code it named.
     pub area_code: String,
     /// The person as notified (absent after an opt-out or a disposal).
-    pub person: Option<serde_json::Value>,
+    pub person: Option<NotifiedPerson>,
     /// The notifier as notified (absent after an opt-out or a disposal).
-    pub notifier: Option<serde_json::Value>,
+    pub notifier: Option<Notifier>,
     /// The circumstances as notified.
     pub circumstances: Option<String>,
     /// Whether the family asked for a focused review.
@@ -47,12 +50,59 @@ impl From<&Notification> for NotificationRow {
             duplicate: n.duplicate,
             received_at: n.received_at,
             area_code: n.area_code.clone(),
-            person_json: n.person.as_ref().map(serde_json::Value::to_string),
-            notifier_json: n.notifier.as_ref().map(serde_json::Value::to_string),
+            person_json: n.person.as_ref().map(person_to_json),
+            notifier_json: n.notifier.as_ref().map(notifier_to_json),
             circumstances: n.circumstances.clone(),
             family_requests_focused_review: n.family_requests_focused_review,
         }
     }
+}
+
+/// The person as the notification gave them (kept as notified; the review keeps the parsed,
+/// corrected form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifiedPerson {
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// NHS number as given.
+    pub nhs_number: Option<String>,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Date of death.
+    pub date_of_death: Date,
+    /// Sex.
+    pub sex: Sex,
+    /// Ethnic category code as given.
+    pub ethnic_category: Option<String>,
+    /// Whether they had a learning disability.
+    pub learning_disability: bool,
+    /// Whether they were autistic.
+    pub autistic: bool,
+    /// Whether they lived in England.
+    pub lived_in_england: bool,
+    /// Whether they had opted out of data sharing.
+    pub national_data_opt_out: bool,
+    /// The area code given.
+    pub area_code: String,
+    /// Where they died.
+    pub place_of_death: Option<PlaceOfDeath>,
+}
+
+/// Who notified the death.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notifier {
+    /// Name.
+    pub name: String,
+    /// Relationship to the person.
+    pub relationship: Relationship,
+    /// Email.
+    pub email: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Their organisation.
+    pub organisation: Option<String>,
 }
 
 /// A learning point with its themes.

@@ -7,21 +7,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
-/// How the notifier knew the person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Relationship {
-    /// A family member.
-    Family,
-    /// A paid or unpaid carer.
-    Carer,
-    /// A health professional.
-    HealthProfessional,
-    /// A social care professional.
-    SocialCareProfessional,
-    /// Someone else.
-    Other,
-}
+pub use leder_domain::notifier::Relationship;
 
 /// Who reported the death.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -32,6 +18,8 @@ pub struct Notifier {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Relationship to the person.
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<Relationship>)]
     pub relationship: Relationship,
     /// Email, to contact them.
     #[validate(
@@ -143,4 +131,36 @@ pub struct NotificationReceipt {
     /// When it was received.
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
+}
+
+impl From<&NotifiedPerson> for leder_persistence::records::cases::NotifiedPerson {
+    fn from(p: &NotifiedPerson) -> Self {
+        Self {
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            nhs_number: p.nhs_number.clone(),
+            date_of_birth: p.date_of_birth,
+            date_of_death: p.date_of_death,
+            sex: p.sex,
+            ethnic_category: p.ethnic_category.clone(),
+            learning_disability: p.learning_disability,
+            autistic: p.autistic,
+            lived_in_england: p.lived_in_england,
+            national_data_opt_out: p.national_data_opt_out,
+            area_code: p.area_code.clone(),
+            place_of_death: p.place_of_death,
+        }
+    }
+}
+
+impl From<&Notifier> for leder_persistence::records::cases::Notifier {
+    fn from(n: &Notifier) -> Self {
+        Self {
+            name: n.name.clone(),
+            relationship: n.relationship,
+            email: n.email.clone(),
+            phone: n.phone.clone(),
+            organisation: n.organisation.clone(),
+        }
+    }
 }
