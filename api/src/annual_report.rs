@@ -307,7 +307,7 @@ fn actions(ctx: &ReportContext, rows: &AnnualRows) -> ActionProgress {
                 title: a.title.clone(),
                 owner: a.owner.clone(),
                 due_date: a.due_date,
-                status: a.status.as_str().to_owned(),
+                status: a.status,
             });
         }
     }

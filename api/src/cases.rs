@@ -356,7 +356,7 @@ pub fn learning_point(l: leder_persistence::records::cases::LearningPoint) -> Le
         id: l.id,
         review_id: l.review_id,
         text: l.text,
-        kind: l.kind.as_str().to_owned(),
+        kind: l.kind,
         created_by: l.created_by,
         created_at: utc(l.created_at),
     }

@@ -5,6 +5,8 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use leder_domain::review::LearningKind;
+
 use super::{iso_date, patch_field, wire};
 
 pub use leder_domain::action_plan::ActionStatus;
@@ -168,7 +170,9 @@ pub struct CaseLearning {
     /// The review's reference.
     pub review_reference: String,
     /// `learning`, `good_practice` or `concern`.
-    pub kind: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<LearningKind>)]
+    pub kind: LearningKind,
     /// Text.
     pub text: String,
     /// Theme codes.

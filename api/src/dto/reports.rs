@@ -7,7 +7,9 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 
-use super::iso_date;
+use leder_domain::action_plan::ActionStatus;
+
+use super::{iso_date, wire};
 
 /// A count, or null when suppressed.
 pub type Count = Option<u64>;
@@ -66,7 +68,9 @@ pub struct OverdueAction {
     #[serde(with = "iso_date")]
     pub due_date: Date,
     /// `planned` or `in_progress`.
-    pub status: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<ActionStatus>)]
+    pub status: ActionStatus,
 }
 
 /// The ICB's actions and their progress.

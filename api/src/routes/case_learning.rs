@@ -101,7 +101,7 @@ fn case_learning((l, reference): (LearningPoint, String)) -> CaseLearning {
         id: l.id,
         review_id: l.review_id,
         review_reference: reference,
-        kind: l.kind.as_str().to_owned(),
+        kind: l.kind,
         text: l.text,
         themes: l.themes,
         created_at: utc(l.created_at),

@@ -1,8 +1,12 @@
 //! What a review's learning, themes and history read as.
 
+use leder_domain::review::LearningKind;
+use leder_domain::workflow::Stage;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
+
+use crate::dto::wire;
 
 /// A learning point.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -16,7 +20,9 @@ pub struct LearningPoint {
     /// Theme codes.
     pub themes: Vec<String>,
     /// Kind.
-    pub kind: String,
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<LearningKind>)]
+    pub kind: LearningKind,
     /// Author's user id.
     pub created_by: String,
     /// When.
@@ -60,9 +66,13 @@ pub struct HistoryEntry {
     /// What.
     pub action: String,
     /// Stage before.
-    pub from_status: Option<String>,
+    #[serde(with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<Stage>)]
+    pub from_status: Option<Stage>,
     /// Stage after.
-    pub to_status: Option<String>,
+    #[serde(with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<Stage>)]
+    pub to_status: Option<Stage>,
     /// Details.
     pub detail: serde_json::Value,
 }

@@ -51,8 +51,8 @@ pub async fn review_history(
                 occurred_at: utc(h.occurred_at),
                 actor_id: h.actor_id,
                 action: h.action,
-                from_status: h.from.map(|s| s.as_str().to_owned()),
-                to_status: h.to.map(|s| s.as_str().to_owned()),
+                from_status: h.from,
+                to_status: h.to,
                 detail: h.detail,
             })
             .collect(),
