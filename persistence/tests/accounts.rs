@@ -7,9 +7,11 @@
     reason = "tests fail by panicking, and their names say what they check"
 )]
 
+mod common;
+
 use leder_domain::workflow::Role;
+use leder_persistence::DbConnection;
 use leder_persistence::repo::users::{self, NewUser};
-use leder_persistence::{DatabaseUrl, DbConnection, admin};
 
 fn account(username: &str, role: Role, organisation: Option<&str>) -> NewUser {
     NewUser {
@@ -31,37 +33,16 @@ fn an_account_with_the_admin_role_is_found_as_an_admin(conn: &mut DbConnection) 
 
 #[test]
 fn on_sqlite() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "accounts-{}-{}",
-        std::process::id(),
-        uuid::Uuid::now_v7()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url =
-        DatabaseUrl::parse(&format!("sqlite://{}", dir.join("accounts.db").display())).unwrap();
-    let mut conn = url.connect().unwrap();
-    leder_persistence::migrate::run(&mut conn).unwrap();
-    an_account_with_the_admin_role_is_found_as_an_admin(&mut conn);
-    drop(conn);
-    let _ = std::fs::remove_dir_all(&dir);
+    common::on_sqlite(
+        "accounts",
+        an_account_with_the_admin_role_is_found_as_an_admin,
+    );
 }
 
 #[test]
 fn on_postgres() {
-    let Some(server) = std::env::var("LEDER_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!("skipped: LEDER_TEST_POSTGRES_URL is not set");
-        return;
-    };
-    let name = format!("leder_accounts_{}", std::process::id());
-    admin::drop_database(&server, &name).unwrap();
-    admin::create_database(&server, &name, None).unwrap();
-    let url = DatabaseUrl::parse(&admin::with_database(&server, &name)).unwrap();
-    let mut conn = url.connect().unwrap();
-    leder_persistence::migrate::run(&mut conn).unwrap();
-    an_account_with_the_admin_role_is_found_as_an_admin(&mut conn);
-    drop(conn);
-    admin::drop_database(&server, &name).unwrap();
+    common::on_postgres(
+        "accounts",
+        an_account_with_the_admin_role_is_found_as_an_admin,
+    );
 }

@@ -8,8 +8,10 @@
     reason = "tests fail by panicking, and their names say what they check"
 )]
 
+mod common;
+
+use leder_persistence::DbConnection;
 use leder_persistence::repo::rate_limits::{self, Window};
-use leder_persistence::{DatabaseUrl, DbConnection, admin};
 use time::Duration;
 use time::macros::datetime;
 
@@ -57,36 +59,16 @@ fn windows_start_at_the_first_hit_and_end_after_their_length(conn: &mut DbConnec
 
 #[test]
 fn on_sqlite() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "rate-limits-{}-{}",
-        std::process::id(),
-        uuid::Uuid::now_v7()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.join("limits.db").display())).unwrap();
-    let mut conn = url.connect().unwrap();
-    leder_persistence::migrate::run(&mut conn).unwrap();
-    windows_start_at_the_first_hit_and_end_after_their_length(&mut conn);
-    drop(conn);
-    let _ = std::fs::remove_dir_all(&dir);
+    common::on_sqlite(
+        "rl",
+        windows_start_at_the_first_hit_and_end_after_their_length,
+    );
 }
 
 #[test]
 fn on_postgres() {
-    let Some(server) = std::env::var("LEDER_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!("skipped: LEDER_TEST_POSTGRES_URL is not set");
-        return;
-    };
-    let name = format!("leder_rl_{}", std::process::id());
-    admin::drop_database(&server, &name).unwrap();
-    admin::create_database(&server, &name, None).unwrap();
-    let url = DatabaseUrl::parse(&admin::with_database(&server, &name)).unwrap();
-    let mut conn = url.connect().unwrap();
-    leder_persistence::migrate::run(&mut conn).unwrap();
-    windows_start_at_the_first_hit_and_end_after_their_length(&mut conn);
-    drop(conn);
-    admin::drop_database(&server, &name).unwrap();
+    common::on_postgres(
+        "rl",
+        windows_start_at_the_first_hit_and_end_after_their_length,
+    );
 }
