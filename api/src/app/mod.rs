@@ -15,3 +15,4 @@ pub mod retention;
 pub mod reviews;
 pub mod sign_in;
 pub mod transfers;
+pub mod webhooks;

@@ -190,5 +190,7 @@ pub fn components() -> Vec<(
         one::<leder_domain::action_plan::ActionStatus>(),
         one::<leder_domain::action_plan::MeetingKind>(),
         one::<leder_domain::notifier::Relationship>(),
+        one::<leder_domain::review::EventType>(),
+        one::<leder_domain::subscriptions::WebhookStatus>(),
     ]
 }

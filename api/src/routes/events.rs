@@ -9,15 +9,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::events;
 use serde::Deserialize;
-use serde::Serialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::reviews::audit_reads;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::db;
-use crate::dto::utc;
+use crate::dto::webhooks::{Event, EventPage};
 use crate::error::ApiError;
 use crate::extract::query::PageSize;
 use crate::extract::{LIMIT_RANGE, Query};
@@ -26,37 +25,6 @@ use crate::state::AppState;
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_events);
-}
-
-/// One change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Event {
-    /// Event id.
-    pub id: String,
-    /// `review.created`, `review.status_changed`, `review.findings_updated`,
-    /// `review.person_corrected`, `review.transferred`, `review.duplicate_notified`.
-    #[serde(rename = "type")]
-    pub event_type: String,
-    /// The review's id.
-    pub subject_id: String,
-    /// The review's reference.
-    pub reference: String,
-    /// When it happened.
-    #[serde(with = "time::serde::rfc3339")]
-    pub occurred_at: time::OffsetDateTime,
-    /// Payload version (1).
-    pub version: i64,
-    /// The subject's new state.
-    pub data: serde_json::Value,
-}
-
-/// A page of the feed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventPage {
-    /// Events in commit order.
-    pub items: Vec<Event>,
-    /// Always present: poll again with it (even when `items` is empty).
-    pub next_cursor: String,
 }
 
 /// Query parameters of the feed: it pages with `after`, a feed cursor, rather than `cursor`.
@@ -122,18 +90,7 @@ pub async fn list_events(
     subjects.dedup();
     audit_reads(&state, &caller, &info, "read_events", &subjects).await?;
     Ok(web::Json(EventPage {
-        items: rows
-            .into_iter()
-            .map(|e| Event {
-                id: e.id,
-                event_type: e.event_type.as_str().to_owned(),
-                subject_id: e.subject_id,
-                reference: e.reference,
-                occurred_at: utc(e.occurred_at),
-                version: e.payload_version,
-                data: e.data,
-            })
-            .collect(),
+        items: rows.into_iter().map(Event::from).collect(),
         next_cursor: encode(next),
     }))
 }

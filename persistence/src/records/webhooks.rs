@@ -2,6 +2,7 @@
 //! leder reads them.
 
 use leder_domain::review::EventType;
+use leder_domain::subscriptions::WebhookStatus;
 use time::PrimitiveDateTime;
 
 use crate::error::PersistenceError;
@@ -75,8 +76,8 @@ pub struct Webhook {
     pub event_types: Vec<EventType>,
     /// The signing secret (`whsec_…`).
     pub secret: String,
-    /// `active`, `paused` or `deleted`.
-    pub status: String,
+    /// Active, paused or deleted.
+    pub status: WebhookStatus,
     /// Why it is paused.
     pub paused_reason: Option<String>,
     /// The last event delivered or skipped.
@@ -104,11 +105,11 @@ impl TryFrom<WebhookRow> for Webhook {
     fn try_from(row: WebhookRow) -> Result<Self, Self::Error> {
         Ok(Webhook {
             event_types: row.event_type_list()?,
+            status: row.status()?,
             id: row.id,
             organisation: row.organisation,
             url: row.url,
             secret: row.secret,
-            status: row.status,
             paused_reason: row.paused_reason,
             last_seq: row.last_seq,
             consecutive_failures: row.consecutive_failures,

@@ -3,6 +3,7 @@
 //! lock decides between replicas racing for it), and every later write renews it.
 
 use diesel::prelude::*;
+use leder_domain::subscriptions::WebhookStatus;
 use time::{Duration, PrimitiveDateTime};
 
 use crate::connection::DbConnection;
@@ -39,7 +40,7 @@ pub fn create(
         url: new.url,
         event_types: event_types_column(&new.event_types),
         secret: new.secret,
-        status: "active".into(),
+        status: WebhookStatus::Active.as_str().to_owned(),
         paused_reason: None,
         last_seq: 0,
         consecutive_failures: 0,
@@ -67,7 +68,7 @@ pub fn create(
 pub fn list(conn: &mut DbConnection, organisation: &str) -> Result<Vec<Webhook>, PersistenceError> {
     webhooks::table
         .filter(webhooks::organisation.eq(organisation))
-        .filter(webhooks::status.ne("deleted"))
+        .filter(webhooks::status.ne(WebhookStatus::Deleted.as_str()))
         .order(webhooks::created_at.asc())
         .select(WebhookRow::as_select())
         .load(conn)?
@@ -85,7 +86,7 @@ pub fn get(
     webhooks::table
         .find(id)
         .filter(webhooks::organisation.eq(organisation))
-        .filter(webhooks::status.ne("deleted"))
+        .filter(webhooks::status.ne(WebhookStatus::Deleted.as_str()))
         .select(WebhookRow::as_select())
         .get_result(conn)
         .optional()?
@@ -99,15 +100,15 @@ pub fn set_status(
     conn: &mut DbConnection,
     id: &str,
     organisation: &str,
-    status: &str,
+    status: WebhookStatus,
     audited: &Audited,
 ) -> Result<bool, PersistenceError> {
     crate::connection::write_transaction(conn, |conn| {
         let n = diesel::update(webhooks::table.find(id))
             .filter(webhooks::organisation.eq(organisation))
-            .filter(webhooks::status.ne("deleted"))
+            .filter(webhooks::status.ne(WebhookStatus::Deleted.as_str()))
             .set((
-                webhooks::status.eq(status),
+                webhooks::status.eq(status.as_str()),
                 webhooks::paused_reason.eq(None::<String>),
                 webhooks::consecutive_failures.eq(0i64),
                 webhooks::next_attempt_at.eq(None::<PrimitiveDateTime>),
@@ -129,7 +130,7 @@ pub fn claim_due(
 ) -> Result<Vec<Webhook>, PersistenceError> {
     let now = now_utc();
     diesel::update(webhooks::table)
-        .filter(webhooks::status.eq("active"))
+        .filter(webhooks::status.eq(WebhookStatus::Active.as_str()))
         .filter(
             webhooks::next_attempt_at
                 .is_null()
@@ -151,7 +152,7 @@ pub fn claim_due(
     Ok(webhooks::table
         .filter(webhooks::lease_owner.eq(owner))
         .filter(webhooks::lease_until.ge(now))
-        .filter(webhooks::status.eq("active"))
+        .filter(webhooks::status.eq(WebhookStatus::Active.as_str()))
         .filter(
             webhooks::next_attempt_at
                 .is_null()
@@ -209,15 +210,15 @@ pub fn record_attempt(
                 .execute(conn)?;
         } else {
             let status = if pause_reason.is_some() {
-                "paused"
+                WebhookStatus::Paused
             } else {
-                "active"
+                WebhookStatus::Active
             };
             diesel::update(target)
                 .set((
                     webhooks::consecutive_failures.eq(failures),
                     webhooks::next_attempt_at.eq(retry_at),
-                    webhooks::status.eq(status),
+                    webhooks::status.eq(status.as_str()),
                     webhooks::paused_reason.eq(pause_reason),
                     webhooks::lease_until.eq(now + lease),
                 ))

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use leder_domain::review::EventType;
+use leder_domain::subscriptions::WebhookStatus;
 use time::PrimitiveDateTime;
 
 use crate::error::PersistenceError;
@@ -45,6 +46,12 @@ pub struct WebhookRow {
 }
 
 impl WebhookRow {
+    /// Its status; a stored name that does not parse is an error naming the subscription.
+    pub fn status(&self) -> Result<WebhookStatus, PersistenceError> {
+        WebhookStatus::parse(&self.status)
+            .map_err(|e| corrupt("webhooks", &self.id, "status")(e.to_string()))
+    }
+
     /// The event types it receives (empty: all).
     pub fn event_type_list(&self) -> Result<Vec<EventType>, PersistenceError> {
         list_from_column(&self.event_types, EventType::parse).map_err(corrupt(
