@@ -11,4 +11,4 @@ pub mod lockout;
 pub mod password;
 pub mod token;
 
-pub use caller::{Caller, PrincipalKind};
+pub use caller::{Caller, OptionalCaller, PrincipalKind};

@@ -19,7 +19,8 @@ use time::Date;
 use crate::auth::Caller;
 use crate::dto::reviews::{
     AvoidableDto, CauseOfDeathDoc, DnacprDoc, EligibilityDto, FamilyInvolvementDoc, FindingsDoc,
-    HoldDto, KeyEpisodeDoc, LearningPoint, MentalCapacityActDoc, PersonDto, Review, VersionsDto,
+    HoldDto, KeyEpisodeDoc, LearningPoint, MentalCapacityActDoc, OptOutCheckDto, PersonDto, Review,
+    VersionsDto,
 };
 use crate::dto::utc;
 use crate::error::{ApiError, FieldError};
@@ -303,6 +304,12 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
         avoidable: avoidable_of(review),
         version: review.version,
         has_unreviewed_duplicate: review.has_unreviewed_duplicate,
+        opt_out_check: OptOutCheckDto {
+            status: review.opt_out_check.status,
+            opted_out: review.opt_out_check.opted_out,
+            checked_on: review.opt_out_check.checked_on,
+            source: review.opt_out_check.source.clone(),
+        },
         versions: VersionsDto {
             eligibility: review.versions.eligibility.clone(),
             avoidable_mortality: review.versions.avoidable_mortality,

@@ -106,6 +106,11 @@ diesel::table! {
         notifier_json -> Nullable<Text>,
         circumstances -> Nullable<Text>,
         family_requests_focused_review -> Bool,
+        source_organisation -> Nullable<Text>,
+        source_system -> Nullable<Text>,
+        source_id -> Nullable<Text>,
+        notifying_organisation -> Nullable<Text>,
+        gp_practice -> Nullable<Text>,
     }
 }
 
@@ -242,6 +247,10 @@ diesel::table! {
         legal_hold_reason -> Nullable<Text>,
         legal_hold_since -> Nullable<Timestamp>,
         disposed_at -> Nullable<Timestamp>,
+        opt_out_check -> Text,
+        opt_out_checked_opted_out -> Nullable<Bool>,
+        opt_out_checked_on -> Nullable<Date>,
+        opt_out_check_source -> Nullable<Text>,
     }
 }
 

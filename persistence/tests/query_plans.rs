@@ -136,7 +136,7 @@ fn one_review(url: &DatabaseUrl) -> String {
             lived_in_england: true,
             place_of_death: None,
         },
-        national_data_opt_out: false,
+        opt_out: leder_domain::review::OptOutAnswer::No,
         family_request: false,
         resolution: Resolution {
             icb: OdsCode::parse("QOP").unwrap(),

@@ -121,6 +121,12 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
             Who::Reviewer if scope == Scope::Mine => NotFound,
             _ => case(&[Who::Lead]),
         }),
+        // The opt-out check before allocation: the lead and the ICB's case system. An
+        // unallocated case is not the reviewer's to see.
+        "record_opt_out_check" => signed_in(match who {
+            Who::Reviewer if scope == Scope::Mine => NotFound,
+            _ => case(&[Who::Lead, Who::Integration]),
+        }),
         // Learning into action (issue 6): contacts are public to read; the rest is the ICB's.
         "get_contacts" => Success,
         "replace_contacts" => signed_in(match who {
@@ -542,6 +548,25 @@ async fn case_request(
                 Method::POST,
                 format!("/api/v1/reviews/{id}/child-death-review-outcome"),
                 Some(crate::cases::cdr_outcome()),
+                vec![],
+            )
+        }
+        "record_opt_out_check" => {
+            let id = match scope {
+                Scope::Mine => {
+                    let unknown = crate::cases::notification_with(
+                        json!({"national_data_opt_out": "not_known"}),
+                    );
+                    notified_case(app, &f.lead, &unknown).await
+                }
+                Scope::Other => f.review_other.clone(),
+            };
+            (
+                Method::POST,
+                format!("/api/v1/reviews/{id}/opt-out-check"),
+                Some(
+                    json!({"opted_out": false, "checked_on": "2026-01-05", "source": "NDOP check"}),
+                ),
                 vec![],
             )
         }

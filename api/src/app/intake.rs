@@ -5,15 +5,18 @@
 //! the same person is linked to the first case, never dropped.
 
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
+use leder_domain::workflow::Role;
 use leder_domain::{AgeError, EthnicCategory, NhsNumber, OdsCode, age_at, plausibility};
 use leder_persistence::PersistenceError;
-use leder_persistence::records::cases::{IdempotencyRecord, Notification};
+use leder_persistence::records::cases::{IdempotencyRecord, Notification, Source};
 use leder_persistence::reference::now_utc;
-use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::idempotency;
-use leder_persistence::repo::notifications::{Intake, IntakeOutcome, PersonKey, take_in};
+use leder_persistence::repo::notifications::{
+    Intake, IntakeOutcome, PersonKey, by_source, take_in,
+};
 
 use crate::audit::RequestInfo;
+use crate::auth::Caller;
 use crate::cases::render_json;
 use crate::clock::today_in_england;
 use crate::db;
@@ -40,11 +43,13 @@ pub fn new_reference() -> String {
 /// Takes a notification in; answers what the intake did and the receipt (JSON) to send.
 pub async fn notify(
     state: &AppState,
+    caller: Option<&Caller>,
     info: &RequestInfo,
     n: NewNotification,
     key: Option<String>,
 ) -> Result<(IntakeOutcome, String), ApiError> {
     let today = today_in_england();
+    let professional = professional_facts(caller, &n)?;
     let p = &n.person;
     let mut errors = Vec::new();
     // Unknown is absent or null; an empty text is no NHS number (422), as when correcting one.
@@ -120,7 +125,6 @@ pub async fn notify(
             errors,
         });
     };
-    let opted_out = p.national_data_opt_out;
     let now = now_utc();
     let reference = new_reference();
     let id = uuid::Uuid::now_v7().to_string();
@@ -142,7 +146,7 @@ pub async fn notify(
         id: id.clone(),
         reference: reference.clone(),
         person,
-        national_data_opt_out: opted_out,
+        opt_out: p.national_data_opt_out,
         family_request: n.family_requests_focused_review,
         resolution: Resolution {
             icb,
@@ -169,6 +173,9 @@ pub async fn notify(
         notifier: kept.map(|_| (&n.notifier).into()),
         circumstances: kept.and(n.circumstances.clone()),
         family_requests_focused_review: n.family_requests_focused_review,
+        source: professional.source.clone(),
+        notifying_organisation: professional.notifying_organisation,
+        gp_practice: kept.and(professional.gp_practice),
     };
     let person_key = kept.map(|person| PersonKey {
         nhs_number: person.nhs_number.as_ref().map(NhsNumber::digits),
@@ -191,19 +198,9 @@ pub async fn notify(
         body: receipt_json.clone(),
         created_at: now,
     });
-    let audit = NewAuditEntry {
-        occurred_at: now,
-        actor_kind: "anonymous".into(),
-        actor_id: None,
-        actor_roles: String::new(),
-        actor_organisation: None,
-        method: info.method.clone(),
-        route: info.route.clone(),
-        action: "notify".into(),
-        subject: None,
-        subject_organisation: None,
-        outcome: "success".into(),
-        client_address: info.client_address.clone(),
+    let audit = match caller {
+        Some(c) => c.audit_entry(info, "notify", "success"),
+        None => info.anonymous_entry("notify", "success"),
     };
     let intake = Intake {
         notification,
@@ -216,6 +213,22 @@ pub async fn notify(
     let outcome = db::run(state, move |conn| {
         match take_in(conn, intake, &render_json) {
             // A concurrent request with the same key committed first: answer as it did.
+            // Another notification from the same system and id committed first (the unique
+            // index): answer the case it made.
+            Err(PersistenceError::Conflict(_)) if professional.source.is_some() => {
+                match professional
+                    .source
+                    .as_ref()
+                    .map(|s| by_source(conn, s))
+                    .transpose()?
+                {
+                    Some(Some((reference, received_at))) => Ok(IntakeOutcome::Existing {
+                        reference,
+                        received_at,
+                    }),
+                    _ => Err(PersistenceError::Conflict("retry".into())),
+                }
+            }
             Err(PersistenceError::Conflict(_)) => match &claim {
                 Some(c) => match idempotency::find(conn, &c.scope, &c.idempotency_key)? {
                     Some(found) if found.request_hash == c.request_hash => {
@@ -230,5 +243,96 @@ pub async fn notify(
         }
     })
     .await?;
+    let receipt_json = match &outcome {
+        // The case a system's earlier notification made: the receipt it was given then.
+        IntakeOutcome::Existing {
+            reference,
+            received_at,
+        } => serde_json::to_string(&NotificationReceipt {
+            reference: reference.clone(),
+            received_at: received_at.assume_utc(),
+        })
+        .map_err(ApiError::internal)?,
+        _ => receipt_json,
+    };
     Ok((outcome, receipt_json))
+}
+
+/// What a lead's or an ICS system's notification adds to the public form, checked.
+struct Professional {
+    source: Option<Source>,
+    notifying_organisation: Option<String>,
+    gp_practice: Option<String>,
+}
+
+/// The professional facts of a notification: only a lead or an ICS system (`integration`) of
+/// an ICB may give them (422 naming the field for the public, 403 for other roles), each in
+/// its format (422 naming it).
+fn professional_facts(
+    caller: Option<&Caller>,
+    n: &NewNotification,
+) -> Result<Professional, ApiError> {
+    let given = [
+        ("source", n.source.is_some()),
+        ("notifying_organisation", n.notifying_organisation.is_some()),
+        ("gp_practice", n.gp_practice.is_some()),
+    ];
+    let Some((field, _)) = given.iter().find(|(_, present)| *present) else {
+        return Ok(Professional {
+            source: None,
+            notifying_organisation: None,
+            gp_practice: None,
+        });
+    };
+    let Some(caller) = caller else {
+        return Err(ApiError::invalid_field(
+            field,
+            "professional_only",
+            "only a lead's or an ICS system's notification (with its token) may give this",
+        ));
+    };
+    caller.require(&[Role::IcsLead, Role::Integration])?;
+    let organisation = caller
+        .organisation
+        .clone()
+        .ok_or_else(|| ApiError::Forbidden("no ICB".into()))?;
+    let notifying_organisation = n
+        .notifying_organisation
+        .as_deref()
+        .map(|code| {
+            OdsCode::parse(code.trim())
+                .map(|c| c.as_str().to_owned())
+                .map_err(|e| {
+                    ApiError::invalid_field("notifying_organisation", e.code(), e.to_string())
+                })
+        })
+        .transpose()?;
+    let gp_practice = n
+        .gp_practice
+        .as_deref()
+        .map(|code| {
+            let code = code.trim().to_ascii_uppercase();
+            let b = code.as_bytes();
+            let valid =
+                b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit);
+            if valid {
+                Ok(code)
+            } else {
+                Err(ApiError::invalid_field(
+                    "gp_practice",
+                    "invalid_practice_code",
+                    "a GP practice's ODS code is a letter and five digits, for example M85001",
+                ))
+            }
+        })
+        .transpose()?;
+    Ok(Professional {
+        source: n.source.as_ref().map(|s| Source {
+            organisation,
+            system: s.system.clone(),
+            id: s.id.clone(),
+        }),
+        notifying_organisation,
+        gp_practice,
+    })
 }

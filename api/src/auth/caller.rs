@@ -215,3 +215,28 @@ impl FromRequest for Caller {
         })
     }
 }
+
+/// The caller when the request carries a token, for endpoints open to the public that do more
+/// for a signed-in caller (the intake): no `Authorization` header is `None`; a header with a
+/// token that does not verify is a 401, never a silent downgrade to the public.
+pub struct OptionalCaller(pub Option<Caller>);
+
+impl FromRequest for OptionalCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let present = req.headers().contains_key(header::AUTHORIZATION);
+        let token = bearer(req);
+        Box::pin(async move {
+            if !present {
+                return Ok(OptionalCaller(None));
+            }
+            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
+            authenticate(&state, token)
+                .await
+                .map(|c| OptionalCaller(Some(c)))
+        })
+    }
+}

@@ -245,12 +245,15 @@ pub(super) fn notification(
                 learning_disability: spec.learning_disability,
                 autistic: spec.autistic,
                 lived_in_england: true,
-                national_data_opt_out: false,
+                national_data_opt_out: leder_domain::review::OptOutAnswer::No,
                 area_code: spec.organisation.clone(),
                 place_of_death: place.parse().ok(),
             },
             circumstances: Some("Synthetic demo notification: not a real person.".into()),
             family_requests_focused_review: false,
+            source: None,
+            notifying_organisation: None,
+            gp_practice: None,
         });
     Notification {
         id: id_at(row.notified_at),
@@ -263,6 +266,9 @@ pub(super) fn notification(
         notifier: body.as_ref().map(|b| (&b.notifier).into()),
         circumstances: body.and_then(|b| b.circumstances),
         family_requests_focused_review: false,
+        source: None,
+        notifying_organisation: None,
+        gp_practice: None,
     }
 }
 

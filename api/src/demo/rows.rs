@@ -217,7 +217,7 @@ fn review_row(
             lived_in_england: true,
             place_of_death: PlaceOfDeath::parse(place).ok(),
         },
-        national_data_opt_out: false,
+        opt_out: leder_domain::review::OptOutAnswer::No,
         family_request: false,
         resolution: Resolution {
             icb: OdsCode::parse(&spec.organisation)

@@ -176,6 +176,9 @@ pub struct Review {
     pub version: i64,
     /// A later notification of the same person awaits the lead's look.
     pub has_unreviewed_duplicate: bool,
+    /// The national data opt-out check: `needed` when the notifier did not know (the case is
+    /// allocated only once checked).
+    pub opt_out_check: OptOutCheckDto,
     /// The definition versions it was assessed with.
     pub versions: VersionsDto,
     /// When completed.
@@ -201,4 +204,21 @@ pub struct ReviewPage {
     pub items: Vec<Review>,
     /// The next page's cursor, or null.
     pub next_cursor: Option<String>,
+}
+
+/// Where a case stands on the national data opt-out check.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OptOutCheckDto {
+    /// Not needed, needed (before allocation), or checked.
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<leder_domain::review::OptOutCheckStatus>)]
+    pub status: leder_domain::review::OptOutCheckStatus,
+    /// When checked: whether the person had opted out.
+    pub opted_out: Option<bool>,
+    /// When checked: the day of the check.
+    #[serde(with = "iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub checked_on: Option<Date>,
+    /// When checked: where the answer came from.
+    pub source: Option<String>,
 }

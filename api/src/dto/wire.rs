@@ -192,5 +192,7 @@ pub fn components() -> Vec<(
         one::<leder_domain::notifier::Relationship>(),
         one::<leder_domain::review::EventType>(),
         one::<leder_domain::subscriptions::WebhookStatus>(),
+        one::<leder_domain::review::OptOutAnswer>(),
+        one::<leder_domain::review::OptOutCheckStatus>(),
     ]
 }

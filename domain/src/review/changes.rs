@@ -106,7 +106,18 @@ impl Review {
         today: Date,
         now: PrimitiveDateTime,
     ) -> Result<Happened, Refusal> {
-        let done = workflow::transition(&self.case(), request, actor)?;
+        let decided = workflow::transition(&self.case(), request, actor);
+        // Scope, role and stage come first (404, 403, 409); then an allocation waits for the
+        // opt-out check (409) before the action's own rules (422).
+        if let Err(refusal) = &decided
+            && refusal.kind() != workflow::RefusalKind::BreaksRule
+        {
+            return Err(refusal.clone());
+        }
+        if request.action == Action::Allocate && self.awaits_opt_out_check() {
+            return Err(Refusal::OptOutCheckNeeded);
+        }
+        let done = decided?;
         let mut happened = Happened {
             events: vec![EventType::ReviewStatusChanged],
             ..Happened::default()

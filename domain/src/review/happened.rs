@@ -22,6 +22,8 @@ wire_enum! {
         ReviewTransferred => "review.transferred",
         /// A later notification of the same person was linked to the case.
         ReviewDuplicateNotified => "review.duplicate_notified",
+        /// The national data opt-out check was recorded.
+        ReviewOptOutChecked => "review.opt_out_checked",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -67,6 +69,15 @@ pub enum HistoryDetail {
         /// `learning`, `good_practice` or `concern`.
         kind: String,
     },
+    /// The national data opt-out check was recorded.
+    OptOutChecked {
+        /// Whether the person had opted out.
+        opted_out: bool,
+        /// The day of the check.
+        checked_on: Date,
+        /// Where the answer came from.
+        source: String,
+    },
     /// The case moved to another ICB.
     Transferred {
         /// The ICB it left.
@@ -88,6 +99,7 @@ impl HistoryDetail {
             Self::ChildDeathReviewOutcome => "child_death_review_outcome".into(),
             Self::LearningAdded { .. } => "learning_added".into(),
             Self::Transferred { .. } => "transferred".into(),
+            Self::OptOutChecked { .. } => "opt_out_checked".into(),
         }
     }
 }
@@ -118,6 +130,9 @@ pub struct Happened {
     pub hold_started: Option<HoldStarted>,
     /// The open hold ends on this day.
     pub hold_ended_on: Option<Date>,
+    /// Nothing identifiable may stay anywhere about the case (a positive opt-out check): its
+    /// notifications' and its events' copies are erased with the change.
+    pub erase_identifiable: bool,
 }
 
 impl Happened {

@@ -6,7 +6,7 @@
 use time::{Date, PrimitiveDateTime};
 
 use super::{AssessedVersions, Eligibility, Happened, HistoryDetail, NotifiedPerson, Review};
-use super::{EventType, ReviewParts};
+use super::{EventType, OptOutAnswer, OptOutCheck, ReviewParts};
 use crate::age::AgeError;
 use crate::ods_code::OdsCode;
 use crate::review_type::{self, Facts};
@@ -33,8 +33,8 @@ pub struct NewCase {
     pub reference: String,
     /// The person as notified.
     pub person: NotifiedPerson,
-    /// The person registered a national data opt-out.
-    pub national_data_opt_out: bool,
+    /// What the notifier said about a national data opt-out.
+    pub opt_out: OptOutAnswer,
     /// The family asked for a focused review.
     pub family_request: bool,
     /// The responsible body.
@@ -56,7 +56,7 @@ impl Review {
                 learning_disability: p.learning_disability,
                 autistic: p.autistic,
                 lived_in_england: p.lived_in_england,
-                national_data_opt_out: case.national_data_opt_out,
+                national_data_opt_out: case.opt_out == OptOutAnswer::Yes,
             },
             case.notified_on,
         )?;
@@ -75,7 +75,14 @@ impl Review {
         };
         let stage = Stage::initial(assessment.outcome, assessment.route);
         let year_of_death = p.date_of_death.year();
-        let opted_out = case.national_data_opt_out;
+        let opted_out = case.opt_out == OptOutAnswer::Yes;
+        // Nobody knew: a case that will be reviewed is checked before allocation.
+        let opt_out_check =
+            if case.opt_out == OptOutAnswer::NotKnown && stage == Stage::AwaitingAllocation {
+                OptOutCheck::NEEDED
+            } else {
+                OptOutCheck::NOT_NEEDED
+            };
         let (review_type, focused_reasons) = review.unzip();
         let Resolution {
             icb,
@@ -83,7 +90,7 @@ impl Review {
             sub_icb_location,
         } = case.resolution;
         let versions = Versions::CURRENT;
-        let parts = ReviewParts {
+        let mut parts = ReviewParts {
             id: case.id,
             reference: case.reference,
             stage,
@@ -98,22 +105,17 @@ impl Review {
             family_request: case.family_request,
             reviewer_concern: None,
             data_quality_flags,
-            // An opt-out keeps only the ICB: not the area or sub-ICB location named, nor the
-            // person, nor their age.
-            area_code: if opted_out {
-                icb.as_str().to_owned()
-            } else {
-                area_code
-            },
-            sub_icb_location: sub_icb_location.filter(|_| !opted_out),
+            area_code,
+            sub_icb_location,
             organisation: icb,
             reviewer_id: None,
-            person: (!opted_out).then_some(case.person),
+            person: Some(case.person),
             year_of_death,
-            age_at_death: (!opted_out).then_some(assessment.age_at_death),
+            age_at_death: Some(assessment.age_at_death),
             findings: Findings::default(),
             child_death_review_outcome: None,
             has_unreviewed_duplicate: false,
+            opt_out_check,
             versions: AssessedVersions {
                 eligibility: assessment.version.to_owned(),
                 avoidable_mortality: crate::avoidable::ListVersion::CURRENT,
@@ -130,6 +132,11 @@ impl Review {
             learning_points: 0,
             retention: crate::retention::Retention::default(),
         };
+        if opted_out {
+            // An opt-out keeps only the ICB: not the area or sub-ICB location named, nor the
+            // person, nor their age.
+            parts.redact_for_opt_out();
+        }
         Ok((
             Review { parts },
             Happened::of(HistoryDetail::Created, [EventType::ReviewCreated]),

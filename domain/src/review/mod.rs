@@ -11,10 +11,12 @@
 mod changes;
 mod happened;
 mod intake;
+mod opt_out;
 
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use intake::{NewCase, Resolution};
+pub use opt_out::{OptOutAnswer, OptOutCheck, OptOutCheckResult, OptOutCheckStatus};
 
 use std::ops::Deref;
 
@@ -145,6 +147,8 @@ pub struct ReviewParts {
     pub child_death_review_outcome: Option<ChildDeathReviewOutcome>,
     /// A later notification of the same person awaits the lead's look.
     pub has_unreviewed_duplicate: bool,
+    /// The national data opt-out check (needed before allocation when nobody knew).
+    pub opt_out_check: OptOutCheck,
     /// The definition versions it was assessed with.
     pub versions: AssessedVersions,
     /// Created by `leder seed-demo`.

@@ -81,6 +81,11 @@ pub enum Refusal {
     /// Sign-off needs at least one learning point.
     #[error("a review is signed off with at least one learning point")]
     NoLearningPoint,
+    /// The case awaits its national data opt-out check (not known at notification).
+    #[error(
+        "check the national data opt-out first: it was not known at notification, and a case is allocated only once it is checked"
+    )]
+    OptOutCheckNeeded,
     /// The case is on hold but the stage it left is not known.
     #[error("the stage this review left when it went on hold is not recorded")]
     ResumeStageUnknown,
@@ -96,7 +101,8 @@ impl Refusal {
             }
             Self::StageDoesNotAllow { .. }
             | Self::NotAnInitialReview
-            | Self::ResumeStageUnknown => RefusalKind::WrongStage,
+            | Self::ResumeStageUnknown
+            | Self::OptOutCheckNeeded => RefusalKind::WrongStage,
             Self::ReasonRequired(_)
             | Self::CommentRequired
             | Self::ReviewerRequired
@@ -128,6 +134,7 @@ impl Refusal {
             Self::OpenDataQualityFlag { .. } => "open_data_quality_flag",
             Self::NoLearningPoint => "no_learning_point",
             Self::ResumeStageUnknown => "resume_stage_unknown",
+            Self::OptOutCheckNeeded => "opt_out_check_needed",
         }
     }
 

@@ -4,8 +4,8 @@
 use leder_domain::avoidable::ListVersion;
 use leder_domain::eligibility::{Outcome, Route};
 use leder_domain::review::{
-    EventType, HistoryDetail, LearningKind, NewCase, NotifiedPerson, PersonCorrection, Resolution,
-    Review,
+    EventType, HistoryDetail, LearningKind, NewCase, NotifiedPerson, OptOutAnswer,
+    OptOutCheckResult, OptOutCheckStatus, PersonCorrection, Resolution, Review,
 };
 use leder_domain::review_type::{DataQualityFlag, FocusedReason, ReviewType};
 use leder_domain::workflow::{Action, CorrectionError, HoldReason, Refusal, Request, Stage};
@@ -31,11 +31,23 @@ fn person() -> NotifiedPerson {
 }
 
 fn notify(person: NotifiedPerson, opt_out: bool) -> (Review, leder_domain::review::Happened) {
+    let answer = if opt_out {
+        OptOutAnswer::Yes
+    } else {
+        OptOutAnswer::No
+    };
+    notify_answering(person, answer)
+}
+
+fn notify_answering(
+    person: NotifiedPerson,
+    answer: OptOutAnswer,
+) -> (Review, leder_domain::review::Happened) {
     Review::notified(NewCase {
         id: "r1".into(),
         reference: "LDR-00000001".into(),
         person,
-        national_data_opt_out: opt_out,
+        opt_out: answer,
         family_request: false,
         resolution: Resolution {
             icb: icb(),
@@ -214,4 +226,92 @@ fn a_transfer_keeps_the_case_and_tells_the_icb_it_left() {
             to: "QHG".into()
         }]
     );
+}
+
+#[test]
+fn an_unknown_opt_out_is_checked_before_allocation_and_a_negative_check_lets_it_go_on() {
+    let (mut review, _) = notify_answering(person(), OptOutAnswer::NotKnown);
+    assert_eq!(review.opt_out_check.status, OptOutCheckStatus::Needed);
+    assert!(review.person.is_some());
+    let today = date!(2026 - 10 - 10);
+    let now = datetime!(2026 - 10 - 10 12:00);
+    let rev = reviewer();
+    let mut allocate = Request::new(Action::Allocate);
+    allocate.reviewer = Some(&rev);
+    let before = review.clone();
+    let refused = review.transition(&allocate, &lead(), today, now);
+    assert_eq!(refused, Err(Refusal::OptOutCheckNeeded));
+    assert_eq!(review, before);
+    // Scope and role come first: another ICB's lead is told nothing, a reviewer may not.
+    let elsewhere = leder_domain::workflow::Actor::new(
+        "y",
+        &[leder_domain::workflow::Role::IcsLead],
+        Some(OdsCode::parse("QE1").unwrap()),
+    )
+    .unwrap();
+    let check = |opted_out| OptOutCheckResult {
+        opted_out,
+        checked_on: today,
+        source: "NDOP check".into(),
+    };
+    assert_eq!(
+        review.record_opt_out_check(&elsewhere, check(false), today, now),
+        Err(Refusal::OutOfScope)
+    );
+    assert!(matches!(
+        review.record_opt_out_check(&reviewer(), check(false), today, now),
+        Err(Refusal::OutOfScope | Refusal::RoleNotPermitted(_))
+    ));
+    let happened = review
+        .record_opt_out_check(&lead(), check(false), today, now)
+        .unwrap();
+    assert_eq!(happened.events, vec![EventType::ReviewOptOutChecked]);
+    assert!(!happened.erase_identifiable);
+    assert_eq!(review.opt_out_check.status, OptOutCheckStatus::Checked);
+    assert_eq!(review.opt_out_check.opted_out, Some(false));
+    assert_eq!(review.stage, Stage::AwaitingAllocation);
+    review.transition(&allocate, &lead(), today, now).unwrap();
+    assert_eq!(review.stage, Stage::Allocated);
+    // Past allocation the check is no longer the lead's to record.
+    let late = review.record_opt_out_check(&lead(), check(true), today, now);
+    assert!(
+        matches!(late, Err(Refusal::StageDoesNotAllow { .. })),
+        "{late:?}"
+    );
+}
+
+#[test]
+fn a_positive_opt_out_check_closes_the_case_and_keeps_what_an_opt_out_at_notification_keeps() {
+    let (mut review, _) = notify_answering(person(), OptOutAnswer::NotKnown);
+    let today = date!(2026 - 10 - 10);
+    let now = datetime!(2026 - 10 - 10 12:00);
+    let happened = review
+        .record_opt_out_check(
+            &lead(),
+            OptOutCheckResult {
+                opted_out: true,
+                checked_on: today,
+                source: "NDOP check".into(),
+            },
+            today,
+            now,
+        )
+        .unwrap();
+    assert!(happened.erase_identifiable);
+    assert_eq!(
+        happened.events,
+        vec![
+            EventType::ReviewOptOutChecked,
+            EventType::ReviewStatusChanged
+        ]
+    );
+    let (opted_out_at_notification, _) = notify(person(), true);
+    assert_eq!(review.stage, Stage::OptedOut);
+    assert_eq!(review.person, None);
+    assert_eq!(review.age_at_death, None);
+    assert_eq!(review.area_code, opted_out_at_notification.area_code);
+    assert_eq!(review.sub_icb_location, None);
+    assert_eq!(review.eligibility, opted_out_at_notification.eligibility);
+    assert_eq!(review.review_type, None);
+    assert_eq!(review.completed_on, Some(today));
 }

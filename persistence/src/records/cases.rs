@@ -4,7 +4,7 @@
 //! domain's `Hold`.)
 
 use leder_domain::notifier::Relationship;
-use leder_domain::review::LearningKind;
+use leder_domain::review::{LearningKind, OptOutAnswer};
 use leder_domain::workflow::Stage;
 use leder_domain::{PlaceOfDeath, Sex};
 use time::{Date, PrimitiveDateTime};
@@ -39,6 +39,24 @@ pub struct Notification {
     pub circumstances: Option<String>,
     /// Whether the family asked for a focused review.
     pub family_requests_focused_review: bool,
+    /// Where a professional's or an ICS system's notification came from.
+    pub source: Option<Source>,
+    /// The notifying professional's organisation (ODS code).
+    pub notifying_organisation: Option<String>,
+    /// The person's GP practice (ODS code).
+    pub gp_practice: Option<String>,
+}
+
+/// Where a notification came from: the submitting ICB's system and its id for the case,
+/// unique per ICB and system (a repeat finds the case the first made).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The submitting ICB (the caller's).
+    pub organisation: String,
+    /// The system's name.
+    pub system: String,
+    /// The system's id for the case.
+    pub id: String,
 }
 
 impl From<&Notification> for NotificationRow {
@@ -54,6 +72,11 @@ impl From<&Notification> for NotificationRow {
             notifier_json: n.notifier.as_ref().map(notifier_to_json),
             circumstances: n.circumstances.clone(),
             family_requests_focused_review: n.family_requests_focused_review,
+            source_organisation: n.source.as_ref().map(|s| s.organisation.clone()),
+            source_system: n.source.as_ref().map(|s| s.system.clone()),
+            source_id: n.source.as_ref().map(|s| s.id.clone()),
+            notifying_organisation: n.notifying_organisation.clone(),
+            gp_practice: n.gp_practice.clone(),
         }
     }
 }
@@ -82,8 +105,8 @@ pub struct NotifiedPerson {
     pub autistic: bool,
     /// Whether they lived in England.
     pub lived_in_england: bool,
-    /// Whether they had opted out of data sharing.
-    pub national_data_opt_out: bool,
+    /// What the notifier said about a national data opt-out.
+    pub national_data_opt_out: OptOutAnswer,
     /// The area code given.
     pub area_code: String,
     /// Where they died.

@@ -10,9 +10,9 @@ use crate::reference::now_utc;
 use crate::repo::audit::{AuditChain, NewAuditEntry, append as append_audit};
 use crate::repo::events::{self, NewEvent};
 use crate::repo::idempotency;
-use leder_domain::review::Review;
+use leder_domain::review::{EventType, HistoryDetail, Review};
 
-use crate::records::cases::{IdempotencyRecord, Notification};
+use crate::records::cases::{IdempotencyRecord, Notification, Source};
 use crate::repo::review_store::review_of;
 use crate::rows::cases::{HistoryRow, NotificationRow, ReviewRow};
 use crate::schema::{notifications, review_history, reviews};
@@ -67,6 +67,13 @@ pub enum IntakeOutcome {
     Replayed(IdempotencyRecord),
     /// The key was used before with another body.
     KeyReused,
+    /// The submitting ICB's system sent this source id before: the notification it made.
+    Existing {
+        /// That notification's reference.
+        reference: String,
+        /// When it arrived (UTC).
+        received_at: time::PrimitiveDateTime,
+    },
 }
 
 fn history(
@@ -105,14 +112,7 @@ impl PersonKey {
     /// share a key, and so that transactions taking several always take them in one order
     /// (no deadlock). FNV-1a over a tagged text: a collision only serialises strangers.
     fn lock_keys(&self) -> Vec<i64> {
-        let fnv = |text: &str| {
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in text.bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-            i64::from_ne_bytes(h.to_ne_bytes())
-        };
+        let fnv = fnv1a;
         let mut keys = vec![fnv(&format!("person:{}", self.identity_key()))];
         if let Some(n) = &self.nhs_number {
             keys.push(fnv(&format!("nhs:{n}")));
@@ -152,6 +152,46 @@ pub fn lock_people(conn: &mut DbConnection, people: &[&PersonKey]) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// Serialises, on PostgreSQL, the notifications that name one source (an ICS system retrying
+/// the same case, perhaps several at once), so the second finds the first's notification; the
+/// unique index `notifications_source` stands behind it. SQLite runs one writer at a time.
+fn lock_source(conn: &mut DbConnection, source: &Source) -> Result<(), PersistenceError> {
+    // Dialect-specific: advisory locks exist on PostgreSQL only.
+    if let DbConnection::Postgresql(pg) = conn {
+        let key = fnv1a(&format!(
+            "source:{}\u{1f}{}\u{1f}{}",
+            source.organisation, source.system, source.id
+        ));
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})")).execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The notification an ICB's system sent with this source id, if any: its reference and when
+/// it arrived.
+pub fn by_source(
+    conn: &mut DbConnection,
+    source: &Source,
+) -> Result<Option<(String, time::PrimitiveDateTime)>, PersistenceError> {
+    Ok(notifications::table
+        .filter(notifications::source_organisation.eq(&source.organisation))
+        .filter(notifications::source_system.eq(&source.system))
+        .filter(notifications::source_id.eq(&source.id))
+        .select((notifications::reference, notifications::received_at))
+        .first(conn)
+        .optional()?)
+}
+
+/// FNV-1a over a text, as an advisory lock key: a collision only serialises strangers.
+fn fnv1a(text: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(h.to_ne_bytes())
 }
 
 /// A review other than `except` of the person `p` names (by NHS number, or by names and dates),
@@ -218,6 +258,15 @@ pub fn take_in(
     render: &dyn Fn(&Review) -> String,
 ) -> Result<IntakeOutcome, PersistenceError> {
     write_transaction(conn, |conn| {
+        if let Some(source) = &intake.notification.source {
+            lock_source(conn, source)?;
+            if let Some((reference, received_at)) = by_source(conn, source)? {
+                return Ok(IntakeOutcome::Existing {
+                    reference,
+                    received_at,
+                });
+            }
+        }
         if let Some(claim) = &intake.idempotency {
             if let Some(found) = idempotency::find(conn, &claim.scope, &claim.idempotency_key)? {
                 return Ok(if found.request_hash == claim.request_hash {
@@ -267,9 +316,12 @@ pub fn take_in(
                     .set(&first)
                     .execute(conn)?;
                 let detail = format!("{{\"reference\":\"{}\"}}", notification.reference);
+                let detail_of = HistoryDetail::DuplicateNotified {
+                    reference: notification.reference.clone(),
+                };
                 let h = history(
                     &first.id,
-                    "duplicate_notified",
+                    &detail_of.action(),
                     Some(&first.status),
                     &first.status,
                     detail,
@@ -287,7 +339,7 @@ pub fn take_in(
                     conn,
                     NewEvent {
                         organisation: first.organisation.clone(),
-                        event_type: "review.duplicate_notified".into(),
+                        event_type: EventType::ReviewDuplicateNotified.as_str().to_owned(),
                         subject_id: first.id.clone(),
                         reference: first.reference.clone(),
                         data: render(&review_of(state)?),
@@ -310,7 +362,13 @@ pub fn take_in(
                 crate::on_concrete!(conn, |c| diesel::insert_into(notifications::table)
                     .values(NotificationRow::from(&notification))
                     .execute(c))?;
-                let h = history(&review.id, "created", None, &review.status, "{}".into());
+                let h = history(
+                    &review.id,
+                    &HistoryDetail::Created.action(),
+                    None,
+                    &review.status,
+                    "{}".into(),
+                );
                 crate::on_concrete!(conn, |c| diesel::insert_into(review_history::table)
                     .values(&h)
                     .execute(c))?;
@@ -318,7 +376,7 @@ pub fn take_in(
                     conn,
                     NewEvent {
                         organisation: review.organisation.clone(),
-                        event_type: "review.created".into(),
+                        event_type: EventType::ReviewCreated.as_str().to_owned(),
                         subject_id: review.id.clone(),
                         reference: review.reference.clone(),
                         data: render(&state),

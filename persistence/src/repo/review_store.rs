@@ -19,7 +19,7 @@ use crate::repo::audit::append as append_audit;
 use crate::repo::events::{self, NewEvent};
 use crate::repo::reviews::{CaseScope, ReviewState, get_scoped, holds_of, lock_row};
 use crate::rows::cases::{HistoryRow, HoldRow, ReviewRow};
-use crate::schema::{learning_points, review_history, review_holds, reviews};
+use crate::schema::{learning_points, notifications, review_history, review_holds, reviews};
 use crate::stored::review::{hold_row, review_from_row, row_from_review};
 
 /// A stored case as the domain's type.
@@ -102,6 +102,15 @@ pub fn history_json(detail: &HistoryDetail) -> String {
             json!({ "learning_id": learning_id, "kind": kind })
         }
         HistoryDetail::Transferred { from, to } => json!({ "from": from, "to": to }),
+        HistoryDetail::OptOutChecked {
+            opted_out,
+            checked_on,
+            source,
+        } => json!({
+            "opted_out": opted_out,
+            "checked_on": checked_on.to_string(),
+            "source": source,
+        }),
     };
     value.to_string()
 }
@@ -158,6 +167,18 @@ pub fn store_change(
     if let Some(point) = learning {
         crate::repo::learning::insert(conn, point)?;
     }
+    if happened.erase_identifiable {
+        // Nothing identifiable stays with the notifications either (their events are
+        // rewritten by `emit`, which has the payload).
+        diesel::update(notifications::table.filter(notifications::review_id.eq(&id)))
+            .set((
+                notifications::person_json.eq(None::<String>),
+                notifications::notifier_json.eq(None::<String>),
+                notifications::circumstances.eq(None::<String>),
+                notifications::gp_practice.eq(None::<String>),
+            ))
+            .execute(conn)?;
+    }
     for detail in &happened.history {
         diesel::insert_into(review_history::table)
             .values(&HistoryRow {
@@ -188,6 +209,13 @@ pub fn emit(
     happened: &Happened,
     data: &str,
 ) -> Result<(), PersistenceError> {
+    if happened.erase_identifiable {
+        // The copies of the case that earlier events carry become the case as it is now.
+        diesel::update(crate::schema::events::table)
+            .filter(crate::schema::events::subject_id.eq(&review.id))
+            .set(crate::schema::events::data.eq(data))
+            .execute(conn)?;
+    }
     let feeds = std::iter::once(review.organisation.as_str().to_owned())
         .chain(happened.also_notify.clone());
     for organisation in feeds {

@@ -34,6 +34,16 @@ pub struct NotificationRow {
     pub circumstances: Option<String>,
     /// The family asked for a focused review.
     pub family_requests_focused_review: bool,
+    /// The ICB whose lead or system sent it (professional intake).
+    pub source_organisation: Option<String>,
+    /// The sending system's name.
+    pub source_system: Option<String>,
+    /// The sending system's id for the case.
+    pub source_id: Option<String>,
+    /// The notifying professional's organisation (ODS code).
+    pub notifying_organisation: Option<String>,
+    /// The person's GP practice (ODS code).
+    pub gp_practice: Option<String>,
 }
 
 /// A review (case).
@@ -138,6 +148,14 @@ pub struct ReviewRow {
     pub legal_hold_since: Option<PrimitiveDateTime>,
     /// When its identifiable part was disposed of (UTC).
     pub disposed_at: Option<PrimitiveDateTime>,
+    /// `not_needed`, `needed` or `checked` (the opt-out check).
+    pub opt_out_check: String,
+    /// When checked: whether the person had opted out.
+    pub opt_out_checked_opted_out: Option<bool>,
+    /// When checked: the day of the check.
+    pub opt_out_checked_on: Option<Date>,
+    /// When checked: where the answer came from.
+    pub opt_out_check_source: Option<String>,
 }
 
 /// One hold interval.

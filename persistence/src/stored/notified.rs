@@ -3,6 +3,7 @@
 //! with every value; a value without `v`, as the first release wrote it, reads as version 1).
 
 use leder_domain::notifier::Relationship;
+use leder_domain::review::OptOutAnswer;
 use leder_domain::{PlaceOfDeath, Sex};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -36,6 +37,10 @@ struct StoredPerson {
     autistic: bool,
     lived_in_england: bool,
     national_data_opt_out: bool,
+    /// The answer itself (`yes`, `no`, `not_known`); absent in values written before the
+    /// notifier could answer "not known", which read from `national_data_opt_out`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    opt_out_answer: Option<String>,
     area_code: String,
     #[serde(default)]
     place_of_death: Option<String>,
@@ -67,7 +72,8 @@ pub fn person_to_json(p: &NotifiedPerson) -> String {
         learning_disability: p.learning_disability,
         autistic: p.autistic,
         lived_in_england: p.lived_in_england,
-        national_data_opt_out: p.national_data_opt_out,
+        national_data_opt_out: p.national_data_opt_out == OptOutAnswer::Yes,
+        opt_out_answer: Some(p.national_data_opt_out.as_str().to_owned()),
         area_code: p.area_code.clone(),
         place_of_death: p.place_of_death.map(|d| d.as_str().to_owned()),
     };
@@ -97,7 +103,11 @@ pub fn person_from_json(text: &str) -> Result<NotifiedPerson, String> {
         learning_disability: s.learning_disability,
         autistic: s.autistic,
         lived_in_england: s.lived_in_england,
-        national_data_opt_out: s.national_data_opt_out,
+        national_data_opt_out: match s.opt_out_answer.as_deref() {
+            Some(answer) => OptOutAnswer::parse(answer).map_err(|e| e.to_string())?,
+            None if s.national_data_opt_out => OptOutAnswer::Yes,
+            None => OptOutAnswer::No,
+        },
         area_code: s.area_code,
     })
 }

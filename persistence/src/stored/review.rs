@@ -6,7 +6,8 @@ use leder_domain::avoidable::ListVersion;
 use leder_domain::eligibility::{Outcome, Reason, Route};
 use leder_domain::retention::{LegalHold, Retention};
 use leder_domain::review::{
-    AssessedVersions, Eligibility, Hold, NotifiedPerson, Review, ReviewParts,
+    AssessedVersions, Eligibility, Hold, NotifiedPerson, OptOutCheck, OptOutCheckStatus, Review,
+    ReviewParts,
 };
 use leder_domain::review_type::{DataQualityFlag, FocusedReason, ReviewType};
 use leder_domain::workflow::{HoldReason, Stage};
@@ -182,6 +183,15 @@ pub fn review_from_row(
                 .transpose()
         ),
         has_unreviewed_duplicate: row.has_unreviewed_duplicate,
+        opt_out_check: OptOutCheck {
+            status: parse!(
+                "opt_out_check",
+                OptOutCheckStatus::parse(&row.opt_out_check)
+            ),
+            opted_out: row.opt_out_checked_opted_out,
+            checked_on: row.opt_out_checked_on,
+            source: row.opt_out_check_source,
+        },
         versions: AssessedVersions {
             eligibility: row.eligibility_version,
             avoidable_mortality: parse!(
@@ -315,12 +325,16 @@ pub fn row_from_review(review: &Review) -> ReviewRow {
             .map(|h| h.reason.clone()),
         legal_hold_since: review.retention.legal_hold.as_ref().map(|h| h.since),
         disposed_at: review.retention.disposed_at,
+        opt_out_check: wire(review.opt_out_check.status.as_str()),
+        opt_out_checked_opted_out: review.opt_out_check.opted_out,
+        opt_out_checked_on: review.opt_out_check.checked_on,
+        opt_out_check_source: review.opt_out_check.source.clone(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use leder_domain::review::{NewCase, Resolution};
+    use leder_domain::review::{NewCase, OptOutAnswer, Resolution};
     use time::macros::{date, datetime};
 
     use super::*;
@@ -342,7 +356,11 @@ mod tests {
                 lived_in_england: true,
                 place_of_death: None,
             },
-            national_data_opt_out: opt_out,
+            opt_out: if opt_out {
+                OptOutAnswer::Yes
+            } else {
+                OptOutAnswer::NotKnown
+            },
             family_request: true,
             resolution: Resolution {
                 icb: OdsCode::parse("QOP").expect("ods"),

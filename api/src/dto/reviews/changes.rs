@@ -163,3 +163,24 @@ pub struct TransferResult {
     /// The reviews moved.
     pub transferred: Vec<Transferred>,
 }
+
+/// The outcome of a national data opt-out check, as the lead or the ICB's system records it.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"opted_out": false, "checked_on": "2026-11-02", "source": "NDOP check via MESH"}))]
+pub struct OptOutCheckRequest {
+    /// The person had registered a national data opt-out: the case closes as `opted_out` and
+    /// nothing identifiable is kept.
+    pub opted_out: bool,
+    /// The day of the check: not after today.
+    #[serde(with = "iso_date")]
+    pub checked_on: Date,
+    /// Where the answer came from (for example the national opt-out service's check).
+    #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
+    pub source: String,
+}

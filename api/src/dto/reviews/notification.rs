@@ -1,6 +1,7 @@
 //! A notification as the public intake receives it, and its receipt (API.md, "Notifications").
 
 use crate::dto::{iso_date, wire};
+use leder_domain::review::OptOutAnswer;
 use leder_domain::{PlaceOfDeath, Sex};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -82,8 +83,16 @@ pub struct NotifiedPerson {
     pub autistic: bool,
     /// Lived in England.
     pub lived_in_england: bool,
-    /// Registered a national data opt-out.
-    pub national_data_opt_out: bool,
+    /// Registered a national data opt-out: `yes`, `no` or `not_known` (the default; the case
+    /// is then checked before allocation). `true` and `false`, as the first release took them,
+    /// still mean `yes` and `no`.
+    #[serde(
+        default = "not_known",
+        deserialize_with = "opt_out_answer",
+        serialize_with = "wire::serialize"
+    )]
+    #[schema(schema_with = opt_out_answer_schema)]
+    pub national_data_opt_out: OptOutAnswer,
     /// ICB, sub-ICB location or CCG ODS code of where the person lived.
     #[schema(example = "QOP")]
     pub area_code: String,
@@ -120,6 +129,67 @@ pub struct NewNotification {
     /// The family asks for a focused review (always granted).
     #[serde(default)]
     pub family_requests_focused_review: bool,
+    /// Where the case comes from, for a lead's or an ICS system's notification (a token of the
+    /// ICB's lead or machine client is required; 422 otherwise). A repeat of the same system
+    /// and id by the same ICB answers the case the first made (200), however often it is sent.
+    #[validate(nested)]
+    pub source: Option<NotificationSource>,
+    /// The notifying professional's organisation, an ODS code (lead or ICS system only).
+    #[schema(example = "RRK", pattern = "^[A-Za-z0-9]{3,6}$")]
+    pub notifying_organisation: Option<String>,
+    /// The person's GP practice, an ODS practice code: a letter and five digits (lead or ICS
+    /// system only).
+    #[schema(example = "M85001", pattern = "^[A-Za-z][0-9]{5}$")]
+    pub gp_practice: Option<String>,
+}
+
+/// The sending system and its own id for the case.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSource {
+    /// The system's name, for example `emis-ics-hub`.
+    #[validate(length(min = 1, max = 100, message = "must have 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "^[A-Za-z0-9._:-]+$")]
+    pub system: String,
+    /// The system's id for the case.
+    #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "^[A-Za-z0-9._:/-]+$")]
+    pub id: String,
+}
+
+fn not_known() -> OptOutAnswer {
+    OptOutAnswer::NotKnown
+}
+
+/// Reads an opt-out answer: a wire name, or `true`/`false` as the first release took it.
+fn opt_out_answer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<OptOutAnswer, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        Flag(bool),
+        Name(String),
+    }
+    match Given::deserialize(d)? {
+        Given::Flag(true) => Ok(OptOutAnswer::Yes),
+        Given::Flag(false) => Ok(OptOutAnswer::No),
+        Given::Name(name) => name.parse().map_err(serde::de::Error::custom),
+    }
+}
+
+/// `national_data_opt_out` in the contract: an answer, or the first release's boolean.
+fn opt_out_answer_schema() -> utoipa::openapi::schema::Schema {
+    let mut one_of = utoipa::openapi::schema::OneOf::new();
+    one_of
+        .items
+        .push(wire::schema::named::<OptOutAnswer>().into());
+    one_of
+        .items
+        .push(utoipa::openapi::Object::with_type(utoipa::openapi::Type::Boolean).into());
+    one_of.default = Some(serde_json::json!("not_known"));
+    one_of.description = Some(
+        "`yes`, `no` or `not_known` (the default: the case is checked before allocation); `true` and `false` mean `yes` and `no`.".into(),
+    );
+    utoipa::openapi::schema::Schema::OneOf(one_of)
 }
 
 /// The answer to a notification: only the reference.

@@ -11,6 +11,7 @@ mod list_learning;
 mod list_reviews;
 mod list_themes;
 mod record_child_death_review_outcome;
+mod record_opt_out_check;
 mod review_history;
 mod transition_review;
 mod update_findings;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(correct_person::correct_person_details)
         .service(transition_review::transition_review)
         .service(record_child_death_review_outcome::record_child_death_review_outcome)
+        .service(record_opt_out_check::record_opt_out_check)
         .service(add_learning::add_learning)
         .service(legal_hold::set_legal_hold)
         .service(legal_hold::lift_legal_hold);

@@ -1,0 +1,10 @@
+DROP INDEX notifications_source;
+ALTER TABLE notifications DROP COLUMN gp_practice;
+ALTER TABLE notifications DROP COLUMN notifying_organisation;
+ALTER TABLE notifications DROP COLUMN source_id;
+ALTER TABLE notifications DROP COLUMN source_system;
+ALTER TABLE notifications DROP COLUMN source_organisation;
+ALTER TABLE reviews DROP COLUMN opt_out_check_source;
+ALTER TABLE reviews DROP COLUMN opt_out_checked_on;
+ALTER TABLE reviews DROP COLUMN opt_out_checked_opted_out;
+ALTER TABLE reviews DROP COLUMN opt_out_check;
