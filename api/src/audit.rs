@@ -12,6 +12,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::{Ready, ready};
+use leder_domain::audit::{ActorKind, AuditAction, AuditOutcome};
 use leder_persistence::repo::audit::{
     AuditChain, Audited, Author, NewAuditEntry, append_batch, ensure_chain,
 };
@@ -76,11 +77,16 @@ impl AuditWriter {
     }
 
     /// For a change that keeps a history: who makes it, and its audited write.
-    pub fn author(&self, caller: &crate::auth::Caller, info: &RequestInfo, action: &str) -> Author {
+    pub fn author(
+        &self,
+        caller: &crate::auth::Caller,
+        info: &RequestInfo,
+        action: impl Into<leder_domain::audit::Act>,
+    ) -> Author {
         Author {
             id: Some(caller.id.clone()),
             roles: caller.roles_text(),
-            audited: self.audited(caller.audit_entry(info, action, "success")),
+            audited: self.audited(caller.audit_entry(info, action, AuditOutcome::Success)),
         }
     }
 
@@ -152,19 +158,19 @@ pub struct RequestInfo {
 
 impl RequestInfo {
     /// An entry of this request by someone not (yet) known: no actor id, roles or ICB.
-    pub fn anonymous_entry(&self, action: &str, outcome: &str) -> NewAuditEntry {
+    pub fn anonymous_entry(&self, action: AuditAction, outcome: AuditOutcome) -> NewAuditEntry {
         NewAuditEntry {
             occurred_at: leder_persistence::reference::now_utc(),
-            actor_kind: "anonymous".into(),
+            actor_kind: ActorKind::Anonymous.as_str().to_owned(),
             actor_id: None,
             actor_roles: String::new(),
             actor_organisation: None,
             method: self.method.clone(),
             route: self.route.clone(),
-            action: action.to_owned(),
+            action: action.as_str().to_owned(),
             subject: None,
             subject_organisation: None,
-            outcome: outcome.to_owned(),
+            outcome: outcome.as_str().to_owned(),
             client_address: self.client_address.clone(),
         }
     }

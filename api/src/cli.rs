@@ -259,19 +259,26 @@ fn print_openapi() -> ExitCode {
     }
 }
 
-pub(crate) fn cli_entry(action: &str, subject: Option<String>) -> NewAuditEntry {
+/// The audit entry of `leder <command>`, which did `action`.
+pub(crate) fn cli_entry(
+    command: &str,
+    action: leder_domain::audit::AuditAction,
+    subject: Option<String>,
+) -> NewAuditEntry {
     NewAuditEntry {
         occurred_at: leder_persistence::reference::now_utc(),
-        actor_kind: "cli".into(),
+        actor_kind: leder_domain::audit::ActorKind::Cli.as_str().to_owned(),
         actor_id: std::env::var("USER").ok(),
         actor_roles: String::new(),
         actor_organisation: None,
         method: "CLI".into(),
-        route: format!("leder {action}"),
-        action: "create".into(),
+        route: format!("leder {command}"),
+        action: action.as_str().to_owned(),
         subject,
         subject_organisation: None,
-        outcome: "success".into(),
+        outcome: leder_domain::audit::AuditOutcome::Success
+            .as_str()
+            .to_owned(),
         client_address: None,
     }
 }

@@ -11,6 +11,7 @@
 //! deliver a review's event is audited (the subscription as actor, the review as subject) before
 //! any byte is sent; where a target may be, and what it may resolve to, is [`targets`]' rule.
 
+use leder_domain::audit::{ActorKind, AuditAction, AuditOutcome};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -189,16 +190,16 @@ fn delivery_entry(hook: &Webhook, e: &Event) -> Option<NewAuditEntry> {
         .unwrap_or_else(|_| hook.url.clone());
     Some(NewAuditEntry {
         occurred_at: now_utc(),
-        actor_kind: "webhook".into(),
+        actor_kind: ActorKind::Webhook.as_str().to_owned(),
         actor_id: Some(hook.id.clone()),
         actor_roles: String::new(),
         actor_organisation: Some(hook.organisation.clone()),
         method: "POST".into(),
         route: origin,
-        action: "deliver".into(),
+        action: AuditAction::Deliver.as_str().to_owned(),
         subject: Some(format!("review:{}", e.subject_id)),
         subject_organisation: Some(hook.organisation.clone()),
-        outcome: "attempted".into(),
+        outcome: AuditOutcome::Attempted.as_str().to_owned(),
         client_address: None,
     })
 }

@@ -12,6 +12,7 @@
 pub mod action_plan;
 pub mod age;
 pub mod age_band;
+pub mod audit;
 pub mod avoidable;
 pub mod breakdown;
 pub mod care_grade;

@@ -2,6 +2,7 @@
 //! learning and the theme taxonomy, history kept, audited and `action.changed` emitted in the
 //! change's transaction. The routes extract, call these and render.
 
+use leder_domain::audit::AuditAction;
 use leder_persistence::records::action_plan::Action;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::action_plan::{self as repo, UpdateError};
@@ -42,7 +43,7 @@ pub async fn create(
         updated_at: now,
         completed_on: completed_on(a.status, None),
     };
-    let who = state.audit.author(caller, info, "create_action");
+    let who = state.audit.author(caller, info, AuditAction::CreateAction);
     let row = db::run(state, move |conn| {
         repo::create(conn, row, &who, &render_json)
     })
@@ -73,7 +74,7 @@ pub async fn update(
             Some(checked_links(state, &current.organisation, ids, themes).await?)
         }
     };
-    let who = state.audit.author(caller, info, "update_action");
+    let who = state.audit.author(caller, info, AuditAction::UpdateAction);
     let (action_id, org) = (current.id.clone(), current.organisation.clone());
     let result = db::run(state, move |conn| {
         Ok(repo::update(

@@ -1,6 +1,7 @@
 //! Governance records: an ICB's steering and health group meetings, checked and kept with
 //! their audit entry in one transaction. The routes extract, call these and render.
 
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_persistence::records::action_plan::Meeting;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::governance as repo;
@@ -66,8 +67,10 @@ pub async fn record_meeting(
         created_by: caller.id.clone(),
         created_at: now_utc(),
     };
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(info, "record_meeting", "success"));
+    let audited = state.audit.audited(caller.audit_entry(
+        info,
+        AuditAction::RecordMeeting,
+        AuditOutcome::Success,
+    ));
     db::run(state, move |conn| repo::create_meeting(conn, row, &audited)).await
 }

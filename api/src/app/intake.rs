@@ -4,6 +4,7 @@
 //! first event, idempotency record and audit entry in one transaction. A second notification of
 //! the same person is linked to the first case, never dropped.
 
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
 use leder_domain::workflow::Role;
 use leder_domain::{AgeError, EthnicCategory, NhsNumber, OdsCode, age_at, plausibility};
@@ -199,8 +200,8 @@ pub async fn notify(
         created_at: now,
     });
     let audit = match caller {
-        Some(c) => c.audit_entry(info, "notify", "success"),
-        None => info.anonymous_entry("notify", "success"),
+        Some(c) => c.audit_entry(info, AuditAction::Notify, AuditOutcome::Success),
+        None => info.anonymous_entry(AuditAction::Notify, AuditOutcome::Success),
     };
     let intake = Intake {
         notification,

@@ -3,6 +3,7 @@
 //! recurs. Both are answered by SQL (keyset paging by id, a `GROUP BY` theme); the reviews the
 //! page shows are audited as read.
 
+use leder_domain::audit::AuditAction;
 use std::collections::{BTreeSet, HashMap};
 
 use leder_persistence::records::cases::{LearningPoint, Theme};
@@ -71,7 +72,7 @@ pub async fn across_cases(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    audit_reads(state, caller, info, "read_learning", &read).await?;
+    audit_reads(state, caller, info, AuditAction::ReadLearning, &read).await?;
     Ok(LearningAcross {
         items,
         next_cursor,
@@ -131,8 +132,14 @@ pub async fn add(
     check_themes(state, "themes", &l.themes).await?;
     let actor = actor_of(caller)?;
     let point_id = uuid::Uuid::now_v7().to_string();
-    let mut change =
-        ReviewChange::new(state, caller, info, "add_learning", review_id.clone(), None);
+    let mut change = ReviewChange::new(
+        state,
+        caller,
+        info,
+        AuditAction::AddLearning,
+        review_id.clone(),
+        None,
+    );
     // A case in the caller's scope is of the caller's ICB.
     let point = LearningPoint {
         id: point_id.clone(),

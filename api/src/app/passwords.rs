@@ -4,6 +4,7 @@
 //! issued before, audited in its transaction.
 
 use actix_web::web;
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::users;
 
@@ -63,9 +64,11 @@ pub async fn change(
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(info, "change_password", "success"));
+    let audited = state.audit.audited(caller.audit_entry(
+        info,
+        AuditAction::ChangePassword,
+        AuditOutcome::Success,
+    ));
     let id = caller.id.clone();
     db::run(state, move |conn| {
         users::set_password(conn, &id, &hash, &audited)

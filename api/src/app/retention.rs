@@ -3,6 +3,7 @@
 //! transaction and one audit entry per review (`persistence::repo::retention::dispose`). A dry
 //! run only counts. The server runs this daily ([`every`]); `leder retention run` runs it now.
 
+use leder_domain::audit::AuditAction;
 use leder_domain::retention::RetentionPeriod;
 use leder_persistence::repo::audit::Audited;
 use leder_persistence::repo::retention::{dispose, due_for_disposal};
@@ -65,11 +66,10 @@ pub async fn every(
     let mut ticks = actix_web::rt::time::interval_at(start, interval);
     loop {
         ticks.tick().await;
-        let mut entry = crate::cli::cli_entry("retention run", None);
-        entry.actor_kind = "system".into();
+        let mut entry = crate::cli::cli_entry("retention run", AuditAction::Dispose, None);
+        entry.actor_kind = leder_domain::audit::ActorKind::System.as_str().to_owned();
         entry.method = "JOB".into();
         entry.route = "retention".into();
-        entry.action = "dispose".into();
         let audited = state.audit.audited(entry);
         let today = crate::clock::today_in_england();
         match crate::db::run(&state, move |conn| {

@@ -5,6 +5,7 @@
 //! the review is of, so it also takes the intake's locks on that person and refuses to make a
 //! second review of anyone.
 
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::review::{Happened, Review};
 use leder_persistence::PersistenceError;
 use leder_persistence::connection::write_transaction;
@@ -40,11 +41,11 @@ pub async fn audit_reads(
     state: &AppState,
     caller: &Caller,
     info: &RequestInfo,
-    action: &str,
+    action: AuditAction,
     reviews: &[(String, String)],
 ) -> Result<(), ApiError> {
     let waits = reviews.iter().map(|(id, org)| {
-        let mut entry = caller.audit_entry(info, action, "success");
+        let mut entry = caller.audit_entry(info, action, AuditOutcome::Success);
         entry.subject = Some(format!("review:{id}"));
         entry.subject_organisation = Some(org.clone());
         state.audit.record(entry)
@@ -118,7 +119,7 @@ impl ReviewChange {
         state: &AppState,
         caller: &Caller,
         info: &RequestInfo,
-        action: &str,
+        action: impl Into<leder_domain::audit::Act>,
         id: String,
         expected_version: Option<i64>,
     ) -> Self {

@@ -3,6 +3,7 @@
 //! The token endpoint extracts, calls this and answers in OAuth's terms.
 
 use actix_web::web;
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_persistence::records::identity::{Client, User};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
@@ -18,14 +19,14 @@ use crate::state::AppState;
 /// The audit entry of a sign-in attempt by someone not yet known.
 pub fn anonymous_entry(
     info: &RequestInfo,
-    outcome: &str,
+    outcome: AuditOutcome,
     subject: Option<String>,
     org: Option<String>,
 ) -> NewAuditEntry {
     NewAuditEntry {
         subject,
         subject_organisation: org,
-        ..info.anonymous_entry("sign_in", outcome)
+        ..info.anonymous_entry(AuditAction::SignIn, outcome)
     }
 }
 
@@ -52,7 +53,7 @@ pub async fn with_password(
             lockout::count_address(state, address).await?;
             state
                 .audit
-                .record(anonymous_entry(info, "failure", None, None))
+                .record(anonymous_entry(info, AuditOutcome::Failure, None, None))
                 .await?;
             actix_web::rt::time::sleep(state.config.login_failure_delay).await;
             return Ok(None);
@@ -72,11 +73,11 @@ pub async fn with_password(
             lockout::count_address(state, address).await?;
         }
         let outcome = if user.disabled {
-            "refused_disabled"
+            AuditOutcome::RefusedDisabled
         } else if locked {
-            "refused_locked"
+            AuditOutcome::RefusedLocked
         } else {
-            "failure"
+            AuditOutcome::Failure
         };
         state
             .audit
@@ -94,8 +95,13 @@ pub async fn with_password(
         let id = user.id.clone();
         db::run(state, move |conn| users::record_sign_in(conn, &id)).await?;
     }
-    let mut entry = anonymous_entry(info, "success", subject, user.organisation.clone());
-    entry.actor_kind = "user".into();
+    let mut entry = anonymous_entry(
+        info,
+        AuditOutcome::Success,
+        subject,
+        user.organisation.clone(),
+    );
+    entry.actor_kind = leder_domain::audit::ActorKind::User.as_str().to_owned();
     entry.actor_id = Some(user.id.clone());
     // Audit entries keep the comma-joined form they are hashed in.
     entry.actor_roles = user
@@ -126,11 +132,11 @@ pub async fn with_client_secret(
         Some(c) if c.revoked_at.is_none() && constant_time_eq(&c.secret_hash, &hash) => {
             let mut entry = anonymous_entry(
                 info,
-                "success",
+                AuditOutcome::Success,
                 Some(format!("client:{}", c.id)),
                 Some(c.organisation.clone()),
             );
-            entry.actor_kind = "client".into();
+            entry.actor_kind = leder_domain::audit::ActorKind::Client.as_str().to_owned();
             entry.actor_id = Some(c.id.clone());
             entry.actor_roles = "integration".into();
             entry.actor_organisation = Some(c.organisation.clone());
@@ -143,7 +149,7 @@ pub async fn with_client_secret(
             let org = other.map(|c| c.organisation);
             state
                 .audit
-                .record(anonymous_entry(info, "failure", subject, org))
+                .record(anonymous_entry(info, AuditOutcome::Failure, subject, org))
                 .await?;
             actix_web::rt::time::sleep(state.config.login_failure_delay).await;
             Ok(None)

@@ -3,6 +3,7 @@
 //! render.
 
 use leder_domain::WireName;
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::review::EventType;
 use leder_domain::subscriptions::WebhookStatus;
 use leder_domain::workflow::Role;
@@ -44,9 +45,10 @@ pub async fn subscribe(
         created_by: caller.id.clone(),
     };
     let secret = new.secret.clone();
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(info, "create", "success"));
+    let audited =
+        state
+            .audit
+            .audited(caller.audit_entry(info, AuditAction::Create, AuditOutcome::Success));
     let hook = db::run(state, move |conn| repo::create(conn, new, &audited)).await?;
     Ok((hook, secret))
 }
@@ -88,9 +90,16 @@ pub async fn delete(
     info: &RequestInfo,
     id: String,
 ) -> Result<(), ApiError> {
-    set_status(state, caller, info, id, WebhookStatus::Deleted, "delete")
-        .await
-        .map(|_| ())
+    set_status(
+        state,
+        caller,
+        info,
+        id,
+        WebhookStatus::Deleted,
+        AuditAction::Delete,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Resumes a paused subscription of the caller's ICB and answers it as it now stands.
@@ -100,9 +109,16 @@ pub async fn resume(
     info: &RequestInfo,
     id: String,
 ) -> Result<Webhook, ApiError> {
-    set_status(state, caller, info, id, WebhookStatus::Active, "resume")
-        .await?
-        .ok_or(ApiError::NotFound)
+    set_status(
+        state,
+        caller,
+        info,
+        id,
+        WebhookStatus::Active,
+        AuditAction::Resume,
+    )
+    .await?
+    .ok_or(ApiError::NotFound)
 }
 
 /// Sets the status of a subscription of the caller's ICB, audited as `action`, and answers it
@@ -113,12 +129,12 @@ async fn set_status(
     info: &RequestInfo,
     id: String,
     status: WebhookStatus,
-    action: &str,
+    action: AuditAction,
 ) -> Result<Option<Webhook>, ApiError> {
     let organisation = organisation_of(caller)?;
     let audited = state
         .audit
-        .audited(caller.audit_entry(info, action, "success"));
+        .audited(caller.audit_entry(info, action, AuditOutcome::Success));
     db::run(state, move |conn| {
         if !repo::set_status(conn, &id, &organisation, status, &audited)? {
             return Ok(Err(ApiError::NotFound));

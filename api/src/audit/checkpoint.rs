@@ -4,6 +4,7 @@
 //! a chain deleted, truncated, rewound or rewritten since is found even by someone who could
 //! rewrite the database and its chain heads together.
 
+use leder_domain::audit::{ActorKind, AuditAction, AuditOutcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -107,16 +108,16 @@ pub async fn every(state: web::Data<AppState>, key: AuditKey, file: PathBuf, int
             Ok(Ok(checkpoint)) => {
                 let entry = audit::NewAuditEntry {
                     occurred_at: leder_persistence::reference::now_utc(),
-                    actor_kind: "system".into(),
+                    actor_kind: ActorKind::System.as_str().to_owned(),
                     actor_id: None,
                     actor_roles: String::new(),
                     actor_organisation: None,
                     method: "SYSTEM".into(),
                     route: "audit checkpoint".into(),
-                    action: "audit_checkpoint".into(),
+                    action: AuditAction::AuditCheckpoint.as_str().to_owned(),
                     subject: Some(format!("audit:checkpoint:{}", &checkpoint.seal[..16])),
                     subject_organisation: None,
-                    outcome: "success".into(),
+                    outcome: AuditOutcome::Success.as_str().to_owned(),
                     client_address: None,
                 };
                 if let Err(e) = state.audit.record(entry).await {

@@ -23,6 +23,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_persistence::repo::audit::subject_organisation;
 
 use crate::audit::RequestInfo;
@@ -134,8 +135,8 @@ pub async fn audit_refusals(
         return Ok(res);
     };
     let outcome = match budget.0.admit(&caller.id) {
-        Admission::Within => "refused",
-        Admission::FirstOver => "rate_limited",
+        Admission::Within => AuditOutcome::Refused,
+        Admission::FirstOver => AuditOutcome::RateLimited,
         Admission::Over => return Ok(res),
     };
     let Ok(info) = RequestInfo::from_request(&http, &mut Payload::None).await else {
@@ -153,7 +154,7 @@ pub async fn audit_refusals(
         }
         None => None,
     };
-    let mut entry = caller.audit_entry(&info, "refused", outcome);
+    let mut entry = caller.audit_entry(&info, AuditAction::Refused, outcome);
     entry.subject = subject.clone();
     entry.subject_organisation = owner;
     if let Err(e) = state.audit.record(entry).await {

@@ -12,6 +12,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
+use leder_domain::audit::{Act, ActorKind, AuditOutcome};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::audit::NewAuditEntry;
 use leder_persistence::repo::{clients, users};
@@ -37,6 +38,14 @@ impl PrincipalKind {
         match self {
             PrincipalKind::User => "user",
             PrincipalKind::Client => "client",
+        }
+    }
+
+    /// How the audit trail names it.
+    pub fn actor_kind(self) -> ActorKind {
+        match self {
+            PrincipalKind::User => ActorKind::User,
+            PrincipalKind::Client => ActorKind::Client,
         }
     }
 }
@@ -91,21 +100,21 @@ impl Caller {
     pub fn audit_entry(
         &self,
         info: &crate::audit::RequestInfo,
-        action: &str,
-        outcome: &str,
+        action: impl Into<Act>,
+        outcome: AuditOutcome,
     ) -> NewAuditEntry {
         NewAuditEntry {
             occurred_at: leder_persistence::reference::now_utc(),
-            actor_kind: self.kind.as_str().to_owned(),
+            actor_kind: self.kind.actor_kind().as_str().to_owned(),
             actor_id: Some(self.id.clone()),
             actor_roles: self.roles_text(),
             actor_organisation: self.organisation.clone(),
             method: info.method.clone(),
             route: info.route.clone(),
-            action: action.to_owned(),
+            action: action.into().name().into_owned(),
             subject: None,
             subject_organisation: None,
-            outcome: outcome.to_owned(),
+            outcome: outcome.as_str().to_owned(),
             client_address: info.client_address.clone(),
         }
     }

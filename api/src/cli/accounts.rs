@@ -1,6 +1,7 @@
 //! `leder user create` and `leder client create`: accounts made on the command line, checked
 //! by the same rules as the API's and audited on the command line's chain.
 
+use leder_domain::audit::AuditAction;
 use std::process::ExitCode;
 
 use leder_persistence::repo::users::NewUser;
@@ -51,7 +52,7 @@ pub(super) async fn create_user(
         organisation: org,
         password_hash: hash,
     };
-    let audited = audit.audited(cli_entry("user create", None));
+    let audited = audit.audited(cli_entry("user create", AuditAction::Create, None));
     let result = actix_web::web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         leder_persistence::repo::users::create(&mut conn, new, Some(&audited))
@@ -82,7 +83,7 @@ pub(super) async fn create_client(config: Config, org: String, name: String) -> 
     };
     let secret = new_secret();
     let hash = secret_hash(&secret);
-    let audited = audit.audited(cli_entry("client create", None));
+    let audited = audit.audited(cli_entry("client create", AuditAction::Create, None));
     let result = actix_web::web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         leder_persistence::repo::clients::create(&mut conn, &name, &org, &hash, Some(&audited))

@@ -1,6 +1,7 @@
 //! The data commands: `leder seed-demo` (synthetic cases for demos and benchmarks) and
 //! `leder reassess-avoidable` (completed reviews onto the current avoidable-mortality list).
 
+use leder_domain::audit::AuditAction;
 use std::process::ExitCode;
 
 use crate::config::Config;
@@ -29,7 +30,10 @@ pub(super) async fn seed_demo(config: Config, reviews: usize, seed: u64, force: 
         Err(e) => return fail(&e),
     };
     let subject = format!("synthetic reviews: {} (seed {seed})", summary.reviews);
-    if let Err(e) = audit.record(cli_entry("seed-demo", Some(subject))).await {
+    if let Err(e) = audit
+        .record(cli_entry("seed-demo", AuditAction::Create, Some(subject)))
+        .await
+    {
         return fail(&e.problem().detail);
     }
     println!(
@@ -56,8 +60,7 @@ pub(super) async fn reassess_avoidable(
     } else {
         "reassess-avoidable"
     };
-    let mut entry = cli_entry(route, None);
-    entry.action = "update".into();
+    let mut entry = cli_entry(route, AuditAction::Update, None);
     let chain = audit.chain().clone();
     let batch_entry = entry.clone();
     let result = on_pool(pool, move |conn| {

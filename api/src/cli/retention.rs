@@ -1,6 +1,7 @@
 //! `leder retention run [--dry-run]`: the daily disposal after the retention period, now
 //! (DOMAIN.md, "Retention"). One audit entry per review disposed of, on the command line's chain.
 
+use leder_domain::audit::AuditAction;
 use std::process::ExitCode;
 
 use crate::config::Config;
@@ -13,8 +14,7 @@ pub(super) async fn run(config: Config, dry_run: bool) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let mut entry = cli_entry("retention run", None);
-    entry.action = "dispose".into();
+    let entry = cli_entry("retention run", AuditAction::Dispose, None);
     let audited = audit.audited(entry);
     let period = config.retention;
     let today = crate::clock::today_in_england();

@@ -296,8 +296,8 @@ pub struct AuditEntry {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub occurred_at: OffsetDateTime,
-    /// `user`, `client`, `anonymous`, `cli`, or `webhook` (a delivery: `actor_id` is the
-    /// subscription).
+    /// Who acted: a name of the `ActorKind` schema (`webhook`: a delivery, `actor_id` is the
+    /// subscription). Text, not an enum: an entry keeps the names it was written with.
     pub actor_kind: String,
     /// Who.
     pub actor_id: Option<String>,
@@ -309,11 +309,14 @@ pub struct AuditEntry {
     pub method: String,
     /// Through which endpoint (for a webhook delivery, the target's origin).
     pub route: String,
-    /// `read`, `create`, `update`, `sign_in`, ...
+    /// What was done: a name of the `AuditAction` schema, or `transition:<action>` for a
+    /// workflow transition. Text, not an enum: an entry keeps the names it was written with.
     pub action: String,
     /// What.
     pub subject: Option<String>,
-    /// `success`, `failure`, `attempted` (a webhook delivery, recorded before it is sent), ...
+    /// How it ended: a name of the `AuditOutcome` schema (`attempted`: a webhook delivery,
+    /// recorded before it is sent). Text, not an enum: an entry keeps the names it was written
+    /// with.
     pub outcome: String,
     /// From where.
     pub client_address: Option<String>,

@@ -1,6 +1,7 @@
 //! One keyed POST through its route's [`Idempotency`] policy: check the caller, reserve the
 //! key, run the handler, keep (or release) the key; or answer a retry from what was kept.
 
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -48,8 +49,10 @@ impl Principal {
     /// The audit entry of a replay.
     fn replay_entry(&self, info: &RequestInfo) -> NewAuditEntry {
         match self {
-            Principal::Caller(c) => c.audit_entry(info, "replay", "success"),
-            Principal::Anonymous(_) => info.anonymous_entry("replay", "success"),
+            Principal::Caller(c) => c.audit_entry(info, AuditAction::Replay, AuditOutcome::Success),
+            Principal::Anonymous(_) => {
+                info.anonymous_entry(AuditAction::Replay, AuditOutcome::Success)
+            }
         }
     }
 }
@@ -239,7 +242,8 @@ async fn retry(
                 .to_owned();
             let case = crate::app::reviews::load(state, caller, id).await?;
             let read = [(case.id.clone(), case.organisation.as_str().to_owned())];
-            crate::app::reviews::audit_reads(state, caller, info, "replay", &read).await?;
+            crate::app::reviews::audit_reads(state, caller, info, AuditAction::Replay, &read)
+                .await?;
             Ok(HttpResponse::build(status)
                 .insert_header(("Idempotent-Replayed", "true"))
                 .insert_header((header::ETAG, crate::dto::etag(case.version)))

@@ -2,6 +2,7 @@
 //! endpoint. Admins see any subject; an ICB lead sees subjects of their own ICB only.
 
 use actix_web::{get, web};
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::audit;
 use serde::Deserialize;
@@ -81,7 +82,7 @@ pub async fn list_audit(
     })
     .await?;
     let next_cursor = page.finish(&mut rows, |r| (r.occurred_at, r.chain_id.clone(), r.seq));
-    let mut entry = caller.audit_entry(&info, "read_audit", "success");
+    let mut entry = caller.audit_entry(&info, AuditAction::ReadAudit, AuditOutcome::Success);
     entry.subject = Some(subject);
     entry.subject_organisation = owner;
     state.audit.record(entry).await?;

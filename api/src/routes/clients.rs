@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::clients;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -54,9 +55,10 @@ pub async fn create_client(
     let organisation = check_icb(&state.pool, &request.organisation).await?;
     let secret = new_secret();
     let hash = secret_hash(&secret);
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "create", "success"));
+    let audited =
+        state
+            .audit
+            .audited(caller.audit_entry(&info, AuditAction::Create, AuditOutcome::Success));
     let name = request.name.clone();
     let org = organisation.clone();
     let row = db::run(&state, move |conn| {
@@ -130,9 +132,10 @@ pub async fn revoke_client(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
     let id = id.into_inner();
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "revoke", "success"));
+    let audited =
+        state
+            .audit
+            .audited(caller.audit_entry(&info, AuditAction::Revoke, AuditOutcome::Success));
     let target = id.clone();
     db::run(&state, move |conn| clients::revoke(conn, &target, &audited))
         .await?

@@ -3,6 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::organisations::OrgKind;
 use leder_domain::workflow::Role;
 use leder_persistence::records::action_plan as records;
@@ -129,9 +130,11 @@ pub async fn replace_contacts(
         false => None,
     };
     let new = stored(body.0);
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "replace_contacts", "success"));
+    let audited = state.audit.audited(caller.audit_entry(
+        &info,
+        AuditAction::ReplaceContacts,
+        AuditOutcome::Success,
+    ));
     let org = code.clone();
     let rows = db::run(&state, move |conn| {
         repo::replace_contacts(conn, &org, new, expected, &audited)

@@ -6,6 +6,7 @@
 use actix_web::{get, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use leder_domain::audit::AuditAction;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::events;
 use serde::Deserialize;
@@ -88,7 +89,7 @@ pub async fn list_events(
         .collect();
     subjects.sort();
     subjects.dedup();
-    audit_reads(&state, &caller, &info, "read_events", &subjects).await?;
+    audit_reads(&state, &caller, &info, AuditAction::ReadEvents, &subjects).await?;
     Ok(web::Json(EventPage {
         items: rows.into_iter().map(Event::from).collect(),
         next_cursor: encode(next),

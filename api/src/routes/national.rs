@@ -1,6 +1,7 @@
 //! The national outputs (API.md, "National (anonymised)"): `national_analyst` only. Both are
 //! audited: who took which extract or figures, and when.
 
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -152,7 +153,7 @@ pub async fn national_records(
         extracted_at,
     ));
     let years = selection.year.map_or("all".to_owned(), |y| y.to_string());
-    let mut entry = caller.audit_entry(&info, "national_extract", "success");
+    let mut entry = caller.audit_entry(&info, AuditAction::NationalExtract, AuditOutcome::Success);
     entry.subject = Some(format!("national:records:{years}"));
     state.audit.record(entry).await?;
     Ok(extract_response(format, &plan, &years).streaming(stream(
@@ -203,7 +204,11 @@ pub async fn national_statistics(
     })
     .await?;
     let hierarchy = crate::app::organisations::hierarchy(&state).await?;
-    let mut entry = caller.audit_entry(&info, "national_statistics", "success");
+    let mut entry = caller.audit_entry(
+        &info,
+        AuditAction::NationalStatistics,
+        AuditOutcome::Success,
+    );
     entry.subject = Some(format!("national:statistics:{year}"));
     state.audit.record(entry).await?;
     let statistics = compute(

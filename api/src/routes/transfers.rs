@@ -1,6 +1,7 @@
 //! Reorganisations: moving the open reviews of a dissolved ICB to its successor.
 
 use actix_web::{post, web};
+use leder_domain::audit::AuditAction;
 use leder_domain::workflow::Role;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -46,7 +47,7 @@ pub async fn transfer_reviews(
     body: ValidatedJson<TransferRequest>,
 ) -> Result<web::Json<TransferResult>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let actor = state.audit.author(&caller, &info, "transfer");
+    let actor = state.audit.author(&caller, &info, AuditAction::Transfer);
     let moved =
         crate::app::transfers::transfer(&state, code.into_inner(), body.0.targets, actor).await?;
     Ok(web::Json(TransferResult { transferred: moved }))

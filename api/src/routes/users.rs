@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::workflow::Role;
 use leder_persistence::repo::users::{self, NewUser};
 use serde::Deserialize;
@@ -77,9 +78,10 @@ pub async fn create_user(
         organisation,
         password_hash: hash,
     };
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "create", "success"));
+    let audited =
+        state
+            .audit
+            .audited(caller.audit_entry(&info, AuditAction::Create, AuditOutcome::Success));
     let row = db::run(&state, move |conn| users::create(conn, new, Some(&audited))).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
@@ -128,7 +130,7 @@ pub async fn list_users(
     let next_cursor = page.finish(&mut rows, |u| u.username.clone());
     state
         .audit
-        .record(caller.audit_entry(&info, "list", "success"))
+        .record(caller.audit_entry(&info, AuditAction::List, AuditOutcome::Success))
         .await?;
     Ok(web::Json(UserPage {
         items: rows.into_iter().map(User::from).collect(),
@@ -161,7 +163,7 @@ pub async fn get_user(
     let row = db::run(&state, move |conn| users::get(conn, &id))
         .await?
         .ok_or(ApiError::NotFound)?;
-    let mut entry = caller.audit_entry(&info, "read", "success");
+    let mut entry = caller.audit_entry(&info, AuditAction::Read, AuditOutcome::Success);
     entry.subject = Some(format!("user:{}", row.id));
     entry.subject_organisation = row.organisation.clone();
     state.audit.record(entry).await?;
@@ -207,9 +209,10 @@ pub async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
     let expected = if_match(&req)?;
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "update", "success"));
+    let audited =
+        state
+            .audit
+            .audited(caller.audit_entry(&info, AuditAction::Update, AuditOutcome::Success));
     let user =
         crate::app::accounts::update(&state, audited, id.into_inner(), expected, body.0).await?;
     Ok(HttpResponse::Ok()

@@ -104,7 +104,9 @@ pub fn record_avoidable_version(
                     occurred_at: now,
                     actor_id: None,
                     actor_roles: String::new(),
-                    action: "avoidable_reassessed".into(),
+                    action: leder_domain::audit::AuditAction::AvoidableReassessed
+                        .as_str()
+                        .to_owned(),
                     from_status: Some("completed".into()),
                     to_status: Some("completed".into()),
                     detail: review.detail.clone(),

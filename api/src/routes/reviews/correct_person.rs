@@ -1,6 +1,7 @@
 //! `PATCH /reviews/{id}/person`: a correction of the person, assessed again.
 
 use actix_web::{HttpRequest, HttpResponse, patch, web};
+use leder_domain::audit::AuditAction;
 use leder_domain::review::PersonCorrection;
 use leder_domain::workflow::{self};
 use leder_domain::{EthnicCategory, NhsNumber, plausibility};
@@ -57,7 +58,7 @@ pub async fn correct_person_details(
         &state,
         &caller,
         &info,
-        "correct_person",
+        AuditAction::CorrectPerson,
         id.into_inner(),
         Some(expected),
     );

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
+use leder_domain::audit::AuditAction;
 
 use crate::app::reviews::{audit_reads, load};
 use crate::audit::RequestInfo;
@@ -37,7 +38,7 @@ pub async fn get_review(
         &state,
         &caller,
         &info,
-        "read",
+        AuditAction::Read,
         &[(case.id.clone(), case.organisation.as_str().to_owned())],
     )
     .await?;

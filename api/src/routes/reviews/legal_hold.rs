@@ -3,6 +3,7 @@
 //! audited; the admin needs no case data to do either, and is shown none.
 
 use actix_web::{HttpResponse, delete, put, web};
+use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::retention::LegalHoldReason;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::retention::{self, HoldChange};
@@ -45,9 +46,11 @@ pub async fn set_legal_hold(
         detail: e.to_string(),
         errors: vec![FieldError::new("reason", e.code(), e.to_string())],
     })?;
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "legal_hold", "success"));
+    let audited = state.audit.audited(caller.audit_entry(
+        &info,
+        AuditAction::LegalHold,
+        AuditOutcome::Success,
+    ));
     let review_id = id.into_inner();
     let target = review_id.clone();
     let change = db::run(&state, move |conn| {
@@ -90,9 +93,11 @@ pub async fn lift_legal_hold(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let audited = state
-        .audit
-        .audited(caller.audit_entry(&info, "legal_hold_lifted", "success"));
+    let audited = state.audit.audited(caller.audit_entry(
+        &info,
+        AuditAction::LegalHoldLifted,
+        AuditOutcome::Success,
+    ));
     let target = id.into_inner();
     match db::run(&state, move |conn| {
         retention::lift_legal_hold(conn, &target, &audited)

@@ -1,6 +1,7 @@
 //! `GET /reviews/{id}/learning`: a case's learning points.
 
 use actix_web::{get, web};
+use leder_domain::audit::AuditAction;
 use leder_persistence::repo::reviews::{self as repo};
 
 use crate::app::reviews::{audit_reads, load};
@@ -37,7 +38,7 @@ pub async fn list_learning(
         &state,
         &caller,
         &info,
-        "read_learning",
+        AuditAction::ReadLearning,
         &[(case.id.clone(), case.organisation.as_str().to_owned())],
     )
     .await?;

@@ -1,6 +1,7 @@
 //! `GET /reviews`: the caller's cases, a page at a time.
 
 use actix_web::{HttpRequest, get, web};
+use leder_domain::audit::AuditAction;
 use leder_domain::review_type::ReviewType;
 use leder_domain::workflow::Stage;
 use leder_persistence::repo::reviews::{CaseScope, ReviewFilter};
@@ -100,7 +101,7 @@ pub async fn list_reviews(
         .iter()
         .map(|r| (r.id.clone(), r.organisation.clone()))
         .collect();
-    audit_reads(&state, &caller, &info, "read", &read).await?;
+    audit_reads(&state, &caller, &info, AuditAction::Read, &read).await?;
     Ok(web::Json(ReviewPage { items, next_cursor }))
 }
 

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, post, web};
 use leder_domain::IcdCode;
+use leder_domain::audit::AuditAction;
 use leder_domain::review::OutcomeError;
 use leder_domain::workflow::ChildDeathReviewOutcome;
 use leder_persistence::reference::now_utc;
@@ -51,7 +52,7 @@ pub async fn record_child_death_review_outcome(
         &state,
         &caller,
         &info,
-        "record_child_death_review_outcome",
+        AuditAction::RecordChildDeathReviewOutcome,
         id.into_inner(),
         None,
     );

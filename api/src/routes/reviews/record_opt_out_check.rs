@@ -2,6 +2,7 @@
 //! could answer for at notification.
 
 use actix_web::{HttpResponse, post, web};
+use leder_domain::audit::AuditAction;
 use leder_domain::review::OptOutCheckResult;
 use leder_persistence::reference::now_utc;
 
@@ -64,7 +65,7 @@ pub async fn record_opt_out_check(
         &state,
         &caller,
         &info,
-        "opt_out_check",
+        AuditAction::OptOutCheck,
         id.into_inner(),
         None,
     );

@@ -1,6 +1,7 @@
 //! `GET /reviews/{id}/history`: every stage change and edit.
 
 use actix_web::{get, web};
+use leder_domain::audit::AuditAction;
 use leder_persistence::repo::reviews::{self as repo};
 
 use crate::app::reviews::{audit_reads, load};
@@ -39,7 +40,7 @@ pub async fn review_history(
         &state,
         &caller,
         &info,
-        "read_history",
+        AuditAction::ReadHistory,
         &[(case.id.clone(), case.organisation.as_str().to_owned())],
     )
     .await?;

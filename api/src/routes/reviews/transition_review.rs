@@ -88,8 +88,7 @@ pub async fn transition_review(
     };
     let actor = actor_of(&caller)?;
     let today = today_in_england();
-    let action_name = format!("transition:{}", action.as_str());
-    let change = ReviewChange::new(&state, &caller, &info, &action_name, id.into_inner(), None);
+    let change = ReviewChange::new(&state, &caller, &info, action, id.into_inner(), None);
     let review = reviews::change(&state, &caller, change, move |review| {
         let request = Request {
             action,

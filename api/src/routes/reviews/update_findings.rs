@@ -1,6 +1,7 @@
 //! `PATCH /reviews/{id}/findings`: the review form, as a JSON Merge Patch.
 
 use actix_web::{HttpRequest, HttpResponse, patch, web};
+use leder_domain::audit::AuditAction;
 use leder_domain::workflow::Findings;
 use serde_json::Value;
 
@@ -93,7 +94,7 @@ pub async fn update_findings(
         &state,
         &caller,
         &info,
-        "update_findings",
+        AuditAction::UpdateFindings,
         id.into_inner(),
         Some(expected),
     );

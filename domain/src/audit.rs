@@ -1,0 +1,170 @@
+//! What the audit trail says (API.md, "Audit"): who acted, what they did and how it ended, one
+//! vocabulary for every entry leder writes. The trail keeps the names as text, and reads and
+//! verifies them as text, so that an entry written by any earlier version stays readable and
+//! its hash verifiable for ever; only what is written now comes from these enums.
+
+use std::borrow::Cow;
+
+use crate::wire::wire_enum;
+use crate::workflow::Action;
+
+wire_enum! {
+    /// Who acted.
+    pub enum ActorKind as "actor kind" {
+        /// A person signed in.
+        User => "user",
+        /// A machine client (an ICB's case system).
+        Client => "client",
+        /// Nobody signed in (the public intake, a failed sign-in).
+        Anonymous => "anonymous",
+        /// The command line, on the server.
+        Cli => "cli",
+        /// A webhook delivery (the actor is the subscription).
+        Webhook => "webhook",
+        /// leder itself (retention, checkpoints).
+        System => "system",
+    }
+}
+
+wire_enum! {
+    /// How it ended.
+    pub enum AuditOutcome as "audit outcome" {
+        /// Done.
+        Success => "success",
+        /// Tried and failed (a wrong password, an unknown client).
+        Failure => "failure",
+        /// Refused: scope, role or rule.
+        Refused => "refused",
+        /// A sign-in refused: the account is disabled.
+        RefusedDisabled => "refused_disabled",
+        /// A sign-in refused: the account is locked after repeated failures.
+        RefusedLocked => "refused_locked",
+        /// The first refusal over the caller's budget: further ones that minute are counted,
+        /// not written one by one.
+        RateLimited => "rate_limited",
+        /// Recorded before it is tried (a webhook delivery).
+        Attempted => "attempted",
+    }
+}
+
+wire_enum! {
+    /// What was done (besides a workflow transition, [`Act::Transition`]).
+    pub enum AuditAction as "audit action" {
+        /// A notification was taken in.
+        Notify => "notify",
+        /// One case (or account) was read.
+        Read => "read",
+        /// A case's history was read.
+        ReadHistory => "read_history",
+        /// Learning points were read.
+        ReadLearning => "read_learning",
+        /// The change feed was read.
+        ReadEvents => "read_events",
+        /// The audit trail was read.
+        ReadAudit => "read_audit",
+        /// A list of accounts was read.
+        List => "list",
+        /// Something was created (an account, a client, a subscription).
+        Create => "create",
+        /// Something was changed (an account).
+        Update => "update",
+        /// A subscription was deleted.
+        Delete => "delete",
+        /// A client was revoked.
+        Revoke => "revoke",
+        /// A paused subscription was resumed.
+        Resume => "resume",
+        /// An answer was replayed for a repeated `Idempotency-Key`.
+        Replay => "replay",
+        /// A request was refused (the subject is what was tried).
+        Refused => "refused",
+        /// A sign-in.
+        SignIn => "sign_in",
+        /// A password was changed.
+        ChangePassword => "change_password",
+        /// A governance meeting was recorded.
+        RecordMeeting => "record_meeting",
+        /// A SMART action was agreed.
+        CreateAction => "create_action",
+        /// A SMART action was changed.
+        UpdateAction => "update_action",
+        /// A learning point was added.
+        AddLearning => "add_learning",
+        /// The review form was written.
+        UpdateFindings => "update_findings",
+        /// The person was corrected.
+        CorrectPerson => "correct_person",
+        /// The Child Death Review outcome was recorded.
+        RecordChildDeathReviewOutcome => "record_child_death_review_outcome",
+        /// The national data opt-out check was recorded.
+        OptOutCheck => "opt_out_check",
+        /// A legal hold was set.
+        LegalHold => "legal_hold",
+        /// A legal hold was lifted.
+        LegalHoldLifted => "legal_hold_lifted",
+        /// A review's identifiable part was disposed of after retention.
+        Dispose => "dispose",
+        /// A webhook delivery.
+        Deliver => "deliver",
+        /// A checkpoint of the chains' heads was sealed.
+        AuditCheckpoint => "audit_checkpoint",
+        /// The national extract was read.
+        NationalExtract => "national_extract",
+        /// National statistics were read.
+        NationalStatistics => "national_statistics",
+        /// An ICB's Local Area Contacts were replaced.
+        ReplaceContacts => "replace_contacts",
+        /// A dissolved ICB's reviews were transferred.
+        Transfer => "transfer",
+        /// A completed review was assessed again under a newer avoidable-mortality list.
+        AvoidableReassessed => "avoidable_reassessed",
+    }
+}
+
+/// What an entry records as done: an [`AuditAction`], or a workflow transition, written
+/// `transition:<action>` (for example `transition:allocate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Anything but a transition.
+    Did(AuditAction),
+    /// A workflow transition.
+    Transition(Action),
+}
+
+impl Act {
+    /// The name the trail keeps.
+    pub fn name(self) -> Cow<'static, str> {
+        match self {
+            Self::Did(action) => Cow::Borrowed(action.as_str()),
+            Self::Transition(action) => Cow::Owned(format!("transition:{}", action.as_str())),
+        }
+    }
+}
+
+impl From<AuditAction> for Act {
+    fn from(action: AuditAction) -> Self {
+        Self::Did(action)
+    }
+}
+
+impl From<Action> for Act {
+    fn from(action: Action) -> Self {
+        Self::Transition(action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transition_is_written_with_its_action_and_anything_else_by_its_name() {
+        assert_eq!(Act::from(Action::Allocate).name(), "transition:allocate");
+        assert_eq!(Act::from(AuditAction::ReadHistory).name(), "read_history");
+        assert_eq!(
+            AuditOutcome::parse("rate_limited"),
+            Ok(AuditOutcome::RateLimited)
+        );
+        assert_eq!(ActorKind::Webhook.as_str(), "webhook");
+    }
+}
