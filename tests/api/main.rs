@@ -47,6 +47,7 @@ mod review_lists;
 mod reviews;
 mod rotation;
 mod seed_demo;
+mod staff;
 mod tokens;
 mod transfers;
 mod transitions;

@@ -145,6 +145,16 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
             Who::Lead | Who::Qa => Success,
             _ => Forbidden,
         }),
+        // The case team's daily work (issue 15).
+        "list_staff" => signed_in(match who {
+            Who::Admin => Success,
+            _ => case(&[Who::Lead, Who::Qa]),
+        }),
+        "list_my_reviews" => signed_in(if who == Who::Reviewer {
+            Success
+        } else {
+            Forbidden
+        }),
         _ => return None,
     })
 }
@@ -422,6 +432,13 @@ async fn request(
             None,
             vec![],
         ),
+        "list_staff" => (
+            Method::GET,
+            format!("/api/v1/organisations/{org}/staff"),
+            None,
+            vec![],
+        ),
+        "list_my_reviews" => (Method::GET, "/api/v1/me/reviews".into(), None, vec![]),
         _ => case_request(app, f, op, scope).await,
     }
 }

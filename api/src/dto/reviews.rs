@@ -147,6 +147,8 @@ pub struct Review {
     pub area_code: String,
     /// The allocated reviewer.
     pub reviewer_id: Option<String>,
+    /// The allocated reviewer with their display name (null until allocated).
+    pub reviewer: Option<ReviewerRef>,
     /// The person (null after a national data opt-out).
     pub person: Option<PersonDto>,
     /// Age at death in whole years.
@@ -192,6 +194,15 @@ pub struct Review {
     /// the retention period".
     #[serde(with = "time::serde::rfc3339::option")]
     pub disposed_at: Option<OffsetDateTime>,
+}
+
+/// The allocated reviewer of a review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewerRef {
+    /// The account's id (the same as `reviewer_id`).
+    pub id: String,
+    /// Their display name as their account reads now.
+    pub display_name: Option<String>,
 }
 
 /// A page of reviews.

@@ -121,6 +121,7 @@ impl Review {
                 reallocation_reason,
             } => {
                 p.reviewer_id = Some(id.clone());
+                p.reviewer_name = None;
                 reviewer_id = Some(id);
                 reason = reallocation_reason;
             }

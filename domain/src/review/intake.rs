@@ -114,6 +114,7 @@ impl Review {
             findings: Findings::default(),
             child_death_review_outcome: None,
             has_unreviewed_duplicate: false,
+            reviewer_name: None,
             versions: AssessedVersions {
                 eligibility: assessment.version.to_owned(),
                 avoidable_mortality: crate::avoidable::ListVersion::CURRENT,

@@ -133,6 +133,9 @@ pub struct ReviewParts {
     pub sub_icb_location: Option<String>,
     /// The allocated reviewer.
     pub reviewer_id: Option<String>,
+    /// The allocated reviewer's display name, as their account reads now: read with the review
+    /// by storage (never decided here); an allocation clears it until the change is stored.
+    pub reviewer_name: Option<String>,
     /// The person; `None` when opted out.
     pub person: Option<NotifiedPerson>,
     /// Calendar year of death (kept for opt-outs).

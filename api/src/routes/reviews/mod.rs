@@ -10,6 +10,7 @@ mod legal_hold;
 mod list_learning;
 mod list_reviews;
 mod list_themes;
+mod my_reviews;
 mod record_child_death_review_outcome;
 mod review_history;
 mod transition_review;
@@ -23,6 +24,7 @@ pub use crate::app::reviews::{audit_reads, load};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_reviews::list_reviews)
         .service(get_review::get_review)
+        .service(my_reviews::list_my_reviews)
         .service(review_history::review_history)
         .service(list_learning::list_learning)
         .service(list_themes::list_themes)
