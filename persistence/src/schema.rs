@@ -106,6 +106,9 @@ diesel::table! {
         notifier_json -> Nullable<Text>,
         circumstances -> Nullable<Text>,
         family_requests_focused_review -> Bool,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        applied -> Bool,
     }
 }
 

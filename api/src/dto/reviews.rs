@@ -12,11 +12,13 @@ use leder_domain::{PlaceOfDeath, Sex};
 
 use super::{iso_date, wire};
 
+mod case_notifications;
 mod changes;
 mod findings;
 mod notification;
 mod reads;
 
+pub use case_notifications::*;
 pub use changes::*;
 pub use findings::*;
 pub use notification::*;

@@ -22,6 +22,8 @@ wire_enum! {
         ReviewTransferred => "review.transferred",
         /// A later notification of the same person was linked to the case.
         ReviewDuplicateNotified => "review.duplicate_notified",
+        /// The lead acknowledged a duplicate notification (and may have applied its facts).
+        ReviewDuplicateAcknowledged => "review.duplicate_acknowledged",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -36,6 +38,13 @@ pub enum HistoryDetail {
     DuplicateNotified {
         /// Its reference.
         reference: String,
+    },
+    /// The lead acknowledged a duplicate notification.
+    DuplicateAcknowledged {
+        /// Its reference.
+        reference: String,
+        /// Whether its facts were applied to the person.
+        applied: bool,
     },
     /// A transition was taken.
     Transition {
@@ -82,6 +91,7 @@ impl HistoryDetail {
         match self {
             Self::Created => "created".into(),
             Self::DuplicateNotified { .. } => "duplicate_notified".into(),
+            Self::DuplicateAcknowledged { .. } => "duplicate_acknowledged".into(),
             Self::Transition { action, .. } => format!("transition:{}", action.as_str()),
             Self::FindingsUpdated { .. } => "findings_updated".into(),
             Self::PersonCorrected { .. } => "person_corrected".into(),

@@ -97,6 +97,9 @@ pub fn history_json(detail: &HistoryDetail) -> String {
     let value: Value = match detail {
         HistoryDetail::Created | HistoryDetail::ChildDeathReviewOutcome => json!({}),
         HistoryDetail::DuplicateNotified { reference } => json!({ "reference": reference }),
+        HistoryDetail::DuplicateAcknowledged { reference, applied } => {
+            json!({ "reference": reference, "applied": applied })
+        }
         HistoryDetail::Transition {
             action,
             reviewer_id,

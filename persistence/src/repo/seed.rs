@@ -41,7 +41,7 @@ pub struct SeedBatch {
 
 /// Columns per row of each table (checked against the schema by a test below).
 const REVIEW_COLUMNS: usize = 48;
-const NOTIFICATION_COLUMNS: usize = 10;
+const NOTIFICATION_COLUMNS: usize = 13;
 const HOLD_COLUMNS: usize = 9;
 const LEARNING_COLUMNS: usize = 7;
 const LEARNING_THEME_COLUMNS: usize = 2;

@@ -4,6 +4,7 @@
 //! role 403, then stage 409, then the rule 422) and writes everything together.
 
 mod add_learning;
+mod case_notifications;
 mod correct_person;
 mod get_review;
 mod legal_hold;
@@ -25,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_reviews::list_reviews)
         .service(get_review::get_review)
         .service(my_reviews::list_my_reviews)
+        .service(case_notifications::list_case_notifications)
+        .service(case_notifications::acknowledge_duplicate)
         .service(review_history::review_history)
         .service(list_learning::list_learning)
         .service(list_themes::list_themes)
