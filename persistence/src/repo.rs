@@ -9,6 +9,7 @@
 
 pub mod action_plan;
 pub mod audit;
+pub mod case_notes;
 pub mod case_notifications;
 pub mod clients;
 pub mod events;

@@ -32,6 +32,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_notes (id) {
+        id -> Text,
+        review_id -> Text,
+        kind -> Text,
+        text -> Text,
+        occurred_on -> Date,
+        corrects -> Nullable<Text>,
+        author_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     clients (id) {
         id -> Text,
         name -> Text,
@@ -372,6 +385,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     meetings,
     audit_chains,
     audit_log,
+    case_notes,
     clients,
     event_counters,
     events,

@@ -152,6 +152,7 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         }),
         "list_case_notifications" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
         "acknowledge_duplicate" => signed_in(case(&[Who::Lead])),
+        "list_notes" | "add_note" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
         "list_my_reviews" => signed_in(if who == Who::Reviewer {
             Success
         } else {
@@ -514,6 +515,13 @@ async fn case_request(
         }
         "get_review" => (Method::GET, path(""), None, vec![]),
         "list_case_notifications" => (Method::GET, path("/notifications"), None, vec![]),
+        "list_notes" => (Method::GET, path("/notes"), None, vec![]),
+        "add_note" => (
+            Method::POST,
+            path("/notes"),
+            Some(json!({"kind": "phone_call", "text": "Spoke to the sister."})),
+            vec![],
+        ),
         "acknowledge_duplicate" => {
             // Each call acknowledges a fresh duplicate of a case of its own (in the caller's ICB).
             let id = match scope {

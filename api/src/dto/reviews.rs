@@ -15,12 +15,14 @@ use super::{iso_date, wire};
 mod case_notifications;
 mod changes;
 mod findings;
+mod notes;
 mod notification;
 mod reads;
 
 pub use case_notifications::*;
 pub use changes::*;
 pub use findings::*;
+pub use notes::*;
 pub use notification::*;
 pub use reads::*;
 

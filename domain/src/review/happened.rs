@@ -24,6 +24,9 @@ wire_enum! {
         ReviewDuplicateNotified => "review.duplicate_notified",
         /// The lead acknowledged a duplicate notification (and may have applied its facts).
         ReviewDuplicateAcknowledged => "review.duplicate_acknowledged",
+        /// A case note was added to the case's timeline (the event carries the case, not the
+        /// note's text).
+        ReviewNoteAdded => "review.note_added",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -45,6 +48,15 @@ pub enum HistoryDetail {
         reference: String,
         /// Whether its facts were applied to the person.
         applied: bool,
+    },
+    /// A case note was added.
+    NoteAdded {
+        /// Its id.
+        note_id: String,
+        /// Its kind.
+        kind: crate::case_notes::NoteKind,
+        /// The note it corrects.
+        corrects: Option<String>,
     },
     /// A transition was taken.
     Transition {
@@ -92,6 +104,7 @@ impl HistoryDetail {
             Self::Created => "created".into(),
             Self::DuplicateNotified { .. } => "duplicate_notified".into(),
             Self::DuplicateAcknowledged { .. } => "duplicate_acknowledged".into(),
+            Self::NoteAdded { .. } => "note_added".into(),
             Self::Transition { action, .. } => format!("transition:{}", action.as_str()),
             Self::FindingsUpdated { .. } => "findings_updated".into(),
             Self::PersonCorrected { .. } => "person_corrected".into(),

@@ -8,10 +8,12 @@
 //! Its facts are read through [`ReviewParts`] (the `Deref` target); nothing outside this module
 //! can assign them.
 
+mod case_work;
 mod changes;
 mod happened;
 mod intake;
 
+pub use case_work::NoteError;
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use intake::{NewCase, Resolution};

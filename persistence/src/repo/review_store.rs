@@ -97,6 +97,11 @@ pub fn history_json(detail: &HistoryDetail) -> String {
     let value: Value = match detail {
         HistoryDetail::Created | HistoryDetail::ChildDeathReviewOutcome => json!({}),
         HistoryDetail::DuplicateNotified { reference } => json!({ "reference": reference }),
+        HistoryDetail::NoteAdded {
+            note_id,
+            kind,
+            corrects,
+        } => json!({ "note_id": note_id, "kind": kind.as_str(), "corrects": corrects }),
         HistoryDetail::DuplicateAcknowledged { reference, applied } => {
             json!({ "reference": reference, "applied": applied })
         }

@@ -4,6 +4,7 @@
 //! role 403, then stage 409, then the rule 422) and writes everything together.
 
 mod add_learning;
+mod case_notes;
 mod case_notifications;
 mod correct_person;
 mod get_review;
@@ -28,6 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(my_reviews::list_my_reviews)
         .service(case_notifications::list_case_notifications)
         .service(case_notifications::acknowledge_duplicate)
+        .service(case_notes::add_note)
+        .service(case_notes::list_notes)
         .service(review_history::review_history)
         .service(list_learning::list_learning)
         .service(list_themes::list_themes)
