@@ -34,6 +34,7 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "unknown_learning",
     "unknown_reviewer",
     "unknown_review",
+    "unknown_note",
     "wrong_password",
     # An NHS number's modulus 11 check digit: no pattern can state it; nor that the ten digits
     # are not one digit repeated (such numbers pass the check digit).

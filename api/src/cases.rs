@@ -291,6 +291,13 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
         sub_icb_location: review.sub_icb_location.clone(),
         area_code: review.area_code.clone(),
         reviewer_id: review.reviewer_id.clone(),
+        reviewer: review
+            .reviewer_id
+            .as_ref()
+            .map(|id| crate::dto::reviews::ReviewerRef {
+                id: id.clone(),
+                display_name: review.reviewer_name.clone(),
+            }),
         person,
         age_at_death: review.age_at_death.map(i64::from),
         notified_at: utc(review.notified_at),

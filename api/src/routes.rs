@@ -17,6 +17,7 @@ pub mod national;
 pub mod notifications;
 pub mod organisations;
 pub mod reviews;
+pub mod staff;
 pub mod transfers;
 pub mod users;
 pub mod webhooks;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(audit::configure)
                 .configure(organisations::configure)
                 .configure(contacts::configure)
+                .configure(staff::configure)
                 .configure(meetings::configure)
                 .configure(actions::configure)
                 .configure(case_learning::configure)

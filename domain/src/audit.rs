@@ -118,6 +118,16 @@ wire_enum! {
         Transfer => "transfer",
         /// A completed review was assessed again under a newer avoidable-mortality list.
         AvoidableReassessed => "avoidable_reassessed",
+        /// Acknowledge duplicate.
+        AcknowledgeDuplicate => "acknowledge_duplicate",
+        /// Add note.
+        AddNote => "add_note",
+        /// Read notes.
+        ReadNotes => "read_notes",
+        /// Read notifications.
+        ReadNotifications => "read_notifications",
+        /// Read staff.
+        ReadStaff => "read_staff",
     }
 }
 

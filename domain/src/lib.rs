@@ -16,6 +16,7 @@ pub mod audit;
 pub mod avoidable;
 pub mod breakdown;
 pub mod care_grade;
+pub mod case_notes;
 pub mod disclosure;
 pub mod eligibility;
 pub mod ethnic_category;

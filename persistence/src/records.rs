@@ -6,6 +6,7 @@
 //! `scripts/check-deps.sh` fails when a file of `api/` names a row.
 
 pub mod action_plan;
+pub mod case_notes;
 pub mod cases;
 pub mod identity;
 pub mod organisations;

@@ -9,6 +9,8 @@
 
 pub mod action_plan;
 pub mod audit;
+pub mod case_notes;
+pub mod case_notifications;
 pub mod clients;
 pub mod events;
 pub mod governance;
@@ -25,5 +27,6 @@ pub mod retention;
 pub mod review_store;
 pub mod reviews;
 pub mod seed;
+pub mod staff;
 pub mod users;
 pub mod webhooks;

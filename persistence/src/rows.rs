@@ -7,6 +7,7 @@
 //! instructions, measured with `make bench`).
 
 pub mod action_plan;
+pub mod case_notes;
 pub mod cases;
 pub mod identity;
 pub mod organisations;

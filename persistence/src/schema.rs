@@ -32,6 +32,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_notes (id) {
+        id -> Text,
+        review_id -> Text,
+        kind -> Text,
+        text -> Text,
+        occurred_on -> Date,
+        corrects -> Nullable<Text>,
+        author_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     clients (id) {
         id -> Text,
         name -> Text,
@@ -106,6 +119,9 @@ diesel::table! {
         notifier_json -> Nullable<Text>,
         circumstances -> Nullable<Text>,
         family_requests_focused_review -> Bool,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        applied -> Bool,
         source_organisation -> Nullable<Text>,
         source_system -> Nullable<Text>,
         source_id -> Nullable<Text>,
@@ -378,6 +394,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     meetings,
     audit_chains,
     audit_log,
+    case_notes,
     clients,
     event_counters,
     events,

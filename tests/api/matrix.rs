@@ -151,6 +151,19 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
             Who::Lead | Who::Qa => Success,
             _ => Forbidden,
         }),
+        // The case team's daily work (issue 15).
+        "list_staff" => signed_in(match who {
+            Who::Admin => Success,
+            _ => case(&[Who::Lead, Who::Qa]),
+        }),
+        "list_case_notifications" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
+        "acknowledge_duplicate" => signed_in(case(&[Who::Lead])),
+        "list_notes" | "add_note" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
+        "list_my_reviews" => signed_in(if who == Who::Reviewer {
+            Success
+        } else {
+            Forbidden
+        }),
         _ => return None,
     })
 }
@@ -428,6 +441,13 @@ async fn request(
             None,
             vec![],
         ),
+        "list_staff" => (
+            Method::GET,
+            format!("/api/v1/organisations/{org}/staff"),
+            None,
+            vec![],
+        ),
+        "list_my_reviews" => (Method::GET, "/api/v1/me/reviews".into(), None, vec![]),
         _ => case_request(app, f, op, scope).await,
     }
 }
@@ -500,6 +520,37 @@ async fn case_request(
             (Method::GET, format!("/api/v1/reviews{query}"), None, vec![])
         }
         "get_review" => (Method::GET, path(""), None, vec![]),
+        "list_case_notifications" => (Method::GET, path("/notifications"), None, vec![]),
+        "list_notes" => (Method::GET, path("/notes"), None, vec![]),
+        "add_note" => (
+            Method::POST,
+            path("/notes"),
+            Some(json!({"kind": "phone_call", "text": "Spoke to the sister."})),
+            vec![],
+        ),
+        "acknowledge_duplicate" => {
+            // Each call acknowledges a fresh duplicate of a case of its own (in the caller's ICB).
+            let id = match scope {
+                Scope::Mine => allocated_case(app, f).await,
+                Scope::Other => f.review_other.clone(),
+            };
+            let case = crate::cases::review(app, reader, &id).await.0;
+            let again = json!({"family_name": case["person"]["family_name"], "area_code": case["area_code"]});
+            crate::cases::notify(app, &crate::cases::notification_with(again)).await;
+            let list = app
+                .get_as(&format!("/api/v1/reviews/{id}/notifications"), reader)
+                .await;
+            let nid = json(list, 200).await["items"][1]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            (
+                Method::POST,
+                format!("/api/v1/reviews/{id}/notifications/{nid}/acknowledge"),
+                Some(json!({})),
+                vec![],
+            )
+        }
         "review_history" => (Method::GET, path("/history"), None, vec![]),
         "list_learning" => (Method::GET, path("/learning"), None, vec![]),
         "add_learning" => (

@@ -304,6 +304,8 @@ both_backends! {
         json(patch_findings(&app, lead, reviewer, &adult, &findings).await, 200).await;
         add_learning(&app, reviewer, &adult, &json!({"text": marked_text("Learning"), "themes": ["aspiration_pneumonia"], "kind": "learning"})).await;
         add_learning(&app, reviewer, &adult, &json!({"text": marked_text("Concern"), "themes": [], "kind": "concern"})).await;
+        json(app.post_as(&format!("/api/v1/reviews/{adult}/notes"), reviewer,
+            &json!({"kind": "phone_call", "text": marked_text("Phone call")})).await, 201).await;
         act_ok(&app, reviewer, &adult, json!({"action": "submit"})).await;
         act_ok(&app, qa, &adult, json!({"action": "return", "comment": marked_text("Returned")})).await;
         act_ok(&app, reviewer, &adult, json!({"action": "submit"})).await;

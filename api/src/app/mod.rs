@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod case_notes;
+pub mod case_notifications;
 pub mod governance;
 pub mod intake;
 pub mod learning;

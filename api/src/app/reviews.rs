@@ -7,7 +7,6 @@
 
 use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::review::{Happened, Review};
-use leder_persistence::PersistenceError;
 use leder_persistence::connection::write_transaction;
 use leder_persistence::records::cases::LearningPoint;
 use leder_persistence::reference::now_utc;
@@ -17,6 +16,7 @@ use leder_persistence::repo::review_store;
 use leder_persistence::repo::reviews::{
     self as reviews_repo, CaseScope, ModifyError, ReviewFilter,
 };
+use leder_persistence::{DbConnection, PersistenceError};
 use time::PrimitiveDateTime;
 
 use crate::audit::RequestInfo;
@@ -143,27 +143,8 @@ pub async fn change<F>(
 where
     F: FnOnce(&mut Review) -> Result<Happened, ApiError> + Send + 'static,
 {
-    let scope = scope_of(caller)?;
-    let ReviewChange {
-        id,
-        actor,
-        expected_version,
-        learning,
-    } = change;
-    let result = db::run(state, move |conn| {
-        Ok(write_transaction(conn, |conn| {
-            let mut review =
-                review_store::load_for_change(conn, &id, &scope)?.ok_or(ModifyError::NotFound)?;
-            if expected_version.is_some_and(|v| v != review.version) {
-                return Err(ModifyError::Storage(PersistenceError::StaleVersion));
-            }
-            let from = review.stage.as_str();
-            let happened = decide(&mut review).map_err(ModifyError::Refused)?;
-            store(conn, review, from, &happened, &actor, learning.as_ref())
-        }))
-    })
-    .await?;
-    answered(result)
+    let along = Along::new(|_, _| Ok(()), move |r, _| decide(r), |_, _, _| Ok(()));
+    change_along(state, caller, change, false, along).await
 }
 
 /// [`change`] for a correction of the person, which may change who the review is of. On
@@ -182,6 +163,50 @@ pub async fn change_person<F>(
 where
     F: FnOnce(&mut Review) -> Result<Happened, ApiError> + Send + 'static,
 {
+    let along = Along::new(|_, _| Ok(()), move |r, _| decide(r), |_, _, _| Ok(()));
+    change_along(state, caller, change, true, along).await
+}
+
+type ReadFn<T> =
+    Box<dyn FnOnce(&mut DbConnection, &Review) -> Result<T, ApiError> + Send + 'static>;
+type DecideFn<T> = Box<dyn FnOnce(&mut Review, &T) -> Result<Happened, ApiError> + Send + 'static>;
+type WriteFn<T> =
+    Box<dyn FnOnce(&mut DbConnection, &Review, T) -> Result<(), ApiError> + Send + 'static>;
+
+/// A change with work of its own on storage, all in the review change's transaction: `read`
+/// what the decision needs once the review is loaded in scope, `decide` on the review, and
+/// `write` what the change adds beside the review (a note, an acknowledgement) once it is
+/// stored. Any refusal rolls everything back.
+pub struct Along<T> {
+    read: ReadFn<T>,
+    decide: DecideFn<T>,
+    write: WriteFn<T>,
+}
+
+impl<T> Along<T> {
+    /// The three steps.
+    pub fn new(
+        read: impl FnOnce(&mut DbConnection, &Review) -> Result<T, ApiError> + Send + 'static,
+        decide: impl FnOnce(&mut Review, &T) -> Result<Happened, ApiError> + Send + 'static,
+        write: impl FnOnce(&mut DbConnection, &Review, T) -> Result<(), ApiError> + Send + 'static,
+    ) -> Self {
+        Self {
+            read: Box::new(read),
+            decide: Box::new(decide),
+            write: Box::new(write),
+        }
+    }
+}
+
+/// Runs a change with its own reads and writes ([`Along`]); `person` when it may change who
+/// the review is of (the locks of [`change_person`]).
+pub async fn change_along<T: Send + 'static>(
+    state: &AppState,
+    caller: &Caller,
+    change: ReviewChange,
+    person: bool,
+    along: Along<T>,
+) -> Result<Review, ApiError> {
     let scope = scope_of(caller)?;
     let ReviewChange {
         id,
@@ -191,40 +216,63 @@ where
     } = change;
     let result = db::run(state, move |conn| {
         Ok(write_transaction(conn, |conn| {
-            let mut review = review_store::load(conn, &id, &scope)?.ok_or(ModifyError::NotFound)?;
+            let refused = ModifyError::Refused;
+            let mut review = if person {
+                review_store::load(conn, &id, &scope)?
+            } else {
+                review_store::load_for_change(conn, &id, &scope)?
+            }
+            .ok_or(ModifyError::NotFound)?;
             let read_at = review.version;
             if expected_version.is_some_and(|v| v != read_at) {
                 return Err(ModifyError::Storage(PersistenceError::StaleVersion));
             }
             let before = PersonKey::of(&review);
             let from = review.stage.as_str();
-            let happened = decide(&mut review).map_err(ModifyError::Refused)?;
-            let after = PersonKey::of(&review);
-            let people: Vec<&PersonKey> = before.iter().chain(after.iter()).collect();
-            lock_people(conn, &people)?;
-            if !reviews_repo::lock_row_at(conn, &id, read_at)? {
-                return Err(ModifyError::Storage(PersistenceError::StaleVersion));
+            let found = (along.read)(conn, &review).map_err(refused)?;
+            let happened = (along.decide)(&mut review, &found).map_err(refused)?;
+            if person {
+                lock_person_change(conn, &id, read_at, before, &review)?;
             }
-            if let Some(person) = after.as_ref().filter(|p| before.as_ref() != Some(*p))
-                && other_review_of(conn, person, &id)?.is_some()
-            {
-                return Err(ModifyError::Refused(ApiError::Conflict(
-                    "another review is of the person these details name; a correction cannot \
-                     make a second review of one person"
-                        .into(),
-                )));
-            }
-            store(conn, review, from, &happened, &actor, learning.as_ref())
+            let stored = store(conn, review, from, &happened, &actor, learning.as_ref())?;
+            (along.write)(conn, &stored, found).map_err(refused)?;
+            Ok(stored)
         }))
     })
     .await?;
     answered(result)
 }
 
+/// The locks and the one-review-per-person check of [`change_person`], after the decision.
+fn lock_person_change(
+    conn: &mut DbConnection,
+    id: &str,
+    read_at: i64,
+    before: Option<PersonKey>,
+    review: &Review,
+) -> Result<(), ModifyError<ApiError>> {
+    let after = PersonKey::of(review);
+    let people: Vec<&PersonKey> = before.iter().chain(after.iter()).collect();
+    lock_people(conn, &people)?;
+    if !reviews_repo::lock_row_at(conn, id, read_at)? {
+        return Err(ModifyError::Storage(PersistenceError::StaleVersion));
+    }
+    if let Some(person) = after.as_ref().filter(|p| before.as_ref() != Some(*p))
+        && other_review_of(conn, person, id)?.is_some()
+    {
+        return Err(ModifyError::Refused(ApiError::Conflict(
+            "another review is of the person these details name; a correction cannot \
+             make a second review of one person"
+                .into(),
+        )));
+    }
+    Ok(())
+}
+
 /// Stores a decided change with its history, learning point, audit entry and events (rendered
 /// from the review as stored), in the caller's transaction.
 fn store(
-    conn: &mut leder_persistence::DbConnection,
+    conn: &mut DbConnection,
     mut review: Review,
     from: &str,
     happened: &Happened,

@@ -70,7 +70,7 @@ enum Subject {
 /// A route whose refusals name a subject: its pattern (or the prefix of its sub-routes), where
 /// the subject comes from, and whether a 404 there is a refusal (on the public routes of an
 /// organisation it is only "no such code").
-const AUDITED_ROUTES: [(&str, Subject, bool); 11] = [
+const AUDITED_ROUTES: [(&str, Subject, bool); 12] = [
     ("/api/v1/reviews/{id}", Subject::Id("review"), true),
     ("/api/v1/actions/{id}", Subject::Id("action"), true),
     ("/api/v1/webhooks/{id}", Subject::Id("webhook"), true),
@@ -80,6 +80,7 @@ const AUDITED_ROUTES: [(&str, Subject, bool); 11] = [
     ("/api/v1/organisations/{code}/meetings", Subject::Icb, true),
     ("/api/v1/organisations/{code}/reports", Subject::Icb, true),
     ("/api/v1/organisations/{code}/transfers", Subject::Icb, true),
+    ("/api/v1/organisations/{code}/staff", Subject::Icb, true),
     ("/api/v1/organisations/{code}/contacts", Subject::Icb, false),
     ("/api/v1/audit", Subject::Query("subject"), true),
 ];

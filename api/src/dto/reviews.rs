@@ -12,13 +12,17 @@ use leder_domain::{PlaceOfDeath, Sex};
 
 use super::{iso_date, wire};
 
+mod case_notifications;
 mod changes;
 mod findings;
+mod notes;
 mod notification;
 mod reads;
 
+pub use case_notifications::*;
 pub use changes::*;
 pub use findings::*;
+pub use notes::*;
 pub use notification::*;
 pub use reads::*;
 
@@ -147,6 +151,8 @@ pub struct Review {
     pub area_code: String,
     /// The allocated reviewer.
     pub reviewer_id: Option<String>,
+    /// The allocated reviewer with their display name (null until allocated).
+    pub reviewer: Option<ReviewerRef>,
     /// The person (null after a national data opt-out).
     pub person: Option<PersonDto>,
     /// Age at death in whole years.
@@ -195,6 +201,15 @@ pub struct Review {
     /// the retention period".
     #[serde(with = "time::serde::rfc3339::option")]
     pub disposed_at: Option<OffsetDateTime>,
+}
+
+/// The allocated reviewer of a review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewerRef {
+    /// The account's id (the same as `reviewer_id`).
+    pub id: String,
+    /// Their display name as their account reads now.
+    pub display_name: Option<String>,
 }
 
 /// A page of reviews.

@@ -181,6 +181,7 @@ pub fn components() -> Vec<(
         one::<leder_domain::avoidable::ListVersion>(),
         one::<leder_domain::review_type::ReviewType>(),
         one::<leder_domain::review::LearningKind>(),
+        one::<leder_domain::case_notes::NoteKind>(),
         one::<leder_domain::organisations::OrgKind>(),
         one::<leder_domain::organisations::Share>(),
         one::<leder_domain::breakdown::Breakdown>(),

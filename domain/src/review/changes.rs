@@ -132,6 +132,7 @@ impl Review {
                 reallocation_reason,
             } => {
                 p.reviewer_id = Some(id.clone());
+                p.reviewer_name = None;
                 reviewer_id = Some(id);
                 reason = reallocation_reason;
             }
@@ -251,10 +252,6 @@ impl Review {
         } else {
             p.completed_on
         };
-        if actor.has(Role::IcsLead) {
-            // The lead has looked at the case: a flagged duplicate is now reviewed.
-            p.has_unreviewed_duplicate = false;
-        }
         let mut events = vec![EventType::ReviewPersonCorrected];
         if before != p.stage {
             events.push(EventType::ReviewStatusChanged);
@@ -266,6 +263,42 @@ impl Review {
             events,
         );
         happened.hold_ended_on = assessed.ends_hold.then_some(today);
+        Ok(happened)
+    }
+
+    /// The lead acknowledges the duplicate notification `reference` (DOMAIN.md, "Duplicates"):
+    /// the case's flag clears unless `others_waiting` (another duplicate still awaits them).
+    /// With `apply`, the notification's facts correct the person first, as a correction by the
+    /// lead does (eligibility, review type and stage re-run; refused where the stage allows no
+    /// correction). Acknowledging alone is allowed at any stage, closed ones included.
+    pub fn acknowledge_duplicate(
+        &mut self,
+        actor: &Actor,
+        reference: String,
+        apply: Option<PersonCorrection>,
+        others_waiting: bool,
+        today: Date,
+    ) -> Result<Happened, CorrectionError> {
+        if !actor.can_see_case(&self.organisation, self.reviewer_id.as_deref()) {
+            return Err(Refusal::OutOfScope.into());
+        }
+        if !actor.has(Role::IcsLead) {
+            return Err(Refusal::RoleNotPermitted("acknowledge a duplicate notification").into());
+        }
+        let applied = apply.is_some();
+        let corrected = apply
+            .map(|correction| self.correct_person(actor, correction, today))
+            .transpose()?;
+        self.parts.has_unreviewed_duplicate = others_waiting;
+        let mut happened = Happened::of(
+            HistoryDetail::DuplicateAcknowledged { reference, applied },
+            [EventType::ReviewDuplicateAcknowledged],
+        );
+        if let Some(c) = corrected {
+            happened.history.extend(c.history);
+            happened.events.extend(c.events);
+            happened.hold_ended_on = c.hold_ended_on;
+        }
         Ok(happened)
     }
 

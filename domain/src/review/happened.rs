@@ -22,6 +22,11 @@ wire_enum! {
         ReviewTransferred => "review.transferred",
         /// A later notification of the same person was linked to the case.
         ReviewDuplicateNotified => "review.duplicate_notified",
+        /// The lead acknowledged a duplicate notification (and may have applied its facts).
+        ReviewDuplicateAcknowledged => "review.duplicate_acknowledged",
+        /// A case note was added to the case's timeline (the event carries the case, not the
+        /// note's text).
+        ReviewNoteAdded => "review.note_added",
         /// The national data opt-out check was recorded.
         ReviewOptOutChecked => "review.opt_out_checked",
         /// A SMART action changed.
@@ -38,6 +43,22 @@ pub enum HistoryDetail {
     DuplicateNotified {
         /// Its reference.
         reference: String,
+    },
+    /// The lead acknowledged a duplicate notification.
+    DuplicateAcknowledged {
+        /// Its reference.
+        reference: String,
+        /// Whether its facts were applied to the person.
+        applied: bool,
+    },
+    /// A case note was added.
+    NoteAdded {
+        /// Its id.
+        note_id: String,
+        /// Its kind.
+        kind: crate::case_notes::NoteKind,
+        /// The note it corrects.
+        corrects: Option<String>,
     },
     /// A transition was taken.
     Transition {
@@ -93,6 +114,8 @@ impl HistoryDetail {
         match self {
             Self::Created => "created".into(),
             Self::DuplicateNotified { .. } => "duplicate_notified".into(),
+            Self::DuplicateAcknowledged { .. } => "duplicate_acknowledged".into(),
+            Self::NoteAdded { .. } => "note_added".into(),
             Self::Transition { action, .. } => format!("transition:{}", action.as_str()),
             Self::FindingsUpdated { .. } => "findings_updated".into(),
             Self::PersonCorrected { .. } => "person_corrected".into(),

@@ -115,6 +115,7 @@ impl Review {
             findings: Findings::default(),
             child_death_review_outcome: None,
             has_unreviewed_duplicate: false,
+            reviewer_name: None,
             opt_out_check,
             versions: AssessedVersions {
                 eligibility: assessment.version.to_owned(),

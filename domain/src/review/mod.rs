@@ -8,11 +8,13 @@
 //! Its facts are read through [`ReviewParts`] (the `Deref` target); nothing outside this module
 //! can assign them.
 
+mod case_work;
 mod changes;
 mod happened;
 mod intake;
 mod opt_out;
 
+pub use case_work::NoteError;
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use intake::{NewCase, Resolution};
@@ -135,6 +137,9 @@ pub struct ReviewParts {
     pub sub_icb_location: Option<String>,
     /// The allocated reviewer.
     pub reviewer_id: Option<String>,
+    /// The allocated reviewer's display name, as their account reads now: read with the review
+    /// by storage (never decided here); an allocation clears it until the change is stored.
+    pub reviewer_name: Option<String>,
     /// The person; `None` when opted out.
     pub person: Option<NotifiedPerson>,
     /// Calendar year of death (kept for opt-outs).

@@ -72,12 +72,80 @@ impl From<&Notification> for NotificationRow {
             notifier_json: n.notifier.as_ref().map(notifier_to_json),
             circumstances: n.circumstances.clone(),
             family_requests_focused_review: n.family_requests_focused_review,
+            acknowledged_at: None,
+            acknowledged_by: None,
+            applied: false,
             source_organisation: n.source.as_ref().map(|s| s.organisation.clone()),
             source_system: n.source.as_ref().map(|s| s.system.clone()),
             source_id: n.source.as_ref().map(|s| s.id.clone()),
             notifying_organisation: n.notifying_organisation.clone(),
             gp_practice: n.gp_practice.clone(),
         }
+    }
+}
+
+/// A notification of a case as its case team reads it, with the lead's acknowledgement.
+#[derive(Debug, Clone)]
+pub struct CaseNotification {
+    /// The notification as it came.
+    pub notification: Notification,
+    /// When the lead acknowledged it (a duplicate), if they have.
+    pub acknowledged_at: Option<PrimitiveDateTime>,
+    /// Who acknowledged it (null for one acknowledged before this was recorded).
+    pub acknowledged_by: Option<String>,
+    /// Whether its facts were applied to the person then.
+    pub applied: bool,
+}
+
+impl TryFrom<NotificationRow> for CaseNotification {
+    type Error = PersistenceError;
+
+    fn try_from(row: NotificationRow) -> Result<Self, Self::Error> {
+        let bad = |field: &'static str, detail: String| PersistenceError::Corrupt {
+            table: "notifications",
+            id: row.id.clone(),
+            field,
+            detail,
+        };
+        let person = row
+            .person_json
+            .as_deref()
+            .map(crate::stored::notified::person_from_json)
+            .transpose()
+            .map_err(|e| bad("person_json", e))?;
+        let notifier = row
+            .notifier_json
+            .as_deref()
+            .map(crate::stored::notified::notifier_from_json)
+            .transpose()
+            .map_err(|e| bad("notifier_json", e))?;
+        Ok(CaseNotification {
+            notification: Notification {
+                id: row.id,
+                reference: row.reference,
+                review_id: row.review_id,
+                duplicate: row.duplicate,
+                received_at: row.received_at,
+                area_code: row.area_code,
+                person,
+                notifier,
+                circumstances: row.circumstances,
+                family_requests_focused_review: row.family_requests_focused_review,
+                source: match (row.source_organisation, row.source_system, row.source_id) {
+                    (Some(organisation), Some(system), Some(id)) => Some(Source {
+                        organisation,
+                        system,
+                        id,
+                    }),
+                    _ => None,
+                },
+                notifying_organisation: row.notifying_organisation,
+                gp_practice: row.gp_practice,
+            },
+            acknowledged_at: row.acknowledged_at,
+            acknowledged_by: row.acknowledged_by,
+            applied: row.applied,
+        })
     }
 }
 

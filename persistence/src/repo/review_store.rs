@@ -17,14 +17,24 @@ use crate::records::cases::LearningPoint;
 use crate::repo::audit::Author;
 use crate::repo::audit::append as append_audit;
 use crate::repo::events::{self, NewEvent};
-use crate::repo::reviews::{CaseScope, ReviewState, get_scoped, holds_of, lock_row};
+use crate::repo::reviews::{
+    CaseScope, ReviewState, get_scoped, holds_of, lock_row, reviewer_names,
+};
 use crate::rows::cases::{HistoryRow, HoldRow, ReviewRow};
 use crate::schema::{learning_points, notifications, review_history, review_holds, reviews};
 use crate::stored::review::{hold_row, review_from_row, row_from_review};
 
 /// A stored case as the domain's type.
 pub fn review_of(state: ReviewState) -> Result<Review, PersistenceError> {
-    review_from_row(state.row, state.holds, state.learning_points)
+    let review = review_from_row(state.row, state.holds, state.learning_points)?;
+    Ok(named(review, state.reviewer_name))
+}
+
+/// The review with its reviewer's display name as read beside it.
+fn named(review: Review, reviewer_name: Option<String>) -> Review {
+    let mut parts = review.into_parts();
+    parts.reviewer_name = reviewer_name;
+    Review::restore(parts)
 }
 
 /// One review in scope, if any.
@@ -64,11 +74,20 @@ pub fn reviews_of_rows(
         .load::<(String, i64)>(conn)?
         .into_iter()
         .collect();
+    let names = reviewer_names(
+        conn,
+        rows.iter().filter_map(|r| r.reviewer_id.clone()).collect(),
+    )?;
     rows.into_iter()
         .map(|row| {
             let learning = counts.get(&row.id).copied().unwrap_or(0);
             let held = holds.remove(&row.id).unwrap_or_default();
-            review_from_row(row, held, learning)
+            let name = row
+                .reviewer_id
+                .as_ref()
+                .and_then(|id| names.get(id))
+                .cloned();
+            Ok(named(review_from_row(row, held, learning)?, name))
         })
         .collect()
 }
@@ -78,6 +97,14 @@ pub fn history_json(detail: &HistoryDetail) -> String {
     let value: Value = match detail {
         HistoryDetail::Created | HistoryDetail::ChildDeathReviewOutcome => json!({}),
         HistoryDetail::DuplicateNotified { reference } => json!({ "reference": reference }),
+        HistoryDetail::NoteAdded {
+            note_id,
+            kind,
+            corrects,
+        } => json!({ "note_id": note_id, "kind": kind.as_str(), "corrects": corrects }),
+        HistoryDetail::DuplicateAcknowledged { reference, applied } => {
+            json!({ "reference": reference, "applied": applied })
+        }
         HistoryDetail::Transition {
             action,
             reviewer_id,
@@ -133,6 +160,9 @@ pub fn store_change(
         .set(&row)
         .execute(conn)?;
     let mut parts = review.into_parts();
+    parts.reviewer_name = reviewer_names(conn, parts.reviewer_id.iter().cloned().collect())?
+        .into_values()
+        .next();
     let now = parts.updated_at;
     if let Some(day) = happened.hold_ended_on {
         diesel::update(review_holds::table)

@@ -52,6 +52,8 @@ pub struct ReviewState {
     pub holds: Vec<HoldRow>,
     /// Learning points of kind `learning`.
     pub learning_points: i64,
+    /// The allocated reviewer's display name, as their account reads now.
+    pub reviewer_name: Option<String>,
 }
 
 impl CaseScope {
@@ -97,11 +99,32 @@ fn load_state(conn: &mut DbConnection, row: ReviewRow) -> Result<ReviewState, Pe
         .filter(learning_points::kind.eq("learning"))
         .count()
         .get_result(c))?;
+    let reviewer_name = reviewer_names(conn, row.reviewer_id.iter().cloned().collect())?
+        .into_values()
+        .next();
     Ok(ReviewState {
         row,
         holds,
         learning_points,
+        reviewer_name,
     })
+}
+
+/// The display names of these accounts (reviewers), by id; an id with no account is left out.
+pub fn reviewer_names(
+    conn: &mut DbConnection,
+    ids: Vec<String>,
+) -> Result<std::collections::HashMap<String, String>, PersistenceError> {
+    use crate::schema::users;
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// The holds of these reviews, oldest first.

@@ -34,6 +34,12 @@ pub struct NotificationRow {
     pub circumstances: Option<String>,
     /// The family asked for a focused review.
     pub family_requests_focused_review: bool,
+    /// When the lead acknowledged it (a duplicate).
+    pub acknowledged_at: Option<PrimitiveDateTime>,
+    /// Who acknowledged it.
+    pub acknowledged_by: Option<String>,
+    /// Whether its facts were applied to the person when acknowledged.
+    pub applied: bool,
     /// The ICB whose lead or system sent it (professional intake).
     pub source_organisation: Option<String>,
     /// The sending system's name.

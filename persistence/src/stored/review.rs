@@ -168,6 +168,8 @@ pub fn review_from_row(
         area_code: row.area_code,
         sub_icb_location: row.sub_icb_location,
         reviewer_id: row.reviewer_id,
+        // Read beside the row by the caller (`review_store`), from the reviewer's account.
+        reviewer_name: None,
         person,
         year_of_death: parse!("year_of_death", i32::try_from(row.year_of_death)),
         age_at_death: parse!(

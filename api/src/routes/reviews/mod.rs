@@ -4,12 +4,15 @@
 //! role 403, then stage 409, then the rule 422) and writes everything together.
 
 mod add_learning;
+mod case_notes;
+mod case_notifications;
 mod correct_person;
 mod get_review;
 mod legal_hold;
 mod list_learning;
 mod list_reviews;
 mod list_themes;
+mod my_reviews;
 mod record_child_death_review_outcome;
 mod record_opt_out_check;
 mod review_history;
@@ -24,6 +27,11 @@ pub use crate::app::reviews::{audit_reads, load};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_reviews::list_reviews)
         .service(get_review::get_review)
+        .service(my_reviews::list_my_reviews)
+        .service(case_notifications::list_case_notifications)
+        .service(case_notifications::acknowledge_duplicate)
+        .service(case_notes::add_note)
+        .service(case_notes::list_notes)
         .service(review_history::review_history)
         .service(list_learning::list_learning)
         .service(list_themes::list_themes)

@@ -1,0 +1,3 @@
+ALTER TABLE notifications DROP COLUMN applied;
+ALTER TABLE notifications DROP COLUMN acknowledged_by;
+ALTER TABLE notifications DROP COLUMN acknowledged_at;
