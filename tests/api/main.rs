@@ -33,6 +33,7 @@ mod journeys;
 mod learning;
 mod matrix;
 mod national_access;
+mod national_cohorts;
 mod national_records;
 mod national_statistics;
 mod notifications;
