@@ -22,6 +22,8 @@ wire_enum! {
         ReviewTransferred => "review.transferred",
         /// A later notification of the same person was linked to the case.
         ReviewDuplicateNotified => "review.duplicate_notified",
+        /// The region's coordinator recorded an escalation of the case.
+        ReviewEscalated => "review.escalated",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -74,6 +76,11 @@ pub enum HistoryDetail {
         /// The ICB it joined.
         to: String,
     },
+    /// The region's coordinator recorded an escalation.
+    RegionalEscalation {
+        /// The escalation's id.
+        escalation_id: String,
+    },
 }
 
 impl HistoryDetail {
@@ -88,6 +95,7 @@ impl HistoryDetail {
             Self::ChildDeathReviewOutcome => "child_death_review_outcome".into(),
             Self::LearningAdded { .. } => "learning_added".into(),
             Self::Transferred { .. } => "transferred".into(),
+            Self::RegionalEscalation { .. } => "regional_escalation".into(),
         }
     }
 }

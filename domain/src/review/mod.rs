@@ -9,10 +9,12 @@
 //! can assign them.
 
 mod changes;
+mod escalation;
 mod happened;
 mod intake;
 
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
+pub use escalation::{Escalation, EscalationError};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use intake::{NewCase, Resolution};
 

@@ -141,7 +141,7 @@ fn eligibility_outcome_route_review_type_and_focused_reason_have_the_api_names()
 }
 
 #[test]
-fn role_has_the_six_api_roles() {
+fn role_has_the_seven_api_roles() {
     round_trips(
         Role::ALL,
         &[
@@ -151,6 +151,7 @@ fn role_has_the_six_api_roles() {
             "qa_panel",
             "reviewer",
             "integration",
+            "regional_coordinator",
         ],
     );
 }

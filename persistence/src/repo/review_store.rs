@@ -102,6 +102,9 @@ pub fn history_json(detail: &HistoryDetail) -> String {
             json!({ "learning_id": learning_id, "kind": kind })
         }
         HistoryDetail::Transferred { from, to } => json!({ "from": from, "to": to }),
+        HistoryDetail::RegionalEscalation { escalation_id } => {
+            json!({ "escalation_id": escalation_id })
+        }
     };
     value.to_string()
 }
