@@ -42,6 +42,7 @@ mod organisations;
 mod overload;
 mod races;
 mod refusals;
+mod regional;
 mod replicas;
 mod retention;
 mod review_lists;

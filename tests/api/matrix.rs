@@ -116,6 +116,12 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "update_findings" | "correct_person" | "transition_review" | "add_learning" => {
             signed_in(case(&[Who::Lead, Who::Reviewer]))
         }
+        // Regional oversight (issue 17): the coordinator of the ICB's region escalates (no ICB
+        // role may); the case team and the coordinator read the escalations.
+        "record_escalation" => signed_in(case(&[])),
+        "list_escalations" => {
+            signed_in(case(&[Who::Lead, Who::Qa, Who::Integration, Who::Reviewer]))
+        }
         // A case referred to the Child Death Review has no reviewer: only the lead sees and acts.
         "record_child_death_review_outcome" => signed_in(match who {
             Who::Reviewer if scope == Scope::Mine => NotFound,
@@ -496,6 +502,14 @@ async fn case_request(
         "get_review" => (Method::GET, path(""), None, vec![]),
         "review_history" => (Method::GET, path("/history"), None, vec![]),
         "list_learning" => (Method::GET, path("/learning"), None, vec![]),
+        "list_escalations" => (Method::GET, path("/escalations"), None, vec![]),
+        "record_escalation" => (
+            Method::POST,
+            path("/escalations"),
+            Some(json!({"reason": "Overdue", "agreed": "Allocate this week",
+                        "by_when": crate::helpers::ymd(crate::helpers::today())})),
+            vec![],
+        ),
         "add_learning" => (
             Method::POST,
             path("/learning"),

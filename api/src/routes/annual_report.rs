@@ -53,7 +53,8 @@ fn wants_csv(req: &HttpRequest) -> bool {
 /// completed (by completion date), median days to completion, the share completed within 6
 /// months as such and net of holds, reviews on hold by reason, the top themes, and actions by
 /// status with the overdue ones listed. JSON by default; CSV (`section,item,value,label`) with
-/// `Accept: text/csv`. `publishable=true` applies the disclosure rule. The ICB's lead.
+/// `Accept: text/csv`. `publishable=true` applies the disclosure rule. The ICB's lead, and the
+/// coordinator of the ICB's region.
 #[utoipa::path(
     tag = "actions",
     operation_id = "annual_report",
@@ -79,7 +80,7 @@ pub async fn annual_report(
     code: web::Path<String>,
     Query(query): Query<ReportParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let org = within_icb(&caller, &code, &[Role::IcsLead])?;
+    let org = within_icb(&caller, &code, &[Role::IcsLead, Role::RegionalCoordinator])?;
     let (year, publishable) = (query.year.0, query.publishable.unwrap_or(false));
     let report = crate::app::reports::annual(&state, org.clone(), year, publishable).await?;
     if wants_csv(&req) {

@@ -84,14 +84,11 @@ impl Escalation {
 }
 
 impl Review {
-    /// Records a regional escalation. Refuses, in order: a case outside the actor's scope (as
-    /// if it did not exist), an actor who does not oversee the case's ICB as its regional
-    /// coordinator, a closed case.
-    pub fn record_escalation(
-        &mut self,
-        actor: &Actor,
-        escalation: &Escalation,
-    ) -> Result<Happened, Refusal> {
+    /// Whether `actor` may record a regional escalation on this case. Refuses, in order: a case
+    /// outside the actor's scope (as if it did not exist), an actor who does not oversee the
+    /// case's ICB as its regional coordinator, a closed case. Checked before the escalation's
+    /// own fields, so that a refusal follows DOMAIN.md's order (404, 403, 409, then 422).
+    pub fn may_escalate(&self, actor: &Actor) -> Result<(), Refusal> {
         if !actor.can_see_case(&self.organisation, self.reviewer_id.as_deref()) {
             return Err(Refusal::OutOfScope);
         }
@@ -104,6 +101,17 @@ impl Review {
                 what: "a regional escalation",
             });
         }
+        Ok(())
+    }
+
+    /// Records a regional escalation ([`Self::may_escalate`] first): a history entry and the
+    /// `review.escalated` event for the ICB's feed.
+    pub fn record_escalation(
+        &mut self,
+        actor: &Actor,
+        escalation: &Escalation,
+    ) -> Result<Happened, Refusal> {
+        self.may_escalate(actor)?;
         Ok(Happened::of(
             HistoryDetail::RegionalEscalation {
                 escalation_id: escalation.id.clone(),

@@ -5,6 +5,7 @@
 
 mod add_learning;
 mod correct_person;
+mod escalations;
 mod get_review;
 mod legal_hold;
 mod list_learning;
@@ -31,6 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(transition_review::transition_review)
         .service(record_child_death_review_outcome::record_child_death_review_outcome)
         .service(add_learning::add_learning)
+        .service(escalations::record_escalation)
+        .service(escalations::list_escalations)
         .service(legal_hold::set_legal_hold)
         .service(legal_hold::lift_legal_hold);
 }
