@@ -10,6 +10,7 @@
 pub mod action_plan;
 pub mod audit;
 pub mod clients;
+pub mod dashboard;
 pub mod escalations;
 pub mod events;
 pub mod governance;

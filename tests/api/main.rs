@@ -19,6 +19,7 @@ mod cases;
 mod contract;
 mod control_characters;
 mod corrections;
+mod dashboard;
 mod disk_full;
 mod errors;
 mod events;

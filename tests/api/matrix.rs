@@ -119,6 +119,13 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         // Regional oversight (issue 17): the coordinator of the ICB's region escalates (no ICB
         // role may); the case team and the coordinator read the escalations.
         "record_escalation" => signed_in(case(&[])),
+        // An ICB's dashboard: its lead and QA panel, and admins for every ICB.
+        "dashboard" => signed_in(match who {
+            Who::Admin => Success,
+            Who::Lead | Who::Qa if scope == Scope::Mine => Success,
+            Who::Lead | Who::Qa => NotFound,
+            _ => Forbidden,
+        }),
         "list_escalations" => {
             signed_in(case(&[Who::Lead, Who::Qa, Who::Integration, Who::Reviewer]))
         }
@@ -272,6 +279,7 @@ async fn action_request(
         "list_actions" => (Method::GET, orgs("/actions"), None, vec![]),
         "create_action" => (Method::POST, orgs("/actions"), Some(action_body()), vec![]),
         "annual_report" => (Method::GET, orgs("/reports/annual?year=2025"), None, vec![]),
+        "dashboard" => (Method::GET, orgs("/dashboard"), None, vec![]),
         "list_case_learning" => (Method::GET, "/api/v1/learning".into(), None, vec![]),
         "national_records" => (
             Method::GET,

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod dashboard;
 pub mod escalations;
 pub mod governance;
 pub mod intake;

@@ -165,6 +165,11 @@ fn within_six_months_sql(conn: &DbConnection) -> &'static str {
     }
 }
 
+/// The whole days one ended hold lasted (`review_holds` columns, unqualified).
+pub(crate) fn hold_days_sql(conn: &DbConnection) -> &'static str {
+    within_six_months_net_sql(conn).0
+}
+
 /// Whether a completed review was completed within 6 calendar months of notification once its
 /// days on hold (`h.held`, summed per review) extend the due date (DOMAIN.md, "Time";
 /// `domain::time_targets::completed_within_target`), with the SQL of one hold's days.
@@ -193,7 +198,7 @@ fn learning_disability_level_sql(conn: &DbConnection) -> &'static str {
     }
 }
 
-fn load<T>(conn: &mut DbConnection, sql: &str) -> Result<Vec<T>, PersistenceError>
+pub(crate) fn load<T>(conn: &mut DbConnection, sql: &str) -> Result<Vec<T>, PersistenceError>
 where
     T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
 {
