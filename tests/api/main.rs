@@ -41,6 +41,7 @@ mod notifications;
 mod operations;
 mod organisations;
 mod overload;
+mod quarterly_report;
 mod races;
 mod refusals;
 mod regional;

@@ -144,9 +144,8 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "list_meetings" | "list_actions" | "get_action" | "action_history" => {
             signed_in(case(&[Who::Lead, Who::Qa]))
         }
-        "record_meeting" | "create_action" | "update_action" | "annual_report" => {
-            signed_in(case(&[Who::Lead]))
-        }
+        "record_meeting" | "create_action" | "update_action" | "annual_report"
+        | "quarterly_report" => signed_in(case(&[Who::Lead])),
         // National outputs (issue 7): anonymised, for national analysts only.
         "national_records" | "national_statistics" => signed_in(if who == Who::Analyst {
             Success
@@ -280,6 +279,12 @@ async fn action_request(
         "create_action" => (Method::POST, orgs("/actions"), Some(action_body()), vec![]),
         "annual_report" => (Method::GET, orgs("/reports/annual?year=2025"), None, vec![]),
         "dashboard" => (Method::GET, orgs("/dashboard"), None, vec![]),
+        "quarterly_report" => (
+            Method::GET,
+            orgs("/reports/quarterly?year=2025&quarter=4"),
+            None,
+            vec![],
+        ),
         "list_case_learning" => (Method::GET, "/api/v1/learning".into(), None, vec![]),
         "national_records" => (
             Method::GET,
