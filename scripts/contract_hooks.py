@@ -29,6 +29,7 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "area_split_name_sub_icb_location",
     "area_unresolvable",
     "not_a_current_icb",
+    "not_a_current_region",
     "not_in_who_classification",
     "unknown_theme",
     "unknown_learning",

@@ -102,9 +102,18 @@ fn tally<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, u64> {
     out
 }
 
-fn definitions(publishable: bool) -> BTreeMap<String, String> {
+fn definitions(publishable: bool, quarterly: bool) -> BTreeMap<String, String> {
+    let period = if quarterly {
+        "a quarter of the financial year: 1 April to 30 June, 1 July to 30 September, 1 October to 31 December, 1 January to 31 March; every 'year' below means the quarter"
+    } else {
+        "the financial year: 1 April to 31 March"
+    };
     let mut d = BTreeMap::from([
-        ("period", "the financial year: 1 April to 31 March"),
+        ("period", period),
+        (
+            "deaths",
+            "reviews completed in the year (both routes), by age band at death, sex, ethnic group, place of death, underlying cause (3 characters, or 4 under a placeholder category such as U07), avoidability (ONS 2020, each under the list version it was assessed with) and, for LeDeR reviews, care grade",
+        ),
         (
             "notifications",
             "deaths routed to the ICB and notified in the year, by notification date; eligibility outcomes, review types and focused reasons are of these",
@@ -140,6 +149,8 @@ pub struct ReportContext {
     pub organisation: String,
     /// The financial year.
     pub year: i32,
+    /// The quarter of it, for a quarterly report.
+    pub quarter: Option<u8>,
     /// Its dates.
     pub period: Period,
     /// Today in England (for overdue actions).
@@ -200,24 +211,27 @@ pub fn compute(ctx: &ReportContext, rows: &AnnualRows) -> Result<AnnualReport, P
         HoldReason::ALL.iter().map(|r| r.as_str().to_owned()),
         &tally(held.iter().map(|(reason, _)| *reason)),
     );
+    let deaths = deaths::deaths(&mut p, &rows.completed);
     let top_themes = top_themes(&mut p, ctx, rows);
     let actions = actions(ctx, rows);
     Ok(AnnualReport {
         organisation: ctx.organisation.clone(),
         year: ctx.year,
+        quarter: ctx.quarter,
         period: ReportPeriod {
             start: ctx.period.start(),
             end: ctx.period.end(),
         },
         publishable: ctx.publishable,
         extracted_at: OffsetDateTime::now_utc(),
-        definitions: definitions(ctx.publishable),
+        definitions: definitions(ctx.publishable, ctx.quarter.is_some()),
         notifications,
         eligibility_outcomes,
         review_types,
         focused_reviews_by_reason,
         completions,
         reviews_on_hold_by_reason,
+        deaths,
         top_themes,
         actions,
         suppressed: p.suppressed,
@@ -315,5 +329,6 @@ fn actions(ctx: &ReportContext, rows: &AnnualRows) -> ActionProgress {
 }
 
 mod csv;
+mod deaths;
 
 pub use csv::to_csv;

@@ -30,6 +30,11 @@ pub fn scope_of(caller: &Caller) -> Result<CaseScope, ApiError> {
     let org = caller.organisation.clone().unwrap_or_default();
     if caller.has(Role::IcsLead) || caller.has(Role::QaPanel) || caller.has(Role::Integration) {
         Ok(CaseScope::Icb(org))
+    } else if caller.has(Role::RegionalCoordinator) {
+        Ok(CaseScope::Region {
+            region: org,
+            icbs: caller.oversees.clone(),
+        })
     } else if caller.has(Role::Reviewer) {
         Ok(CaseScope::Reviewer {
             organisation: org,
@@ -55,7 +60,15 @@ pub fn actor_of(caller: &Caller) -> Result<Actor, ApiError> {
         .map(OdsCode::parse)
         .transpose()
         .map_err(ApiError::internal)?;
-    Actor::new(caller.id.clone(), &caller.roles, org).map_err(ApiError::internal)
+    let overseen = caller
+        .oversees
+        .iter()
+        .map(|icb| OdsCode::parse(icb))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::internal)?;
+    Ok(Actor::new(caller.id.clone(), &caller.roles, org)
+        .map_err(ApiError::internal)?
+        .overseeing(overseen))
 }
 
 /// A domain refusal as the API answers it.

@@ -63,6 +63,9 @@ pub struct CaseSpec {
     pub given_name: String,
     /// Family name.
     pub family_name: String,
+    /// The level of learning disability the form records (a wire name); `None`: drawn at
+    /// random for a person with a learning disability, none otherwise.
+    pub learning_disability_level: Option<String>,
     /// Learning point theme codes; one learning point carries them (cases at
     /// `awaiting_sign_off` or `completed` on the LeDeR route always get one, as sign-off needs it).
     pub themes: Vec<String>,
@@ -91,6 +94,7 @@ impl CaseSpec {
             nhs_number: None,
             given_name: "Demo".into(),
             family_name: "Person".into(),
+            learning_disability_level: None,
             themes: Vec::new(),
         }
     }

@@ -2,6 +2,8 @@
 //! (API.md): `snake_case`, dates as `YYYY-MM-DD`.
 
 pub mod actions;
+pub mod dashboard;
+pub mod escalations;
 pub mod governance;
 pub mod identity;
 pub mod national;

@@ -17,7 +17,8 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 pub mod query;
 
 pub use query::{
-    CURSOR_PATTERN, INSTANT_MICROS, LIMIT_RANGE, Listed, NoFilter, Page, Query, Year, parse_date,
+    CURSOR_PATTERN, INSTANT_MICROS, LIMIT_RANGE, Listed, NoFilter, Page, Quarter, Query, Year,
+    parse_date,
 };
 
 use crate::config::DEFAULT_BODY_LIMIT;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod case_learning;
 pub mod clients;
 pub mod contacts;
+pub mod dashboard;
 pub mod events;
 pub mod fallback;
 pub mod health;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(actions::configure)
                 .configure(case_learning::configure)
                 .configure(annual_report::configure)
+                .configure(dashboard::configure)
                 .configure(transfers::configure)
                 .configure(notifications::configure)
                 .configure(reviews::configure)

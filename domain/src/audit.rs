@@ -128,6 +128,10 @@ wire_enum! {
         ReadNotifications => "read_notifications",
         /// Read staff.
         ReadStaff => "read_staff",
+        /// Read escalations.
+        ReadEscalations => "read_escalations",
+        /// Record escalation.
+        RecordEscalation => "record_escalation",
     }
 }
 

@@ -122,6 +122,32 @@ impl IcdCode {
     pub fn category_title(&self) -> &'static str {
         WHO_2019.get(self.category()).map_or("", String::as_str)
     }
+
+    /// The code a report that groups by category shows this cause under (DOMAIN.md, "Cohorts"):
+    /// its 3-character category, except where the WHO title of that category is an
+    /// administrative placeholder ("Emergency use of U07"), which names no disease; there the
+    /// 4-character subcategory stands on its own (U07.1 "COVID-19, virus identified", never
+    /// merged with U07.0 "Vaping-related disorder").
+    pub fn reporting_code(&self) -> &str {
+        if self.0.len() > 3 && is_placeholder_title(self.category_title()) {
+            &self.0
+        } else {
+            self.category()
+        }
+    }
+
+    /// The WHO 2019 title of [`Self::reporting_code`].
+    pub fn reporting_title(&self) -> &'static str {
+        WHO_2019
+            .get(self.reporting_code())
+            .map_or("", String::as_str)
+    }
+}
+
+/// Whether a WHO title is the classification's placeholder for codes kept for emergency use
+/// ("Emergency use of U07"), rather than the name of a disease.
+fn is_placeholder_title(title: &str) -> bool {
+    title.starts_with("Emergency use of ")
 }
 
 impl fmt::Display for IcdCode {

@@ -234,6 +234,26 @@ impl Hierarchy {
             .map(|p| p.parent_code.as_str())
     }
 
+    /// The ICBs whose parent on `on` is the region `region` (DOMAIN.md, "Oversight": a regional
+    /// coordinator oversees the region's ICBs on the date, through the dated hierarchy), in
+    /// code order.
+    pub fn icbs_of_region(&self, region: &str, on: Date) -> Vec<&str> {
+        let mut icbs: Vec<&str> = self
+            .parents
+            .iter()
+            .filter(|((_, kind), _)| *kind == OrgKind::Icb)
+            .filter(|(_, links)| {
+                links
+                    .iter()
+                    .any(|p| p.parent_code == region && p.valid.contains(on))
+            })
+            .map(|((code, _), _)| code.as_str())
+            .filter(|code| self.entry_on(code, Some(OrgKind::Icb), on).is_some())
+            .collect();
+        icbs.sort_unstable();
+        icbs
+    }
+
     /// Resolves an ICB, sub-ICB location or CCG code to the ICB responsible on `on`.
     ///
     /// "A CCG code used after 2022-06-30 means its sub-ICB location; a sub-ICB location resolves

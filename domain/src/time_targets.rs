@@ -181,6 +181,22 @@ impl Period {
         })
     }
 
+    /// A quarter of an ICB's financial year: `(2025, 1)` is 1 April to 30 June 2025, `(2025, 4)`
+    /// is 1 January to 31 March 2026.
+    pub fn financial_quarter(year: i32, quarter: u8) -> Result<Self, PeriodError> {
+        let error = PeriodError { year };
+        let whole = Self::financial_year(year)?;
+        if !(1..=4).contains(&quarter) {
+            return Err(error);
+        }
+        let start = add_months(whole.start, u32::from(quarter - 1) * 3).ok_or(error)?;
+        let next = add_months(start, 3).ok_or(error)?;
+        Ok(Self {
+            start,
+            end: next.previous_day().ok_or(error)?,
+        })
+    }
+
     /// The first day of the period.
     pub fn start(&self) -> Date {
         self.start

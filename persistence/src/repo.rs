@@ -12,6 +12,8 @@ pub mod audit;
 pub mod case_notes;
 pub mod case_notifications;
 pub mod clients;
+pub mod dashboard;
+pub mod escalations;
 pub mod events;
 pub mod governance;
 pub mod health;

@@ -200,6 +200,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_escalations (id) {
+        id -> Text,
+        review_id -> Text,
+        organisation -> Text,
+        region -> Text,
+        reason -> Text,
+        agreed -> Text,
+        by_when -> Date,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     review_holds (id) {
         id -> Text,
         review_id -> Text,
@@ -407,6 +421,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     rate_limits,
     reference_imports,
+    review_escalations,
     review_history,
     review_holds,
     reviews,

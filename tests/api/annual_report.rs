@@ -114,6 +114,19 @@ fn figure<'a>(report: &'a Value, section: &str, item: &str) -> Option<&'a Value>
     match section {
         "report" => None,
         "notifications" => Some(&report["notifications"]),
+        "deaths" => Some(&report["deaths"][item]),
+        "deaths_by_age_band" => Some(&report["deaths"]["by_age_band"][item]),
+        "deaths_by_sex" => Some(&report["deaths"]["by_sex"][item]),
+        "deaths_by_ethnic_group" => Some(&report["deaths"]["by_ethnic_group"][item]),
+        "deaths_by_place_of_death" => Some(&report["deaths"]["by_place_of_death"][item]),
+        "care_grades" => Some(&report["deaths"]["care_grades"][item]),
+        "avoidable" => Some(&report["deaths"]["avoidable"][item]),
+        "leading_causes" => report["deaths"]["leading_causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["icd10"] == item)
+            .map(|c| &c["deaths"]),
         "actions_by_status" => Some(&report["actions"]["by_status"][item]),
         "top_themes" => report["top_themes"]
             .as_array()
@@ -188,7 +201,13 @@ both_backends! {
             let text = res.text().await.unwrap();
             assert!(text.starts_with("section,item,value,label\r\n"), "{text}");
             let rows = csv_rows(&text);
-            assert_eq!(rows.len(), 39, "{text}");
+            // The first release's 39 rows, the quarter, and the deaths section: its total, each
+            // group of its five maps, its leading causes and the three avoidable figures.
+            let d = &report["deaths"];
+            let groups: usize = ["by_age_band", "by_sex", "by_ethnic_group", "by_place_of_death",
+                "care_grades"].iter().map(|m| d[m].as_object().unwrap().len()).sum();
+            let causes = d["leading_causes"].as_array().unwrap().len();
+            assert_eq!(rows.len(), 39 + 1 + 1 + groups + causes + 3, "{text}");
             for row in &rows {
                 let Some(expected) = figure(&report, &row[0], &row[1]) else { continue };
                 let shown = match expected {

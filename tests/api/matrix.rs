@@ -116,6 +116,19 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "update_findings" | "correct_person" | "transition_review" | "add_learning" => {
             signed_in(case(&[Who::Lead, Who::Reviewer]))
         }
+        // Regional oversight (issue 17): the coordinator of the ICB's region escalates (no ICB
+        // role may); the case team and the coordinator read the escalations.
+        "record_escalation" => signed_in(case(&[])),
+        // An ICB's dashboard: its lead and QA panel, and admins for every ICB.
+        "dashboard" => signed_in(match who {
+            Who::Admin => Success,
+            Who::Lead | Who::Qa if scope == Scope::Mine => Success,
+            Who::Lead | Who::Qa => NotFound,
+            _ => Forbidden,
+        }),
+        "list_escalations" => {
+            signed_in(case(&[Who::Lead, Who::Qa, Who::Integration, Who::Reviewer]))
+        }
         // A case referred to the Child Death Review has no reviewer: only the lead sees and acts.
         "record_child_death_review_outcome" => signed_in(match who {
             Who::Reviewer if scope == Scope::Mine => NotFound,
@@ -137,9 +150,8 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "list_meetings" | "list_actions" | "get_action" | "action_history" => {
             signed_in(case(&[Who::Lead, Who::Qa]))
         }
-        "record_meeting" | "create_action" | "update_action" | "annual_report" => {
-            signed_in(case(&[Who::Lead]))
-        }
+        "record_meeting" | "create_action" | "update_action" | "annual_report"
+        | "quarterly_report" => signed_in(case(&[Who::Lead])),
         // National outputs (issue 7): anonymised, for national analysts only.
         "national_records" | "national_statistics" => signed_in(if who == Who::Analyst {
             Success
@@ -285,6 +297,13 @@ async fn action_request(
         "list_actions" => (Method::GET, orgs("/actions"), None, vec![]),
         "create_action" => (Method::POST, orgs("/actions"), Some(action_body()), vec![]),
         "annual_report" => (Method::GET, orgs("/reports/annual?year=2025"), None, vec![]),
+        "dashboard" => (Method::GET, orgs("/dashboard"), None, vec![]),
+        "quarterly_report" => (
+            Method::GET,
+            orgs("/reports/quarterly?year=2025&quarter=4"),
+            None,
+            vec![],
+        ),
         "list_case_learning" => (Method::GET, "/api/v1/learning".into(), None, vec![]),
         "national_records" => (
             Method::GET,
@@ -553,6 +572,14 @@ async fn case_request(
         }
         "review_history" => (Method::GET, path("/history"), None, vec![]),
         "list_learning" => (Method::GET, path("/learning"), None, vec![]),
+        "list_escalations" => (Method::GET, path("/escalations"), None, vec![]),
+        "record_escalation" => (
+            Method::POST,
+            path("/escalations"),
+            Some(json!({"reason": "Overdue", "agreed": "Allocate this week",
+                        "by_when": crate::helpers::ymd(crate::helpers::today())})),
+            vec![],
+        ),
         "add_learning" => (
             Method::POST,
             path("/learning"),

@@ -126,7 +126,7 @@ both_backends! {
             {"icd10": "I25", "name": "Chronic ischaemic heart disease", "deaths": 21},
             {"icd10": "G80", "name": "Cerebral palsy", "deaths": 11},
             {"icd10": "J18", "name": "Pneumonia, organism unspecified", "deaths": 6},
-            {"icd10": "U07", "name": "Emergency use of U07", "deaths": 3},
+            {"icd10": "U07.1", "name": "COVID-19, virus identified", "deaths": 3},
         ]));
         assert_eq!(total["completed_within_6_months_share"], 36.0 / 41.0);
         assert_eq!(total["suppressed"], json!([]));

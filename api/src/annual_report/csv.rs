@@ -28,6 +28,7 @@ pub fn to_csv(r: &AnnualReport) -> String {
         crate::dto::reports::ymd(r.period.end),
         "",
     );
+    row("report", "quarter", shown(r.quarter), "");
     row("report", "publishable", r.publishable.to_string(), "");
     row("notifications", "total", shown(r.notifications), "");
     for (section, map) in [
@@ -69,6 +70,30 @@ pub fn to_csv(r: &AnnualReport) -> String {
     for (k, v) in &r.reviews_on_hold_by_reason {
         row("reviews_on_hold_by_reason", k, shown(*v), "");
     }
+    let d = &r.deaths;
+    row("deaths", "reviews", shown(d.reviews), "");
+    for (section, map) in [
+        ("deaths_by_age_band", &d.by_age_band),
+        ("deaths_by_sex", &d.by_sex),
+        ("deaths_by_ethnic_group", &d.by_ethnic_group),
+        ("deaths_by_place_of_death", &d.by_place_of_death),
+        ("care_grades", &d.care_grades),
+    ] {
+        for (k, v) in map {
+            row(section, k, shown(*v), "");
+        }
+    }
+    for c in &d.leading_causes {
+        row("leading_causes", &c.icd10, shown(c.deaths), c.name);
+    }
+    row("avoidable", "avoidable", shown(d.avoidable.avoidable), "");
+    row(
+        "avoidable",
+        "preventable",
+        shown(d.avoidable.preventable),
+        "",
+    );
+    row("avoidable", "treatable", shown(d.avoidable.treatable), "");
     for t in &r.top_themes {
         row("top_themes", &t.theme, shown(t.count), &t.label);
     }

@@ -14,6 +14,11 @@ use crate::error::ApiError;
 
 /// The ODS code of an ICB that exists today, or 422 naming `organisation`.
 pub async fn check_icb(pool: &Pool, code: &str) -> Result<String, ApiError> {
+    check_current(pool, code, OrgKind::Icb).await
+}
+
+/// The ODS code of an organisation of `kind` that exists today, or 422 naming `organisation`.
+async fn check_current(pool: &Pool, code: &str, kind: OrgKind) -> Result<String, ApiError> {
     let code = OdsCode::parse(code)
         .map_err(|e| ApiError::invalid_field("organisation", e.code(), e.to_string()))?
         .as_str()
@@ -21,25 +26,31 @@ pub async fn check_icb(pool: &Pool, code: &str) -> Result<String, ApiError> {
     let today = today_in_england();
     let lookup = code.clone();
     let found = db::run_on(pool, move |conn| {
-        orgs::get(conn, &lookup, Some(OrgKind::Icb), today)
+        orgs::get(conn, &lookup, Some(kind), today)
     })
     .await?;
     let valid = found.is_some_and(|d| {
         d.organisation.valid_from <= today && d.organisation.valid_to.is_none_or(|t| today <= t)
     });
-    if valid {
-        Ok(code)
-    } else {
-        Err(ApiError::invalid_field(
+    match (valid, kind) {
+        (true, _) => Ok(code),
+        (false, OrgKind::Region) => Err(ApiError::invalid_field(
+            "organisation",
+            "not_a_current_region",
+            "a regional coordinator's organisation must be the ODS code of an NHS England \
+             region that exists today (Y56, Y58 to Y63)",
+        )),
+        (false, _) => Err(ApiError::invalid_field(
             "organisation",
             "not_a_current_icb",
             "must be the ODS code of an ICB that exists today",
-        ))
+        )),
     }
 }
 
 /// Checks roles and organisation together with the domain's account rules, and that the
-/// organisation is an ICB today; returns the roles and the organisation.
+/// organisation is an ICB today (a region, for a regional coordinator); returns the roles and
+/// the organisation.
 pub async fn check_account(
     pool: &Pool,
     roles: &[Role],
@@ -70,8 +81,13 @@ pub async fn check_account(
         };
         ApiError::invalid_field(field, e.code(), e.to_string())
     })?;
+    let kind = if domain_roles.contains(&Role::RegionalCoordinator) {
+        OrgKind::Region
+    } else {
+        OrgKind::Icb
+    };
     let org = match org {
-        Some(o) => Some(check_icb(pool, o.as_str()).await?),
+        Some(o) => Some(check_current(pool, o.as_str(), kind).await?),
         None => None,
     };
     Ok((domain_roles, org))

@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod actions;
 pub mod case_notes;
 pub mod case_notifications;
+pub mod dashboard;
+pub mod escalations;
 pub mod governance;
 pub mod intake;
 pub mod learning;

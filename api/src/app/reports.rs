@@ -13,15 +13,19 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The annual report of ICB `organisation` for the financial year starting in `year` (400
-/// naming `year` when it has no financial year).
+/// naming `year` when it has no financial year), or for one quarter of it.
 pub async fn annual(
     state: &AppState,
     organisation: String,
     year: i32,
+    quarter: Option<u8>,
     publishable: bool,
 ) -> Result<AnnualReport, ApiError> {
-    let period = Period::financial_year(year)
-        .map_err(|e| ApiError::bad_field("year", e.code(), e.to_string()))?;
+    let period = match quarter {
+        None => Period::financial_year(year),
+        Some(q) => Period::financial_quarter(year, q),
+    }
+    .map_err(|e| ApiError::bad_field("year", e.code(), e.to_string()))?;
     let created_from = start_of_english_day(period.start())?;
     let created_before = start_of_english_day(period.end().next_day().unwrap_or(period.end()))?;
     let lookup = organisation.clone();
@@ -40,6 +44,7 @@ pub async fn annual(
     let ctx = ReportContext {
         organisation,
         year,
+        quarter,
         period,
         today: today_in_england(),
         publishable,

@@ -271,7 +271,7 @@ fn lock_person_change(
 
 /// Stores a decided change with its history, learning point, audit entry and events (rendered
 /// from the review as stored), in the caller's transaction.
-fn store(
+pub(crate) fn store(
     conn: &mut DbConnection,
     mut review: Review,
     from: &str,
@@ -286,7 +286,7 @@ fn store(
 }
 
 /// What a change's transaction came to, as the API answers it.
-fn answered(result: Result<Review, ModifyError<ApiError>>) -> Result<Review, ApiError> {
+pub(crate) fn answered<T>(result: Result<T, ModifyError<ApiError>>) -> Result<T, ApiError> {
     match result {
         Ok(review) => Ok(review),
         Err(ModifyError::NotFound) => Err(ApiError::NotFound),

@@ -61,8 +61,11 @@ pub struct Caller {
     pub name: String,
     /// Current roles.
     pub roles: Vec<Role>,
-    /// Current ICB, if any.
+    /// Current ICB, if any (for a regional coordinator, its region).
     pub organisation: Option<String>,
+    /// For a regional coordinator, the ICBs of its region today (through the dated
+    /// hierarchy); empty for everyone else.
+    pub oversees: Vec<String>,
 }
 
 impl Caller {
@@ -160,13 +163,23 @@ async fn load(
             .await?
             .filter(|u| !u.disabled && u.token_generation == generation)
         {
-            Some(u) => Some(Caller {
-                roles: u.roles,
-                id: u.id,
-                kind,
-                name: u.username,
-                organisation: u.organisation,
-            }),
+            Some(u) => {
+                let oversees = match (
+                    &u.organisation,
+                    u.roles.contains(&Role::RegionalCoordinator),
+                ) {
+                    (Some(region), true) => overseen(state, region).await?,
+                    _ => Vec::new(),
+                };
+                Some(Caller {
+                    roles: u.roles,
+                    id: u.id,
+                    kind,
+                    name: u.username,
+                    organisation: u.organisation,
+                    oversees,
+                })
+            }
             None => None,
         },
         PrincipalKind::Client => db::run(state, move |conn| clients::get(conn, &id))
@@ -178,9 +191,20 @@ async fn load(
                 name: c.name,
                 roles: vec![Role::Integration],
                 organisation: Some(c.organisation),
+                oversees: Vec::new(),
             }),
     };
     Ok(caller)
+}
+
+/// The ICBs of `region` today, through the dated hierarchy (DOMAIN.md, "Oversight").
+async fn overseen(state: &AppState, region: &str) -> Result<Vec<String>, ApiError> {
+    let hierarchy = crate::app::organisations::hierarchy(state).await?;
+    Ok(hierarchy
+        .icbs_of_region(region, crate::clock::today_in_england())
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Authenticates a bearer token.

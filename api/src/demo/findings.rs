@@ -132,11 +132,14 @@ pub(super) fn findings(
         annual_health_check_last_12_months: Some(rng.random_bool(0.72)),
         reasonable_adjustments_made: Some(rng.random_bool(0.78)),
         delays_in_care: Some(rng.random_bool(0.2)),
+        // Drawn whether or not the spec names a level, so a seed gives the same cases.
         learning_disability_level: if spec.learning_disability {
             LearningDisabilityLevel::parse(pick(rng, &LEVELS)).ok()
         } else {
             None
-        },
+        }
+        .map(|drawn| c.level.unwrap_or(drawn))
+        .or(c.level),
         long_term_conditions: CONDITIONS
             .iter()
             .filter(|_| rng.random_bool(0.2))

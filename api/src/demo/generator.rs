@@ -162,6 +162,7 @@ impl Generator {
             },
             given_name: given[self.rng.random_range(0..given.len())].into(),
             family_name: format!("Demoperson-{i}"),
+            learning_disability_level: None,
             themes,
         }
     }

@@ -6,7 +6,10 @@ use leder_domain::eligibility::{self, Assessment, Person};
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
 use leder_domain::review_type::{self, Facts};
 use leder_domain::workflow::Stage;
-use leder_domain::{CareGrade, EthnicCategory, IcdCode, NhsNumber, OdsCode, PlaceOfDeath, Sex};
+use leder_domain::{
+    CareGrade, EthnicCategory, IcdCode, LearningDisabilityLevel, NhsNumber, OdsCode, PlaceOfDeath,
+    Sex,
+};
 use leder_persistence::records::cases::HistoryEntry;
 use leder_persistence::repo::seed::SeedBatch;
 use rand::SeedableRng;
@@ -27,6 +30,7 @@ pub(super) struct Checked {
     pub grade: Option<CareGrade>,
     pub nhs: Option<NhsNumber>,
     pub themes: Vec<String>,
+    pub level: Option<LearningDisabilityLevel>,
 }
 
 /// The stages of a LeDeR review in order (before a hold or completion).
@@ -75,6 +79,9 @@ pub(super) fn check(spec: &CaseSpec, index: usize, ctx: &Context) -> Result<Chec
         .transpose()
         .map_err(|e| bad("care_grade", e.to_string()))?;
     let stage = Stage::parse(&spec.status).map_err(|e| bad("status", e.to_string()))?;
+    let level = spec.learning_disability_level.as_deref();
+    let level = level.map(LearningDisabilityLevel::parse).transpose();
+    let level = level.map_err(|e| bad("learning_disability_level", e.to_string()))?;
     let person = Person {
         date_of_birth: spec.date_of_birth,
         date_of_death: spec.date_of_death,
@@ -123,6 +130,7 @@ pub(super) fn check(spec: &CaseSpec, index: usize, ctx: &Context) -> Result<Chec
         grade,
         nhs,
         themes,
+        level,
     })
 }
 

@@ -93,12 +93,13 @@ pub struct NewUserRequest {
     #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
     #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,
-    /// Roles: one of `admin` or `national_analyst` alone, or any of `ics_lead`, `qa_panel`,
-    /// `reviewer` with an ICB.
+    /// Roles: one of `admin` or `national_analyst` alone, `regional_coordinator` alone with a
+    /// region, or any of `ics_lead`, `qa_panel`, `reviewer` with an ICB.
     #[serde(with = "super::wire::list")]
     #[schema(schema_with = account_roles)]
     pub roles: Vec<Role>,
-    /// The ICB (ODS code), for case roles.
+    /// The ICB (ODS code), for case roles; the NHS England region (Y56, Y58 to Y63) for a
+    /// regional coordinator.
     #[schema(pattern = "^[A-Za-z0-9]{3,6}$")]
     pub organisation: Option<String>,
     /// Initial password (12 to 128 characters, not the username).
@@ -116,8 +117,8 @@ fn account_roles() -> utoipa::openapi::schema::Array {
     let mut roles = utoipa::openapi::schema::Array::new(super::names_schema(names));
     roles.min_items = Some(1);
     roles.description = Some(
-        "Roles: one of `admin` or `national_analyst` alone, or any of `ics_lead`, `qa_panel`, \
-`reviewer` with an ICB."
+        "Roles: one of `admin` or `national_analyst` alone, `regional_coordinator` alone with a \
+region, or any of `ics_lead`, `qa_panel`, `reviewer` with an ICB."
             .to_owned(),
     );
     roles

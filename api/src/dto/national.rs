@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use leder_domain::Cohort;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -26,12 +27,19 @@ pub struct Definitions {
     /// The disclosure rule (small numbers and k-anonymity).
     #[schema(example = "nhse-small-numbers-8-round-5/k-anonymity-leder-1")]
     pub disclosure: &'static str,
+    /// What the national figures count and how (cohorts, which reviews the 6-month shares time,
+    /// how causes are labelled, synthetic reviews left out); bumped whenever that changes.
+    #[schema(example = "leder-national-2")]
+    pub national_figures: &'static str,
 }
 
 /// An underlying cause among the leading ones.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LeadingCause {
-    /// The 3-character ICD-10 category.
+    /// The 3-character ICD-10 category; where the WHO title of the category is an
+    /// administrative placeholder ("Emergency use of U07"), the 4-character code instead
+    /// (`U07.1` "COVID-19, virus identified", `U07.2` "COVID-19, virus not identified"), never
+    /// merged with the category's other codes.
     #[schema(example = "J18")]
     pub icd10: String,
     /// Its WHO 2019 title.
@@ -60,10 +68,15 @@ pub struct StatisticsRow {
     pub avoidable_share: Option<f64>,
     /// Reviews by quality-of-care grade, `"1"` to `"6"`.
     pub care_grades: BTreeMap<String, Option<u64>>,
-    /// The 10 leading underlying causes (3-character ICD-10), most deaths first.
+    /// The 10 leading underlying causes (3-character ICD-10, or 4 where the category's title is
+    /// a placeholder), most deaths first.
     pub leading_causes: Vec<LeadingCause>,
-    /// The share of completed reviews completed within 6 months of notification.
+    /// The share of completed LeDeR reviews completed within 6 months of notification, as such.
+    /// Child Death Review cases are not timed (their clock belongs to that process): null for a
+    /// group of them alone.
     pub completed_within_6_months_share: Option<f64>,
+    /// The same share net of holds: each review's due date extended by its days on hold.
+    pub completed_within_6_months_net_of_holds_share: Option<f64>,
     /// The figures withheld as null, by name (`care_grades.5`, `leading_causes.J18.deaths`).
     pub suppressed: Vec<String>,
 }
@@ -85,9 +98,14 @@ pub struct Statistics {
     /// The calendar year of death.
     #[schema(example = 2025)]
     pub year: i32,
-    /// The breakdown (`sex`, `ethnic_group`, `age_band`, `organisation`, `region`), or null.
+    /// The breakdown (`sex`, `ethnic_group`, `age_band`, `organisation`, `region`, `cohort`,
+    /// `learning_disability_level`), or null.
     #[schema(example = "sex")]
     pub by: Option<&'static str>,
+    /// The cohort counted; null with `by=cohort` and no `cohort`, where every cohort is.
+    #[schema(schema_with = crate::dto::wire::schema::nullable::<Cohort>)]
+    #[serde(with = "crate::dto::wire::option")]
+    pub cohort: Option<Cohort>,
     /// Whether open reviews were counted as well as completed ones.
     pub include_open: bool,
     /// When the figures were extracted (UTC).
@@ -126,6 +144,10 @@ pub struct ExtractRecord {
     pub year_of_death: i32,
     /// Calendar quarter of death (null once generalised to the year).
     pub quarter_of_death: Option<u8>,
+    /// The cohort (`adults_ld`, `children_ld`, `autistic_adults`; DOMAIN.md, "Cohorts").
+    #[schema(schema_with = crate::dto::wire::schema::nullable::<Cohort>)]
+    #[serde(with = "crate::dto::wire::option")]
+    pub cohort: Option<Cohort>,
     /// Learning disability.
     pub learning_disability: Option<bool>,
     /// Level of learning disability.

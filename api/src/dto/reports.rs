@@ -17,10 +17,10 @@ pub type Count = Option<u64>;
 /// The dates a report covers, both included.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportPeriod {
-    /// 1 April of `year`.
+    /// 1 April of `year` (the quarter's first day for a quarterly report).
     #[serde(with = "iso_date")]
     pub start: Date,
-    /// 31 March of the next year.
+    /// 31 March of the next year (the quarter's last day for a quarterly report).
     #[serde(with = "iso_date")]
     pub end: Date,
 }
@@ -83,6 +83,55 @@ pub struct ActionProgress {
     pub overdue: Vec<OverdueAction>,
 }
 
+/// An underlying cause among the leading ones of the period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportCause {
+    /// The 3-character ICD-10 category (4 characters under a placeholder category: U07.1
+    /// "COVID-19, virus identified").
+    #[schema(example = "J18")]
+    pub icd10: String,
+    /// Its WHO 2019 title.
+    #[schema(example = "Pneumonia, organism unspecified")]
+    pub name: &'static str,
+    /// Reviews completed in the period with it as the underlying cause.
+    pub deaths: Count,
+}
+
+/// Avoidable deaths (ONS 2020: under 75, cause on the preventable or treatable list; a cause
+/// on both counts 0.5 to each), each review under the list version it was assessed with.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Avoidable {
+    /// Avoidable.
+    pub avoidable: Option<f64>,
+    /// Preventable.
+    pub preventable: Option<f64>,
+    /// Treatable.
+    pub treatable: Option<f64>,
+}
+
+/// The deaths whose reviews were completed in the period (LeDeR and Child Death Review
+/// routes), as ICBs publish them. Every map lists each group, 0 included, and `not_known`
+/// where the review records no value.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Deaths {
+    /// Reviews completed in the period.
+    pub reviews: Count,
+    /// By age band at death.
+    pub by_age_band: BTreeMap<String, Count>,
+    /// By sex.
+    pub by_sex: BTreeMap<String, Count>,
+    /// By ethnic group (2001 census groups).
+    pub by_ethnic_group: BTreeMap<String, Count>,
+    /// By place of death (the review form's, else as notified).
+    pub by_place_of_death: BTreeMap<String, Count>,
+    /// The 10 leading underlying causes, most deaths first.
+    pub leading_causes: Vec<ReportCause>,
+    /// Avoidable deaths.
+    pub avoidable: Avoidable,
+    /// LeDeR reviews by quality-of-care grade, `"1"` to `"6"`.
+    pub care_grades: BTreeMap<String, Count>,
+}
+
 /// An ICB's annual report for a financial year.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AnnualReport {
@@ -90,6 +139,10 @@ pub struct AnnualReport {
     pub organisation: String,
     /// The financial year, named by the year it starts.
     pub year: i32,
+    /// The quarter of the financial year (1: April to June … 4: January to March), or null for
+    /// the whole year.
+    #[schema(minimum = 1, maximum = 4)]
+    pub quarter: Option<u8>,
     /// Its dates.
     pub period: ReportPeriod,
     /// Whether small numbers were suppressed for publication.
@@ -111,6 +164,8 @@ pub struct AnnualReport {
     pub completions: Completions,
     /// Reviews on hold at any time in the year, by reason.
     pub reviews_on_hold_by_reason: BTreeMap<String, Count>,
+    /// The deaths whose reviews were completed in the period.
+    pub deaths: Deaths,
     /// The ten most frequent themes of the year's learning, most frequent first.
     pub top_themes: Vec<ReportTheme>,
     /// The service-improvement plan.

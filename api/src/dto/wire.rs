@@ -185,6 +185,7 @@ pub fn components() -> Vec<(
         one::<leder_domain::organisations::OrgKind>(),
         one::<leder_domain::organisations::Share>(),
         one::<leder_domain::breakdown::Breakdown>(),
+        one::<leder_domain::Cohort>(),
         one::<leder_domain::Sex>(),
         one::<leder_domain::PlaceOfDeath>(),
         one::<leder_domain::LearningDisabilityLevel>(),

@@ -361,5 +361,20 @@ impl<'de> Deserialize<'de> for Year {
     }
 }
 
+/// A quarter of a financial year, 1 (April to June) to 4 (January to March).
+#[derive(Debug, Clone, Copy)]
+pub struct Quarter(pub u8);
+
+impl<'de> Deserialize<'de> for Quarter {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        text.parse::<u8>()
+            .ok()
+            .filter(|q| (1..=4).contains(q))
+            .map(Quarter)
+            .ok_or_else(|| serde::de::Error::custom("must be a quarter from 1 to 4"))
+    }
+}
+
 #[cfg(test)]
 mod tests;

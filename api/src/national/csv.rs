@@ -4,7 +4,7 @@
 use crate::dto::national::ExtractRecord;
 
 /// The columns, in order.
-const COLUMNS: [&str; 29] = [
+const COLUMNS: [&str; 30] = [
     "pseudonym",
     "age_band",
     "sex",
@@ -13,6 +13,7 @@ const COLUMNS: [&str; 29] = [
     "region",
     "year_of_death",
     "quarter_of_death",
+    "cohort",
     "learning_disability",
     "learning_disability_level",
     "autistic",
@@ -63,6 +64,7 @@ pub fn write_row(out: &mut Vec<u8>, r: &ExtractRecord) {
         r.region.clone(),
         r.year_of_death.to_string(),
         opt(r.quarter_of_death),
+        opt(r.cohort),
         opt(r.learning_disability),
         opt(r.learning_disability_level.as_ref()),
         opt(r.autistic),

@@ -10,10 +10,13 @@ use std::collections::HashMap;
 
 use leder_domain::avoidable::{ListVersion, classify_with};
 use leder_domain::disclosure::{Level, QuasiIdentifiers, k_anonymise_classes};
+use leder_domain::eligibility::Route;
 use leder_domain::organisations::Hierarchy;
 use leder_domain::pseudonym::PseudonymKey;
 use leder_domain::time_targets::quarter_of;
-use leder_domain::{AgeBand, EthnicCategory, EthnicGroup, IcdCode, NhsNumber, OdsCode, Sex};
+use leder_domain::{
+    AgeBand, Cohort, EthnicCategory, EthnicGroup, IcdCode, NhsNumber, OdsCode, Sex,
+};
 use leder_persistence::repo::national::{ClassSize, ExtractSource, Selection};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -156,6 +159,28 @@ struct Contacted {
     contacted: Option<bool>,
 }
 
+/// The cohort of a review as `Cohort::of` decides it (a stored route that does not parse is
+/// logged and published as no cohort, never guessed).
+fn cohort_of(source: &ExtractSource) -> Option<Cohort> {
+    let route = match source.eligibility_route.as_deref().map(Route::parse) {
+        None => None,
+        Some(Ok(route)) => Some(route),
+        Some(Err(_)) => {
+            log::error!(
+                "review {}: stored eligibility_route `{:?}` is not a route",
+                source.id,
+                source.eligibility_route
+            );
+            return None;
+        }
+    };
+    Cohort::of(
+        route,
+        source.learning_disability.unwrap_or(false),
+        source.autistic.unwrap_or(false),
+    )
+}
+
 fn class_key(source: &ExtractSource) -> Option<ClassKey> {
     let age = u32::try_from(source.age_at_death?).ok()?;
     let group = EthnicCategory::parse(source.ethnic_category.as_deref()?)
@@ -214,6 +239,7 @@ impl Plan {
             region: published.region.as_str().to_owned(),
             year_of_death: published.year,
             quarter_of_death: published.quarter,
+            cohort: cohort_of(source),
             learning_disability: source.learning_disability,
             learning_disability_level: form.learning_disability_level,
             autistic: source.autistic,

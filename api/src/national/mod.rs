@@ -8,6 +8,7 @@ pub mod statistics;
 pub mod stream;
 
 use leder_domain::Versions;
+use leder_domain::breakdown::NATIONAL_FIGURES_VERSION;
 use leder_domain::disclosure::DISCLOSURE_RULE_VERSION;
 use leder_domain::ethnic_category::ETHNIC_CATEGORY_CODES_VERSION;
 use leder_domain::pseudonym::PseudonymKey;
@@ -24,6 +25,7 @@ pub fn definitions() -> Definitions {
         care_grade: Versions::CURRENT.care_grade,
         ethnicity: ETHNIC_CATEGORY_CODES_VERSION,
         disclosure: DISCLOSURE_RULE_VERSION,
+        national_figures: NATIONAL_FIGURES_VERSION,
     }
 }
 

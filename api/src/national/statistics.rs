@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use leder_domain::avoidable::{AVOIDABLE_AGE_LIMIT, ListVersion, classify_with};
 use leder_domain::disclosure::{self, Disclosed, disclose, disclose_fractional, median_of_counts};
 use leder_domain::organisations::Hierarchy;
-use leder_domain::{CareGrade, IcdCode};
+use leder_domain::{CareGrade, Cohort, IcdCode};
 use leder_persistence::repo::national::StatisticsCounts;
 use time::OffsetDateTime;
 
@@ -33,6 +33,7 @@ struct Tally {
     causes: BTreeMap<String, u64>,
     completed: u64,
     within: u64,
+    within_net: u64,
 }
 
 impl Tally {
@@ -80,7 +81,9 @@ fn tally(
         };
         let t = groups.entry(key(&row.grp)).or_default();
         let n = count(row.deaths);
-        *t.causes.entry(code.category().to_owned()).or_default() += n;
+        *t.causes
+            .entry(code.reporting_code().to_owned())
+            .or_default() += n;
         // One age on each side of the limit stands for the group of ages SQL counted.
         let age = if row.under_limit == 1 {
             AVOIDABLE_AGE_LIMIT - 1
@@ -103,6 +106,7 @@ fn tally(
         let t = groups.entry(key(&row.grp)).or_default();
         t.completed += count(row.completed);
         t.within += count(row.within);
+        t.within_net += count(row.within_net);
     }
     Ok((groups, versions))
 }
@@ -123,6 +127,7 @@ fn merge(into: &mut Tally, from: &Tally) {
     }
     into.completed += from.completed;
     into.within += from.within;
+    into.within_net += from.within_net;
 }
 
 fn leading(t: &Tally) -> Vec<(String, u64)> {
@@ -132,8 +137,10 @@ fn leading(t: &Tally) -> Vec<(String, u64)> {
     causes
 }
 
-fn title(category: &str) -> &'static str {
-    IcdCode::parse(category).map_or("", |c| c.category_title())
+/// The WHO title of a reporting code (a 3-character category, or the 4-character code that
+/// stands for a placeholder category: `IcdCode::reporting_code`).
+fn title(code: &str) -> &'static str {
+    IcdCode::parse(code).map_or("", |c| c.title())
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -165,6 +172,10 @@ fn as_counted(t: &Tally) -> StatisticsRow {
             })
             .collect(),
         completed_within_6_months_share: ratio(t.within as f64, t.completed as f64),
+        completed_within_6_months_net_of_holds_share: ratio(
+            t.within_net as f64,
+            t.completed as f64,
+        ),
         suppressed: Vec::new(),
     }
 }
@@ -226,6 +237,11 @@ fn disclosed(t: &Tally) -> StatisticsRow {
         t.completed,
         disclosure::share(t.within as f64, t.completed as f64, n),
     );
+    let within_net = w.figure(
+        "completed_within_6_months_net_of_holds_share",
+        t.completed,
+        disclosure::share(t.within_net as f64, t.completed as f64, n),
+    );
     StatisticsRow {
         deaths,
         median_age_at_death: median,
@@ -236,6 +252,7 @@ fn disclosed(t: &Tally) -> StatisticsRow {
         care_grades,
         leading_causes,
         completed_within_6_months_share: within,
+        completed_within_6_months_net_of_holds_share: within_net,
         suppressed: w.0,
     }
 }
@@ -246,6 +263,8 @@ pub struct Request {
     pub year: i32,
     /// The breakdown, if any.
     pub by: Option<By>,
+    /// The cohort counted (every cohort when `None`, only with `by=cohort`).
+    pub cohort: Option<Cohort>,
     /// Open reviews too.
     pub include_open: bool,
     /// When the counts were read.
@@ -288,6 +307,7 @@ pub fn compute(
     Ok(Statistics {
         year: request.year,
         by: by.map(By::as_str),
+        cohort: request.cohort,
         include_open: request.include_open,
         extracted_at: request.extracted_at,
         definitions: super::definitions(),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, web};
+use leder_domain::Cohort;
 use leder_domain::workflow::Role;
 use leder_persistence::repo::national::{self as repo, Selection};
 use serde::Deserialize;
@@ -54,6 +55,13 @@ pub struct StatisticsParams {
     #[param(schema_with = wire::schema::named::<By>, example = "sex")]
     #[serde(default, with = "wire::option")]
     by: Option<By>,
+    /// The cohort counted: `adults_ld` (adults with a learning disability, the default, as the
+    /// national reports lead with), `children_ld` (children through the Child Death Review) or
+    /// `autistic_adults` (autistic adults without a learning disability). With `by=cohort` and
+    /// no `cohort`, every cohort is counted.
+    #[param(schema_with = wire::schema::named::<Cohort>, example = "adults_ld")]
+    #[serde(default, with = "wire::option")]
+    cohort: Option<Cohort>,
     /// Open reviews as well as completed ones (default false).
     include_open: Option<bool>,
 }
@@ -137,13 +145,14 @@ pub async fn national_records(
     Query(query): Query<RecordsParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::NationalAnalyst])?;
-    let selection = Selection {
-        year: query.year.map(|y| y.0),
-        include_open: query.include_open.unwrap_or(false),
-    };
+    let (year, include_open) = (query.year.map(|y| y.0), query.include_open.unwrap_or(false));
     let format = format_asked(&req)?;
     let extracted_at = OffsetDateTime::now_utc();
-    let classes = db::run(&state, move |conn| repo::class_sizes(conn, &selection)).await?;
+    let (selection, classes) = db::run(&state, move |conn| {
+        let selection = Selection::counting(conn, year, include_open, None)?;
+        Ok((selection, repo::class_sizes(conn, &selection)?))
+    })
+    .await?;
     let hierarchy = crate::app::organisations::hierarchy(&state).await?;
     let plan = Arc::new(plan(
         &classes,
@@ -167,11 +176,17 @@ pub async fn national_records(
 
 /// National statistics for a year of death
 ///
-/// Over completed reviews of deaths in the calendar year (`include_open=true` adds open ones),
-/// broken down `by` sex, ethnic group, age band, ICB or region: deaths, median age at death,
+/// Over completed reviews of deaths in the calendar year (`include_open=true` adds open ones)
+/// of one cohort (`adults_ld` unless `cohort` says otherwise; every cohort with `by=cohort`),
+/// broken down `by` sex, ethnic group, age band, ICB, region, cohort or level of learning
+/// disability (`not_recorded` where the form does not say): deaths, median age at death,
 /// avoidable, preventable and treatable deaths and the avoidable share (ONS 2020 definition),
 /// reviews by care grade, the 10 leading underlying causes (3-character ICD-10 with their WHO
-/// titles) and the share completed within 6 months of notification. `total` is national and
+/// titles; a cause under a placeholder category such as U07 by its 4-character code, so
+/// COVID-19 is U07.1 or U07.2) and the shares completed within 6 months of notification, as
+/// such and net of holds, over LeDeR-reviewed cases only (a Child Death Review case is not
+/// timed). Synthetic (demonstration) reviews are left out whenever a real review exists.
+/// `total` is national and
 /// shown as counted; every group follows NHS England's disclosure rule (1–7 null, 8 and over
 /// rounded to 5; medians and shares of groups under 8 deaths null), naming what it withheld in
 /// `suppressed`. Every response names its definition versions and `extracted_at`.
@@ -193,13 +208,14 @@ pub async fn national_statistics(
     Query(query): Query<StatisticsParams>,
 ) -> Result<web::Json<Statistics>, ApiError> {
     caller.require(&[Role::NationalAnalyst])?;
-    let (year, by) = (query.year.0, query.by);
-    let selection = Selection {
-        year: Some(year),
-        include_open: query.include_open.unwrap_or(false),
+    let (year, by, include_open) = (query.year.0, query.by, query.include_open.unwrap_or(false));
+    let cohort = match (query.cohort, by) {
+        (None, Some(By::Cohort)) => None,
+        (asked, _) => Some(asked.unwrap_or(Cohort::AdultsLd)),
     };
     let extracted_at = OffsetDateTime::now_utc();
     let counts = db::run(&state, move |conn| {
+        let selection = Selection::counting(conn, Some(year), include_open, cohort)?;
         repo::statistics_counts(conn, &selection, by)
     })
     .await?;
@@ -215,7 +231,8 @@ pub async fn national_statistics(
         &Request {
             year,
             by,
-            include_open: selection.include_open,
+            cohort,
+            include_open,
             extracted_at,
         },
         &counts,

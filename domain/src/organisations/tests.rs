@@ -200,3 +200,38 @@ fn entry_on_picks_the_kind_valid_on_the_date() {
             .is_none()
     );
 }
+
+#[test]
+fn a_region_oversees_the_icbs_linked_to_it_on_the_date() {
+    use OrgKind::*;
+    let (d22, end, d26) = (
+        date!(2022 - 07 - 01),
+        Some(date!(2026 - 03 - 31)),
+        date!(2026 - 04 - 01),
+    );
+    let h = Hierarchy::new(
+        [
+            org("Y61", Region, date!(2020 - 04 - 01), None),
+            org("QUE", Icb, d22, end),
+            org("QHG", Icb, d22, end),
+            org("S1Y5D", Icb, d26, None),
+            org("QOP", Icb, d22, None),
+            org("14L", SubIcbLocation, d22, None),
+        ],
+        [
+            link("QUE", Icb, "Y61", d22, end),
+            link("QHG", Icb, "Y61", d22, end),
+            link("S1Y5D", Icb, "Y61", d26, None),
+            link("QOP", Icb, "Y62", d22, None),
+            link("14L", SubIcbLocation, "Y61", d22, None),
+        ],
+        [],
+    );
+    assert_eq!(
+        h.icbs_of_region("Y61", date!(2026 - 03 - 31)),
+        ["QHG", "QUE"]
+    );
+    assert_eq!(h.icbs_of_region("Y61", d26), ["S1Y5D"], "dated");
+    assert_eq!(h.icbs_of_region("Y62", d26), ["QOP"]);
+    assert!(h.icbs_of_region("Y56", d26).is_empty());
+}

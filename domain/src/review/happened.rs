@@ -29,6 +29,8 @@ wire_enum! {
         ReviewNoteAdded => "review.note_added",
         /// The national data opt-out check was recorded.
         ReviewOptOutChecked => "review.opt_out_checked",
+        /// The region's coordinator recorded an escalation of the case.
+        ReviewEscalated => "review.escalated",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -106,6 +108,11 @@ pub enum HistoryDetail {
         /// The ICB it joined.
         to: String,
     },
+    /// The region's coordinator recorded an escalation.
+    RegionalEscalation {
+        /// The escalation's id.
+        escalation_id: String,
+    },
 }
 
 impl HistoryDetail {
@@ -123,6 +130,7 @@ impl HistoryDetail {
             Self::LearningAdded { .. } => "learning_added".into(),
             Self::Transferred { .. } => "transferred".into(),
             Self::OptOutChecked { .. } => "opt_out_checked".into(),
+            Self::RegionalEscalation { .. } => "regional_escalation".into(),
         }
     }
 }

@@ -10,12 +10,14 @@
 
 mod case_work;
 mod changes;
+mod escalation;
 mod happened;
 mod intake;
 mod opt_out;
 
 pub use case_work::NoteError;
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
+pub use escalation::{Escalation, EscalationError};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use intake::{NewCase, Resolution};
 pub use opt_out::{OptOutAnswer, OptOutCheck, OptOutCheckResult, OptOutCheckStatus};

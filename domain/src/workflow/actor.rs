@@ -4,7 +4,8 @@
 //! senior reviewer often sits on the QA panel); `admin` and `national_analyst` have no ICB and
 //! stand alone." `integration` is a machine client of one ICB. Case data is in scope for an
 //! actor of the case's ICB who is its lead, on its QA panel, its integration client, or its
-//! allocated reviewer ("reviewer: only cases allocated to them"); admins and national analysts
+//! allocated reviewer ("reviewer: only cases allocated to them"), and for the regional
+//! coordinator overseeing that ICB (its region's on the date); admins and national analysts
 //! never see case data.
 
 use crate::ods_code::OdsCode;
@@ -25,6 +26,10 @@ wire_enum! {
         Reviewer => "reviewer",
         /// A machine client of one ICB: its cases and events.
         Integration => "integration",
+        /// An NHS England regional coordinator (DOMAIN.md, "Oversight"): reads the cases,
+        /// dashboards and reports of the region's ICBs on the date and records escalations;
+        /// never moves a case through its stages. Its organisation is the region.
+        RegionalCoordinator => "regional_coordinator",
     }
 }
 
@@ -34,6 +39,7 @@ pub struct Actor {
     id: String,
     roles: Vec<Role>,
     organisation: Option<OdsCode>,
+    oversees: Vec<OdsCode>,
 }
 
 /// Why a set of roles and an organisation cannot describe an actor.
@@ -42,11 +48,18 @@ pub enum ActorError {
     /// No role at all.
     #[error("an account holds at least one role")]
     NoRoles,
-    /// `admin`, `national_analyst` or `integration` combined with another role.
-    #[error("admin, national_analyst and integration stand alone and combine with no other role")]
+    /// `admin`, `national_analyst`, `integration` or `regional_coordinator` combined with
+    /// another role.
+    #[error(
+        "admin, national_analyst, integration and regional_coordinator stand alone and combine \
+         with no other role"
+    )]
     RoleStandsAlone,
-    /// A case role or `integration` without an ICB.
-    #[error("ics_lead, qa_panel, reviewer and integration belong to one ICB")]
+    /// A case role or `integration` without an ICB, or a regional coordinator without a region.
+    #[error(
+        "ics_lead, qa_panel, reviewer and integration belong to one ICB, and \
+         regional_coordinator to one NHS England region"
+    )]
     OrganisationRequired,
     /// `admin` or `national_analyst` with an ICB.
     #[error("admin and national_analyst have no ICB")]
@@ -78,7 +91,7 @@ impl Actor {
         let stands_alone = |role: &Role| {
             matches!(
                 role,
-                Role::Admin | Role::NationalAnalyst | Role::Integration
+                Role::Admin | Role::NationalAnalyst | Role::Integration | Role::RegionalCoordinator
             )
         };
         match roles.as_slice() {
@@ -97,7 +110,22 @@ impl Actor {
             id: id.into(),
             roles,
             organisation,
+            oversees: Vec::new(),
         })
+    }
+
+    /// A regional coordinator overseeing these ICBs (its region's on the date, through the
+    /// dated hierarchy); ignored for any other role.
+    pub fn overseeing(mut self, icbs: Vec<OdsCode>) -> Self {
+        if self.has(Role::RegionalCoordinator) {
+            self.oversees = icbs;
+        }
+        self
+    }
+
+    /// Whether the actor is a regional coordinator overseeing the ICB `organisation`.
+    pub fn oversees(&self, organisation: &OdsCode) -> bool {
+        self.has(Role::RegionalCoordinator) && self.oversees.contains(organisation)
     }
 
     /// The actor's id (a user or client id).
@@ -134,10 +162,11 @@ impl Actor {
     ///
     /// Out of scope is answered as if the case did not exist.
     pub fn can_see_case(&self, organisation: &OdsCode, reviewer_id: Option<&str>) -> bool {
-        self.organisation.as_ref() == Some(organisation)
+        let own = self.organisation.as_ref() == Some(organisation)
             && (self.has(Role::IcsLead)
                 || self.has(Role::QaPanel)
                 || self.has(Role::Integration)
-                || self.is_reviewer_of(reviewer_id))
+                || self.is_reviewer_of(reviewer_id));
+        own || self.oversees(organisation)
     }
 }

@@ -101,3 +101,41 @@ fn the_embedded_classification_holds_every_category_and_subcategory_once() {
             .all(|code| IcdCode::parse(code.as_str()).as_ref() == Ok(code))
     );
 }
+
+#[test]
+fn a_placeholder_category_is_reported_by_its_subcategory() {
+    let covid = IcdCode::parse("U07.1").unwrap();
+    assert_eq!(covid.category(), "U07");
+    assert_eq!(covid.category_title(), "Emergency use of U07");
+    assert_eq!(covid.reporting_code(), "U07.1");
+    assert_eq!(covid.reporting_title(), "COVID-19, virus identified");
+    let suspected = IcdCode::parse("U072").unwrap();
+    assert_eq!(suspected.reporting_code(), "U07.2");
+    assert_eq!(
+        suspected.reporting_title(),
+        "COVID-19, virus not identified"
+    );
+    let vaping = IcdCode::parse("U07.0").unwrap();
+    assert_eq!(
+        vaping.reporting_code(),
+        "U07.0",
+        "never merged with COVID-19"
+    );
+    assert_eq!(vaping.reporting_title(), "Vaping-related disorder");
+}
+
+#[test]
+fn any_other_cause_is_reported_by_its_category() {
+    let pneumonia = IcdCode::parse("J18.9").unwrap();
+    assert_eq!(pneumonia.reporting_code(), "J18");
+    assert_eq!(
+        pneumonia.reporting_title(),
+        "Pneumonia, organism unspecified"
+    );
+    let bare = IcdCode::parse("U07").unwrap();
+    assert_eq!(
+        bare.reporting_code(),
+        "U07",
+        "a bare placeholder stays as given"
+    );
+}

@@ -174,3 +174,22 @@ fn quarters_of_death_are_calendar_quarters() {
         assert_eq!(quarter_of(date), quarter, "{date}");
     }
 }
+
+#[test]
+fn a_financial_quarter_runs_april_to_june_and_ends_on_31_march() {
+    let q = |year, quarter| {
+        let p = Period::financial_quarter(year, quarter).unwrap();
+        (p.start(), p.end())
+    };
+    assert_eq!(q(2025, 1), (date!(2025 - 04 - 01), date!(2025 - 06 - 30)));
+    assert_eq!(q(2025, 2), (date!(2025 - 07 - 01), date!(2025 - 09 - 30)));
+    assert_eq!(q(2025, 3), (date!(2025 - 10 - 01), date!(2025 - 12 - 31)));
+    assert_eq!(q(2025, 4), (date!(2026 - 01 - 01), date!(2026 - 03 - 31)));
+    assert_eq!(
+        q(2026, 1).0,
+        date!(2026 - 04 - 01),
+        "31 March and 1 April are two years"
+    );
+    assert!(Period::financial_quarter(2025, 0).is_err());
+    assert!(Period::financial_quarter(2025, 5).is_err());
+}

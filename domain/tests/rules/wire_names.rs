@@ -6,7 +6,7 @@ use std::str::FromStr;
 use leder_domain::eligibility::{Outcome, Route};
 use leder_domain::review_type::{FocusedReason, ReviewType};
 use leder_domain::workflow::{Action, HoldReason, Role, Stage};
-use leder_domain::{LearningDisabilityLevel, PlaceOfDeath, Sex, UnknownName};
+use leder_domain::{Cohort, LearningDisabilityLevel, PlaceOfDeath, Sex, UnknownName};
 
 fn round_trips<T>(all: &[T], names: &[&str])
 where
@@ -23,6 +23,14 @@ where
     }
     let error = "nonsense".parse::<T>().unwrap_err();
     assert!(error.to_string().contains(names[0]), "{error}");
+}
+
+#[test]
+fn cohort_has_the_three_api_names_the_reports_lead_with_first() {
+    round_trips(
+        Cohort::ALL,
+        &["adults_ld", "children_ld", "autistic_adults"],
+    );
 }
 
 #[test]
@@ -133,7 +141,7 @@ fn eligibility_outcome_route_review_type_and_focused_reason_have_the_api_names()
 }
 
 #[test]
-fn role_has_the_six_api_roles() {
+fn role_has_the_seven_api_roles() {
     round_trips(
         Role::ALL,
         &[
@@ -143,6 +151,7 @@ fn role_has_the_six_api_roles() {
             "qa_panel",
             "reviewer",
             "integration",
+            "regional_coordinator",
         ],
     );
 }

@@ -621,3 +621,53 @@ fn every_terminal_stage_refuses_every_action() {
         }
     }
 }
+
+/// DOMAIN.md, "Oversight": the coordinator of the region sees its ICBs' cases, and takes no
+/// action on them (403, after the scope's 404); one who oversees other ICBs does not see them.
+#[test]
+fn a_regional_coordinator_sees_its_regions_cases_and_moves_none_of_them() {
+    let y62 = Some(OdsCode::parse("Y62").unwrap());
+    let coordinator = Actor::new("rc", &[Role::RegionalCoordinator], y62.clone())
+        .unwrap()
+        .overseeing(vec![icb(), OdsCode::parse("QYG").unwrap()]);
+    let elsewhere = Actor::new("rc2", &[Role::RegionalCoordinator], y62)
+        .unwrap()
+        .overseeing(vec![OdsCode::parse("QE1").unwrap()]);
+    let findings = Findings::default();
+    let icb = icb();
+    assert!(coordinator.can_see_case(&icb, None));
+    assert!(coordinator.oversees(&icb));
+    assert!(!elsewhere.can_see_case(&icb, None));
+    let candidate = reviewer();
+    for action in Action::ALL {
+        for stage in Stage::ALL {
+            let c = case(*stage, &icb, &findings);
+            let request = full_request(*action, &candidate);
+            let refused = transition(&c, &request, &coordinator).unwrap_err();
+            assert_eq!(
+                refused.kind(),
+                RefusalKind::NotPermitted,
+                "{action} at {stage}"
+            );
+            let hidden = transition(&c, &request, &elsewhere).unwrap_err();
+            assert_eq!(hidden, Refusal::OutOfScope, "{action} at {stage}");
+        }
+    }
+    assert_eq!(
+        Actor::new("rc", &[Role::RegionalCoordinator], None),
+        Err(leder_domain::workflow::ActorError::OrganisationRequired)
+    );
+    assert_eq!(
+        Actor::new(
+            "rc",
+            &[Role::RegionalCoordinator, Role::IcsLead],
+            Some(icb.clone())
+        ),
+        Err(leder_domain::workflow::ActorError::RoleStandsAlone)
+    );
+    let lead_overseeing = lead().overseeing(vec![OdsCode::parse("QE1").unwrap()]);
+    assert!(
+        !lead_overseeing.oversees(&OdsCode::parse("QE1").unwrap()),
+        "only a coordinator oversees"
+    );
+}

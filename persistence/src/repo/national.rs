@@ -16,7 +16,7 @@ pub use statistics::{
 };
 
 use diesel::{QueryableByName, RunQueryDsl};
-use leder_domain::{AgeBand, EthnicCategory};
+use leder_domain::{AgeBand, Cohort, EthnicCategory};
 
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
@@ -28,10 +28,32 @@ pub struct Selection {
     pub year: Option<i32>,
     /// Open eligible reviews as well as completed ones.
     pub include_open: bool,
+    /// One cohort only (every cohort when `None`).
+    pub cohort: Option<Cohort>,
+    /// Real reviews only: synthetic (demonstration) reviews are never counted while a real one
+    /// exists (DOMAIN.md, "Cohorts"); see [`Selection::counting`].
+    pub real_only: bool,
 }
 
 impl Selection {
-    /// The SQL condition (no user text is ever formatted into it: the year is a number).
+    /// A selection that leaves synthetic reviews out whenever the database holds a real one,
+    /// so a demonstration database still shows figures and a real one never mixes them in.
+    pub fn counting(
+        conn: &mut DbConnection,
+        year: Option<i32>,
+        include_open: bool,
+        cohort: Option<Cohort>,
+    ) -> Result<Self, PersistenceError> {
+        Ok(Self {
+            year,
+            include_open,
+            cohort,
+            real_only: crate::repo::seed::has_real_cases(conn)?,
+        })
+    }
+
+    /// The SQL condition (no user text is ever formatted into it: the year is a number, the
+    /// cohort a fixed expression).
     fn condition(&self) -> String {
         let mut sql = String::from("eligibility_outcome = 'eligible'");
         if !self.include_open {
@@ -40,8 +62,40 @@ impl Selection {
         if let Some(year) = self.year {
             sql.push_str(&format!(" AND year_of_death = {year}"));
         }
+        if let Some(cohort) = self.cohort {
+            sql.push_str(&format!(" AND {}", cohort_condition(cohort)));
+        }
+        if self.real_only {
+            sql.push_str(" AND synthetic = FALSE");
+        }
         sql
     }
+}
+
+/// The SQL condition of one cohort, as `Cohort::of` decides it from the route and the person.
+fn cohort_condition(cohort: Cohort) -> &'static str {
+    match cohort {
+        Cohort::AdultsLd => "(eligibility_route = 'leder_review' AND learning_disability = TRUE)",
+        Cohort::ChildrenLd => "(eligibility_route = 'child_death_review')",
+        Cohort::AutisticAdults => {
+            "(eligibility_route = 'leder_review' AND COALESCE(learning_disability, FALSE) = FALSE \
+             AND autistic = TRUE)"
+        }
+    }
+}
+
+/// `CASE` giving a review's cohort wire name (`''` for none), from [`cohort_condition`].
+fn cohort_sql() -> String {
+    let mut sql = String::from("CASE");
+    for cohort in Cohort::ALL {
+        sql.push_str(&format!(
+            " WHEN {} THEN '{}'",
+            cohort_condition(*cohort),
+            cohort.as_str()
+        ));
+    }
+    sql.push_str(" ELSE '' END");
+    sql
 }
 
 /// `CASE` over `age_at_death` giving the age band's wire name, generated from [`AgeBand::of`].
@@ -111,7 +165,40 @@ fn within_six_months_sql(conn: &DbConnection) -> &'static str {
     }
 }
 
-fn load<T>(conn: &mut DbConnection, sql: &str) -> Result<Vec<T>, PersistenceError>
+/// The whole days one ended hold lasted (`review_holds` columns, unqualified).
+pub(crate) fn hold_days_sql(conn: &DbConnection) -> &'static str {
+    within_six_months_net_sql(conn).0
+}
+
+/// Whether a completed review was completed within 6 calendar months of notification once its
+/// days on hold (`h.held`, summed per review) extend the due date (DOMAIN.md, "Time";
+/// `domain::time_targets::completed_within_target`), with the SQL of one hold's days.
+fn within_six_months_net_sql(conn: &DbConnection) -> (&'static str, &'static str) {
+    match conn {
+        DbConnection::Sqlite(_) => (
+            "CAST(julianday(ended_on) - julianday(started_on) AS INTEGER)",
+            "completed_on <= date(MIN(date(notified_on, '+6 months'), \
+             date(notified_on, 'start of month', '+7 months', '-1 day')), \
+             '+' || COALESCE(h.held, 0) || ' days')",
+        ),
+        DbConnection::Postgresql(_) => (
+            "(ended_on - started_on)",
+            "completed_on <= CAST(notified_on + INTERVAL '6 months' AS DATE) \
+             + CAST(COALESCE(h.held, 0) AS INTEGER)",
+        ),
+    }
+}
+
+/// The level of learning disability the review form records (its wire name), read from the
+/// stored form: JSON is read differently by each engine.
+fn learning_disability_level_sql(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Sqlite(_) => "json_extract(findings, '$.learning_disability_level')",
+        DbConnection::Postgresql(_) => "(CAST(findings AS JSONB) ->> 'learning_disability_level')",
+    }
+}
+
+pub(crate) fn load<T>(conn: &mut DbConnection, sql: &str) -> Result<Vec<T>, PersistenceError>
 where
     T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
 {
@@ -151,10 +238,31 @@ mod tests {
         let s = Selection {
             year: Some(2025),
             include_open: false,
+            cohort: None,
+            real_only: false,
         };
         assert_eq!(
             s.condition(),
             "eligibility_outcome = 'eligible' AND status = 'completed' AND year_of_death = 2025"
         );
+        let s = Selection {
+            cohort: Some(Cohort::ChildrenLd),
+            real_only: true,
+            ..s
+        };
+        assert_eq!(
+            s.condition(),
+            "eligibility_outcome = 'eligible' AND status = 'completed' AND year_of_death = 2025 \
+             AND (eligibility_route = 'child_death_review') AND synthetic = FALSE"
+        );
+    }
+
+    #[test]
+    fn the_cohort_case_names_every_cohort_once() {
+        let sql = cohort_sql();
+        for cohort in Cohort::ALL {
+            assert_eq!(sql.matches(&format!("'{}'", cohort.as_str())).count(), 1);
+        }
+        assert!(sql.ends_with("ELSE '' END"));
     }
 }

@@ -33,7 +33,9 @@ pub struct AnnualRows {
     pub actions: Vec<Action>,
 }
 
-/// Reads an ICB's annual report rows for the period `[start, end]`.
+/// Reads an ICB's annual report rows for the period `[start, end]`. Synthetic (demonstration)
+/// reviews are left out whenever a real review exists (DOMAIN.md, "Cohorts": never counted in
+/// a published figure or report).
 pub fn annual_rows(
     conn: &mut DbConnection,
     organisation: &str,
@@ -42,8 +44,15 @@ pub fn annual_rows(
     created_from: PrimitiveDateTime,
     created_before: PrimitiveDateTime,
 ) -> Result<AnnualRows, PersistenceError> {
+    // `synthetic IN (FALSE)` while a real review exists, else `IN (FALSE, TRUE)`.
+    let counted: &[bool] = if crate::repo::seed::has_real_cases(conn)? {
+        &[false]
+    } else {
+        &[false, true]
+    };
     let notified = reviews::table
         .filter(reviews::organisation.eq(organisation))
+        .filter(reviews::synthetic.eq_any(counted))
         .filter(reviews::notified_on.between(start, end))
         .order((reviews::notified_at.asc(), reviews::id.asc()))
         .select(ReviewRow::as_select())
@@ -53,6 +62,7 @@ pub fn annual_rows(
         .collect::<Result<_, _>>()?;
     let completed: Vec<ReviewRow> = reviews::table
         .filter(reviews::organisation.eq(organisation))
+        .filter(reviews::synthetic.eq_any(counted))
         .filter(reviews::status.eq("completed"))
         .filter(reviews::completed_on.between(start, end))
         .order((reviews::completed_at.asc(), reviews::id.asc()))
@@ -63,6 +73,7 @@ pub fn annual_rows(
     let holds_in_period = review_holds::table
         .inner_join(reviews::table.on(reviews::id.eq(review_holds::review_id)))
         .filter(reviews::organisation.eq(organisation))
+        .filter(reviews::synthetic.eq_any(counted))
         .filter(review_holds::started_on.le(end))
         .filter(
             review_holds::ended_on

@@ -26,7 +26,8 @@ use crate::repo::audit::{Audited, append};
 use crate::repo::review_store::review_of;
 use crate::repo::reviews::{CaseScope, get_scoped, lock_row};
 use crate::schema::{
-    case_notes, events, learning_points, notifications, review_history, review_holds, reviews,
+    case_notes, events, learning_points, notifications, review_escalations, review_history,
+    review_holds, reviews,
 };
 use crate::stored::findings::{
     findings_from_json, findings_to_json, outcome_from_json, outcome_to_json,
@@ -149,6 +150,12 @@ pub fn dispose(
             .execute(conn)?;
         diesel::update(case_notes::table.filter(case_notes::review_id.eq(id)))
             .set(case_notes::text.eq(DISPOSED_TEXT))
+            .execute(conn)?;
+        diesel::update(review_escalations::table.filter(review_escalations::review_id.eq(id)))
+            .set((
+                review_escalations::reason.eq(DISPOSED_TEXT),
+                review_escalations::agreed.eq(DISPOSED_TEXT),
+            ))
             .execute(conn)?;
         dispose_history(conn, id)?;
         let state = get_scoped(conn, id, &CaseScope::Icb(organisation.clone()))?

@@ -138,6 +138,9 @@ pub fn history_json(detail: &HistoryDetail) -> String {
             "checked_on": checked_on.to_string(),
             "source": source,
         }),
+        HistoryDetail::RegionalEscalation { escalation_id } => {
+            json!({ "escalation_id": escalation_id })
+        }
     };
     value.to_string()
 }

@@ -26,6 +26,13 @@ pub enum CaseScope {
         /// The reviewer's user id.
         user_id: String,
     },
+    /// Every case of the ICBs a regional coordinator oversees (its region's on the date).
+    Region {
+        /// The region's code.
+        region: String,
+        /// Its ICBs on the date.
+        icbs: Vec<String>,
+    },
 }
 
 type Boxed<'a> = reviews::BoxedQuery<'a, crate::connection::MultiBackend>;
@@ -40,6 +47,7 @@ fn scoped<'a>(scope: &CaseScope) -> Boxed<'a> {
         } => q
             .filter(reviews::organisation.eq(organisation.clone()))
             .filter(reviews::reviewer_id.eq(user_id.clone())),
+        CaseScope::Region { icbs, .. } => q.filter(reviews::organisation.eq_any(icbs.clone())),
     }
 }
 
@@ -66,6 +74,7 @@ impl CaseScope {
                 organisation: org,
                 user_id,
             } => org == organisation && reviewer_id == Some(user_id.as_str()),
+            CaseScope::Region { icbs, .. } => icbs.iter().any(|icb| icb == organisation),
         }
     }
 }

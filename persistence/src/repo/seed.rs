@@ -150,8 +150,9 @@ pub fn has_real_cases(conn: &mut DbConnection) -> Result<bool, PersistenceError>
     Ok(found.is_some())
 }
 
-/// The highest synthetic reference stored so far, if any (Crockford characters sort in
-/// ASCII order, so the greatest string is the greatest number).
+/// The highest reference in the synthetic range stored so far, if any (Crockford characters
+/// sort in ASCII order, so the greatest string is the greatest number). Every reference of the
+/// range counts, even one a test has since marked real: a reference is never given twice.
 pub fn last_synthetic_reference(
     conn: &mut DbConnection,
 ) -> Result<Option<String>, PersistenceError> {
@@ -160,7 +161,6 @@ pub fn last_synthetic_reference(
     Ok(reviews::table
         .filter(reviews::reference.ge(low))
         .filter(reviews::reference.le(high))
-        .filter(reviews::synthetic.eq(true))
         .select(diesel::dsl::max(reviews::reference))
         .first::<Option<String>>(conn)?)
 }

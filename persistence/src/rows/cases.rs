@@ -6,7 +6,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::schema::{
     events, idempotency_keys, learning_point_themes, learning_points, notifications,
-    review_history, review_holds, reviews, themes,
+    review_escalations, review_history, review_holds, reviews, themes,
 };
 
 /// A notification as received.
@@ -207,6 +207,31 @@ pub struct LearningRow {
     /// Who wrote it.
     pub created_by: String,
     /// When.
+    pub created_at: PrimitiveDateTime,
+}
+
+/// An escalation by a regional coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
+#[diesel(table_name = review_escalations)]
+pub struct EscalationRow {
+    /// Id.
+    pub id: String,
+    /// The review.
+    pub review_id: String,
+    /// The review's ICB when it was recorded.
+    pub organisation: String,
+    /// The coordinator's region.
+    pub region: String,
+    /// Why.
+    pub reason: String,
+    /// What was agreed.
+    pub agreed: String,
+    /// By when.
+    pub by_when: Date,
+    /// The coordinator's user id.
+    pub created_by: String,
+    /// When (UTC).
     pub created_at: PrimitiveDateTime,
 }
 

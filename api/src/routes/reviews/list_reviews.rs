@@ -112,14 +112,15 @@ fn outside_scope(
     organisation: Option<&str>,
     reviewer_id: Option<&str>,
 ) -> Option<String> {
-    let (own, me) = match scope {
-        CaseScope::Icb(own) => (own, None),
+    let (own, me): (&[String], _) = match scope {
+        CaseScope::Icb(own) => (std::slice::from_ref(own), None),
         CaseScope::Reviewer {
             organisation,
             user_id,
-        } => (organisation, Some(user_id)),
+        } => (std::slice::from_ref(organisation), Some(user_id)),
+        CaseScope::Region { icbs, .. } => (icbs, None),
     };
-    if let Some(code) = organisation.filter(|o| !o.eq_ignore_ascii_case(own)) {
+    if let Some(code) = organisation.filter(|o| !own.iter().any(|c| o.eq_ignore_ascii_case(c))) {
         return Some(format!("organisation:{}", code.to_ascii_uppercase()));
     }
     match (me, reviewer_id) {

@@ -7,6 +7,7 @@ mod add_learning;
 mod case_notes;
 mod case_notifications;
 mod correct_person;
+mod escalations;
 mod get_review;
 mod legal_hold;
 mod list_learning;
@@ -41,6 +42,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_child_death_review_outcome::record_child_death_review_outcome)
         .service(record_opt_out_check::record_opt_out_check)
         .service(add_learning::add_learning)
+        .service(escalations::record_escalation)
+        .service(escalations::list_escalations)
         .service(legal_hold::set_legal_hold)
         .service(legal_hold::lift_legal_hold);
 }

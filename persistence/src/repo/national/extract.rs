@@ -1,10 +1,10 @@
 //! The row-level extract's reads: the class sizes of the pre-pass and keyset-paged chunks.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use time::Date;
 
-use super::{Selection, age_band_sql, ethnic_group_sql, load, quarter_sql};
+use super::{Selection, age_band_sql, cohort_condition, ethnic_group_sql, load, quarter_sql};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::schema::{learning_point_themes, learning_points, reviews};
@@ -91,6 +91,8 @@ pub struct ExtractSource {
     pub review_type: Option<String>,
     /// The avoidable-mortality list version the review was assessed with.
     pub avoidable_version: String,
+    /// The eligibility route (with the person, it gives the cohort).
+    pub eligibility_route: Option<String>,
     /// Theme codes of the review's learning points, in order, without repeats.
     pub themes: Vec<String>,
 }
@@ -113,6 +115,7 @@ type SourceColumns = (
     String,
     Option<String>,
     String,
+    Option<String>,
 );
 
 /// Up to `limit` reviews of the selection after the id `after`, in id order (keyset paging).
@@ -133,6 +136,12 @@ pub fn sources_after(
     }
     if let Some(after) = after {
         query = query.filter(reviews::id.gt(after.to_owned()));
+    }
+    if selection.real_only {
+        query = query.filter(reviews::synthetic.eq(false));
+    }
+    if let Some(cohort) = selection.cohort {
+        query = query.filter(diesel::dsl::sql::<Bool>(cohort_condition(cohort)));
     }
     let rows: Vec<SourceColumns> = query
         .order(reviews::id.asc())
@@ -155,6 +164,7 @@ pub fn sources_after(
             reviews::status,
             reviews::review_type,
             reviews::avoidable_version,
+            reviews::eligibility_route,
         ))
         .load(conn)?;
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
@@ -200,6 +210,7 @@ pub fn sources_after(
             status: r.14,
             review_type: r.15,
             avoidable_version: r.16,
+            eligibility_route: r.17,
         })
         .collect())
 }

@@ -3,16 +3,24 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use leder_domain::avoidable::AVOIDABLE_AGE_LIMIT;
-use leder_domain::breakdown::Breakdown;
+use leder_domain::breakdown::{Breakdown, LEVEL_NOT_RECORDED};
 
-use super::{Selection, age_band_sql, ethnic_group_sql, load, within_six_months_sql};
+use super::{
+    Selection, age_band_sql, cohort_sql, ethnic_group_sql, learning_disability_level_sql, load,
+    within_six_months_net_sql, within_six_months_sql,
+};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 
 /// The group's key of a breakdown as an SQL expression (`''` where the value is not recorded;
 /// regions are counted by ICB, which the API maps to its region).
-fn column(by: Option<Breakdown>) -> String {
+fn column(conn: &DbConnection, by: Option<Breakdown>) -> String {
     match by {
+        Some(Breakdown::Cohort) => cohort_sql(),
+        Some(Breakdown::LearningDisabilityLevel) => format!(
+            "COALESCE({}, '{LEVEL_NOT_RECORDED}')",
+            learning_disability_level_sql(conn)
+        ),
         None => "CAST('' AS TEXT)".to_owned(),
         Some(Breakdown::Sex) => "COALESCE(sex, '')".to_owned(),
         Some(Breakdown::EthnicGroup) => format!("COALESCE({}, '')", ethnic_group_sql()),
@@ -70,7 +78,9 @@ pub struct GradeCount {
     pub deaths: i64,
 }
 
-/// Completed reviews by group, and how many were completed within 6 months of notification.
+/// Completed LeDeR-route reviews by group, and how many were completed within 6 months of
+/// notification, as such and net of holds. Child Death Review cases are not counted: their
+/// clock belongs to that process (DOMAIN.md, "Time").
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct TimelinessCount {
     /// The group's raw key.
@@ -82,6 +92,9 @@ pub struct TimelinessCount {
     /// Of which completed within 6 months of notification.
     #[diesel(sql_type = BigInt)]
     pub within: i64,
+    /// Of which completed within 6 months of notification once the days on hold are added.
+    #[diesel(sql_type = BigInt)]
+    pub within_net: i64,
 }
 
 /// The grouped counts behind one statistics response.
@@ -104,7 +117,7 @@ pub fn statistics_counts(
     selection: &Selection,
     by: Option<Breakdown>,
 ) -> Result<StatisticsCounts, PersistenceError> {
-    let grp = column(by);
+    let grp = column(conn, by);
     let condition = selection.condition();
     let ages = load(
         conn,
@@ -130,13 +143,19 @@ pub fn statistics_counts(
         ),
     )?;
     let within = within_six_months_sql(conn);
+    let (held, within_net) = within_six_months_net_sql(conn);
+    // Only completed reviews on the LeDeR route are timed; the days on hold of each are summed
+    // once per review (a review is on one hold at a time, and every hold ends before completion).
     let timeliness = load(
         conn,
         &format!(
-            "SELECT {grp} AS grp, \
-             COALESCE(SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END), 0) AS completed, \
-             COALESCE(SUM(CASE WHEN status = 'completed' AND {within} THEN 1 ELSE 0 END), 0) \
-             AS within FROM reviews WHERE {condition} GROUP BY 1"
+            "SELECT {grp} AS grp, COUNT(*) AS completed, \
+             COALESCE(SUM(CASE WHEN {within} THEN 1 ELSE 0 END), 0) AS within, \
+             COALESCE(SUM(CASE WHEN {within_net} THEN 1 ELSE 0 END), 0) AS within_net \
+             FROM reviews LEFT JOIN (SELECT review_id, SUM({held}) AS held FROM review_holds \
+             WHERE ended_on IS NOT NULL GROUP BY review_id) h ON h.review_id = reviews.id \
+             WHERE {condition} AND status = 'completed' \
+             AND eligibility_route = 'leder_review' GROUP BY 1"
         ),
     )?;
     Ok(StatisticsCounts {
