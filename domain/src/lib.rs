@@ -33,6 +33,7 @@ pub mod retention;
 pub mod review;
 pub mod review_type;
 pub mod sex;
+pub mod sign_in;
 pub mod time_targets;
 pub mod versions;
 pub mod wire;

@@ -25,5 +25,6 @@ pub mod retention;
 pub mod review_store;
 pub mod reviews;
 pub mod seed;
+pub mod sessions;
 pub mod users;
 pub mod webhooks;

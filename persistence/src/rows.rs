@@ -10,4 +10,5 @@ pub mod action_plan;
 pub mod cases;
 pub mod identity;
 pub mod organisations;
+pub mod sessions;
 pub mod webhooks;

@@ -32,6 +32,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    authorization_codes (code_hash) {
+        code_hash -> Text,
+        client_id -> Text,
+        redirect_uri -> Text,
+        code_challenge -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        session_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     clients (id) {
         id -> Text,
         name -> Text,
@@ -165,6 +179,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     review_history (id) {
         id -> Text,
         review_id -> Text,
@@ -242,6 +266,21 @@ diesel::table! {
         legal_hold_reason -> Nullable<Text>,
         legal_hold_since -> Nullable<Timestamp>,
         disposed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        client_id -> Nullable<Text>,
+        method -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        client_address -> Nullable<Text>,
     }
 }
 
@@ -369,6 +408,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     meetings,
     audit_chains,
     audit_log,
+    authorization_codes,
     clients,
     event_counters,
     events,
@@ -381,9 +421,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     rate_limits,
     reference_imports,
+    refresh_tokens,
     review_history,
     review_holds,
     reviews,
+    sessions,
     themes,
     users,
     webhook_deliveries,
