@@ -140,6 +140,9 @@ def main():
         "LEDER_BIND": f"127.0.0.1:{port}",
         "LEDER_JWT_KEYS_DIR": os.path.join(workdir, "jwt-keys"),
         "LEDER_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        # The fuzzer's tokens come from the password grant, which a deployment leaves off.
+        "LEDER_ALLOW_PASSWORD_GRANT": "true",
+        "LEDER_OAUTH_CLIENTS": "contract-test=http://127.0.0.1:9/callback",
         # The fuzzer's wrong passwords must not lock or slow the accounts whose tokens it uses,
         # and the tokens must outlive the run.
         "LEDER_LOGIN_FAILURE_DELAY_MS": "0",

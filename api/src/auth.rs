@@ -8,6 +8,7 @@
 pub mod caller;
 pub mod keys;
 pub mod lockout;
+pub mod page;
 pub mod password;
 pub mod token;
 

@@ -9,6 +9,7 @@ pub mod organisations;
 pub mod reports;
 pub mod retention;
 pub mod reviews;
+pub mod sessions;
 pub mod wire;
 
 mod formats {

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod authorize;
 pub mod governance;
 pub mod intake;
 pub mod learning;
@@ -13,5 +14,6 @@ pub mod reassessment;
 pub mod reports;
 pub mod retention;
 pub mod reviews;
+pub mod sessions;
 pub mod sign_in;
 pub mod transfers;

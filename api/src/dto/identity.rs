@@ -19,6 +19,10 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds until it expires.
     pub expires_in: u64,
+    /// A refresh token (people's sessions; not for client credentials): single-use, bound to the
+    /// client the session began with; using it again revokes the whole session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// An OAuth 2.0 error answer (RFC 6749 section 5.2).
@@ -31,21 +35,39 @@ pub struct OAuthError {
     pub error_description: String,
 }
 
-/// The token request (form-encoded).
-#[derive(Debug, Deserialize, ToSchema)]
+/// The token request (form-encoded). Which fields a grant needs:
+/// `authorization_code`: `code`, `redirect_uri`, `client_id`, `code_verifier`;
+/// `refresh_token`: `refresh_token` (and `client_id` when the session began with one);
+/// `client_credentials`: `client_id` and `client_secret` (or HTTP Basic);
+/// `password` (only when `LEDER_ALLOW_PASSWORD_GRANT=true`): `username`, `password`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TokenRequest {
-    /// `password` or `client_credentials`.
+    /// `authorization_code`, `refresh_token`, `client_credentials` or `password`.
+    #[schema(example = "authorization_code")]
     pub grant_type: String,
     /// For `password`.
     pub username: Option<String>,
     /// For `password`.
     pub password: Option<String>,
-    /// For `client_credentials` (or HTTP Basic).
+    /// The client: a registered front end (public, no secret) or a machine client.
     pub client_id: Option<String>,
     /// For `client_credentials` (or HTTP Basic).
     pub client_secret: Option<String>,
     /// Ignored (scopes follow from roles).
     pub scope: Option<String>,
+    /// For `authorization_code`: the code from the redirect.
+    pub code: Option<String>,
+    /// For `authorization_code`: exactly the `redirect_uri` of the authorization request.
+    pub redirect_uri: Option<String>,
+    /// For `authorization_code`: the PKCE verifier (43 to 128 characters of `A-Z a-z 0-9 - . _ ~`).
+    #[schema(
+        min_length = 43,
+        max_length = 128,
+        pattern = "^[A-Za-z0-9._~-]{43,128}$"
+    )]
+    pub code_verifier: Option<String>,
+    /// For `refresh_token`: the refresh token.
+    pub refresh_token: Option<String>,
 }
 
 /// The caller.
@@ -63,6 +85,9 @@ pub struct Me {
     pub roles: Vec<String>,
     /// ICB, if any.
     pub organisation: Option<String>,
+    /// The session the token belongs to (people signed in since sessions began; `DELETE
+    /// /api/v1/auth/sessions/{id}` or `POST /api/v1/auth/sign-out` ends it).
+    pub session_id: Option<String>,
 }
 
 /// A password change.

@@ -41,16 +41,14 @@ impl TryFrom<SessionRow> for Session {
     type Error = PersistenceError;
 
     fn try_from(row: SessionRow) -> Result<Self, PersistenceError> {
-        let method =
-            SignInMethod::parse(&row.method)
+        let method = SignInMethod::parse(&row.method)
             .map_err(|e| corrupt("sessions", &row.id, "method")(e.to_string()))?;
         let ended = match (row.revoked_at, row.revoked_reason.as_deref()) {
             (None, _) => None,
             (Some(at), Some(reason)) => Some((
                 at,
-                SessionEnd::parse(reason).map_err(|e| {
-                    corrupt("sessions", &row.id, "revoked_reason")(e.to_string())
-                })?,
+                SessionEnd::parse(reason)
+                    .map_err(|e| corrupt("sessions", &row.id, "revoked_reason")(e.to_string()))?,
             )),
             (Some(_), None) => {
                 return Err(PersistenceError::Corrupt {

@@ -179,7 +179,10 @@ fn end(
 }
 
 /// The ICB of a session's account, for its audit entries.
-fn organisation_of(conn: &mut DbConnection, user_id: &str) -> Result<Option<String>, PersistenceError> {
+fn organisation_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Option<String>, PersistenceError> {
     Ok(users::table
         .find(user_id)
         .select(users::organisation)
@@ -298,7 +301,11 @@ pub fn refresh(
         diesel::update(sessions::table.find(&session.id))
             .set(sessions::last_used_at.eq(now))
             .execute(conn)?;
-        append(conn, &rotated.chain, &[rotated.about(subject, organisation)])?;
+        append(
+            conn,
+            &rotated.chain,
+            &[rotated.about(subject, organisation)],
+        )?;
         Ok(Refreshed::Rotated(Session {
             last_used_at: now,
             ..session
@@ -347,7 +354,11 @@ pub fn issue_code(
                 session_id: None,
             })
             .execute(conn)?;
-        append(conn, &audited.chain, &[audited.about(subject, organisation)])
+        append(
+            conn,
+            &audited.chain,
+            &[audited.about(subject, organisation)],
+        )
     })
 }
 
@@ -418,4 +429,16 @@ pub fn redeem_code(
             .execute(conn)?;
         Ok(Redeemed::Started(begun))
     })
+}
+
+/// The account an authorization code (by its hash) was issued for, used or not.
+pub fn code_user_id(
+    conn: &mut DbConnection,
+    code_hash: &str,
+) -> Result<Option<String>, PersistenceError> {
+    Ok(authorization_codes::table
+        .find(code_hash)
+        .select(authorization_codes::user_id)
+        .get_result(conn)
+        .optional()?)
 }
