@@ -119,6 +119,9 @@ pub struct Config {
     /// `LEDER_REFRESH_IDLE_SECS`: how long a refresh token works unused (default 2 hours); each
     /// refresh issues a new one.
     pub refresh_idle: Duration,
+    /// `LEDER_PUBLIC_URL`: the address people reach this server at (`https://leder.example`),
+    /// for Swagger UI's sign-in redirect; without it, only loopback addresses of the bound port.
+    pub public_url: Option<String>,
 }
 
 /// A variable whose value cannot be used.
@@ -311,6 +314,21 @@ impl Config {
                 60,
                 2_592_000,
             )?),
+            public_url: match get("LEDER_PUBLIC_URL").filter(|v| !v.trim().is_empty()) {
+                None => None,
+                Some(v) => {
+                    let v = v.trim().trim_end_matches('/').to_owned();
+                    if !oauth::redirect_uri_ok(&format!("{v}/swagger-ui/oauth2-redirect.html")) {
+                        return Err(ConfigError {
+                            var: "LEDER_PUBLIC_URL",
+                            message: format!(
+                                "`{v}` is not an https:// address (or http:// on a loopback host)"
+                            ),
+                        });
+                    }
+                    Some(v)
+                }
+            },
             refresh_idle: Duration::from_secs(number(
                 &get,
                 "LEDER_REFRESH_IDLE_SECS",

@@ -7,7 +7,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::schema::{Object, Schema, SchemaType, Type};
 use utoipa::openapi::security::{
-    Flow, Http, HttpAuthScheme, OAuth2, Password, Scopes, SecurityRequirement, SecurityScheme,
+    AuthorizationCode, Flow, Http, HttpAuthScheme, OAuth2, Scopes, SecurityRequirement,
+    SecurityScheme,
 };
 use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa_actix_web::AppExt;
@@ -62,11 +63,19 @@ impl utoipa::Modify for Security {
         bearer.bearer_format = Some("JWT".to_owned());
         bearer.description = Some("An access token from POST /api/v1/auth/token".to_owned());
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
-        // Swagger UI's Authorize dialog signs in with the password grant directly.
-        let flow = Password::new("/api/v1/auth/token", Scopes::new());
-        let mut oauth = OAuth2::new([Flow::Password(flow)]);
-        oauth.description =
-            Some("Sign in with a username and password (OAuth 2.0 password grant)".to_owned());
+        // Swagger UI's Authorize dialog signs in as a front end does: authorization code with
+        // PKCE through leder's own sign-in page (client `swagger-ui`, no secret).
+        let flow = AuthorizationCode::new(
+            "/api/v1/auth/authorize",
+            "/api/v1/auth/token",
+            Scopes::new(),
+        );
+        let mut oauth = OAuth2::new([Flow::AuthorizationCode(flow)]);
+        oauth.description = Some(
+            "Sign in on leder's own page (OAuth 2.0 authorization code with PKCE, S256). In \
+             Swagger UI: client_id `swagger-ui`, no secret."
+                .to_owned(),
+        );
         components.add_security_scheme("oauth2", SecurityScheme::OAuth2(oauth));
     }
 }

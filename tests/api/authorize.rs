@@ -339,3 +339,39 @@ fn the_helper_challenge_is_the_rfc_7636_one() {
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     );
 }
+
+#[actix_web::test]
+async fn swagger_uis_authorize_button_uses_the_pkce_flow_as_a_registered_client() {
+    let app = crate::helpers::TestApp::sqlite().await;
+    let init = app
+        .get("/swagger-ui/swagger-initializer.js")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        init.contains("\"usePkceWithAuthorizationCodeGrant\": true"),
+        "{init}"
+    );
+    assert!(init.contains("\"clientId\": \"swagger-ui\""), "{init}");
+    let doc = json(app.get("/api-docs/openapi.json").await, 200).await;
+    let flow = &doc["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"];
+    assert_eq!(flow["authorizationUrl"], "/api/v1/auth/authorize");
+    assert_eq!(flow["tokenUrl"], "/api/v1/auth/token");
+    // Its redirect page on the bound port is registered, so the dialog's sign-in opens.
+    let redirect = format!("{}/swagger-ui/oauth2-redirect.html", app.address);
+    let mut params = request_params("from-swagger", VERIFIER);
+    params[1].1 = "swagger-ui".to_owned();
+    params[2].1 = redirect;
+    let (cookie, csrf, _) = open_page(&app, &params).await;
+    let res = post_page(&app, &params, Some(&cookie), &csrf, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with(&format!(
+            "{}/swagger-ui/oauth2-redirect.html?code=",
+            app.address
+        )),
+        "{location}"
+    );
+}

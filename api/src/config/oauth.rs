@@ -48,6 +48,36 @@ pub fn redirect_uri_ok(uri: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
+/// The client id of Swagger UI's Authorize dialog.
+pub const SWAGGER_UI: &str = "swagger-ui";
+
+/// Registers Swagger UI as a client (unless a client of that id is configured): its redirect
+/// page at `public_url`, and on a loopback or unspecified bind address at `127.0.0.1` and
+/// `localhost` with the bound `port`.
+pub fn with_swagger_ui(
+    clients: &mut Vec<PublicClient>,
+    public_url: Option<&str>,
+    bind: std::net::IpAddr,
+    port: u16,
+) {
+    if clients.iter().any(|c| c.id == SWAGGER_UI) {
+        return;
+    }
+    let page = "/swagger-ui/oauth2-redirect.html";
+    let mut redirect_uris: Vec<String> = public_url
+        .map(|u| format!("{u}{page}"))
+        .into_iter()
+        .collect();
+    if bind.is_loopback() || bind.is_unspecified() {
+        redirect_uris.push(format!("http://127.0.0.1:{port}{page}"));
+        redirect_uris.push(format!("http://localhost:{port}{page}"));
+    }
+    clients.push(PublicClient {
+        id: SWAGGER_UI.to_owned(),
+        redirect_uris,
+    });
+}
+
 /// Parses `client_id=redirect_uri` pairs separated by commas; a client with several redirect
 /// URIs is named once per URI.
 pub fn parse(text: Option<String>) -> Result<Vec<PublicClient>, ConfigError> {
