@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lockout;
 pub mod page;
 pub mod password;
+pub mod ticket;
 pub mod token;
 
 pub use caller::{Caller, PrincipalKind};

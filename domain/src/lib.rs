@@ -35,6 +35,7 @@ pub mod review_type;
 pub mod sex;
 pub mod sign_in;
 pub mod time_targets;
+pub mod totp;
 pub mod versions;
 pub mod wire;
 pub mod workflow;

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod retention;
 pub mod review_store;
 pub mod reviews;
+pub mod second_factor;
 pub mod seed;
 pub mod sessions;
 pub mod users;

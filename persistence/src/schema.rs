@@ -167,6 +167,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     reference_imports (id) {
         id -> Text,
         imported_at -> Timestamp,
@@ -307,6 +316,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         token_generation -> BigInt,
+        totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+        second_factor_required -> Bool,
     }
 }
 
@@ -420,6 +432,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_successors,
     organisations,
     rate_limits,
+    recovery_codes,
     reference_imports,
     refresh_tokens,
     review_history,

@@ -325,10 +325,13 @@ both_backends! {
         let meta = json(app.get("/.well-known/oauth-authorization-server").await, 200).await;
         assert_eq!(meta["code_challenge_methods_supported"], serde_json::json!(["S256"]));
         assert!(!meta["grant_types_supported"].as_array().unwrap().iter().any(|g| g == "password"));
-        // The admin still signs in, through the page.
-        let tokens = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-        let me = json(app.get_as("/api/v1/me", tokens["access_token"].as_str().unwrap()).await, 200).await;
-        assert_eq!(me["username"], "admin");
+        // The admin still signs in, through the page (setting up a second factor there:
+        // second_factor.rs).
+        let params = request_params("s", VERIFIER);
+        let (cookie, csrf, _) = open_page(&app, &params).await;
+        let res = post_page(&app, &params, Some(&cookie), &csrf, "admin", ADMIN_PASSWORD).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.text().await.unwrap().contains("Set up your security code"));
     }
 }
 
@@ -343,6 +346,7 @@ fn the_helper_challenge_is_the_rfc_7636_one() {
 #[actix_web::test]
 async fn swagger_uis_authorize_button_uses_the_pkce_flow_as_a_registered_client() {
     let app = crate::helpers::TestApp::sqlite().await;
+    app.user("rita", &["reviewer"], Some("QOP")).await;
     let init = app
         .get("/swagger-ui/swagger-initializer.js")
         .await
@@ -364,7 +368,7 @@ async fn swagger_uis_authorize_button_uses_the_pkce_flow_as_a_registered_client(
     params[1].1 = "swagger-ui".to_owned();
     params[2].1 = redirect;
     let (cookie, csrf, _) = open_page(&app, &params).await;
-    let res = post_page(&app, &params, Some(&cookie), &csrf, "admin", ADMIN_PASSWORD).await;
+    let res = post_page(&app, &params, Some(&cookie), &csrf, "rita", USER_PASSWORD).await;
     assert_eq!(res.status(), 303);
     let location = res.headers()["location"].to_str().unwrap();
     assert!(

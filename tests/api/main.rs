@@ -47,6 +47,7 @@ mod retention;
 mod review_lists;
 mod reviews;
 mod rotation;
+mod second_factor;
 mod seed_demo;
 mod sessions;
 mod tokens;

@@ -14,6 +14,7 @@ pub mod reassessment;
 pub mod reports;
 pub mod retention;
 pub mod reviews;
+pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
 pub mod transfers;

@@ -68,6 +68,9 @@ pub struct TokenRequest {
     pub code_verifier: Option<String>,
     /// For `refresh_token`: the refresh token.
     pub refresh_token: Option<String>,
+    /// For `password`, when the account has set up its second factor: a current 6-digit TOTP
+    /// code or a recovery code.
+    pub otp: Option<String>,
 }
 
 /// The caller.
@@ -189,6 +192,9 @@ pub struct UserPatch {
     pub organisation: Option<Option<String>>,
     /// Disable (its tokens stop working at once) or enable.
     pub disabled: Option<bool>,
+    /// Require a second factor (TOTP) at sign-in: the person sets it up on leder's sign-in page
+    /// the next time they sign in there. Admins always need one.
+    pub second_factor_required: Option<bool>,
 }
 
 /// A user (never the password).
@@ -210,6 +216,11 @@ pub struct User {
     pub disabled: bool,
     /// Locked for a while after repeated failed sign-ins.
     pub locked: bool,
+    /// Whether the account must sign in with a second factor (admins always; others when an
+    /// admin marked them).
+    pub second_factor_required: bool,
+    /// Whether the person has set up their second factor (TOTP).
+    pub second_factor_enrolled: bool,
     /// The ETag value.
     pub version: i64,
     /// Created.
@@ -224,6 +235,8 @@ impl From<records::User> for User {
     fn from(u: records::User) -> Self {
         User {
             locked: u.locked_at(leder_persistence::reference::now_utc()),
+            second_factor_required: u.needs_second_factor(),
+            second_factor_enrolled: u.totp_secret.is_some(),
             roles: u.roles,
             id: u.id,
             username: u.username,

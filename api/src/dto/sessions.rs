@@ -128,10 +128,14 @@ pub struct SignInForm {
     pub code_challenge_method: String,
     /// The page's CSRF token: it must equal the cookie the page set.
     pub csrf: String,
-    /// The username.
-    pub username: String,
-    /// The password.
-    pub password: String,
+    /// The username (the first step).
+    pub username: Option<String>,
+    /// The password (the first step).
+    pub password: Option<String>,
+    /// The ticket of a step after the password (second factor), as the page carries it.
+    pub ticket: Option<String>,
+    /// The second step's code: 6 digits from an authenticator app, or a recovery code.
+    pub code: Option<String>,
 }
 
 /// Authorization server metadata (RFC 8414).

@@ -11,6 +11,7 @@ mod form;
 pub mod metadata;
 pub mod revoke;
 pub mod sessions;
+mod steps;
 pub mod token;
 
 /// Registers the identity routes under `/api/v1`.

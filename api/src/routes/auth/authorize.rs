@@ -23,7 +23,7 @@ use crate::state::AppState;
 const CSRF_COOKIE: &str = "leder_sign_in_csrf";
 const PATH: &str = "/api/v1/auth/authorize";
 
-fn html(status: StatusCode, body: String) -> HttpResponse {
+pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -36,7 +36,7 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-fn to_client(location: String) -> HttpResponse {
+pub(super) fn to_client(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -118,8 +118,17 @@ pub async fn authorize_page(state: web::Data<AppState>, req: HttpRequest) -> Htt
 /// the username and password. A wrong username or password, or an account that is disabled or
 /// locked for a while, shows the page again (200) saying so, without saying which; the same
 /// lockout and slow-down as the token endpoint apply (see `issue_token`), and an address that
-/// has spent its budget is answered 429 with `Retry-After`. Once signed in, the browser is sent
-/// to the redirect URI with `code`, `state` and `iss` (303).
+/// has spent its budget is answered 429 with `Retry-After`.
+///
+/// An account that needs a second factor (every admin, and accounts an admin marks with
+/// `second_factor_required`) is then asked for it on a second page (200, the form posting
+/// `ticket` and `code`): a 6-digit TOTP code (RFC 6238) of a step later than the last one
+/// accepted (a code replayed within its window is refused), or a single-use recovery code; a
+/// wrong code shows the page again and counts as a failed sign-in. The first time, the page
+/// sets it up instead: it shows a new key, takes a first code, then shows ten recovery codes
+/// once. A ticket lasts 5 minutes; a stale or forged one is 403 with a page asking to start
+/// again. Once signed in, the browser is sent to the redirect URI with `code`, `state` and
+/// `iss` (303).
 #[utoipa::path(
     tag = "identity",
     operation_id = "submit_sign_in",
@@ -128,7 +137,7 @@ pub async fn authorize_page(state: web::Data<AppState>, req: HttpRequest) -> Htt
         (status = 200, description = "The sign-in page again, saying what went wrong", content_type = "text/html", body = String),
         (status = 303, description = "Signed in (or a fault for the client): `Location` is the redirect URI with `code`, `state` and `iss` (or `error`)", headers(("Location" = String))),
         (status = 400, description = "An unknown client or a redirect URI not registered for it, or a form that cannot be read: a page saying so", content_type = "text/html", body = String),
-        (status = 403, description = "The CSRF token is missing or differs from the page's cookie: a page asking to start again", content_type = "text/html", body = String),
+        (status = 403, description = "The CSRF token is missing or differs from the page's cookie, or the step's ticket is stale or forged: a page asking to start again", content_type = "text/html", body = String),
         (status = 413, response = crate::error::PayloadTooLarge),
         (status = 415, response = crate::error::UnsupportedMediaType),
         (status = 429, description = "Too many failed sign-ins from this address: a page asking to wait `Retry-After` seconds", content_type = "text/html", body = String),
@@ -155,23 +164,25 @@ pub async fn submit_sign_in(
         Err(refusal) => return Ok(refused(refusal)),
     };
     let cookie = req.cookie(CSRF_COOKIE);
-    let csrf_ok = match (cookie.as_ref().map(Cookie::value), form.get("csrf")) {
-        (Some(a), Some(b)) => crate::app::sessions::same_secret(a, b),
-        _ => false,
+    let csrf = match (cookie.as_ref().map(Cookie::value), form.get("csrf")) {
+        (Some(a), Some(b)) if crate::app::sessions::same_secret(a, b) => b.clone(),
+        _ => String::new(),
     };
-    if !csrf_ok {
+    if csrf.is_empty() {
         let detail = "This sign-in form has expired or did not come from leder. Go back to the service you came from and sign in again.";
         return Ok(html(
             StatusCode::FORBIDDEN,
             page::problem("Start signing in again", detail),
         ));
     }
+    if let Some(t) = form.get("ticket") {
+        let code = form.get("code").map_or("", String::as_str);
+        return super::steps::next_step(&state, &info, &request, &csrf, t, code).await;
+    }
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     match sign_in::with_password(&state, &info, &username, password).await {
-        Ok(Some(user)) => Ok(to_client(
-            authorize::issue_code(&state, &info, &request, &user).await?,
-        )),
+        Ok(Some(user)) => super::steps::after_password(&state, &info, &request, &csrf, user).await,
         Ok(None) => Ok(form_page(
             &req,
             &request,

@@ -8,7 +8,7 @@ use leder_domain::sign_in::CodeVerifier;
 
 use super::form::{basic_credentials, oauth_error, read_form};
 use crate::app::sessions::{self, CodeExchange, Tokens};
-use crate::app::sign_in;
+use crate::app::{second_factor, sign_in};
 use crate::audit::RequestInfo;
 use crate::dto::identity::{OAuthError, TokenRequest, TokenResponse};
 use crate::error::ApiError;
@@ -54,7 +54,10 @@ fn invalid_grant(description: &str) -> HttpResponse {
 ///   as HTTP Basic. No refresh token: ask again.
 /// - `password`: only when the server runs with `LEDER_ALLOW_PASSWORD_GRANT=true` (for the
 ///   command line and tests; RFC 9700 forbids it for front ends, which must never see a
-///   person's password), else `unsupported_grant_type`. `username` and `password`.
+///   person's password), else `unsupported_grant_type`. `username` and `password`, and `otp`
+///   (a current TOTP code or a recovery code) for an account that has set up its second factor.
+///   It cannot set one up: an account that needs one and has none yet signs in with its
+///   password alone here, one more reason the grant is off in production.
 ///
 /// People's grants answer a `refresh_token` beside the access token, and the access token
 /// names its session (`sid`), so ending the session stops it at once. Failures answer OAuth's
@@ -205,6 +208,17 @@ async fn password_grant(
     let Some(user) = sign_in::with_password(state, info, username, secret.clone()).await? else {
         return Ok(invalid_grant(BAD_GRANT));
     };
+    if user.totp_secret.is_some() {
+        let passed = match form.get("otp") {
+            Some(code) => second_factor::check(state, info, &user, code).await?,
+            None => false,
+        };
+        if !passed {
+            return Ok(invalid_grant(
+                "this account signs in with a second factor: send a current code from its authenticator app (or a recovery code) as otp",
+            ));
+        }
+    }
     Ok(answer(
         sessions::start_with_password(state, info, user).await?,
     ))
