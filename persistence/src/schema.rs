@@ -284,6 +284,7 @@ diesel::table! {
         user_id -> Text,
         client_id -> Nullable<Text>,
         method -> Text,
+        token_generation -> BigInt,
         created_at -> Timestamp,
         last_used_at -> Timestamp,
         expires_at -> Timestamp,

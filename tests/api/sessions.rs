@@ -178,6 +178,25 @@ both_backends! {
         assert_eq!(sql_count(&app, "SELECT COUNT(*) AS n FROM sessions WHERE revoked_reason = 'signed_out'").await, 3);
     }
 
+    async fn a_password_change_or_a_disable_ends_every_session_of_the_account(app) {
+        let (id, _) = app.user("rita", &["reviewer"], Some("QOP")).await;
+        let laptop = password_sign_in(&app, "rita").await;
+        let phone = password_sign_in(&app, "rita").await;
+        let body = serde_json::json!({"current_password": USER_PASSWORD, "new_password": "a brand new password 456"});
+        assert_eq!(app.post_as("/api/v1/me/password", &field(&laptop, "access_token"), &body).await.status(), 204);
+        refused(refresh(&app, &field(&phone, "refresh_token"), None).await).await;
+        refused(refresh(&app, &field(&laptop, "refresh_token"), None).await).await;
+        // Signed in again with the new password; then an admin disables the account.
+        let res = app.token_request(&[("grant_type", "password"), ("username", "rita"), ("password", "a brand new password 456")]).await;
+        let again = json(res, 200).await;
+        let admin = app.admin_token().await;
+        let read = app.get_as(&format!("/api/v1/users/{id}"), &admin).await;
+        let tag = crate::helpers::etag_of(&read);
+        let res = crate::helpers::patch_json(&app, &format!("/api/v1/users/{id}"), &admin, Some(&tag), &serde_json::json!({"disabled": true})).await;
+        assert_eq!(res.status(), 200);
+        refused(refresh(&app, &field(&again, "refresh_token"), None).await).await;
+    }
+
     async fn machine_clients_have_no_sessions_or_refresh_tokens(app) {
         let (_, _, token) = app.machine_client("QOP").await;
         problem(app.get_as("/api/v1/auth/sessions", &token).await, 403).await;

@@ -68,8 +68,8 @@ pub struct SessionPage {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SessionFilter {
-    /// Another person's account id (admin only; default: the caller's own sessions).
-    #[param(min_length = 1, max_length = 64)]
+    /// Another person's account id (admin only; default: the caller's own sessions). An id of
+    /// no account lists nothing.
     pub user_id: Option<String>,
 }
 
@@ -77,6 +77,7 @@ pub struct SessionFilter {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RevokeRequest {
     /// The refresh token or access token to revoke: either ends its session.
+    #[schema(min_length = 1)]
     pub token: String,
     /// `refresh_token` or `access_token` (a hint; both are recognised without it).
     pub token_type_hint: Option<String>,

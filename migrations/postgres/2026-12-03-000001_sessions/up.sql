@@ -5,11 +5,14 @@
 -- session (`sid`), so revoking a session stops its access tokens at the next request too.
 -- client_id: the front-end client the session is bound to (NULL for the password grant's
 -- command-line sessions, which have none); a refresh must come from the same client.
+-- token_generation: the account's when the session began; a password change, a disable or an
+-- enable moves the account's on, and the session can no longer be refreshed.
 CREATE TABLE sessions (
     id TEXT PRIMARY KEY NOT NULL,
     user_id TEXT NOT NULL REFERENCES users (id),
     client_id TEXT,
     method TEXT NOT NULL,
+    token_generation BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     last_used_at TIMESTAMP NOT NULL,
     expires_at TIMESTAMP NOT NULL,

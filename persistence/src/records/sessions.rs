@@ -18,6 +18,9 @@ pub struct Session {
     pub client_id: Option<String>,
     /// How it began.
     pub method: SignInMethod,
+    /// The account's token generation when it began: once the account's moves on (a password
+    /// change, a disable, an enable), the session cannot be refreshed.
+    pub token_generation: i64,
     /// When it began.
     pub created_at: PrimitiveDateTime,
     /// When it was last refreshed (or began).
@@ -64,6 +67,7 @@ impl TryFrom<SessionRow> for Session {
             user_id: row.user_id,
             client_id: row.client_id,
             method,
+            token_generation: row.token_generation,
             created_at: row.created_at,
             last_used_at: row.last_used_at,
             expires_at: row.expires_at,

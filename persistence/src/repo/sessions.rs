@@ -45,15 +45,16 @@ fn insert_session(
     new: NewSession,
     audited: &Audited,
 ) -> Result<Session, PersistenceError> {
-    let organisation: Option<String> = users::table
+    let (organisation, token_generation): (Option<String>, i64) = users::table
         .find(&new.user_id)
-        .select(users::organisation)
+        .select((users::organisation, users::token_generation))
         .get_result(conn)?;
     let row = SessionRow {
         id: uuid::Uuid::now_v7().to_string(),
         user_id: new.user_id,
         client_id: new.client_id,
         method: new.method.as_str().to_owned(),
+        token_generation,
         created_at: new.now,
         last_used_at: new.now,
         expires_at: new.expires_at,
@@ -260,12 +261,15 @@ pub fn refresh(
         if session.client_id.as_deref() != client_id || !session.is_active(now) {
             return Ok(Refreshed::Refused);
         }
-        let account_works: bool = users::table
+        // A password change, a disable or an enable since the sign-in ends the session too.
+        let account_works = users::table
             .find(&session.user_id)
-            .select(users::disabled)
-            .get_result::<bool>(conn)
+            .select((users::disabled, users::token_generation))
+            .get_result::<(bool, i64)>(conn)
             .optional()?
-            .is_some_and(|disabled| !disabled);
+            .is_some_and(|(disabled, generation)| {
+                !disabled && generation == session.token_generation
+            });
         if !account_works {
             return Ok(Refreshed::Refused);
         }

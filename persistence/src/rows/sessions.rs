@@ -18,6 +18,8 @@ pub struct SessionRow {
     pub client_id: Option<String>,
     /// How it began (`SignInMethod`'s wire name).
     pub method: String,
+    /// The account's token generation when it began.
+    pub token_generation: i64,
     /// When it began.
     pub created_at: PrimitiveDateTime,
     /// When its refresh token was last used.
