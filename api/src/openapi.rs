@@ -110,9 +110,18 @@ stands now; a POST whose answer was a secret is not replayed (409).";
 ///   ([`crate::extract::Query`]; the page parameters state their own rules on
 ///   [`crate::extract::Page`]);
 /// - `If-Match` is an `ETag` ([`crate::dto::IF_MATCH_PATTERN`]);
-/// - every POST but the token endpoint takes an `Idempotency-Key`
+/// - every POST but OAuth's form posts ([`OAUTH_FORM_POSTS`]) takes an `Idempotency-Key`
 ///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
 ///   body, and 409 while it is in use (or on a replay where the answer was a secret).
+/// The OAuth endpoints that take forms (RFC 6749, RFC 7009, leder's sign-in page): a retry is
+/// answered by OAuth's own rules (a code or refresh token works once; revoking twice is
+/// harmless), so they take no `Idempotency-Key`.
+const OAUTH_FORM_POSTS: [&str; 3] = [
+    "/api/v1/auth/token",
+    "/api/v1/auth/revoke",
+    "/api/v1/auth/authorize",
+];
+
 fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
     if let Some(components) = openapi.components.as_mut() {
         for schema in components.schemas.values_mut() {
@@ -154,7 +163,7 @@ fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
                     forbid_control_characters(schema);
                 }
             }
-            if is_post && path != "/api/v1/auth/token" {
+            if is_post && !OAUTH_FORM_POSTS.contains(&path.as_str()) {
                 take_idempotency_key(op);
             }
         }

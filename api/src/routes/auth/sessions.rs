@@ -108,7 +108,7 @@ pub async fn revoke_session(
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
-#[post("/auth/sign-out")]
+#[post("/auth/sign-out", wrap = "crate::idempotency::Idempotency::Replay")]
 pub async fn sign_out(
     state: web::Data<AppState>,
     caller: Caller,
