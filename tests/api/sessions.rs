@@ -197,6 +197,28 @@ both_backends! {
         refused(refresh(&app, &field(&again, "refresh_token"), None).await).await;
     }
 
+    async fn unknown_parameters_are_ignored_and_a_repeated_one_is_refused(app) {
+        app.user("rita", &["reviewer"], Some("QOP")).await;
+        let one = password_sign_in(&app, "rita").await;
+        let post = |path: &'static str, body: String| {
+            let app = &app;
+            async move {
+                app.client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap()
+            }
+        };
+        // RFC 6749 section 3.1: unrecognised parameters are ignored, whatever they hold.
+        let refresh_token = field(&one, "refresh_token");
+        let res = post("/api/v1/auth/token", format!("grant_type=refresh_token&refresh_token={refresh_token}&x%1C=%00")).await;
+        let next = json(res, 200).await;
+        // A recognised one sent twice is refused, and spends nothing.
+        let r2 = field(&next, "refresh_token");
+        let res = post("/api/v1/auth/token", format!("grant_type=refresh_token&refresh_token={r2}&refresh_token={r2}")).await;
+        assert_eq!(json(res, 400).await["error"], "invalid_request");
+        let res = post("/api/v1/auth/revoke", format!("token={r2}&token={r2}")).await;
+        assert_eq!(json(res, 400).await["error"], "invalid_request");
+        json(refresh(&app, &r2, None).await, 200).await;
+    }
+
     async fn machine_clients_have_no_sessions_or_refresh_tokens(app) {
         let (_, _, token) = app.machine_client("QOP").await;
         problem(app.get_as("/api/v1/auth/sessions", &token).await, 403).await;

@@ -37,9 +37,10 @@ pub fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     Some((id.to_owned(), secret.to_owned()))
 }
 
-/// The fields of a form-encoded body: 415 for another media type; `Ok(Err(why))` for a body
-/// that is not a form, carries control characters or repeats a field (RFC 6749 section 3.2:
-/// parameters must not be sent twice). Empty values read as absent.
+/// The known fields of a form-encoded body: 415 for another media type; `Ok(Err(why))` for a
+/// body that is not a form, or whose known fields carry control characters or come twice (RFC
+/// 6749 section 3.1: parameters must not be sent twice). Empty values read as absent; unknown
+/// parameters are ignored.
 pub async fn read_form(
     req: &HttpRequest,
     payload: web::Payload,
@@ -66,19 +67,43 @@ pub async fn read_form(
     Ok(pairs(&body))
 }
 
-/// The fields of a query string or form body, as [`read_form`] reads them.
+/// Every parameter the OAuth endpoints read. Others are ignored, as RFC 6749 section 3.1
+/// requires of unrecognised parameters.
+const KNOWN: [&str; 19] = [
+    "grant_type",
+    "username",
+    "password",
+    "client_id",
+    "client_secret",
+    "scope",
+    "code",
+    "redirect_uri",
+    "code_verifier",
+    "refresh_token",
+    "otp",
+    "token",
+    "token_type_hint",
+    "response_type",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "csrf",
+    "ticket",
+];
+
+/// The known fields of a query string or form body, as [`read_form`] reads them.
 pub fn pairs(text: &[u8]) -> Result<HashMap<String, String>, &'static str> {
     let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(text) else {
         return Err("the body is not form-encoded");
     };
-    if pairs
-        .iter()
-        .any(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
-    {
-        return Err("the request must not contain control characters");
-    }
+    let pairs = pairs
+        .into_iter()
+        .filter(|(k, _)| KNOWN.contains(&k.as_str()));
     let mut form = HashMap::new();
     for (k, v) in pairs {
+        if v.chars().any(char::is_control) {
+            return Err("the request must not contain control characters");
+        }
         if v.is_empty() {
             continue;
         }
