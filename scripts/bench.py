@@ -386,6 +386,8 @@ def base_env(db, keys, work):
         "LEDER_AUDIT_KEY": AUDIT_KEY,
         "LEDER_PSEUDONYM_KEY": PSEUDONYM_KEY,
         "LEDER_BOOTSTRAP_ADMIN_PASSWORD": PASSWORD,
+        # Benchmark tokens come from the password grant, which a deployment leaves off.
+        "LEDER_ALLOW_PASSWORD_GRANT": "true",
         "LEDER_NEW_USER_PASSWORD": PASSWORD,
         "LEDER_TOKEN_LIFETIME_SECS": "86400",
         # The intake's per-address limit would refuse the load generator's one address.

@@ -80,7 +80,20 @@ TYPES_THE_SCHEMA_CANNOT_STATE = {
 }
 
 
+# The browser sign-in flow (issue 18): its refusals are pages for a person, not problems. The
+# authorization endpoint refuses, with a 400 page, a client_id that is not registered or a
+# redirect_uri not registered for it (configuration, LEDER_OAUTH_CLIENTS), which no schema can
+# state; everything else it refuses goes back to the client as a redirect.
+PAGES_REFUSING_UNREGISTERED_CLIENTS = {"/api/v1/auth/authorize"}
+
+
 def _explained_by_state(response):
+    if (
+        response.status_code == 400
+        and response.headers.get("content-type", [""])[0].startswith("text/html")
+        and any(response.request.url.split("?")[0].endswith(p) for p in PAGES_REFUSING_UNREGISTERED_CLIENTS)
+    ):
+        return True
     try:
         problem = json.loads(response.content or b"{}")
     except ValueError:

@@ -8,7 +8,9 @@
 pub mod caller;
 pub mod keys;
 pub mod lockout;
+pub mod page;
 pub mod password;
+pub mod ticket;
 pub mod token;
 
 pub use caller::{Caller, OptionalCaller, PrincipalKind};

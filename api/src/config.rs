@@ -107,6 +107,21 @@ pub struct Config {
     /// retention (default 24; 0: only `leder retention run`). The first run is an hour after
     /// start.
     pub retention_every_hours: u64,
+    /// `LEDER_ALLOW_PASSWORD_GRANT`: whether the token endpoint takes `grant_type=password`
+    /// (default false: RFC 9700 forbids it; for the command line and tests only).
+    pub allow_password_grant: bool,
+    /// `LEDER_OAUTH_CLIENTS`: the registered front-end (public) clients of the
+    /// authorization-code flow, `client_id=redirect_uri` pairs.
+    pub oauth_clients: Vec<oauth::PublicClient>,
+    /// `LEDER_SESSION_LIFETIME_SECS`: how long a session lasts however often it is refreshed
+    /// (default 12 hours, a working day).
+    pub session_lifetime: Duration,
+    /// `LEDER_REFRESH_IDLE_SECS`: how long a refresh token works unused (default 2 hours); each
+    /// refresh issues a new one.
+    pub refresh_idle: Duration,
+    /// `LEDER_PUBLIC_URL`: the address people reach this server at (`https://leder.example`),
+    /// for Swagger UI's sign-in redirect; without it, only loopback addresses of the bound port.
+    pub public_url: Option<String>,
 }
 
 /// A variable whose value cannot be used.
@@ -290,7 +305,54 @@ impl Config {
                 })?,
             },
             retention_every_hours: number(&get, "LEDER_RETENTION_EVERY_HOURS", 24, 0, 8760)?,
+            allow_password_grant: flag(&get, "LEDER_ALLOW_PASSWORD_GRANT", false)?,
+            oauth_clients: oauth::parse(get(oauth::VAR).filter(|v| !v.trim().is_empty()))?,
+            session_lifetime: Duration::from_secs(number(
+                &get,
+                "LEDER_SESSION_LIFETIME_SECS",
+                43_200,
+                60,
+                2_592_000,
+            )?),
+            public_url: match get("LEDER_PUBLIC_URL").filter(|v| !v.trim().is_empty()) {
+                None => None,
+                Some(v) => {
+                    let v = v.trim().trim_end_matches('/').to_owned();
+                    if !oauth::redirect_uri_ok(&format!("{v}/swagger-ui/oauth2-redirect.html")) {
+                        return Err(ConfigError {
+                            var: "LEDER_PUBLIC_URL",
+                            message: format!(
+                                "`{v}` is not an https:// address (or http:// on a loopback host)"
+                            ),
+                        });
+                    }
+                    Some(v)
+                }
+            },
+            refresh_idle: Duration::from_secs(number(
+                &get,
+                "LEDER_REFRESH_IDLE_SECS",
+                7_200,
+                60,
+                2_592_000,
+            )?),
         })
+    }
+}
+
+fn flag(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(var).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") => Ok(default),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some("false" | "0" | "no") => Ok(false),
+        Some(other) => Err(ConfigError {
+            var,
+            message: format!("`{other}` is not true or false"),
+        }),
     }
 }
 
@@ -335,6 +397,8 @@ where
         }),
     }
 }
+
+pub mod oauth;
 
 #[cfg(test)]
 mod tests;

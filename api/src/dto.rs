@@ -11,6 +11,7 @@ pub mod organisations;
 pub mod reports;
 pub mod retention;
 pub mod reviews;
+pub mod sessions;
 pub mod staff;
 pub mod webhooks;
 pub mod wire;

@@ -101,13 +101,13 @@ pub async fn finish(
         .request()
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
-    // Bodies that are already structured (problem+json, or OAuth's JSON errors) stay; actix's
-    // own plain-text or empty error bodies are replaced.
+    // Bodies that are already structured (problem+json, OAuth's JSON errors, or the pages of
+    // the browser sign-in flow) stay; actix's own plain-text or empty error bodies are replaced.
     let unstructured = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.starts_with("text/"));
+        .is_none_or(|v| v.starts_with("text/plain"));
     let mut res = if (status.is_client_error() || status.is_server_error()) && unstructured {
         let (request, old) = res.into_parts();
         let mut builder = HttpResponse::build(status);

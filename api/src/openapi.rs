@@ -7,7 +7,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::schema::{Object, Schema, SchemaType, Type};
 use utoipa::openapi::security::{
-    Flow, Http, HttpAuthScheme, OAuth2, Password, Scopes, SecurityRequirement, SecurityScheme,
+    AuthorizationCode, Flow, Http, HttpAuthScheme, OAuth2, Scopes, SecurityRequirement,
+    SecurityScheme,
 };
 use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa_actix_web::AppExt;
@@ -62,11 +63,19 @@ impl utoipa::Modify for Security {
         bearer.bearer_format = Some("JWT".to_owned());
         bearer.description = Some("An access token from POST /api/v1/auth/token".to_owned());
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
-        // Swagger UI's Authorize dialog signs in with the password grant directly.
-        let flow = Password::new("/api/v1/auth/token", Scopes::new());
-        let mut oauth = OAuth2::new([Flow::Password(flow)]);
-        oauth.description =
-            Some("Sign in with a username and password (OAuth 2.0 password grant)".to_owned());
+        // Swagger UI's Authorize dialog signs in as a front end does: authorization code with
+        // PKCE through leder's own sign-in page (client `swagger-ui`, no secret).
+        let flow = AuthorizationCode::new(
+            "/api/v1/auth/authorize",
+            "/api/v1/auth/token",
+            Scopes::new(),
+        );
+        let mut oauth = OAuth2::new([Flow::AuthorizationCode(flow)]);
+        oauth.description = Some(
+            "Sign in on leder's own page (OAuth 2.0 authorization code with PKCE, S256). In \
+             Swagger UI: client_id `swagger-ui`, no secret."
+                .to_owned(),
+        );
         components.add_security_scheme("oauth2", SecurityScheme::OAuth2(oauth));
     }
 }
@@ -101,9 +110,18 @@ stands now; a POST whose answer was a secret is not replayed (409).";
 ///   ([`crate::extract::Query`]; the page parameters state their own rules on
 ///   [`crate::extract::Page`]);
 /// - `If-Match` is an `ETag` ([`crate::dto::IF_MATCH_PATTERN`]);
-/// - every POST but the token endpoint takes an `Idempotency-Key`
+/// - every POST but OAuth's form posts ([`OAUTH_FORM_POSTS`]) takes an `Idempotency-Key`
 ///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
 ///   body, and 409 while it is in use (or on a replay where the answer was a secret).
+/// The OAuth endpoints that take forms (RFC 6749, RFC 7009, leder's sign-in page): a retry is
+/// answered by OAuth's own rules (a code or refresh token works once; revoking twice is
+/// harmless), so they take no `Idempotency-Key`.
+const OAUTH_FORM_POSTS: [&str; 3] = [
+    "/api/v1/auth/token",
+    "/api/v1/auth/revoke",
+    "/api/v1/auth/authorize",
+];
+
 fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
     if let Some(components) = openapi.components.as_mut() {
         for schema in components.schemas.values_mut() {
@@ -145,7 +163,7 @@ fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
                     forbid_control_characters(schema);
                 }
             }
-            if is_post && path != "/api/v1/auth/token" {
+            if is_post && !OAUTH_FORM_POSTS.contains(&path.as_str()) {
                 take_idempotency_key(op);
             }
         }

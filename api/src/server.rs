@@ -194,6 +194,12 @@ impl Application {
             })
             .transpose()?;
         let mut config = config;
+        crate::config::oauth::with_swagger_ui(
+            &mut config.oauth_clients,
+            config.public_url.as_deref(),
+            config.bind.ip(),
+            port,
+        );
         if let Some(l) = &admin_listener {
             config.admin_bind = l.local_addr().ok();
         }
@@ -261,7 +267,13 @@ impl Application {
                 .configure(crate::routes::configure)
                 .into_app()
                 .service(
-                    SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/api-docs/openapi.json", doc.clone())
+                        .oauth(
+                            utoipa_swagger_ui::oauth::Config::new()
+                                .client_id(crate::config::oauth::SWAGGER_UI)
+                                .use_pkce_with_authorization_code_grant(true),
+                        ),
                 )
                 .default_service(web::to(no_route))
         })

@@ -44,6 +44,10 @@ wire_enum! {
         RateLimited => "rate_limited",
         /// Recorded before it is tried (a webhook delivery).
         Attempted => "attempted",
+        /// Recovery code.
+        RecoveryCode => "recovery_code",
+        /// Refused reuse.
+        RefusedReuse => "refused_reuse",
     }
 }
 
@@ -132,6 +136,22 @@ wire_enum! {
         ReadEscalations => "read_escalations",
         /// Record escalation.
         RecordEscalation => "record_escalation",
+        /// Authorize.
+        Authorize => "authorize",
+        /// Enrol second factor.
+        EnrolSecondFactor => "enrol_second_factor",
+        /// Exchange code.
+        ExchangeCode => "exchange_code",
+        /// List sessions.
+        ListSessions => "list_sessions",
+        /// Refresh.
+        Refresh => "refresh",
+        /// Revoke session.
+        RevokeSession => "revoke_session",
+        /// Second factor.
+        SecondFactor => "second_factor",
+        /// Start session.
+        StartSession => "start_session",
     }
 }
 

@@ -11,4 +11,5 @@ pub mod case_notes;
 pub mod cases;
 pub mod identity;
 pub mod organisations;
+pub mod sessions;
 pub mod webhooks;

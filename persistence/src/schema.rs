@@ -45,6 +45,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    authorization_codes (code_hash) {
+        code_hash -> Text,
+        client_id -> Text,
+        redirect_uri -> Text,
+        code_challenge -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        session_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     clients (id) {
         id -> Text,
         name -> Text,
@@ -174,6 +188,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     reference_imports (id) {
         id -> Text,
         imported_at -> Timestamp,
@@ -182,6 +205,16 @@ diesel::table! {
         added -> BigInt,
         updated -> BigInt,
         unchanged -> BigInt,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -285,6 +318,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        client_id -> Nullable<Text>,
+        method -> Text,
+        token_generation -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        client_address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     themes (code) {
         code -> Text,
         label -> Text,
@@ -307,6 +356,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         token_generation -> BigInt,
+        totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+        second_factor_required -> Bool,
     }
 }
 
@@ -409,6 +461,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_chains,
     audit_log,
     case_notes,
+    authorization_codes,
     clients,
     event_counters,
     events,
@@ -420,11 +473,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_successors,
     organisations,
     rate_limits,
+    recovery_codes,
     reference_imports,
     review_escalations,
+    refresh_tokens,
     review_history,
     review_holds,
     reviews,
+    sessions,
     themes,
     users,
     webhook_deliveries,

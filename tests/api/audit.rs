@@ -216,8 +216,9 @@ both_backends! {
         }
         let report = verify_now(&app).await;
         assert!(report.broken.is_none(), "{report:?}");
-        // The user's creation, three sign-ins (the admin twice, the user once) and five reads.
-        assert_eq!(report.entries, 9, "{report:?}");
+        // The user's creation, three sign-ins (the admin twice, the user once), each with the
+        // session it began, and five reads.
+        assert_eq!(report.entries, 12, "{report:?}");
         drop_guards(&app).await;
         tamper(&app, "UPDATE audit_log SET outcome = 'denied' WHERE seq = 3").await.unwrap();
         let report = verify_now(&app).await;

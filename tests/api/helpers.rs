@@ -40,6 +40,9 @@ pub const ADMIN_PASSWORD: &str = "bootstrap admin password";
 pub const PSEUDONYM_KEY: &str = "test-pseudonym-key-of-at-least-32-bytes";
 /// The audit key of every test server: it keys the audit trail's hashes.
 pub const AUDIT_KEY: &str = "test-audit-key-of-at-least-32-bytes-long";
+/// The front-end client registered in every test server, and its one redirect URI.
+pub const TEST_CLIENT: &str = "test-front-end";
+pub const TEST_REDIRECT: &str = "http://127.0.0.1:9/callback";
 /// The password of every user the helpers create.
 pub const USER_PASSWORD: &str = "a user password 123";
 
@@ -231,6 +234,12 @@ fn base_config(keys_dir: &Path, database_url: &str) -> Config {
     config.jwt_keys_dir = Some(keys_dir.to_owned());
     config.bootstrap_admin_password = Some(ADMIN_PASSWORD.to_owned());
     config.login_failure_delay = std::time::Duration::ZERO;
+    // The tests sign in with the password grant, which a deployment leaves off.
+    config.allow_password_grant = true;
+    config.oauth_clients = vec![leder_api::config::oauth::PublicClient {
+        id: TEST_CLIENT.to_owned(),
+        redirect_uris: vec![TEST_REDIRECT.to_owned()],
+    }];
     // Every test account is throwaway: hashing its password need not be slow.
     config.password_cost = password::Cost::CHEAPEST;
     config.replica_id = "test".to_owned();

@@ -65,6 +65,7 @@ fn token_until(app: &TestApp, id: &str, roles: &[&str], org: Option<&str>, exp: 
         org: org.map(str::to_owned),
         kind: "user".into(),
         generation: 0,
+        sid: None,
     };
     issue(&keys, &claims).unwrap()
 }

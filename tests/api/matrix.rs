@@ -73,6 +73,20 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "healthz" | "readyz" | "jwks" | "issue_token" | "list_organisations"
         | "get_organisation" | "resolve_area_code" => Success,
         "get_me" => signed_in(Success),
+        // Signing in (issue 18): the OAuth endpoints are public; sessions are people's.
+        "authorize" | "submit_sign_in" | "revoke_token" | "server_metadata" => Success,
+        "list_sessions" | "sign_out" => signed_in(if who == Who::Integration {
+            Forbidden
+        } else {
+            Success
+        }),
+        // One's own session, or anyone's for an admin; another's is as if it did not exist.
+        "revoke_session" => signed_in(match who {
+            Who::Integration => Forbidden,
+            Who::Admin => Success,
+            _ if scope == Scope::Other => NotFound,
+            _ => Success,
+        }),
         "change_password" => signed_in(if who == Who::Integration {
             Forbidden
         } else {
@@ -382,6 +396,59 @@ async fn request(
             vec![],
         ),
         "get_me" => (Method::GET, "/api/v1/me".into(), None, vec![]),
+        "authorize" => (
+            Method::GET,
+            format!(
+                "/api/v1/auth/authorize?response_type=code&client_id={}&redirect_uri={}&state=s{n}&code_challenge={}&code_challenge_method=S256",
+                crate::helpers::TEST_CLIENT,
+                crate::helpers::form_encode(crate::helpers::TEST_REDIRECT),
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+            ),
+            None,
+            vec![],
+        ),
+        "submit_sign_in" => (
+            Method::POST,
+            "/api/v1/auth/authorize".into(),
+            None,
+            vec![("cookie".into(), "leder_sign_in_csrf=matrix".into())],
+        ),
+        "revoke_token" => (Method::POST, "/api/v1/auth/revoke".into(), None, vec![]),
+        "server_metadata" => (
+            Method::GET,
+            "/.well-known/oauth-authorization-server".into(),
+            None,
+            vec![],
+        ),
+        "list_sessions" => (Method::GET, "/api/v1/auth/sessions".into(), None, vec![]),
+        "sign_out" => (Method::POST, "/api/v1/auth/sign-out".into(), None, vec![]),
+        "revoke_session" => {
+            // A fresh session of the caller (scope Mine) or of someone else (Other), so that
+            // ending it leaves the caller's own token working.
+            let username = match (who, scope) {
+                (Who::Analyst, Scope::Other) => "lead",
+                (_, Scope::Other) => "analyst",
+                (Who::Admin, Scope::Mine) => "admin",
+                (Who::Lead, Scope::Mine) => "lead",
+                (Who::Qa, Scope::Mine) => "qa.panel",
+                (Who::Reviewer, Scope::Mine) => "reviewer",
+                _ => "analyst",
+            };
+            let password = if username == "admin" {
+                ADMIN_PASSWORD
+            } else {
+                USER_PASSWORD
+            };
+            let token = app.token(username, password).await;
+            let me = json(app.get_as("/api/v1/me", &token).await, 200).await;
+            let sid = me["session_id"].as_str().unwrap().to_owned();
+            (
+                Method::DELETE,
+                format!("/api/v1/auth/sessions/{sid}"),
+                None,
+                vec![],
+            )
+        }
         "change_password" => (
             Method::POST,
             "/api/v1/me/password".into(),
@@ -727,6 +794,21 @@ async fn run_matrix(app: TestApp) {
                             crate::helpers::form_encode(ADMIN_PASSWORD)
                         ));
                 }
+                if op == "submit_sign_in" {
+                    // A well-formed post of the page with a wrong password: the page again.
+                    req = req
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(format!(
+                            "response_type=code&client_id={}&redirect_uri={}&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&csrf=matrix&username=matrix.nobody&password=wrong",
+                            crate::helpers::TEST_CLIENT,
+                            crate::helpers::form_encode(crate::helpers::TEST_REDIRECT),
+                        ));
+                }
+                if op == "revoke_token" {
+                    req = req
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body("token=not-a-token");
+                }
                 for (k, v) in headers {
                     req = req.header(k, v);
                 }
@@ -744,7 +826,7 @@ async fn run_matrix(app: TestApp) {
                     "{op} as {who:?} ({scope:?}) {method} {path}: expected {expected:?}, got {status}: {text}"
                 );
                 checked += 1;
-                if op == "change_password" && (200..300).contains(&status) {
+                if (op == "change_password" || op == "sign_out") && (200..300).contains(&status) {
                     // A password change spends every token of the account: sign in again.
                     signed_in_again(&app, &mut f, who).await;
                 }

@@ -29,6 +29,7 @@ pub fn server_env(database_url: &str, dir: &Path) -> Vec<(String, String)> {
         ("LEDER_BIND", "127.0.0.1:0".to_owned()),
         ("LEDER_JWT_KEYS_DIR", keys.display().to_string()),
         ("LEDER_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD.to_owned()),
+        ("LEDER_ALLOW_PASSWORD_GRANT", "true".to_owned()),
         ("LEDER_PSEUDONYM_KEY", PSEUDONYM_KEY.to_owned()),
         ("LEDER_AUDIT_KEY", AUDIT_KEY.to_owned()),
         (

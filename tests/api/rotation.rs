@@ -64,6 +64,7 @@ async fn tokens_signed_by_a_retired_key_still_verify_while_a_new_key_signs() {
         org: None,
         kind: "user".into(),
         generation: 0,
+        sid: None,
     };
     let old_token = issue(&retired, &claims).unwrap();
     assert_eq!(

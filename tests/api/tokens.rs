@@ -28,6 +28,7 @@ fn claims_for(sub: &str) -> Claims {
         org: None,
         kind: "user".into(),
         generation: 0,
+        sid: None,
     }
 }
 

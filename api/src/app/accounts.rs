@@ -127,6 +127,7 @@ pub async fn update(
     let mut changes = UserChanges {
         display_name: patch.display_name,
         disabled: patch.disabled,
+        second_factor_required: patch.second_factor_required,
         ..UserChanges::default()
     };
     if patch.roles.is_some() || patch.organisation.is_some() {

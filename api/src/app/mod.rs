@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod authorize;
 pub mod case_notes;
 pub mod case_notifications;
 pub mod dashboard;
@@ -17,6 +18,8 @@ pub mod reassessment;
 pub mod reports;
 pub mod retention;
 pub mod reviews;
+pub mod second_factor;
+pub mod sessions;
 pub mod sign_in;
 pub mod transfers;
 pub mod webhooks;

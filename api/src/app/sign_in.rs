@@ -95,12 +95,26 @@ pub async fn with_password(
         let id = user.id.clone();
         db::run(state, move |conn| users::record_sign_in(conn, &id)).await?;
     }
+    let mut entry = user_entry(info, &user, AuditAction::SignIn, AuditOutcome::Success);
+    entry.subject = subject;
+    state.audit.record(entry).await?;
+    Ok(Some(user))
+}
+
+/// An audit entry of something `user` did while signing in, about their account.
+pub fn user_entry(
+    info: &RequestInfo,
+    user: &User,
+    action: AuditAction,
+    outcome: AuditOutcome,
+) -> NewAuditEntry {
     let mut entry = anonymous_entry(
         info,
-        AuditOutcome::Success,
-        subject,
+        outcome,
+        Some(format!("user:{}", user.id)),
         user.organisation.clone(),
     );
+    entry.action = action.as_str().to_owned();
     entry.actor_kind = leder_domain::audit::ActorKind::User.as_str().to_owned();
     entry.actor_id = Some(user.id.clone());
     // Audit entries keep the comma-joined form they are hashed in.
@@ -111,8 +125,7 @@ pub async fn with_password(
         .collect::<Vec<_>>()
         .join(",");
     entry.actor_organisation = user.organisation.clone();
-    state.audit.record(entry).await?;
-    Ok(Some(user))
+    entry
 }
 
 /// The machine client `id` names when `secret` is its secret and it is not revoked; `None`

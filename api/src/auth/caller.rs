@@ -14,8 +14,9 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use leder_domain::audit::{Act, ActorKind, AuditOutcome};
 use leder_domain::workflow::Role;
+use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
-use leder_persistence::repo::{clients, users};
+use leder_persistence::repo::{clients, sessions, users};
 
 use crate::auth::keys::KeySet;
 use crate::auth::token;
@@ -66,6 +67,8 @@ pub struct Caller {
     /// For a regional coordinator, the ICBs of its region today (through the dated
     /// hierarchy); empty for everyone else.
     pub oversees: Vec<String>,
+    /// The session the token belongs to (a person's token since sessions began).
+    pub session_id: Option<String>,
 }
 
 impl Caller {
@@ -157,11 +160,25 @@ async fn load(
     kind: PrincipalKind,
     id: String,
     generation: i64,
+    session_id: Option<String>,
 ) -> Result<Option<Caller>, ApiError> {
     let caller = match kind {
-        PrincipalKind::User => match db::run(state, move |conn| users::get(conn, &id))
-            .await?
-            .filter(|u| !u.disabled && u.token_generation == generation)
+        PrincipalKind::User => match db::run(state, {
+            let session_id = session_id.clone();
+            move |conn| {
+                let Some(user) = users::get(conn, &id)? else {
+                    return Ok(None);
+                };
+                // One more look-up by key, only for tokens that name a session.
+                let live = match session_id.as_deref() {
+                    Some(sid) => sessions::is_active(conn, sid, &id, now_utc())?,
+                    None => true,
+                };
+                Ok(live.then_some(user))
+            }
+        })
+        .await?
+        .filter(|u| !u.disabled && u.token_generation == generation)
         {
             Some(u) => {
                 let oversees = match (
@@ -178,6 +195,7 @@ async fn load(
                     name: u.username,
                     organisation: u.organisation,
                     oversees,
+                    session_id,
                 })
             }
             None => None,
@@ -192,6 +210,7 @@ async fn load(
                 roles: vec![Role::Integration],
                 organisation: Some(c.organisation),
                 oversees: Vec::new(),
+                session_id: None,
             }),
     };
     Ok(caller)
@@ -220,7 +239,7 @@ pub async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<Ca
         "client" => PrincipalKind::Client,
         _ => return Err(ApiError::Unauthorized),
     };
-    load(state, kind, claims.sub, claims.generation)
+    load(state, kind, claims.sub, claims.generation, claims.sid)
         .await?
         .ok_or(ApiError::Unauthorized)
 }

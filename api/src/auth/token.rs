@@ -42,6 +42,10 @@ pub struct Claims {
     /// read as 0, the generation of an account that has had none of those.
     #[serde(rename = "gen", default)]
     pub generation: i64,
+    /// The session a person's token belongs to: the token is refused once the session is
+    /// revoked (sign-out, a reused refresh token) or has run out. Machine clients have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// Clock leeway when checking `exp` and `nbf`, in seconds.

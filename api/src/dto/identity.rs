@@ -19,6 +19,10 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds until it expires.
     pub expires_in: u64,
+    /// A refresh token (people's sessions; not for client credentials): single-use, bound to the
+    /// client the session began with; using it again revokes the whole session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// An OAuth 2.0 error answer (RFC 6749 section 5.2).
@@ -31,21 +35,42 @@ pub struct OAuthError {
     pub error_description: String,
 }
 
-/// The token request (form-encoded).
-#[derive(Debug, Deserialize, ToSchema)]
+/// The token request (form-encoded). Which fields a grant needs:
+/// `authorization_code`: `code`, `redirect_uri`, `client_id`, `code_verifier`;
+/// `refresh_token`: `refresh_token` (and `client_id` when the session began with one);
+/// `client_credentials`: `client_id` and `client_secret` (or HTTP Basic);
+/// `password` (only when `LEDER_ALLOW_PASSWORD_GRANT=true`): `username`, `password`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TokenRequest {
-    /// `password` or `client_credentials`.
+    /// `authorization_code`, `refresh_token`, `client_credentials` or `password`.
+    #[schema(example = "authorization_code")]
     pub grant_type: String,
     /// For `password`.
     pub username: Option<String>,
     /// For `password`.
     pub password: Option<String>,
-    /// For `client_credentials` (or HTTP Basic).
+    /// The client: a registered front end (public, no secret) or a machine client.
     pub client_id: Option<String>,
     /// For `client_credentials` (or HTTP Basic).
     pub client_secret: Option<String>,
     /// Ignored (scopes follow from roles).
     pub scope: Option<String>,
+    /// For `authorization_code`: the code from the redirect.
+    pub code: Option<String>,
+    /// For `authorization_code`: exactly the `redirect_uri` of the authorization request.
+    pub redirect_uri: Option<String>,
+    /// For `authorization_code`: the PKCE verifier (43 to 128 characters of `A-Z a-z 0-9 - . _ ~`).
+    #[schema(
+        min_length = 43,
+        max_length = 128,
+        pattern = "^[A-Za-z0-9._~-]{43,128}$"
+    )]
+    pub code_verifier: Option<String>,
+    /// For `refresh_token`: the refresh token.
+    pub refresh_token: Option<String>,
+    /// For `password`, when the account has set up its second factor: a current 6-digit TOTP
+    /// code or a recovery code.
+    pub otp: Option<String>,
 }
 
 /// The caller.
@@ -63,6 +88,9 @@ pub struct Me {
     pub roles: Vec<String>,
     /// ICB, if any.
     pub organisation: Option<String>,
+    /// The session the token belongs to (people signed in since sessions began; `DELETE
+    /// /api/v1/auth/sessions/{id}` or `POST /api/v1/auth/sign-out` ends it).
+    pub session_id: Option<String>,
 }
 
 /// A password change.
@@ -165,6 +193,9 @@ pub struct UserPatch {
     pub organisation: Option<Option<String>>,
     /// Disable (its tokens stop working at once) or enable.
     pub disabled: Option<bool>,
+    /// Require a second factor (TOTP) at sign-in: the person sets it up on leder's sign-in page
+    /// the next time they sign in there. Admins always need one.
+    pub second_factor_required: Option<bool>,
 }
 
 /// A user (never the password).
@@ -186,6 +217,11 @@ pub struct User {
     pub disabled: bool,
     /// Locked for a while after repeated failed sign-ins.
     pub locked: bool,
+    /// Whether the account must sign in with a second factor (admins always; others when an
+    /// admin marked them).
+    pub second_factor_required: bool,
+    /// Whether the person has set up their second factor (TOTP).
+    pub second_factor_enrolled: bool,
     /// The ETag value.
     pub version: i64,
     /// Created.
@@ -200,6 +236,8 @@ impl From<records::User> for User {
     fn from(u: records::User) -> Self {
         User {
             locked: u.locked_at(leder_persistence::reference::now_utc()),
+            second_factor_required: u.needs_second_factor(),
+            second_factor_enrolled: u.totp_secret.is_some(),
             roles: u.roles,
             id: u.id,
             username: u.username,

@@ -49,6 +49,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<web::J
         username: caller.name,
         display_name,
         organisation: caller.organisation,
+        session_id: caller.session_id,
     }))
 }
 

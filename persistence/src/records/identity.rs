@@ -35,9 +35,21 @@ pub struct User {
     pub updated_at: PrimitiveDateTime,
     /// Bumped when every token issued so far must stop working.
     pub token_generation: i64,
+    /// The second factor: the TOTP secret (base32) once enrolled.
+    pub totp_secret: Option<String>,
+    /// The last TOTP step accepted.
+    pub totp_last_step: Option<i64>,
+    /// An admin marked the account as needing a second factor.
+    pub second_factor_required: bool,
 }
 
 impl User {
+    /// Whether the account must sign in with a second factor: every admin, and every account an
+    /// admin marked.
+    pub fn needs_second_factor(&self) -> bool {
+        self.second_factor_required || self.roles.contains(&Role::Admin)
+    }
+
     /// Whether the account is locked at `now`.
     pub fn locked_at(&self, now: PrimitiveDateTime) -> bool {
         self.locked_until.is_some_and(|t| t > now)
@@ -62,6 +74,9 @@ impl TryFrom<UserRow> for User {
             created_at: row.created_at,
             updated_at: row.updated_at,
             token_generation: row.token_generation,
+            totp_secret: row.totp_secret,
+            totp_last_step: row.totp_last_step,
+            second_factor_required: row.second_factor_required,
         })
     }
 }

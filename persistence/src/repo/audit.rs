@@ -354,7 +354,7 @@ pub fn subject_organisation(
     conn: &mut DbConnection,
     subject: &str,
 ) -> Result<Option<Option<String>>, PersistenceError> {
-    use crate::schema::{actions, clients, organisations, reviews, users, webhooks};
+    use crate::schema::{actions, clients, organisations, reviews, sessions, users, webhooks};
     let Some((kind, id)) = subject.split_once(':') else {
         return Ok(None);
     };
@@ -388,6 +388,13 @@ pub fn subject_organisation(
             .get_result::<String>(conn)
             .optional()?
             .map(Some),
+        // A session belongs to its account's ICB.
+        "session" => sessions::table
+            .inner_join(users::table.on(users::id.eq(sessions::user_id)))
+            .filter(sessions::id.eq(id))
+            .select(users::organisation)
+            .get_result::<Option<String>>(conn)
+            .optional()?,
         // An organisation (an ICB's own routes) belongs to itself.
         "organisation" => organisations::table
             .filter(organisations::code.eq(id))

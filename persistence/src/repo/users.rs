@@ -55,6 +55,9 @@ pub fn create(
         created_at: now,
         updated_at: now,
         token_generation: 0,
+        totp_secret: None,
+        totp_last_step: None,
+        second_factor_required: false,
     };
     write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
@@ -146,6 +149,8 @@ pub struct UserChanges {
     pub organisation: Option<Option<String>>,
     /// Disable or enable.
     pub disabled: Option<bool>,
+    /// Mark as needing a second factor, or not.
+    pub second_factor_required: Option<bool>,
 }
 
 /// Applies changes if the stored version is `expected_version`; `Ok(None)` when there is no
@@ -184,6 +189,9 @@ pub fn update(
             }
             row.disabled = v;
         }
+        if let Some(v) = changes.second_factor_required {
+            row.second_factor_required = v;
+        }
         row.version += 1;
         row.updated_at = now_utc();
         diesel::update(users::table.find(id))
@@ -193,6 +201,7 @@ pub fn update(
                 users::organisation.eq(&row.organisation),
                 users::disabled.eq(row.disabled),
                 users::token_generation.eq(row.token_generation),
+                users::second_factor_required.eq(row.second_factor_required),
                 users::version.eq(row.version),
                 users::updated_at.eq(row.updated_at),
             ))

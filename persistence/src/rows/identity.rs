@@ -41,6 +41,12 @@ pub struct UserRow {
     /// Tokens carry the generation they were issued under; a password change, a disable and an
     /// enable each move it on, and a token of another generation is refused.
     pub token_generation: i64,
+    /// The TOTP secret (base32) once enrolment is confirmed.
+    pub totp_secret: Option<String>,
+    /// The last TOTP step accepted (a code is never accepted twice).
+    pub totp_last_step: Option<i64>,
+    /// An admin marked the account as needing a second factor.
+    pub second_factor_required: bool,
 }
 
 impl UserRow {

@@ -1,0 +1,89 @@
+//! The sign-in page's ticket between its steps: after the password, the page carries a short
+//! signed statement (an EdDSA JWT with its own audience, so it is never a bearer token) of who
+//! has passed the password and what step comes next, instead of keeping state on the server.
+
+use jsonwebtoken::{Algorithm, Header, Validation, decode, decode_header, encode};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How long a person has for the next step.
+pub const LIFETIME_SECS: i64 = 300;
+
+/// The step after the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Enter a code of the enrolled second factor.
+    Code,
+    /// Set the second factor up with the secret in the ticket.
+    Enrol,
+    /// Set up: go on to the service.
+    Continue,
+}
+
+/// What the ticket states.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ticket {
+    iss: String,
+    aud: String,
+    exp: i64,
+    iat: i64,
+    nbf: i64,
+    /// The account that passed its password.
+    pub sub: String,
+    /// Its token generation then (a password change since voids the ticket).
+    pub generation: i64,
+    /// The next step.
+    pub stage: Stage,
+    /// For [`Stage::Enrol`]: the secret shown (base32).
+    pub secret: Option<String>,
+}
+
+fn audience(state: &AppState) -> String {
+    format!("{}/sign-in", state.auth.audience)
+}
+
+/// A ticket for `user_id` at `generation` to go on to `stage`.
+pub fn issue(
+    state: &AppState,
+    user_id: &str,
+    generation: i64,
+    stage: Stage,
+    secret: Option<String>,
+) -> Result<String, ApiError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let ticket = Ticket {
+        iss: state.auth.issuer.clone(),
+        aud: audience(state),
+        exp: now + LIFETIME_SECS,
+        iat: now,
+        nbf: now,
+        sub: user_id.to_owned(),
+        generation,
+        stage,
+        secret,
+    };
+    let keys = &state.auth.keys;
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(keys.signing_kid().to_owned());
+    encode(&header, &ticket, keys.signing_key()).map_err(ApiError::internal)
+}
+
+/// The ticket, when it is one of this server's, unexpired.
+pub fn verify(state: &AppState, text: &str) -> Option<Ticket> {
+    let header = decode_header(text).ok()?;
+    if header.alg != Algorithm::EdDSA {
+        return None;
+    }
+    let key = state.auth.keys.verifying_key(header.kid.as_deref()?)?;
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_issuer(&[&state.auth.issuer]);
+    validation.set_audience(&[audience(state)]);
+    validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+    validation.leeway = 5;
+    decode::<Ticket>(text, key, &validation)
+        .ok()
+        .map(|d| d.claims)
+}

@@ -1,0 +1,3 @@
+DROP TABLE authorization_codes;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
