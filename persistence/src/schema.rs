@@ -256,6 +256,7 @@ diesel::table! {
         legal_hold_reason -> Nullable<Text>,
         legal_hold_since -> Nullable<Timestamp>,
         disposed_at -> Nullable<Timestamp>,
+        form_version -> Text,
     }
 }
 

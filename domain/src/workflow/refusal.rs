@@ -81,6 +81,11 @@ pub enum Refusal {
     /// Sign-off needs at least one learning point.
     #[error("a review is signed off with at least one learning point")]
     NoLearningPoint,
+    /// The review's form version does not ask this question.
+    #[error(
+        "{0} is not a question of this review's form ({1}); it keeps the form it was opened with"
+    )]
+    NotInFormVersion(&'static str, &'static str),
     /// The case is on hold but the stage it left is not known.
     #[error("the stage this review left when it went on hold is not recorded")]
     ResumeStageUnknown,
@@ -105,7 +110,8 @@ impl Refusal {
             | Self::HoldTextRequired
             | Self::FindingsIncomplete { .. }
             | Self::OpenDataQualityFlag { .. }
-            | Self::NoLearningPoint => RefusalKind::BreaksRule,
+            | Self::NoLearningPoint
+            | Self::NotInFormVersion(..) => RefusalKind::BreaksRule,
         }
     }
 
@@ -128,6 +134,7 @@ impl Refusal {
             Self::OpenDataQualityFlag { .. } => "open_data_quality_flag",
             Self::NoLearningPoint => "no_learning_point",
             Self::ResumeStageUnknown => "resume_stage_unknown",
+            Self::NotInFormVersion(..) => "not_in_form_version",
         }
     }
 
@@ -137,6 +144,7 @@ impl Refusal {
             Self::ReasonRequired(_) | Self::InvalidHoldReason => Some("reason"),
             Self::CommentRequired | Self::HoldTextRequired => Some("comment"),
             Self::ReviewerRequired | Self::NotAReviewerInThisIcb => Some("reviewer_id"),
+            Self::NotInFormVersion(field, _) => Some(field),
             _ => None,
         }
     }

@@ -40,7 +40,7 @@ pub struct SeedBatch {
 }
 
 /// Columns per row of each table (checked against the schema by a test below).
-const REVIEW_COLUMNS: usize = 48;
+const REVIEW_COLUMNS: usize = 49;
 const NOTIFICATION_COLUMNS: usize = 10;
 const HOLD_COLUMNS: usize = 9;
 const LEARNING_COLUMNS: usize = 7;

@@ -138,6 +138,8 @@ pub struct ReviewRow {
     pub legal_hold_since: Option<PrimitiveDateTime>,
     /// When its identifiable part was disposed of (UTC).
     pub disposed_at: Option<PrimitiveDateTime>,
+    /// The review form version it was opened with.
+    pub form_version: String,
 }
 
 /// One hold interval.
