@@ -72,6 +72,8 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "open_data_quality_flag",
     "no_learning_point",
     "no_person",
+    # A review keeps the form version it was opened with (stored state).
+    "not_in_form_version",
 }
 
 # Problem types whose refusal depends on stored state rather than on the request's shape.

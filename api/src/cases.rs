@@ -172,6 +172,11 @@ pub fn findings_to_domain(doc: &FindingsDoc) -> Result<Findings, Vec<FieldError>
             })
             .collect(),
         contributors: doc.contributors.clone().unwrap_or_default(),
+        referred_to_coroner: doc.referred_to_coroner,
+        dols_authorisation_in_place: doc.dols_authorisation_in_place,
+        care_package_met_needs: doc.care_package_met_needs,
+        out_of_area_placement: doc.out_of_area_placement,
+        covid_vaccination: doc.covid_vaccination,
     })
 }
 
@@ -229,6 +234,11 @@ pub fn findings_doc(f: &Findings) -> FindingsDoc {
                 .collect()
         }),
         contributors: nonempty(&f.contributors),
+        referred_to_coroner: f.referred_to_coroner,
+        dols_authorisation_in_place: f.dols_authorisation_in_place,
+        care_package_met_needs: f.care_package_met_needs,
+        out_of_area_placement: f.out_of_area_placement,
+        covid_vaccination: f.covid_vaccination,
     }
 }
 
@@ -334,6 +344,7 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
             eligibility: review.versions.eligibility.clone(),
             avoidable_mortality: review.versions.avoidable_mortality,
             care_grade: review.versions.care_grade.clone(),
+            form: review.versions.form,
         },
         completed_at: review.completed_at.map(utc),
         child_death_review_outcome: review.child_death_review_outcome.as_ref().map(|o| {

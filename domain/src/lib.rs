@@ -34,6 +34,7 @@ pub mod pseudonym;
 mod reference_data;
 pub mod retention;
 pub mod review;
+pub mod review_form;
 pub mod review_type;
 pub mod sex;
 pub mod sign_in;

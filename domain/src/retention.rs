@@ -112,6 +112,11 @@ pub fn anonymised_findings(f: &Findings) -> Findings {
         }),
         key_episodes: Vec::new(),
         contributors: Vec::new(),
+        referred_to_coroner: f.referred_to_coroner,
+        dols_authorisation_in_place: f.dols_authorisation_in_place,
+        care_package_met_needs: f.care_package_met_needs,
+        out_of_area_placement: f.out_of_area_placement,
+        covid_vaccination: f.covid_vaccination,
     }
 }
 

@@ -314,6 +314,7 @@ diesel::table! {
         opt_out_checked_opted_out -> Nullable<Bool>,
         opt_out_checked_on -> Nullable<Date>,
         opt_out_check_source -> Nullable<Text>,
+        form_version -> Text,
     }
 }
 

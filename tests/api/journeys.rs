@@ -126,7 +126,8 @@ both_backends! {
         assert_eq!(case["avoidable"], Value::Null);
         assert_eq!(case["completed_at"], Value::Null);
         assert_eq!(case["versions"], json!({
-            "eligibility": "leder-eligibility-1", "avoidable_mortality": "ons-2020/leder-2", "care_grade": "leder-2016"
+            "eligibility": "leder-eligibility-1", "avoidable_mortality": "ons-2020/leder-2", "care_grade": "leder-2016",
+            "form": "leder-form-2"
         }));
         let six_months = crate::helpers::add_months(today(), 6);
         assert_eq!(case["due_date"], ymd(six_months));

@@ -51,6 +51,7 @@ mod refusals;
 mod regional;
 mod replicas;
 mod retention;
+mod review_form;
 mod review_lists;
 mod reviews;
 mod rotation;

@@ -156,6 +156,7 @@ pub(super) fn findings(
             .chain(CONTRIBUTORS.into_iter().filter(|_| rng.random_bool(0.5)))
             .map(str::to_owned)
             .collect(),
+        ..Findings::default()
     }
 }
 

@@ -192,6 +192,21 @@ pub struct ExtractRecord {
     pub delays_in_care: Option<bool>,
     /// The family was contacted.
     pub family_contacted: Option<bool>,
+    /// The review form version the review was opened with (the five answers below are asked
+    /// from `leder-form-2` on, and null on an earlier form).
+    #[schema(example = "leder-form-2")]
+    pub form_version: &'static str,
+    /// Form 2: referred to the coroner.
+    pub referred_to_coroner: Option<bool>,
+    /// Form 2: a DoLS authorisation was in place.
+    pub dols_authorisation_in_place: Option<bool>,
+    /// Form 2: the care package met the person's needs.
+    pub care_package_met_needs: Option<bool>,
+    /// Form 2: placed out of area.
+    pub out_of_area_placement: Option<bool>,
+    /// Form 2: COVID-19 vaccination status (`not_vaccinated`, `partially_vaccinated`,
+    /// `fully_vaccinated`, `not_known`).
+    pub covid_vaccination: Option<String>,
 }
 
 /// How many rows each generalisation step was applied to.

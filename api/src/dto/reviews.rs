@@ -116,6 +116,11 @@ pub struct VersionsDto {
     pub avoidable_mortality: ListVersion,
     /// Care grade scale.
     pub care_grade: String,
+    /// The review form it was opened with: `leder-form-1` (reviews opened before form 2, which
+    /// keep it and do not take form 2's answers) or `leder-form-2`.
+    #[serde(with = "wire")]
+    #[schema(schema_with = wire::schema::named::<leder_domain::review_form::FormVersion>)]
+    pub form: leder_domain::review_form::FormVersion,
 }
 
 /// A review (case).

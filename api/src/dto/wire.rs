@@ -186,6 +186,8 @@ pub fn components() -> Vec<(
         one::<leder_domain::organisations::Share>(),
         one::<leder_domain::breakdown::Breakdown>(),
         one::<leder_domain::Cohort>(),
+        one::<leder_domain::review_form::FormVersion>(),
+        one::<leder_domain::review_form::CovidVaccination>(),
         one::<leder_domain::Sex>(),
         one::<leder_domain::PlaceOfDeath>(),
         one::<leder_domain::LearningDisabilityLevel>(),

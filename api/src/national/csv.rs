@@ -4,7 +4,7 @@
 use crate::dto::national::ExtractRecord;
 
 /// The columns, in order.
-const COLUMNS: [&str; 30] = [
+const COLUMNS: [&str; 36] = [
     "pseudonym",
     "age_band",
     "sex",
@@ -35,6 +35,12 @@ const COLUMNS: [&str; 30] = [
     "reasonable_adjustments_made",
     "delays_in_care",
     "family_contacted",
+    "form_version",
+    "referred_to_coroner",
+    "dols_authorisation_in_place",
+    "care_package_met_needs",
+    "out_of_area_placement",
+    "covid_vaccination",
 ];
 
 /// The header line.
@@ -86,6 +92,12 @@ pub fn write_row(out: &mut Vec<u8>, r: &ExtractRecord) {
         opt(r.reasonable_adjustments_made),
         opt(r.delays_in_care),
         opt(r.family_contacted),
+        r.form_version.to_owned(),
+        opt(r.referred_to_coroner),
+        opt(r.dols_authorisation_in_place),
+        opt(r.care_package_met_needs),
+        opt(r.out_of_area_placement),
+        opt(r.covid_vaccination.as_ref()),
     ];
     for (i, value) in cells.iter().enumerate() {
         if i > 0 {

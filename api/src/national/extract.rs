@@ -13,6 +13,7 @@ use leder_domain::disclosure::{Level, QuasiIdentifiers, k_anonymise_classes};
 use leder_domain::eligibility::Route;
 use leder_domain::organisations::Hierarchy;
 use leder_domain::pseudonym::PseudonymKey;
+use leder_domain::review_form::FormVersion;
 use leder_domain::time_targets::quarter_of;
 use leder_domain::{
     AgeBand, Cohort, EthnicCategory, EthnicGroup, IcdCode, NhsNumber, OdsCode, Sex,
@@ -135,6 +136,16 @@ struct Indicators {
     delays_in_care: Option<bool>,
     #[serde(default)]
     family_involvement: Option<Contacted>,
+    #[serde(default)]
+    referred_to_coroner: Option<bool>,
+    #[serde(default)]
+    dols_authorisation_in_place: Option<bool>,
+    #[serde(default)]
+    care_package_met_needs: Option<bool>,
+    #[serde(default)]
+    out_of_area_placement: Option<bool>,
+    #[serde(default)]
+    covid_vaccination: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -179,6 +190,21 @@ fn cohort_of(source: &ExtractSource) -> Option<Cohort> {
         source.learning_disability.unwrap_or(false),
         source.autistic.unwrap_or(false),
     )
+}
+
+/// The review's form version (a stored value that does not parse is logged and published as
+/// the first form, whose answers it carries anyway).
+fn form_version(source: &ExtractSource) -> &'static str {
+    FormVersion::parse(&source.form_version)
+        .inspect_err(|_| {
+            log::error!(
+                "review {}: stored form_version `{}` is not a form version",
+                source.id,
+                source.form_version
+            );
+        })
+        .unwrap_or(FormVersion::LederForm1)
+        .as_str()
 }
 
 fn class_key(source: &ExtractSource) -> Option<ClassKey> {
@@ -267,6 +293,12 @@ impl Plan {
             reasonable_adjustments_made: form.reasonable_adjustments_made,
             delays_in_care: form.delays_in_care,
             family_contacted: form.family_involvement.and_then(|f| f.contacted),
+            form_version: form_version(source),
+            referred_to_coroner: form.referred_to_coroner,
+            dols_authorisation_in_place: form.dols_authorisation_in_place,
+            care_package_met_needs: form.care_package_met_needs,
+            out_of_area_placement: form.out_of_area_placement,
+            covid_vaccination: form.covid_vaccination,
         })
     }
 }

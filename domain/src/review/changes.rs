@@ -184,6 +184,12 @@ impl Review {
         fields: Vec<String>,
     ) -> Result<Happened, Refusal> {
         self.edit(actor, Edit::Findings)?;
+        let form = self.versions.form;
+        if form == crate::review_form::FormVersion::LederForm1
+            && let Some(field) = findings.form_2_answers().first()
+        {
+            return Err(Refusal::NotInFormVersion(field, form.as_str()));
+        }
         self.parts.findings = findings;
         self.parts.versions.avoidable_mortality = ListVersion::CURRENT;
         Ok(Happened::of(

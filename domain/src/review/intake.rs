@@ -121,6 +121,7 @@ impl Review {
                 eligibility: assessment.version.to_owned(),
                 avoidable_mortality: crate::avoidable::ListVersion::CURRENT,
                 care_grade: versions.care_grade.to_owned(),
+                form: crate::review_form::FormVersion::CURRENT,
             },
             synthetic: false,
             notified_at: case.notified_at,

@@ -84,6 +84,8 @@ pub struct AssessedVersions {
     pub avoidable_mortality: ListVersion,
     /// The quality-of-care grade scale.
     pub care_grade: String,
+    /// The review form it was opened with.
+    pub form: crate::review_form::FormVersion,
 }
 
 /// One hold interval.

@@ -122,6 +122,41 @@ pub struct Findings {
     pub key_episodes: Vec<KeyEpisode>,
     /// The roles of the professionals who contributed.
     pub contributors: Vec<String>,
+    /// The death was referred to the coroner (form 2).
+    pub referred_to_coroner: Option<bool>,
+    /// A Deprivation of Liberty Safeguards authorisation was in place (form 2).
+    pub dols_authorisation_in_place: Option<bool>,
+    /// The care package met the person's needs (form 2).
+    pub care_package_met_needs: Option<bool>,
+    /// The person was placed out of area (form 2).
+    pub out_of_area_placement: Option<bool>,
+    /// COVID-19 vaccination status (form 2).
+    pub covid_vaccination: Option<crate::review_form::CovidVaccination>,
+}
+
+impl Findings {
+    /// The answers of form 2 this form gives, by their field names.
+    pub fn form_2_answers(&self) -> Vec<&'static str> {
+        [
+            ("referred_to_coroner", self.referred_to_coroner.is_some()),
+            (
+                "dols_authorisation_in_place",
+                self.dols_authorisation_in_place.is_some(),
+            ),
+            (
+                "care_package_met_needs",
+                self.care_package_met_needs.is_some(),
+            ),
+            (
+                "out_of_area_placement",
+                self.out_of_area_placement.is_some(),
+            ),
+            ("covid_vaccination", self.covid_vaccination.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
 }
 
 wire_enum! {

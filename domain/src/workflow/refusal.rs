@@ -86,6 +86,11 @@ pub enum Refusal {
         "check the national data opt-out first: it was not known at notification, and a case is allocated only once it is checked"
     )]
     OptOutCheckNeeded,
+    /// The review's form version does not ask this question.
+    #[error(
+        "{0} is not a question of this review's form ({1}); it keeps the form it was opened with"
+    )]
+    NotInFormVersion(&'static str, &'static str),
     /// The case is on hold but the stage it left is not known.
     #[error("the stage this review left when it went on hold is not recorded")]
     ResumeStageUnknown,
@@ -111,7 +116,8 @@ impl Refusal {
             | Self::HoldTextRequired
             | Self::FindingsIncomplete { .. }
             | Self::OpenDataQualityFlag { .. }
-            | Self::NoLearningPoint => RefusalKind::BreaksRule,
+            | Self::NoLearningPoint
+            | Self::NotInFormVersion(..) => RefusalKind::BreaksRule,
         }
     }
 
@@ -135,6 +141,7 @@ impl Refusal {
             Self::NoLearningPoint => "no_learning_point",
             Self::ResumeStageUnknown => "resume_stage_unknown",
             Self::OptOutCheckNeeded => "opt_out_check_needed",
+            Self::NotInFormVersion(..) => "not_in_form_version",
         }
     }
 
@@ -144,6 +151,7 @@ impl Refusal {
             Self::ReasonRequired(_) | Self::InvalidHoldReason => Some("reason"),
             Self::CommentRequired | Self::HoldTextRequired => Some("comment"),
             Self::ReviewerRequired | Self::NotAReviewerInThisIcb => Some("reviewer_id"),
+            Self::NotInFormVersion(field, _) => Some(field),
             _ => None,
         }
     }

@@ -34,6 +34,22 @@ fn cohort_has_the_three_api_names_the_reports_lead_with_first() {
 }
 
 #[test]
+fn the_form_versions_and_vaccination_statuses_have_their_names() {
+    use leder_domain::review_form::{CovidVaccination, FormVersion};
+    round_trips(FormVersion::ALL, &["leder-form-1", "leder-form-2"]);
+    assert_eq!(FormVersion::CURRENT, FormVersion::LederForm2);
+    round_trips(
+        CovidVaccination::ALL,
+        &[
+            "not_vaccinated",
+            "partially_vaccinated",
+            "fully_vaccinated",
+            "not_known",
+        ],
+    );
+}
+
+#[test]
 fn sex_has_the_four_api_names() {
     round_trips(Sex::ALL, &["female", "male", "indeterminate", "not_known"]);
 }

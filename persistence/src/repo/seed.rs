@@ -40,7 +40,7 @@ pub struct SeedBatch {
 }
 
 /// Columns per row of each table (checked against the schema by a test below).
-const REVIEW_COLUMNS: usize = 52;
+const REVIEW_COLUMNS: usize = 53;
 const NOTIFICATION_COLUMNS: usize = 18;
 const HOLD_COLUMNS: usize = 9;
 const LEARNING_COLUMNS: usize = 7;

@@ -162,6 +162,8 @@ pub struct ReviewRow {
     pub opt_out_checked_on: Option<Date>,
     /// When checked: where the answer came from.
     pub opt_out_check_source: Option<String>,
+    /// The review form version it was opened with.
+    pub form_version: String,
 }
 
 /// One hold interval.

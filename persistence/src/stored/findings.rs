@@ -4,6 +4,7 @@
 //! without `v` is the first release's shape, which is the same. A value that does not parse is
 //! an error naming the review, never an empty form.
 
+use leder_domain::review_form::CovidVaccination;
 use leder_domain::workflow::{
     CauseOfDeath, ChildDeathReviewOutcome, Dnacpr, FamilyInvolvement, Findings, KeyEpisode,
     MentalCapacityAct, UnderlyingCause,
@@ -12,8 +13,9 @@ use leder_domain::{CareGrade, IcdCode, LearningDisabilityLevel, PlaceOfDeath};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-/// The shape version written now.
-const VERSION: u32 = 1;
+/// The shape version written now: 2 added the answers of review form 2 (each optional, so a
+/// shape 1 value reads as a form without them).
+const VERSION: u32 = 2;
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
@@ -81,6 +83,16 @@ struct StoredFindings {
     family_involvement: Option<StoredFamily>,
     key_episodes: Option<Vec<StoredEpisode>>,
     contributors: Option<Vec<String>>,
+    #[serde(default)]
+    referred_to_coroner: Option<bool>,
+    #[serde(default)]
+    dols_authorisation_in_place: Option<bool>,
+    #[serde(default)]
+    care_package_met_needs: Option<bool>,
+    #[serde(default)]
+    out_of_area_placement: Option<bool>,
+    #[serde(default)]
+    covid_vaccination: Option<String>,
 }
 
 /// Why a stored JSON value does not read back.
@@ -88,7 +100,7 @@ pub type Invalid = String;
 
 fn check_version(v: Option<u32>) -> Result<(), Invalid> {
     match v {
-        None | Some(VERSION) => Ok(()),
+        None | Some(1) | Some(VERSION) => Ok(()),
         Some(other) => Err(format!("shape version {other} is not known to this build")),
     }
 }
@@ -166,6 +178,14 @@ pub fn findings_from_json(text: &str) -> Result<Findings, Invalid> {
             })
             .collect(),
         contributors: s.contributors.unwrap_or_default(),
+        referred_to_coroner: s.referred_to_coroner,
+        dols_authorisation_in_place: s.dols_authorisation_in_place,
+        care_package_met_needs: s.care_package_met_needs,
+        out_of_area_placement: s.out_of_area_placement,
+        covid_vaccination: s
+            .covid_vaccination
+            .map(|c| CovidVaccination::parse(&c).map_err(|e| e.to_string()))
+            .transpose()?,
     })
 }
 
@@ -223,6 +243,11 @@ pub fn findings_to_json(f: &Findings) -> String {
                 .collect()
         }),
         contributors: nonempty(f.contributors.clone()),
+        referred_to_coroner: f.referred_to_coroner,
+        dols_authorisation_in_place: f.dols_authorisation_in_place,
+        care_package_met_needs: f.care_package_met_needs,
+        out_of_area_placement: f.out_of_area_placement,
+        covid_vaccination: f.covid_vaccination.map(|c| c.as_str().to_owned()),
     };
     // Serialising plain strings, numbers and booleans cannot fail.
     serde_json::to_string(&stored).unwrap_or_else(|_| "{}".into())
@@ -296,8 +321,9 @@ mod tests {
             "[]",
             r#"{"care_grade":9}"#,
             r#"{"place_of_death":"moon"}"#,
-            r#"{"v":2}"#,
+            r#"{"v":3}"#,
             r#"{"unknown":1}"#,
+            r#"{"covid_vaccination":"twice"}"#,
             r#"{"cause_of_death":{"underlying_icd10":"Q99.99"}}"#,
         ] {
             assert!(findings_from_json(bad).is_err(), "{bad}");

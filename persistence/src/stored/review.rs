@@ -9,6 +9,7 @@ use leder_domain::review::{
     AssessedVersions, Eligibility, Hold, NotifiedPerson, OptOutCheck, OptOutCheckStatus, Review,
     ReviewParts,
 };
+use leder_domain::review_form::FormVersion;
 use leder_domain::review_type::{DataQualityFlag, FocusedReason, ReviewType};
 use leder_domain::workflow::{HoldReason, Stage};
 use leder_domain::{EthnicCategory, NhsNumber, OdsCode, PlaceOfDeath, Sex};
@@ -201,6 +202,7 @@ pub fn review_from_row(
                 ListVersion::parse(&row.avoidable_version)
             ),
             care_grade: row.care_grade_version,
+            form: parse!("form_version", FormVersion::parse(&row.form_version)),
         },
         synthetic: row.synthetic,
         notified_at: row.notified_at,
@@ -313,6 +315,7 @@ pub fn row_from_review(review: &Review) -> ReviewRow {
         eligibility_version: review.versions.eligibility.clone(),
         avoidable_version: wire(review.versions.avoidable_mortality.as_str()),
         care_grade_version: review.versions.care_grade.clone(),
+        form_version: review.versions.form.as_str().to_owned(),
         synthetic: review.synthetic,
         notified_at: review.notified_at,
         notified_on: review.notified_on,

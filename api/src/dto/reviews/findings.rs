@@ -1,6 +1,7 @@
 //! The review form as the API shows and takes it (API.md, "The review form").
 
 use crate::dto::{iso_date, wire};
+use leder_domain::review_form::CovidVaccination;
 use leder_domain::{LearningDisabilityLevel, PlaceOfDeath};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -113,4 +114,17 @@ pub struct FindingsDoc {
     pub key_episodes: Option<Vec<KeyEpisodeDoc>>,
     /// Roles of the professionals who contributed.
     pub contributors: Option<Vec<String>>,
+    /// Form 2: the death was referred to the coroner (refused, 422 `not_in_form_version`, on
+    /// a review opened with `leder-form-1`, as are the four below).
+    pub referred_to_coroner: Option<bool>,
+    /// Form 2: a Deprivation of Liberty Safeguards authorisation was in place.
+    pub dols_authorisation_in_place: Option<bool>,
+    /// Form 2: the care package met the person's needs.
+    pub care_package_met_needs: Option<bool>,
+    /// Form 2: the person was placed out of area.
+    pub out_of_area_placement: Option<bool>,
+    /// Form 2: COVID-19 vaccination status.
+    #[serde(default, with = "wire::option")]
+    #[schema(schema_with = wire::schema::nullable::<CovidVaccination>)]
+    pub covid_vaccination: Option<CovidVaccination>,
 }

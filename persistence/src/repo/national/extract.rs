@@ -93,6 +93,8 @@ pub struct ExtractSource {
     pub avoidable_version: String,
     /// The eligibility route (with the person, it gives the cohort).
     pub eligibility_route: Option<String>,
+    /// The review form version it was opened with.
+    pub form_version: String,
     /// Theme codes of the review's learning points, in order, without repeats.
     pub themes: Vec<String>,
 }
@@ -116,6 +118,7 @@ type SourceColumns = (
     Option<String>,
     String,
     Option<String>,
+    String,
 );
 
 /// Up to `limit` reviews of the selection after the id `after`, in id order (keyset paging).
@@ -165,6 +168,7 @@ pub fn sources_after(
             reviews::review_type,
             reviews::avoidable_version,
             reviews::eligibility_route,
+            reviews::form_version,
         ))
         .load(conn)?;
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
@@ -211,6 +215,7 @@ pub fn sources_after(
             review_type: r.15,
             avoidable_version: r.16,
             eligibility_route: r.17,
+            form_version: r.18,
         })
         .collect())
 }
