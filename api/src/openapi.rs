@@ -104,15 +104,6 @@ same key with another body is 422; while the first request with it is still runn
 (`/problems/idempotency-key-in-use`). A replayed change to a case answers the case as it \
 stands now; a POST whose answer was a secret is not replayed (409).";
 
-/// The rules the shared parsers enforce on every operation, written into the contract from the
-/// parsers' own constants so that the two cannot drift (STYLE.md rule 14):
-/// - every query parameter is non-empty and free of control characters
-///   ([`crate::extract::Query`]; the page parameters state their own rules on
-///   [`crate::extract::Page`]);
-/// - `If-Match` is an `ETag` ([`crate::dto::IF_MATCH_PATTERN`]);
-/// - every POST but OAuth's form posts ([`OAUTH_FORM_POSTS`]) takes an `Idempotency-Key`
-///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
-///   body, and 409 while it is in use (or on a replay where the answer was a secret).
 /// The OAuth endpoints that take forms (RFC 6749, RFC 7009, leder's sign-in page): a retry is
 /// answered by OAuth's own rules (a code or refresh token works once; revoking twice is
 /// harmless), so they take no `Idempotency-Key`.
@@ -122,6 +113,15 @@ const OAUTH_FORM_POSTS: [&str; 3] = [
     "/api/v1/auth/authorize",
 ];
 
+/// The rules the shared parsers enforce on every operation, written into the contract from the
+/// parsers' own constants so that the two cannot drift (STYLE.md rule 14):
+/// - every query parameter is non-empty and free of control characters
+///   ([`crate::extract::Query`]; the page parameters state their own rules on
+///   [`crate::extract::Page`]);
+/// - `If-Match` is an `ETag` ([`crate::dto::IF_MATCH_PATTERN`]);
+/// - every POST but OAuth's form posts ([`OAUTH_FORM_POSTS`]) takes an `Idempotency-Key`
+///   ([`crate::idempotency::KEY_PATTERN`]): 400 when malformed, 422 when reused with another
+///   body, and 409 while it is in use (or on a replay where the answer was a secret).
 fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
     if let Some(components) = openapi.components.as_mut() {
         for schema in components.schemas.values_mut() {
