@@ -60,6 +60,7 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "in_the_future",
     "received_before_death",
     "received_in_future",
+    "date_of_birth_required",
     # Workflow rules (422) over the action chosen and the case's stage, findings and data.
     "reason_required",
     "comment_required",

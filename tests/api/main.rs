@@ -48,6 +48,7 @@ mod retention;
 mod review_lists;
 mod reviews;
 mod rotation;
+mod search;
 mod seed_demo;
 mod staff;
 mod tokens;
