@@ -15,6 +15,7 @@ mod annual_report;
 mod audit;
 mod avoidable_versions;
 mod backup;
+mod case_actions;
 mod case_notes;
 mod case_notifications;
 mod cases;

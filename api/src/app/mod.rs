@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod case_actions;
 pub mod case_notes;
 pub mod case_notifications;
 pub mod governance;

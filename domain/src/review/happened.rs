@@ -49,6 +49,20 @@ pub enum HistoryDetail {
         /// Whether its facts were applied to the person.
         applied: bool,
     },
+    /// The family asked for a focused review.
+    FamilyRequested {
+        /// Who asked.
+        requested_by: String,
+        /// When they asked.
+        requested_on: Date,
+    },
+    /// The ethnic category was confirmed to stay `Z` or `99` after asking.
+    EthnicityConfirmed {
+        /// The category confirmed.
+        category: String,
+        /// Why (whom was asked).
+        reason: String,
+    },
     /// A case note was added.
     NoteAdded {
         /// Its id.
@@ -105,6 +119,8 @@ impl HistoryDetail {
             Self::DuplicateNotified { .. } => "duplicate_notified".into(),
             Self::DuplicateAcknowledged { .. } => "duplicate_acknowledged".into(),
             Self::NoteAdded { .. } => "note_added".into(),
+            Self::FamilyRequested { .. } => "family_request".into(),
+            Self::EthnicityConfirmed { .. } => "ethnicity_confirmed".into(),
             Self::Transition { action, .. } => format!("transition:{}", action.as_str()),
             Self::FindingsUpdated { .. } => "findings_updated".into(),
             Self::PersonCorrected { .. } => "person_corrected".into(),

@@ -13,7 +13,7 @@ mod changes;
 mod happened;
 mod intake;
 
-pub use case_work::NoteError;
+pub use case_work::{CaseAction, CaseActionError, NoteError};
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use intake::{NewCase, Resolution};
