@@ -86,6 +86,18 @@ both_backends! {
         let entry = entries.iter().find(|h| h["action"] == "family_request").expect("in history");
         assert_eq!(entry["detail"]["requested_by"], "Grace Example (sister)");
         assert_eq!(entry["detail"]["requested_on"], asked.as_str());
+        // A later notification in which the family asks counts as their request too.
+        let first = new_case(&app, lead, &notification()).await;
+        let other = id_of(&first);
+        act_ok(&app, lead, &other, json!({"action": "allocate", "reviewer_id": s.reviewer.id})).await;
+        let mut again = notification_with(json!({"family_name": first["person"]["family_name"]}));
+        again["family_requests_focused_review"] = json!(true);
+        crate::cases::notify(&app, &again).await;
+        let (now, _) = review(&app, lead, &other).await;
+        assert_eq!(now["review_type"], "focused");
+        assert_eq!(now["focused_reasons"], json!(["family_request"]));
+        assert_eq!(now["has_unreviewed_duplicate"], true);
+        assert_eq!(now["status"], "allocated");
         // A child's case on the Child Death Review route has no LeDeR review to focus.
         let child = id_of(&new_case(&app, lead, &child_of_10()).await);
         problem(act(&app, lead, &child, json!({"action": "family_request", "requested_by": "Mum", "requested_on": asked})).await, 409).await;

@@ -197,6 +197,26 @@ impl Review {
         ))
     }
 
+    /// A later notification of the same person in which the family asks for a focused review
+    /// counts as their request (DOMAIN.md, "Review type"): recorded, as asked in notification
+    /// `reference` on `on`, when the review is a LeDeR review at an open stage before sign-off
+    /// (what it returns goes to the history); otherwise nothing changes.
+    pub fn family_request_notified(&mut self, reference: &str, on: Date) -> Option<HistoryDetail> {
+        if !FAMILY_REQUEST_STAGES.contains(&self.stage) || self.review_type.is_none() {
+            return None;
+        }
+        let p = &mut self.parts;
+        p.review_type = Some(ReviewType::Focused);
+        p.family_request = true;
+        if !p.focused_reasons.contains(&FocusedReason::FamilyRequest) {
+            p.focused_reasons.push(FocusedReason::FamilyRequest);
+        }
+        Some(HistoryDetail::FamilyRequested {
+            requested_by: format!("the notifier of {reference}"),
+            requested_on: on,
+        })
+    }
+
     /// The lead or allocated reviewer confirms, with `reason`, that the ethnic category stays
     /// `Z` or `99` after asking the family or the GP record: the flag is resolved (no focused
     /// review follows) and stays resolved while the category is unchanged.
