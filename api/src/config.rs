@@ -107,6 +107,9 @@ pub struct Config {
     /// retention (default 24; 0: only `leder retention run`). The first run is an hour after
     /// start.
     pub retention_every_hours: u64,
+    /// How often, in minutes, a running server emits `review.due_soon` and `review.overdue`
+    /// (`0`: only `leder clocks run`).
+    pub clocks_every_minutes: u64,
 }
 
 /// A variable whose value cannot be used.
@@ -290,6 +293,7 @@ impl Config {
                 })?,
             },
             retention_every_hours: number(&get, "LEDER_RETENTION_EVERY_HOURS", 24, 0, 8760)?,
+            clocks_every_minutes: number(&get, "LEDER_CLOCKS_EVERY_MINUTES", 60, 0, 10080)?,
         })
     }
 }

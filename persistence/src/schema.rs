@@ -181,6 +181,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_alerts (review_id, kind) {
+        review_id -> Text,
+        kind -> Text,
+        due_on -> Date,
+        emitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     review_history (id) {
         id -> Text,
         review_id -> Text,
@@ -398,6 +407,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     rate_limits,
     reference_imports,
+    review_alerts,
     review_history,
     review_holds,
     reviews,

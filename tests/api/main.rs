@@ -19,6 +19,7 @@ mod case_actions;
 mod case_notes;
 mod case_notifications;
 mod cases;
+mod clocks;
 mod contract;
 mod control_characters;
 mod corrections;

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod case_actions;
 pub mod case_notes;
 pub mod case_notifications;
+pub mod clocks;
 pub mod governance;
 pub mod intake;
 pub mod learning;

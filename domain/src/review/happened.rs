@@ -27,6 +27,10 @@ wire_enum! {
         /// A case note was added to the case's timeline (the event carries the case, not the
         /// note's text).
         ReviewNoteAdded => "review.note_added",
+        /// The case is within 28 days of its extended due date (once per case).
+        ReviewDueSoon => "review.due_soon",
+        /// The case passed its extended due date while open and not on hold (once per case).
+        ReviewOverdue => "review.overdue",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }

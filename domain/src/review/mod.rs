@@ -234,6 +234,8 @@ impl Review {
     pub fn standing(&self) -> Standing {
         match self.stage {
             Stage::OnHold => Standing::OnHold,
+            // DOMAIN.md, "Time": "A case on the Child Death Review route ... is never overdue".
+            Stage::ReferredToChildDeathReview => Standing::OtherClock,
             stage if stage.is_terminal() => Standing::Closed {
                 on: self.completed_on.unwrap_or(self.notified_on),
             },
