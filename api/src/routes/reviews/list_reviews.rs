@@ -52,7 +52,7 @@ pub struct ListFilters {
     #[serde(default, deserialize_with = "crate::extract::query::date")]
     notified_to: Option<Date>,
     /// Search by NHS number: its ten digits, written with any spaces or hyphens
-    /// (`943 476 5919`, `943-476-5919`); a number whose check digit fails: 422.
+    /// (`943 476 5919`, `943-476-5919`); not ten digits: 400; a check digit that fails: 422.
     #[param(pattern = "^[ -]*([0-9][ -]*){10}$", example = "943 476 5919")]
     nhs_number: Option<String>,
     /// Search by names and date of birth: the family name, compared without case (needs
@@ -76,7 +76,13 @@ fn search_of(f: &ListFilters) -> Result<(Option<String>, JudgedHere), ApiError> 
         .as_deref()
         .map(|n| NhsNumber::parse(&n.replace('-', " ")))
         .transpose()
-        .map_err(|e| ApiError::invalid_field("nhs_number", e.code(), e.to_string()))?
+        .map_err(|e| match e.code() {
+            // Not ten digits: the parameter is malformed (its pattern says so).
+            "invalid_character" | "invalid_length" => {
+                ApiError::bad_field("nhs_number", e.code(), e.to_string())
+            }
+            _ => ApiError::invalid_field("nhs_number", e.code(), e.to_string()),
+        })?
         .map(|n| n.digits());
     for (field, name) in [
         ("family_name", &f.family_name),
@@ -125,6 +131,7 @@ fn search_of(f: &ListFilters) -> Result<(Option<String>, JudgedHere), ApiError> 
     responses(
         (status = 200, description = "A page of cases", body = ReviewPage),
         crate::error::sets::ListErrors,
+        (status = 422, response = crate::error::Unprocessable),
     )
 )]
 #[get("/reviews")]
