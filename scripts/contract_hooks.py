@@ -61,6 +61,9 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "in_the_future",
     "received_before_death",
     "received_in_future",
+    "date_of_birth_required",
+    "requested_by_required",
+    "requested_on_required",
     # Workflow rules (422) over the action chosen and the case's stage, findings and data.
     "reason_required",
     "comment_required",

@@ -329,6 +329,7 @@ pub fn render(review: &DomainReview, today: Date) -> Review {
         days_elapsed: progress.days_elapsed,
         days_on_hold: progress.days_on_hold,
         overdue: progress.overdue,
+        due_soon: progress.due_soon,
         hold,
         findings: findings_doc(&review.findings),
         avoidable: avoidable_of(review),

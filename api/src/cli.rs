@@ -98,6 +98,12 @@ pub enum Command {
         #[arg(long)]
         print_commands: bool,
     },
+    /// Emit the clocks' alerts now (`review.due_soon`, `review.overdue`, once per case).
+    Clocks {
+        /// The clocks command.
+        #[command(subcommand)]
+        command: ClocksCommand,
+    },
     /// Dispose of the identifiable part of reviews past the retention period.
     Retention {
         /// The retention command.
@@ -157,6 +163,14 @@ pub enum AuditCommand {
     Verify,
     /// Take a checkpoint of every chain's head now (appended to the checkpoint file).
     Checkpoint,
+}
+
+/// Clocks subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ClocksCommand {
+    /// Run the scheduler once: every open case due soon or overdue whose alert was not yet
+    /// emitted gets it (what a running server does every LEDER_CLOCKS_EVERY_MINUTES).
+    Run,
 }
 
 /// Retention subcommands.
@@ -246,6 +260,9 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
         Command::Retention {
             command: RetentionCommand::Run { dry_run },
         } => retention::run(config, dry_run).await,
+        Command::Clocks {
+            command: ClocksCommand::Run,
+        } => clocks_run(config).await,
     }
 }
 
@@ -360,4 +377,24 @@ async fn import(config: Config, dir: PathBuf) -> ExitCode {
 pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("leder: {message}");
     ExitCode::from(2)
+}
+
+/// `leder clocks run`.
+async fn clocks_run(config: Config) -> ExitCode {
+    let (pool, _) = match cli_state(&config).await {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let today = crate::clock::today_in_england();
+    match on_pool(pool, move |conn| crate::app::clocks::run(conn, today)).await {
+        Ok(c) if c.skipped => {
+            println!("clocks: another replica is running them; nothing done");
+            ExitCode::SUCCESS
+        }
+        Ok(c) => {
+            println!("clocks: {} due soon, {} overdue", c.due_soon, c.overdue);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
 }

@@ -122,6 +122,9 @@ pub struct Config {
     /// `LEDER_PUBLIC_URL`: the address people reach this server at (`https://leder.example`),
     /// for Swagger UI's sign-in redirect; without it, only loopback addresses of the bound port.
     pub public_url: Option<String>,
+    /// How often, in minutes, a running server emits `review.due_soon` and `review.overdue`
+    /// (`0`: only `leder clocks run`).
+    pub clocks_every_minutes: u64,
 }
 
 /// A variable whose value cannot be used.
@@ -336,6 +339,7 @@ impl Config {
                 60,
                 2_592_000,
             )?),
+            clocks_every_minutes: number(&get, "LEDER_CLOCKS_EVERY_MINUTES", 60, 0, 10080)?,
         })
     }
 }

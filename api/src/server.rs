@@ -243,6 +243,12 @@ impl Application {
                 config.retention_every_hours,
             ));
         }
+        if config.clocks_every_minutes > 0 {
+            actix_web::rt::spawn(crate::app::clocks::every(
+                state.clone(),
+                config.clocks_every_minutes,
+            ));
+        }
         let body_limit = config.body_limit;
         let refusals = web::Data::new(crate::audit::RefusalBudget::default());
         let server = HttpServer::new(move || {

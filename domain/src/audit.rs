@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use crate::review::CaseAction;
 use crate::wire::wire_enum;
 use crate::workflow::Action;
 
@@ -163,6 +164,8 @@ pub enum Act {
     Did(AuditAction),
     /// A workflow transition.
     Transition(Action),
+    /// A case action taken through the transitions endpoint that moves no stage.
+    CaseAction(CaseAction),
 }
 
 impl Act {
@@ -171,6 +174,7 @@ impl Act {
         match self {
             Self::Did(action) => Cow::Borrowed(action.as_str()),
             Self::Transition(action) => Cow::Owned(format!("transition:{}", action.as_str())),
+            Self::CaseAction(action) => Cow::Owned(format!("transition:{}", action.as_str())),
         }
     }
 }
@@ -178,6 +182,12 @@ impl Act {
 impl From<AuditAction> for Act {
     fn from(action: AuditAction) -> Self {
         Self::Did(action)
+    }
+}
+
+impl From<CaseAction> for Act {
+    fn from(action: CaseAction) -> Self {
+        Self::CaseAction(action)
     }
 }
 

@@ -36,6 +36,9 @@ pub enum Standing {
     Open,
     /// Open and on hold: never overdue.
     OnHold,
+    /// Open on the Child Death Review route: its clock belongs to that process, so it is never
+    /// due soon or overdue here.
+    OtherClock,
     /// Closed (completed, not eligible or opted out) on the given day.
     Closed {
         /// The day the case closed.
@@ -57,7 +60,12 @@ pub struct Progress {
     pub days_on_hold: i64,
     /// Open, not on hold, and past the extended due date.
     pub overdue: bool,
+    /// Open, not on hold, not overdue, and within 28 days of the extended due date.
+    pub due_soon: bool,
 }
+
+/// How many days before the extended due date a case is `due_soon`.
+pub const DUE_SOON_DAYS: i64 = 28;
 
 /// `date` plus a number of calendar months, clamped to the end of a shorter month.
 pub fn add_months(date: Date, months: u32) -> Option<Date> {
@@ -112,7 +120,7 @@ pub fn progress(
 ) -> Progress {
     let until = match standing {
         Standing::Closed { on } => on,
-        Standing::Open | Standing::OnHold => today,
+        Standing::Open | Standing::OnHold | Standing::OtherClock => today,
     };
     let days_on_hold = days_on_hold(holds, until);
     let extended_due_date = extended_due_date(notified_on, days_on_hold);
@@ -122,6 +130,12 @@ pub fn progress(
         days_elapsed: (until - notified_on).whole_days(),
         days_on_hold,
         overdue: standing == Standing::Open && today > extended_due_date,
+        due_soon: standing == Standing::Open
+            && today <= extended_due_date
+            && today
+                >= extended_due_date
+                    .checked_sub(Duration::days(DUE_SOON_DAYS))
+                    .unwrap_or(Date::MIN),
     }
 }
 

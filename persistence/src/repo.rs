@@ -12,6 +12,7 @@ pub mod audit;
 pub mod case_notes;
 pub mod case_notifications;
 pub mod clients;
+pub mod clocks;
 pub mod dashboard;
 pub mod escalations;
 pub mod events;

@@ -219,6 +219,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_alerts (review_id, kind) {
+        review_id -> Text,
+        kind -> Text,
+        due_on -> Date,
+        emitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     review_history (id) {
         id -> Text,
         review_id -> Text,
@@ -478,6 +487,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reference_imports,
     review_escalations,
     refresh_tokens,
+    review_alerts,
     review_history,
     review_holds,
     reviews,

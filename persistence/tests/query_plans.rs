@@ -222,6 +222,20 @@ fn the_hot_queries_search_indexes_and_never_scan_a_growing_table() {
             }
         },
     );
+    assert_searches(&url, "a search by NHS number or by date of birth", |conn| {
+        for filter in [
+            ReviewFilter {
+                nhs_number: Some("9434765919".into()),
+                ..ReviewFilter::default()
+            },
+            ReviewFilter {
+                date_of_birth: Some(date!(1961 - 03 - 02)),
+                ..ReviewFilter::default()
+            },
+        ] {
+            assert_eq!(reviews::list(conn, &icb, &filter, 26).unwrap().len(), 1);
+        }
+    });
     assert_searches(&url, "a reviewer's first page of reviews", |conn| {
         let mine = CaseScope::Reviewer {
             organisation: "QOP".into(),

@@ -247,6 +247,8 @@ fn base_config(keys_dir: &Path, database_url: &str) -> Config {
     config.audit_key = Some(AUDIT_KEY.to_owned());
     config.audit_checkpoint_file = Some(keys_dir.join("audit-checkpoints.ndjson"));
     config.audit_checkpoint_seconds = 0;
+    // The clocks run when a test runs them (`leder clocks run`), never on a timer.
+    config.clocks_every_minutes = 0;
     config.database_url = database_url.to_owned();
     config.bind = "127.0.0.1:0".parse().expect("addr");
     config.workers = 1;

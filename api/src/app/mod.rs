@@ -5,8 +5,10 @@
 pub mod accounts;
 pub mod actions;
 pub mod authorize;
+pub mod case_actions;
 pub mod case_notes;
 pub mod case_notifications;
+pub mod clocks;
 pub mod dashboard;
 pub mod escalations;
 pub mod governance;

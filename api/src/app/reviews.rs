@@ -56,14 +56,42 @@ pub async fn audit_reads(
     Ok(())
 }
 
-/// One page of the cases in `scope` that match `filter` (and, when asked, are overdue today or
-/// not), at most `limit`; with the `(notified_at, id)` to continue after when there are more.
-/// `overdue` depends on today and on holds, so it is judged here over bounded pages.
+/// What the list judges here rather than in SQL: whether a case is overdue today (it depends
+/// on today and on holds), and its names compared without case in Unicode, the same on both
+/// engines (SQL's `lower` is ASCII-only on SQLite); the date of birth, which a search by names
+/// needs, narrows the rows first through an index.
+#[derive(Debug, Clone, Default)]
+pub struct JudgedHere {
+    /// Only overdue (true) or not overdue (false) cases.
+    pub overdue: Option<bool>,
+    /// The family name, compared without case.
+    pub family_name: Option<String>,
+    /// The given name, compared without case.
+    pub given_name: Option<String>,
+}
+
+impl JudgedHere {
+    fn keeps(&self, review: &Review, today: time::Date) -> bool {
+        let same = |wanted: &Option<String>, name: Option<&String>| match wanted {
+            None => true,
+            Some(w) => name.is_some_and(|n| n.trim().to_lowercase() == w.trim().to_lowercase()),
+        };
+        let person = review.person.as_ref();
+        self.overdue
+            .is_none_or(|want| is_overdue(review, today) == want)
+            && same(&self.family_name, person.map(|p| &p.family_name))
+            && same(&self.given_name, person.map(|p| &p.given_name))
+    }
+}
+
+/// One page of the cases in `scope` that match `filter` and `judged` (see [`JudgedHere`]), at
+/// most `limit`; with the `(notified_at, id)` to continue after when there are more. What is
+/// judged here is judged over bounded pages.
 pub async fn list(
     state: &AppState,
     scope: CaseScope,
     mut filter: ReviewFilter,
-    overdue: Option<bool>,
+    judged: JudgedHere,
     limit: i64,
 ) -> Result<(Vec<Review>, Option<(PrimitiveDateTime, String)>), ApiError> {
     let today = today_in_england();
@@ -83,7 +111,7 @@ pub async fn list(
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
         {
             last = Some((review.notified_at, review.id.clone()));
-            if overdue.is_none_or(|want| is_overdue(&review, today) == want) {
+            if judged.keeps(&review, today) {
                 items.push(review);
                 if items.len() as i64 == limit {
                     break;

@@ -175,8 +175,11 @@ pub struct Review {
     pub days_elapsed: i64,
     /// Days on hold.
     pub days_on_hold: i64,
-    /// Open, not on hold, and past the due date.
+    /// Open, not on hold, and past the extended due date (never on the Child Death Review
+    /// route, whose clock belongs to that process).
     pub overdue: bool,
+    /// Open, not on hold, not yet overdue, and within 28 days of the extended due date.
+    pub due_soon: bool,
     /// The current hold, if on hold.
     pub hold: Option<HoldDto>,
     /// The review form.

@@ -231,6 +231,16 @@ impl Review {
             today,
         )?;
         let before = self.stage;
+        // A confirmation that the category stays Z or 99 stands while the category does.
+        let confirmed = self.review_type.is_some()
+            && self.person.as_ref().map(|p| p.ethnic_category) == Some(person.ethnic_category)
+            && !self
+                .data_quality_flags
+                .contains(&crate::review_type::DataQualityFlag::EthnicCategoryUnresolved);
+        let mut flags = assessed.data_quality_flags;
+        if confirmed {
+            flags.retain(|f| *f != crate::review_type::DataQualityFlag::EthnicCategoryUnresolved);
+        }
         let a = assessed.assessment;
         let p = &mut self.parts;
         p.eligibility = super::Eligibility {
@@ -246,7 +256,7 @@ impl Review {
         let (review_type, reasons) = assessed.review.unzip();
         p.review_type = review_type;
         p.focused_reasons = reasons.unwrap_or_default();
-        p.data_quality_flags = assessed.data_quality_flags;
+        p.data_quality_flags = flags;
         p.stage = assessed.stage;
         if assessed.ends_hold {
             p.resume_to = None;

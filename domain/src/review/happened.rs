@@ -31,6 +31,10 @@ wire_enum! {
         ReviewOptOutChecked => "review.opt_out_checked",
         /// The region's coordinator recorded an escalation of the case.
         ReviewEscalated => "review.escalated",
+        /// The case is within 28 days of its extended due date (once per case).
+        ReviewDueSoon => "review.due_soon",
+        /// The case passed its extended due date while open and not on hold (once per case).
+        ReviewOverdue => "review.overdue",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -52,6 +56,20 @@ pub enum HistoryDetail {
         reference: String,
         /// Whether its facts were applied to the person.
         applied: bool,
+    },
+    /// The family asked for a focused review.
+    FamilyRequested {
+        /// Who asked.
+        requested_by: String,
+        /// When they asked.
+        requested_on: Date,
+    },
+    /// The ethnic category was confirmed to stay `Z` or `99` after asking.
+    EthnicityConfirmed {
+        /// The category confirmed.
+        category: String,
+        /// Why (whom was asked).
+        reason: String,
     },
     /// A case note was added.
     NoteAdded {
@@ -123,6 +141,8 @@ impl HistoryDetail {
             Self::DuplicateNotified { .. } => "duplicate_notified".into(),
             Self::DuplicateAcknowledged { .. } => "duplicate_acknowledged".into(),
             Self::NoteAdded { .. } => "note_added".into(),
+            Self::FamilyRequested { .. } => "family_request".into(),
+            Self::EthnicityConfirmed { .. } => "ethnicity_confirmed".into(),
             Self::Transition { action, .. } => format!("transition:{}", action.as_str()),
             Self::FindingsUpdated { .. } => "findings_updated".into(),
             Self::PersonCorrected { .. } => "person_corrected".into(),

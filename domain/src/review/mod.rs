@@ -15,7 +15,7 @@ mod happened;
 mod intake;
 mod opt_out;
 
-pub use case_work::NoteError;
+pub use case_work::{CaseAction, CaseActionError, NoteError};
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use escalation::{Escalation, EscalationError};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
@@ -242,6 +242,8 @@ impl Review {
     pub fn standing(&self) -> Standing {
         match self.stage {
             Stage::OnHold => Standing::OnHold,
+            // DOMAIN.md, "Time": "A case on the Child Death Review route ... is never overdue".
+            Stage::ReferredToChildDeathReview => Standing::OtherClock,
             stage if stage.is_terminal() => Standing::Closed {
                 on: self.completed_on.unwrap_or(self.notified_on),
             },

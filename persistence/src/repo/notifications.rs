@@ -309,12 +309,37 @@ pub fn take_in(
                 crate::on_concrete!(conn, |c| diesel::insert_into(notifications::table)
                     .values(NotificationRow::from(&notification))
                     .execute(c))?;
+                // A duplicate in which the family asks for a focused review is their request.
+                let mut asked = None;
+                if notification.family_requests_focused_review {
+                    let mut review =
+                        crate::stored::review::review_from_row(first.clone(), Vec::new(), 0)?;
+                    asked = review.family_request_notified(
+                        &notification.reference,
+                        intake.review.notified_on,
+                    );
+                    if asked.is_some() {
+                        first = row_from_review(&review);
+                    }
+                }
                 first.has_unreviewed_duplicate = true;
                 first.version += 1;
                 first.updated_at = now_utc();
                 diesel::update(reviews::table.find(&first.id))
                     .set(&first)
                     .execute(conn)?;
+                if let Some(detail) = &asked {
+                    let h = history(
+                        &first.id,
+                        &detail.action(),
+                        Some(&first.status),
+                        &first.status,
+                        crate::repo::review_store::history_json(detail),
+                    );
+                    crate::on_concrete!(conn, |c| diesel::insert_into(review_history::table)
+                        .values(&h)
+                        .execute(c))?;
+                }
                 let detail = format!("{{\"reference\":\"{}\"}}", notification.reference);
                 let detail_of = HistoryDetail::DuplicateNotified {
                     reference: notification.reference.clone(),

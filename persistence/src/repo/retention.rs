@@ -198,11 +198,13 @@ fn dispose_history(conn: &mut DbConnection, id: &str) -> Result<(), PersistenceE
             *reason = serde_json::Value::from(DISPOSED_TEXT);
             changed = true;
         }
-        if let Some(comment) = fields.get_mut("comment")
-            && comment.is_string()
-        {
-            *comment = serde_json::Value::from(DISPOSED_TEXT);
-            changed = true;
+        for key in ["comment", "requested_by"] {
+            if let Some(text) = fields.get_mut(key)
+                && text.is_string()
+            {
+                *text = serde_json::Value::from(DISPOSED_TEXT);
+                changed = true;
+            }
         }
         if changed {
             diesel::update(review_history::table.find(&entry))

@@ -97,6 +97,13 @@ pub fn history_json(detail: &HistoryDetail) -> String {
     let value: Value = match detail {
         HistoryDetail::Created | HistoryDetail::ChildDeathReviewOutcome => json!({}),
         HistoryDetail::DuplicateNotified { reference } => json!({ "reference": reference }),
+        HistoryDetail::FamilyRequested {
+            requested_by,
+            requested_on,
+        } => json!({ "requested_by": requested_by, "requested_on": requested_on.to_string() }),
+        HistoryDetail::EthnicityConfirmed { category, reason } => {
+            json!({ "category": category, "comment": reason })
+        }
         HistoryDetail::NoteAdded {
             note_id,
             kind,

@@ -165,6 +165,11 @@ pub struct ReviewFilter {
     pub notified_from: Option<Date>,
     /// Notified on or before.
     pub notified_to: Option<Date>,
+    /// The NHS number's ten digits (a search).
+    pub nhs_number: Option<String>,
+    /// The date of birth (a search by names and date of birth; the names are compared by the
+    /// caller, without case).
+    pub date_of_birth: Option<Date>,
     /// Keyset cursor: after this `(notified_at, id)`.
     pub after: Option<(PrimitiveDateTime, String)>,
 }
@@ -200,6 +205,12 @@ pub fn list(
     }
     if let Some(v) = &filter.review_type {
         q = q.filter(reviews::review_type.eq(v.clone()));
+    }
+    if let Some(v) = &filter.nhs_number {
+        q = q.filter(reviews::nhs_number.eq(v.clone()));
+    }
+    if let Some(v) = filter.date_of_birth {
+        q = q.filter(reviews::date_of_birth.eq(v));
     }
     if let Some(v) = filter.notified_from {
         q = q.filter(reviews::notified_on.ge(v));

@@ -2,7 +2,7 @@
 //! learning point and a transfer.
 
 use crate::dto::{iso_date, patch_field, wire};
-use leder_domain::review::LearningKind;
+use leder_domain::review::{CaseAction, LearningKind};
 use leder_domain::workflow::Action;
 use leder_domain::{PlaceOfDeath, Sex};
 use serde::{Deserialize, Serialize};
@@ -65,12 +65,22 @@ pub struct PersonPatch {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"action": "allocate", "reviewer_id": "0194f1c2-7a4e-7b1a-9f00-000000000000"}))]
 pub struct TransitionRequest {
-    /// allocate, start, escalate, submit, return, approve, sign_off, hold or resume.
+    /// allocate, start, escalate, submit, return, approve, sign_off, hold, resume,
+    /// family_request or confirm_ethnicity.
     #[schema(schema_with = action_names)]
     pub action: String,
     /// For allocate: the reviewer.
     pub reviewer_id: Option<String>,
-    /// For escalate and a reallocation: why; for hold: the reason code.
+    /// For family_request: who in the family asked (required).
+    #[validate(length(max = 200, message = "must have at most 200 characters"))]
+    #[schema(max_length = 200)]
+    pub requested_by: Option<String>,
+    /// For family_request: the day they asked (YYYY-MM-DD, not after today; required).
+    #[serde(default, with = "iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub requested_on: Option<Date>,
+    /// For escalate and a reallocation: why; for hold: the reason code; for confirm_ethnicity:
+    /// why the category stays Z or 99 (whom was asked; required).
     #[validate(length(max = 2000, message = "must have at most 2000 characters"))]
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
@@ -85,10 +95,14 @@ pub struct TransitionRequest {
 fn action_names() -> utoipa::openapi::Object {
     let actions = Action::ALL
         .iter()
-        .filter(|a| **a != Action::RecordChildDeathReviewOutcome);
-    let mut schema = crate::dto::names_schema(actions.map(|a| a.as_str()));
+        .filter(|a| **a != Action::RecordChildDeathReviewOutcome)
+        .map(|a| a.as_str())
+        .chain(CaseAction::ALL.iter().map(|a| a.as_str()));
+    let mut schema = crate::dto::names_schema(actions);
     schema.description = Some(
-        "allocate, start, escalate, submit, return, approve, sign_off, hold or resume.".to_owned(),
+        "allocate, start, escalate, submit, return, approve, sign_off, hold, resume, \
+         family_request or confirm_ethnicity."
+            .to_owned(),
     );
     schema
 }

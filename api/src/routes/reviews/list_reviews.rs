@@ -1,6 +1,7 @@
 //! `GET /reviews`: the caller's cases, a page at a time.
 
 use actix_web::{HttpRequest, get, web};
+use leder_domain::NhsNumber;
 use leder_domain::audit::AuditAction;
 use leder_domain::review_type::ReviewType;
 use leder_domain::workflow::Stage;
@@ -9,7 +10,7 @@ use serde::Deserialize;
 use time::Date;
 use utoipa::IntoParams;
 
-use crate::app::reviews::audit_reads;
+use crate::app::reviews::{JudgedHere, audit_reads};
 use crate::audit::RequestInfo;
 use crate::audit::refusals::OutOfScope;
 use crate::auth::Caller;
@@ -51,12 +52,78 @@ pub struct ListFilters {
     #[param(value_type = Option<String>, format = Date)]
     #[serde(default, deserialize_with = "crate::extract::query::date")]
     notified_to: Option<Date>,
+    /// Search by NHS number: its ten digits, written with any spaces or hyphens
+    /// (`943 476 5919`, `943-476-5919`); not ten digits: 400; a check digit that fails: 422.
+    #[param(pattern = "^[ -]*([0-9][ -]*){10}$", example = "943 476 5919")]
+    nhs_number: Option<String>,
+    /// Search by names and date of birth: the family name, compared without case (needs
+    /// `date_of_birth`, else 422).
+    #[param(min_length = 1, max_length = 100)]
+    family_name: Option<String>,
+    /// With `family_name` or alone with `date_of_birth`: the given name, compared without case
+    /// (needs `date_of_birth`, else 422).
+    #[param(min_length = 1, max_length = 100)]
+    given_name: Option<String>,
+    /// Search by date of birth (YYYY-MM-DD), alone or with the names.
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, deserialize_with = "crate::extract::query::date")]
+    date_of_birth: Option<Date>,
 }
 
-/// List cases
+/// The search's NHS number as ten digits, and what the list judges beyond SQL.
+fn search_of(f: &ListFilters) -> Result<(Option<String>, JudgedHere), ApiError> {
+    let nhs_number = f
+        .nhs_number
+        .as_deref()
+        .map(|n| NhsNumber::parse(&n.replace('-', " ")))
+        .transpose()
+        .map_err(|e| match e.code() {
+            // Not ten digits: the parameter is malformed (its pattern says so).
+            "invalid_character" | "invalid_length" => {
+                ApiError::bad_field("nhs_number", e.code(), e.to_string())
+            }
+            _ => ApiError::invalid_field("nhs_number", e.code(), e.to_string()),
+        })?
+        .map(|n| n.digits());
+    for (field, name) in [
+        ("family_name", &f.family_name),
+        ("given_name", &f.given_name),
+    ] {
+        if name
+            .as_ref()
+            .is_some_and(|n| n.is_empty() || n.chars().count() > 100)
+        {
+            return Err(ApiError::bad_field(
+                field,
+                "length",
+                "must have 1 to 100 characters",
+            ));
+        }
+    }
+    let named = f.family_name.is_some() || f.given_name.is_some();
+    if named && f.date_of_birth.is_none() {
+        return Err(ApiError::invalid_field(
+            "date_of_birth",
+            "date_of_birth_required",
+            "a search by name needs the date of birth too",
+        ));
+    }
+    let judged = JudgedHere {
+        overdue: f.overdue,
+        family_name: f.family_name.clone(),
+        given_name: f.given_name.clone(),
+    };
+    Ok((nhs_number, judged))
+}
+
+/// List and search cases
 ///
 /// The caller's cases (a lead, QA panel member or integration client: every case of the ICB; a
-/// reviewer: the cases allocated to them), oldest notification first.
+/// reviewer: the cases allocated to them), oldest notification first. Searches stay within
+/// that scope (another ICB's case is simply not found): by `reference` (a duplicate's reference
+/// finds its case), by `nhs_number` (any spacing or hyphens), or by `family_name` and/or
+/// `given_name` with `date_of_birth` (names compared without case). Every case returned is
+/// audited as read.
 #[utoipa::path(
     tag = "reviews",
     operation_id = "list_reviews",
@@ -65,6 +132,7 @@ pub struct ListFilters {
     responses(
         (status = 200, description = "A page of cases", body = ReviewPage),
         crate::error::sets::ListErrors,
+        (status = 422, response = crate::error::Unprocessable),
     )
 )]
 #[get("/reviews")]
@@ -77,6 +145,7 @@ pub async fn list_reviews(
 ) -> Result<web::Json<ReviewPage>, ApiError> {
     let scope = scope_of(&caller)?;
     let Listed { filter: f, page } = query;
+    let (nhs_number, judged) = search_of(&f)?;
     // A filter outside the caller's scope finds nothing, and is audited as a refused attempt.
     if let Some(other) = outside_scope(&scope, f.organisation.as_deref(), f.reviewer_id.as_deref())
     {
@@ -90,10 +159,12 @@ pub async fn list_reviews(
         review_type: f.review_type.map(|t| t.as_str().to_owned()),
         notified_from: f.notified_from,
         notified_to: f.notified_to,
+        nhs_number,
+        date_of_birth: f.date_of_birth,
         after: page.after()?,
     };
     let (items, last) =
-        crate::app::reviews::list(&state, scope, filter, f.overdue, page.size()).await?;
+        crate::app::reviews::list(&state, scope, filter, judged, page.size()).await?;
     let today = today_in_england();
     let items: Vec<_> = items.iter().map(|r| render(r, today)).collect();
     let next_cursor = last.map(|key| encode_cursor(&key));

@@ -2,13 +2,13 @@
 
 use actix_web::{HttpResponse, post, web};
 use leder_domain::OdsCode;
-use leder_domain::review::Review;
+use leder_domain::review::{CaseAction, Review};
 use leder_domain::workflow::{self, Action, Request};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::users;
 
-use crate::app::reviews;
 use crate::app::reviews::ReviewChange;
+use crate::app::{case_actions, reviews};
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::cases::answer;
@@ -48,8 +48,15 @@ fn incomplete_or(r: &workflow::Refusal, review: &Review) -> ApiError {
 ///
 /// `allocate` (lead; `reviewer_id`; a reallocation from in_review needs `reason`), `start`,
 /// `escalate` (`reason`), `submit`, `return` (`comment`), `approve`, `sign_off`, `hold` (`reason`
-/// from the hold list; `comment` for `other`) and `resume`. 404 out of scope, 403 when the role
-/// may not, 409 when the stage does not allow it, 422 when a rule is broken.
+/// from the hold list; `comment` for `other`; before allocation the lead only) and `resume`.
+/// Two case actions move no stage: `family_request` (the lead records that the family asked
+/// for a focused review, with `requested_by` and `requested_on`, at any open stage of a LeDeR
+/// review before sign-off; always granted: the review becomes focused for `family_request`)
+/// and `confirm_ethnicity` (the lead or allocated reviewer confirms with `reason` that an ethnic
+/// category of `Z` or `99` stays so after asking: the data-quality flag is resolved and no
+/// focused review follows; 409 when no flag is open or the category is missing). 404 out of
+/// scope, 403 when the role may not, 409 when the stage does not allow it, 422 when a rule is
+/// broken.
 #[utoipa::path(
     tag = "reviews",
     operation_id = "transition_review",
@@ -73,13 +80,19 @@ pub async fn transition_review(
     body: ValidatedJson<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let t = body.0;
+    if let Some(case_action) = wire::<CaseAction>(&t.action) {
+        let id = id.into_inner();
+        let review = case_actions::take(&state, &caller, &info, id, case_action, t).await?;
+        return Ok(answer(&review));
+    }
     let action = wire::<Action>(&t.action)
         .filter(|a| *a != Action::RecordChildDeathReviewOutcome)
         .ok_or_else(|| {
             ApiError::bad_field(
                 "action",
                 "unknown_value",
-                "must be allocate, start, escalate, submit, return, approve, sign_off, hold or resume",
+                "must be allocate, start, escalate, submit, return, approve, sign_off, hold, \
+                 resume, family_request or confirm_ethnicity",
             )
         })?;
     let reviewer = match (&t.reviewer_id, action) {

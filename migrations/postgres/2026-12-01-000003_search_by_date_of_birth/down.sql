@@ -1,0 +1,1 @@
+DROP INDEX reviews_org_date_of_birth;

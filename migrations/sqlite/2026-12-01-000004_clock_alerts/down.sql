@@ -1,0 +1,2 @@
+DROP INDEX reviews_clock;
+DROP TABLE review_alerts;
