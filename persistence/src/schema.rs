@@ -319,11 +319,11 @@ diesel::table! {
         legal_hold_reason -> Nullable<Text>,
         legal_hold_since -> Nullable<Timestamp>,
         disposed_at -> Nullable<Timestamp>,
+        form_version -> Text,
         opt_out_check -> Text,
         opt_out_checked_opted_out -> Nullable<Bool>,
         opt_out_checked_on -> Nullable<Date>,
         opt_out_check_source -> Nullable<Text>,
-        form_version -> Text,
     }
 }
 
