@@ -12,11 +12,16 @@ use crate::repo::events::{self, NewEvent};
 use crate::repo::idempotency;
 use leder_domain::review::{EventType, HistoryDetail, Review};
 
-use crate::records::cases::{IdempotencyRecord, Notification, Source};
+use crate::records::cases::{IdempotencyRecord, Notification};
 use crate::repo::review_store::review_of;
 use crate::rows::cases::{HistoryRow, NotificationRow, ReviewRow};
 use crate::schema::{notifications, review_history, reviews};
 use crate::stored::review::{identity_key, row_from_review};
+
+mod source;
+
+pub use source::by_source;
+use source::{fnv1a, lock_source};
 
 /// What identifies the same person: the NHS number, or names with both dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,46 +157,6 @@ pub fn lock_people(conn: &mut DbConnection, people: &[&PersonKey]) -> Result<(),
         }
     }
     Ok(())
-}
-
-/// Serialises, on PostgreSQL, the notifications that name one source (an ICS system retrying
-/// the same case, perhaps several at once), so the second finds the first's notification; the
-/// unique index `notifications_source` stands behind it. SQLite runs one writer at a time.
-fn lock_source(conn: &mut DbConnection, source: &Source) -> Result<(), PersistenceError> {
-    // Dialect-specific: advisory locks exist on PostgreSQL only.
-    if let DbConnection::Postgresql(pg) = conn {
-        let key = fnv1a(&format!(
-            "source:{}\u{1f}{}\u{1f}{}",
-            source.organisation, source.system, source.id
-        ));
-        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})")).execute(pg)?;
-    }
-    Ok(())
-}
-
-/// The notification an ICB's system sent with this source id, if any: its reference and when
-/// it arrived.
-pub fn by_source(
-    conn: &mut DbConnection,
-    source: &Source,
-) -> Result<Option<(String, time::PrimitiveDateTime)>, PersistenceError> {
-    Ok(notifications::table
-        .filter(notifications::source_organisation.eq(&source.organisation))
-        .filter(notifications::source_system.eq(&source.system))
-        .filter(notifications::source_id.eq(&source.id))
-        .select((notifications::reference, notifications::received_at))
-        .first(conn)
-        .optional()?)
-}
-
-/// FNV-1a over a text, as an advisory lock key: a collision only serialises strangers.
-fn fnv1a(text: &str) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    i64::from_ne_bytes(h.to_ne_bytes())
 }
 
 /// A review other than `except` of the person `p` names (by NHS number, or by names and dates),
