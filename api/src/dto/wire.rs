@@ -198,6 +198,7 @@ pub fn components() -> Vec<(
         one::<leder_domain::subscriptions::WebhookStatus>(),
         one::<leder_domain::review::OptOutAnswer>(),
         one::<leder_domain::review::OptOutCheckStatus>(),
+        one::<leder_domain::sign_in::SignInMethod>(),
         one::<leder_domain::audit::ActorKind>(),
         one::<leder_domain::audit::AuditAction>(),
         one::<leder_domain::audit::AuditOutcome>(),
