@@ -95,8 +95,7 @@ fn every_reference_in_the_contract_resolves() {
         .iter()
         .filter(|r| {
             let path = r.trim_start_matches("#/").split('/');
-            path.fold(Some(&doc), |node, part| node.and_then(|n| n.get(part)))
-                .is_none()
+            path.try_fold(&doc, |node, part| node.get(part)).is_none()
         })
         .collect();
     assert!(!found.is_empty());
