@@ -94,7 +94,7 @@ fn every_reference_in_the_contract_resolves() {
     let dangling: Vec<&&str> = found
         .iter()
         .filter(|r| {
-            let path = r.trim_start_matches("#/").split('/');
+            let mut path = r.trim_start_matches("#/").split('/');
             path.try_fold(&doc, |node, part| node.get(part)).is_none()
         })
         .collect();
