@@ -46,7 +46,8 @@ fn interrupt_then_finish(database_url: &str, keys: &std::path::Path, delay: Dura
     let out = leder(database_url, keys).output().unwrap();
     assert!(
         out.status.success(),
-        "after a kill at {delay:?} the next start failed: {}",
+        "after a kill at {delay:?} the next start failed ({}): {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     left
