@@ -69,12 +69,30 @@ pub struct CaseSpec {
     /// Learning point theme codes; one learning point carries them (cases at
     /// `awaiting_sign_off` or `completed` on the LeDeR route always get one, as sign-off needs it).
     pub themes: Vec<String>,
+    /// The answers to the second form's questions once the review has started; `None`: drawn
+    /// at random.
+    pub form_answers: Option<FormAnswersSpec>,
+}
+
+/// The answers to the five questions `leder-form-2` added, as a synthetic case gives them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FormAnswersSpec {
+    /// Referred to the coroner.
+    pub referred_to_coroner: Option<bool>,
+    /// A DoLS authorisation in place.
+    pub dols_authorisation_in_place: Option<bool>,
+    /// The care package met the person's needs.
+    pub care_package_met_needs: Option<bool>,
+    /// An out-of-area placement.
+    pub out_of_area_placement: Option<bool>,
+    /// COVID-19 vaccination status.
+    pub covid_vaccination: Option<leder_domain::review_form::CovidVaccination>,
 }
 
 impl CaseSpec {
     /// A completed, eligible adult LeDeR case with sensible defaults (ICB "QOP", female, "A",
     /// J18.9, grade 2, learning disability, NHS number None, notified 14 days after death,
-    /// completed 120 days after notification), dying on `date_of_death` aged `age` (born on the
+    /// completed 120 days after notification, the second form's questions unanswered), dying on `date_of_death` aged `age` (born on the
     /// same day-of-year, `age` years earlier).
     pub fn completed(date_of_death: Date, age: u32) -> Self {
         let notified_on = date_of_death.saturating_add(time::Duration::days(14));
@@ -96,6 +114,7 @@ impl CaseSpec {
             family_name: "Person".into(),
             learning_disability_level: None,
             themes: Vec::new(),
+            form_answers: Some(FormAnswersSpec::default()),
         }
     }
 }

@@ -24,6 +24,15 @@ impl FormVersion {
     pub const CURRENT: Self = Self::LederForm2;
 }
 
+/// The yes/no questions `leder-form-2` added, by their wire names (the national statistics
+/// count each answer; COVID-19 vaccination is counted by [`CovidVaccination`]).
+pub const FORM_2_YES_NO: [&str; 4] = [
+    "referred_to_coroner",
+    "dols_authorisation_in_place",
+    "care_package_met_needs",
+    "out_of_area_placement",
+];
+
 wire_enum! {
     /// COVID-19 vaccination status at death.
     pub enum CovidVaccination as "COVID-19 vaccination status" {

@@ -167,6 +167,9 @@ both_backends! {
             {"icd10": "I25", "name": "Chronic ischaemic heart disease", "deaths": null},
         ]));
         assert_eq!(g8["completed_within_6_months_share"], 1.0);
+        assert_eq!(g8["form_answers"]["asked"], 10, "8 rounds to 10");
+        assert_eq!(g8["form_answers"]["referred_to_coroner"],
+                   json!({"yes": 0, "no": 0, "not_recorded": 10}), "asked, none answered");
         assert_eq!(g8["suppressed"], json!(["preventable", "treatable",
             "leading_causes.J18.deaths", "leading_causes.I25.deaths"]));
 

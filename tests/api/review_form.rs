@@ -1,8 +1,10 @@
 //! Review form 2 (domain::review_form): five answers the national reports analyse, asked of
 //! reviews opened from form 2 on; a review opened with the first form keeps it, says so, and
-//! does not take them. The answers reach the national extract.
+//! does not take them. The answers reach the national extract and are counted in the national
+//! statistics, over the reviews that were asked them.
 
-use leder_api::demo::CaseSpec;
+use leder_api::demo::{CaseSpec, FormAnswersSpec};
+use leder_domain::review_form::CovidVaccination;
 use serde_json::{Value, json};
 use time::macros::date;
 
@@ -87,5 +89,63 @@ both_backends! {
         let after = json(res, 200).await;
         assert_eq!(after["versions"]["form"], "leder-form-1", "it keeps its form");
         assert_eq!(after["findings"]["good_practice"], "Kept the family informed");
+    }
+
+    async fn the_statistics_count_the_answers_of_the_reviews_asked(app) {
+        // Eight asked and answering alike, two answering otherwise (one question left open),
+        // and one review on the first form, whose answers are never counted.
+        let alike = FormAnswersSpec {
+            referred_to_coroner: Some(true),
+            dols_authorisation_in_place: Some(false),
+            care_package_met_needs: Some(true),
+            out_of_area_placement: Some(false),
+            covid_vaccination: Some(CovidVaccination::FullyVaccinated),
+        };
+        let otherwise = FormAnswersSpec {
+            referred_to_coroner: Some(false),
+            dols_authorisation_in_place: None,
+            care_package_met_needs: Some(false),
+            out_of_area_placement: Some(true),
+            covid_vaccination: Some(CovidVaccination::NotKnown),
+        };
+        let specs: Vec<CaseSpec> = std::iter::repeat_n(alike, 9)
+            .chain(std::iter::repeat_n(otherwise, 2))
+            .map(|answers| {
+                let mut spec = CaseSpec::completed(date!(2025 - 03 - 05), 50);
+                spec.form_answers = Some(answers);
+                spec
+            })
+            .collect();
+        let ids = insert_real(&app, specs).await;
+        let older = format!("UPDATE reviews SET form_version = 'leder-form-1' WHERE id = '{}'",
+                            ids[0]);
+        assert_eq!(sql_execute(&app, &older).await, 1);
+        let token = analyst(&app).await;
+        let body = json(app.get_as("/api/v1/national/statistics?year=2025&by=sex", &token).await,
+                        200).await;
+        let t = &body["total"];
+        assert_eq!(t["deaths"], 11);
+        assert_eq!(t["form_answers"], json!({
+            "asked": 10,
+            "referred_to_coroner": {"yes": 8, "no": 2, "not_recorded": 0},
+            "dols_authorisation_in_place": {"yes": 0, "no": 8, "not_recorded": 2},
+            "care_package_met_needs": {"yes": 8, "no": 2, "not_recorded": 0},
+            "out_of_area_placement": {"yes": 2, "no": 8, "not_recorded": 0},
+            "covid_vaccination": {"fully_vaccinated": 8, "not_known": 2, "not_recorded": 0,
+                                  "not_vaccinated": 0, "partially_vaccinated": 0},
+        }), "{t}");
+        let female = body["groups"].as_array().unwrap().iter()
+            .find(|g| g["group"] == "female").expect("female");
+        let f = &female["form_answers"];
+        assert_eq!(f["asked"], 10);
+        assert_eq!(f["referred_to_coroner"], json!({"yes": 10, "no": null, "not_recorded": 0}),
+                   "8 rounds to 10, 2 is withheld: {f}");
+        assert_eq!(f["covid_vaccination"]["not_known"], Value::Null);
+        let suppressed = female["suppressed"].as_array().unwrap();
+        for name in ["form_answers.referred_to_coroner.no",
+                     "form_answers.dols_authorisation_in_place.not_recorded",
+                     "form_answers.covid_vaccination.not_known"] {
+            assert!(suppressed.contains(&json!(name)), "{name} in {suppressed:?}");
+        }
     }
 }

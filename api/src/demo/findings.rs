@@ -14,10 +14,12 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use time::Date;
 
-use super::CaseSpec;
+use leder_domain::review_form::CovidVaccination;
+
 use super::generator::pick;
 use super::ids::id_at;
 use super::rows::{Checked, steps_to};
+use super::{CaseSpec, FormAnswersSpec};
 use crate::dto::reviews::{NewNotification, NotifiedPerson, Notifier};
 
 /// The form fields a complete review fills (named in its `findings_updated` history entry).
@@ -54,6 +56,13 @@ const LEVELS: [(&str, u32); 5] = [
     ("severe", 25),
     ("profound_and_multiple", 12),
     ("unknown", 8),
+];
+
+const VACCINATION: [(CovidVaccination, u32); 4] = [
+    (CovidVaccination::FullyVaccinated, 76),
+    (CovidVaccination::PartiallyVaccinated, 9),
+    (CovidVaccination::NotVaccinated, 5),
+    (CovidVaccination::NotKnown, 10),
 ];
 
 const CONDITIONS: [&str; 10] = [
@@ -156,6 +165,27 @@ pub(super) fn findings(
             .chain(CONTRIBUTORS.into_iter().filter(|_| rng.random_bool(0.5)))
             .map(str::to_owned)
             .collect(),
+        ..form_answers(spec, rng)
+    }
+}
+
+/// The second form's answers: the spec's, else drawn (drawn either way, so that a seed gives
+/// the same cases).
+fn form_answers(spec: &CaseSpec, rng: &mut ChaCha8Rng) -> Findings {
+    let drawn = FormAnswersSpec {
+        referred_to_coroner: Some(rng.random_bool(0.25)),
+        dols_authorisation_in_place: Some(rng.random_bool(0.3)),
+        care_package_met_needs: Some(rng.random_bool(0.8)),
+        out_of_area_placement: Some(rng.random_bool(0.1)),
+        covid_vaccination: Some(pick(rng, &VACCINATION)),
+    };
+    let a = spec.form_answers.unwrap_or(drawn);
+    Findings {
+        referred_to_coroner: a.referred_to_coroner,
+        dols_authorisation_in_place: a.dols_authorisation_in_place,
+        care_package_met_needs: a.care_package_met_needs,
+        out_of_area_placement: a.out_of_area_placement,
+        covid_vaccination: a.covid_vaccination,
         ..Findings::default()
     }
 }

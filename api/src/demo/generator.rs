@@ -164,6 +164,7 @@ impl Generator {
             family_name: format!("Demoperson-{i}"),
             learning_disability_level: None,
             themes,
+            form_answers: None,
         }
     }
 

@@ -77,8 +77,42 @@ pub struct StatisticsRow {
     pub completed_within_6_months_share: Option<f64>,
     /// The same share net of holds: each review's due date extended by its days on hold.
     pub completed_within_6_months_net_of_holds_share: Option<f64>,
-    /// The figures withheld as null, by name (`care_grades.5`, `leading_causes.J18.deaths`).
+    /// The answers to the questions the second review form added.
+    pub form_answers: FormAnswers,
+    /// The figures withheld as null, by name (`care_grades.5`, `leading_causes.J18.deaths`,
+    /// `form_answers.referred_to_coroner.yes`).
     pub suppressed: Vec<String>,
+}
+
+/// The answers to one yes/no question of the review form.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct YesNoCounts {
+    /// Answered yes.
+    pub yes: Option<u64>,
+    /// Answered no.
+    pub no: Option<u64>,
+    /// Asked but not answered.
+    pub not_recorded: Option<u64>,
+}
+
+/// The answers to the five questions that `leder-form-2` added (the ones the national reports
+/// analyse), counted over the reviews opened with that form: reviews on `leder-form-1` were not
+/// asked and are not counted here.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FormAnswers {
+    /// Reviews on `leder-form-2`, which asks these questions.
+    pub asked: Option<u64>,
+    /// The death was referred to the coroner.
+    pub referred_to_coroner: YesNoCounts,
+    /// A Deprivation of Liberty Safeguards authorisation was in place.
+    pub dols_authorisation_in_place: YesNoCounts,
+    /// The care package met the person's needs.
+    pub care_package_met_needs: YesNoCounts,
+    /// The person was in an out-of-area placement.
+    pub out_of_area_placement: YesNoCounts,
+    /// COVID-19 vaccination status: `not_vaccinated`, `partially_vaccinated`,
+    /// `fully_vaccinated`, `not_known`, and `not_recorded` where the form was not answered.
+    pub covid_vaccination: BTreeMap<String, Option<u64>>,
 }
 
 /// One group of a breakdown.

@@ -15,7 +15,11 @@ use leder_domain::{CareGrade, Cohort, IcdCode};
 use leder_persistence::repo::national::StatisticsCounts;
 use time::OffsetDateTime;
 
-use crate::dto::national::{LeadingCause, Statistics, StatisticsGroup, StatisticsRow};
+use leder_domain::review_form::{CovidVaccination, FORM_2_YES_NO};
+
+use crate::dto::national::{
+    FormAnswers, LeadingCause, Statistics, StatisticsGroup, StatisticsRow, YesNoCounts,
+};
 pub use leder_domain::breakdown::Breakdown as By;
 
 /// How many underlying causes a row lists.
@@ -34,6 +38,10 @@ struct Tally {
     completed: u64,
     within: u64,
     within_net: u64,
+    /// Reviews on the second form.
+    asked: u64,
+    /// Their answers, by `question.answer`.
+    answers: BTreeMap<String, u64>,
 }
 
 impl Tally {
@@ -108,7 +116,64 @@ fn tally(
         t.within += count(row.within);
         t.within_net += count(row.within_net);
     }
+    for row in &counts.form_answers {
+        let t = groups.entry(key(&row.grp)).or_default();
+        let n = count(row.reviews);
+        t.asked += n;
+        let covid = ("covid_vaccination", row.covid_vaccination.as_deref());
+        for (question, answer) in FORM_2_YES_NO
+            .iter()
+            .map(|q| (*q, row.yes_no(q)))
+            .chain([covid])
+        {
+            let answer = answer.unwrap_or(NOT_RECORDED);
+            *t.answers.entry(format!("{question}.{answer}")).or_default() += n;
+        }
+    }
     Ok((groups, versions))
+}
+
+/// A question asked but not answered.
+const NOT_RECORDED: &str = "not_recorded";
+
+/// The second form's answers of a tally, each count shown as `show` says (given its name
+/// under `form_answers.`).
+fn form_answers(t: &Tally, mut show: impl FnMut(&str, u64) -> Option<u64>) -> FormAnswers {
+    let mut answer = |name: String| {
+        let n = t.answers.get(&name).copied().unwrap_or(0);
+        show(&name, n)
+    };
+    let mut yes_no = |question: &str| YesNoCounts {
+        yes: answer(format!("{question}.yes")),
+        no: answer(format!("{question}.no")),
+        not_recorded: answer(format!("{question}.{NOT_RECORDED}")),
+    };
+    let [coroner, dols, care, placement] = FORM_2_YES_NO;
+    let (coroner, dols, care, placement) = (
+        yes_no(coroner),
+        yes_no(dols),
+        yes_no(care),
+        yes_no(placement),
+    );
+    let covid_vaccination = CovidVaccination::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain([NOT_RECORDED])
+        .map(|status| {
+            (
+                status.to_owned(),
+                answer(format!("covid_vaccination.{status}")),
+            )
+        })
+        .collect();
+    FormAnswers {
+        asked: show("asked", t.asked),
+        referred_to_coroner: coroner,
+        dols_authorisation_in_place: dols,
+        care_package_met_needs: care,
+        out_of_area_placement: placement,
+        covid_vaccination,
+    }
 }
 
 fn merge(into: &mut Tally, from: &Tally) {
@@ -128,6 +193,10 @@ fn merge(into: &mut Tally, from: &Tally) {
     into.completed += from.completed;
     into.within += from.within;
     into.within_net += from.within_net;
+    into.asked += from.asked;
+    for (answer, n) in &from.answers {
+        *into.answers.entry(answer.clone()).or_default() += n;
+    }
 }
 
 fn leading(t: &Tally) -> Vec<(String, u64)> {
@@ -176,6 +245,7 @@ fn as_counted(t: &Tally) -> StatisticsRow {
             t.within_net as f64,
             t.completed as f64,
         ),
+        form_answers: form_answers(t, |_, n| Some(n)),
         suppressed: Vec::new(),
     }
 }
@@ -242,6 +312,9 @@ fn disclosed(t: &Tally) -> StatisticsRow {
         t.completed,
         disclosure::share(t.within_net as f64, t.completed as f64, n),
     );
+    let form_answers = form_answers(t, |name, c| {
+        w.count(&format!("form_answers.{name}"), disclose(c))
+    });
     StatisticsRow {
         deaths,
         median_age_at_death: median,
@@ -253,6 +326,7 @@ fn disclosed(t: &Tally) -> StatisticsRow {
         leading_causes,
         completed_within_6_months_share: within,
         completed_within_6_months_net_of_holds_share: within_net,
+        form_answers,
         suppressed: w.0,
     }
 }

@@ -12,7 +12,8 @@ mod statistics;
 
 pub use extract::{ClassSize, ExtractSource, class_sizes, sources_after};
 pub use statistics::{
-    AgeCount, CauseCount, GradeCount, StatisticsCounts, TimelinessCount, statistics_counts,
+    AgeCount, CauseCount, FormAnswerCount, GradeCount, StatisticsCounts, TimelinessCount,
+    statistics_counts,
 };
 
 use diesel::{QueryableByName, RunQueryDsl};
@@ -195,6 +196,29 @@ fn learning_disability_level_sql(conn: &DbConnection) -> &'static str {
     match conn {
         DbConnection::Sqlite(_) => "json_extract(findings, '$.learning_disability_level')",
         DbConnection::Postgresql(_) => "(CAST(findings AS JSONB) ->> 'learning_disability_level')",
+    }
+}
+
+/// A yes/no answer of the stored form as `'yes'`, `'no'` or NULL (not recorded): each engine
+/// reads a JSON boolean its own way. `key` is one of the domain's fixed question names, never
+/// user text.
+fn form_yes_no_sql(conn: &DbConnection, key: &str) -> String {
+    match conn {
+        DbConnection::Sqlite(_) => format!(
+            "(CASE json_extract(findings, '$.{key}') WHEN 1 THEN 'yes' WHEN 0 THEN 'no' END)"
+        ),
+        DbConnection::Postgresql(_) => format!(
+            "(CASE CAST(findings AS JSONB) ->> '{key}' WHEN 'true' THEN 'yes' \
+             WHEN 'false' THEN 'no' END)"
+        ),
+    }
+}
+
+/// A text answer of the stored form (its wire name), or NULL.
+fn form_text_sql(conn: &DbConnection, key: &str) -> String {
+    match conn {
+        DbConnection::Sqlite(_) => format!("json_extract(findings, '$.{key}')"),
+        DbConnection::Postgresql(_) => format!("(CAST(findings AS JSONB) ->> '{key}')"),
     }
 }
 

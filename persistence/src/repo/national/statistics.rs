@@ -5,9 +5,11 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use leder_domain::avoidable::AVOIDABLE_AGE_LIMIT;
 use leder_domain::breakdown::{Breakdown, LEVEL_NOT_RECORDED};
 
+use leder_domain::review_form::{FORM_2_YES_NO, FormVersion};
+
 use super::{
-    Selection, age_band_sql, cohort_sql, ethnic_group_sql, learning_disability_level_sql, load,
-    within_six_months_net_sql, within_six_months_sql,
+    Selection, age_band_sql, cohort_sql, ethnic_group_sql, form_text_sql, form_yes_no_sql,
+    learning_disability_level_sql, load, within_six_months_net_sql, within_six_months_sql,
 };
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
@@ -97,6 +99,47 @@ pub struct TimelinessCount {
     pub within_net: i64,
 }
 
+/// Reviews on `leder-form-2` (the form that asks them) by group and their answers to the five
+/// questions the national reports analyse: `yes`/`no` for the four yes/no questions, the wire
+/// name of the COVID-19 vaccination status, each `None` when not recorded.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct FormAnswerCount {
+    /// The group's raw key.
+    #[diesel(sql_type = Text)]
+    pub grp: String,
+    /// Referred to the coroner.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub referred_to_coroner: Option<String>,
+    /// A DoLS authorisation in place.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub dols_authorisation_in_place: Option<String>,
+    /// The care package met the person's needs.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub care_package_met_needs: Option<String>,
+    /// An out-of-area placement.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub out_of_area_placement: Option<String>,
+    /// COVID-19 vaccination status.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub covid_vaccination: Option<String>,
+    /// Reviews.
+    #[diesel(sql_type = BigInt)]
+    pub reviews: i64,
+}
+
+impl FormAnswerCount {
+    /// The answer to the yes/no question `name` (one of `FORM_2_YES_NO`).
+    pub fn yes_no(&self, name: &str) -> Option<&str> {
+        match name {
+            "referred_to_coroner" => self.referred_to_coroner.as_deref(),
+            "dols_authorisation_in_place" => self.dols_authorisation_in_place.as_deref(),
+            "care_package_met_needs" => self.care_package_met_needs.as_deref(),
+            "out_of_area_placement" => self.out_of_area_placement.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// The grouped counts behind one statistics response.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatisticsCounts {
@@ -108,9 +151,11 @@ pub struct StatisticsCounts {
     pub grades: Vec<GradeCount>,
     /// Timeliness.
     pub timeliness: Vec<TimelinessCount>,
+    /// The answers of the second form.
+    pub form_answers: Vec<FormAnswerCount>,
 }
 
-/// The counts for national statistics of `selection` broken down by `breakdown`: four `GROUP
+/// The counts for national statistics of `selection` broken down by `breakdown`: five `GROUP
 /// BY` queries, none reading an identifying column.
 pub fn statistics_counts(
     conn: &mut DbConnection,
@@ -158,10 +203,28 @@ pub fn statistics_counts(
              AND eligibility_route = 'leder_review' GROUP BY 1"
         ),
     )?;
+    let answers: Vec<String> = FORM_2_YES_NO
+        .iter()
+        .map(|q| format!("{} AS {q}", form_yes_no_sql(conn, q)))
+        .chain([format!(
+            "{} AS covid_vaccination",
+            form_text_sql(conn, "covid_vaccination")
+        )])
+        .collect();
+    let form_1 = FormVersion::LederForm1.as_str();
+    let form_answers = load(
+        conn,
+        &format!(
+            "SELECT {grp} AS grp, {}, COUNT(*) AS reviews FROM reviews \
+             WHERE {condition} AND form_version <> '{form_1}' GROUP BY 1, 2, 3, 4, 5, 6",
+            answers.join(", ")
+        ),
+    )?;
     Ok(StatisticsCounts {
         ages,
         causes,
         grades,
         timeliness,
+        form_answers,
     })
 }
