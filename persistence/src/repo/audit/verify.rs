@@ -10,7 +10,8 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{AuditKey, GENESIS, NewAuditEntry, entry_hash, entry_mac, timestamp};
+use super::seal::timestamp;
+use super::{AuditKey, GENESIS, NewAuditEntry, entry_hash, entry_mac};
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::reference::now_utc;
