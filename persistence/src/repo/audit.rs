@@ -116,6 +116,15 @@ impl AuditChain {
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// Another chain under the same key, named `<id>-<suffix>` (a long import keeps its own,
+    /// so that it never holds up the server's appends to this one).
+    pub fn sibling(&self, suffix: &str) -> AuditChain {
+        AuditChain {
+            id: format!("{}-{suffix}", self.id),
+            key: self.key.clone(),
+        }
+    }
 }
 
 fn push_field(hasher: &mut impl Update, value: Option<&str>) {
