@@ -154,9 +154,41 @@ pub fn references_taken(
     Ok(taken)
 }
 
+/// Serialises, on PostgreSQL, imports among themselves (to the end of the transaction), so
+/// that two runs of one file at once store it once: the second finds the first's sources.
+/// SQLite's IMMEDIATE transaction already runs one writer at a time.
+pub fn lock_imports(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    // Dialect-specific: advisory locks exist on PostgreSQL only.
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({IMPORT_LOCK})")).execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The advisory lock key of imports ("leder-import" as ASCII).
+const IMPORT_LOCK: i64 = 0x6c65_6465_722d_696d;
+
 /// Inserts a batch of imported cases (inside the caller's transaction): reviews first, as the
 /// other rows refer to them; the events with provisional numbers; the audit entries on `chain`.
+/// A source or reference stored meanwhile by another request (the unique indexes) is a
+/// conflict: the import, run again, skips that case.
 pub fn insert(
+    conn: &mut DbConnection,
+    cases: &[ImportedCase],
+    chain: &AuditChain,
+    pending: &mut PendingEvents,
+) -> Result<(), PersistenceError> {
+    insert_rows(conn, cases, chain, pending).map_err(|e| match e {
+        PersistenceError::Query(q) => PersistenceError::unique_as_conflict(
+            q,
+            "a case with a source or reference of this import was stored meanwhile; run the \
+             import again (what it stored is skipped)",
+        ),
+        other => other,
+    })
+}
+
+fn insert_rows(
     conn: &mut DbConnection,
     cases: &[ImportedCase],
     chain: &AuditChain,

@@ -103,6 +103,7 @@ pub fn run<R: BufRead>(
         return Ok(import.file_error.take().map_or(Ok(import.report), Err));
     }
     let done = commit_if_ok(conn, |conn| {
+        imports::lock_imports(conn)?;
         while import.batch(conn)? {
             progress(&import.report);
         }
@@ -175,6 +176,15 @@ impl<R: BufRead> Import<R> {
     /// Reads, checks and (unless a dry run, or a row already failed) writes one batch; answers
     /// whether the file has more.
     fn batch(&mut self, conn: &mut DbConnection) -> Result<bool, PersistenceError> {
+        let reported = self.report.errors.len();
+        let more = self.check_batch(conn)?;
+        // A batch's errors are found check by check; the report lists them row by row.
+        self.report.errors[reported..].sort_by_key(|e| e.row);
+        Ok(more)
+    }
+
+    /// [`Import::batch`]'s work, its errors in the order each check finds them.
+    fn check_batch(&mut self, conn: &mut DbConnection) -> Result<bool, PersistenceError> {
         let mut read: Vec<(u64, ImportRow)> = Vec::with_capacity(BATCH_ROWS);
         let mut more = true;
         while read.len() < BATCH_ROWS {
