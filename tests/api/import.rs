@@ -194,6 +194,10 @@ both_backends! {
         let imported: Vec<_> = events.iter().filter(|e| e.event_type == "review.imported").collect();
         assert_eq!(imported.len(), 5);
         assert!(imported.iter().all(|e| e.organisation == "QOP" && e.seq > 0));
+        // Each carries the case as the API shows it, its reviewer named.
+        let data: Value = serde_json::from_str(&imported[3].data).unwrap();
+        assert_eq!(data["status"], "completed");
+        assert_eq!(data["reviewer"]["display_name"], "rory.reviewer", "{data}");
         let feed = json(app.get_as("/api/v1/events", &s.integration).await, 200).await;
         let types: Vec<&str> = feed["items"].as_array().unwrap().iter().filter_map(|e| e["type"].as_str()).collect();
         assert_eq!(types, ["review.imported"; 5]);

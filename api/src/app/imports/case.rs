@@ -44,8 +44,9 @@ pub struct Context {
     pub hierarchy: Arc<Hierarchy>,
     /// The theme codes of the taxonomy.
     pub themes: HashSet<String>,
-    /// Reviewers by username, as looked up: `None` for a name that is no active account.
-    pub reviewers: HashMap<String, Option<Actor>>,
+    /// Reviewers by username, as looked up (with their display names): `None` for a name that
+    /// is no active account.
+    pub reviewers: HashMap<String, Option<(Actor, String)>>,
     /// Today, in England.
     pub today: Date,
     /// The instant of the import.
@@ -175,7 +176,7 @@ pub fn build(
     let reviewer = match row.reviewer.as_deref().map(str::trim) {
         None => None,
         Some(name) => match ctx.reviewers.get(name) {
-            Some(Some(actor)) => Some(actor.clone()),
+            Some(Some(found)) => Some(found.clone()),
             _ => {
                 errors.push(FieldError::new(
                     "reviewer",
@@ -239,7 +240,7 @@ pub fn build(
             })
             .collect(),
         lead,
-        reviewer,
+        reviewer: reviewer.as_ref().map(|(actor, _)| actor.clone()),
         findings,
         learning: learning
             .iter()
@@ -271,6 +272,10 @@ pub fn build(
         journey,
     )
     .map_err(|e: ImportError| vec![FieldError::new(field_of(e.step), e.code, e.message)])?;
+    // The reviewer's display name, as a stored case is read with it (the event carries it).
+    let mut parts = review.into_parts();
+    parts.reviewer_name = reviewer.map(|(_, name)| name);
+    let review = Review::restore(parts);
     // The notification keeps what the review kept: with an opt-out, nothing identifiable.
     let kept = review.person.as_ref();
     let notification = Notification {

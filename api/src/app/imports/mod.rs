@@ -295,7 +295,8 @@ impl<R: BufRead> Import<R> {
                         .organisation
                         .as_deref()
                         .and_then(|o| leder_domain::OdsCode::parse(o).ok());
-                    Actor::new(u.id, &u.roles, org).ok()
+                    let name = u.display_name.clone();
+                    Actor::new(u.id, &u.roles, org).ok().map(|a| (a, name))
                 });
             self.ctx.reviewers.insert(name.to_owned(), actor);
         }
