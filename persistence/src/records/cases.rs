@@ -49,7 +49,7 @@ pub struct Notification {
 
 /// Where a notification came from: the submitting ICB's system and its id for the case,
 /// unique per ICB and system (a repeat finds the case the first made).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
     /// The submitting ICB (the caller's).
     pub organisation: String,

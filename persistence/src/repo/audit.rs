@@ -16,13 +16,15 @@
 //! migrations install triggers that refuse both.
 
 mod carrier;
+mod chain;
 pub mod verify;
 
 pub use carrier::{Audited, Author};
+pub use chain::{AuditChain, AuditKey};
 pub use verify::{BrokenLink, ChainMark, Checkpoint, VerifyReport, checkpoint, verify};
 
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use sha2::digest::Update;
 use sha2::{Digest, Sha256};
 use time::PrimitiveDateTime;
@@ -64,67 +66,6 @@ pub struct NewAuditEntry {
     pub outcome: String,
     /// The client's address.
     pub client_address: Option<String>,
-}
-
-/// The secret that keys every entry's hash (at least 32 bytes), kept outside the database.
-#[derive(Clone)]
-pub struct AuditKey(Hmac<Sha256>);
-
-impl AuditKey {
-    /// A key from its secret bytes; fewer than 32 is refused.
-    pub fn new(secret: &[u8]) -> Result<Self, String> {
-        if secret.len() < 32 {
-            return Err("the audit key must have at least 32 bytes of secret".into());
-        }
-        <Hmac<Sha256> as Mac>::new_from_slice(secret)
-            .map(AuditKey)
-            .map_err(|e| e.to_string())
-    }
-
-    fn mac(&self) -> Hmac<Sha256> {
-        self.0.clone()
-    }
-
-    /// HMAC-SHA256 of `text` in hex (a checkpoint's seal).
-    pub fn seal(&self, text: &str) -> String {
-        let mut mac = self.mac();
-        Mac::update(&mut mac, text.as_bytes());
-        leder_domain::hex::encode(&mac.finalize().into_bytes())
-    }
-}
-
-impl std::fmt::Debug for AuditKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AuditKey(..)")
-    }
-}
-
-/// A replica's chain and the key its entries are sealed with.
-#[derive(Debug, Clone)]
-pub struct AuditChain {
-    id: String,
-    key: AuditKey,
-}
-
-impl AuditChain {
-    /// The chain `id`, keyed with `key`.
-    pub fn new(id: impl Into<String>, key: AuditKey) -> Self {
-        AuditChain { id: id.into(), key }
-    }
-
-    /// The chain's id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// Another chain under the same key, named `<id>-<suffix>` (a long import keeps its own,
-    /// so that it never holds up the server's appends to this one).
-    pub fn sibling(&self, suffix: &str) -> AuditChain {
-        AuditChain {
-            id: format!("{}-{suffix}", self.id),
-            key: self.key.clone(),
-        }
-    }
 }
 
 fn push_field(hasher: &mut impl Update, value: Option<&str>) {
@@ -257,7 +198,7 @@ pub fn append(
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
-        let hash = entry_mac(&chain.key, chain_id, seq, &prev, e);
+        let hash = entry_mac(chain.key(), chain_id, seq, &prev, e);
         rows.push(AuditRow {
             chain_id: chain_id.to_owned(),
             seq,

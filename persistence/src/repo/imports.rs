@@ -63,11 +63,11 @@ pub struct PendingEvents {
 }
 
 /// The sources of `sources` already stored (a case an earlier import or an ICS system's
-/// notification brought in).
+/// notification brought in), as (organisation, system, id).
 pub fn sources_taken(
     conn: &mut DbConnection,
     sources: &[Source],
-) -> Result<HashSet<Source>, PersistenceError> {
+) -> Result<HashSet<(String, String, String)>, PersistenceError> {
     if sources.is_empty() {
         return Ok(HashSet::new());
     }
@@ -78,7 +78,10 @@ pub fn sources_taken(
         v
     };
     let (orgs, systems, ids) = (set(|s| &s.organisation), set(|s| &s.system), set(|s| &s.id));
-    let wanted: HashSet<&Source> = sources.iter().collect();
+    let wanted: HashSet<(&str, &str, &str)> = sources
+        .iter()
+        .map(|s| (s.organisation.as_str(), s.system.as_str(), s.id.as_str()))
+        .collect();
     let found: Vec<(Option<String>, Option<String>, Option<String>)> = notifications::table
         .filter(notifications::source_id.eq_any(ids))
         .filter(notifications::source_system.eq_any(systems))
@@ -91,14 +94,8 @@ pub fn sources_taken(
         .load(conn)?;
     Ok(found
         .into_iter()
-        .filter_map(|(organisation, system, id)| {
-            Some(Source {
-                organisation: organisation?,
-                system: system?,
-                id: id?,
-            })
-        })
-        .filter(|s| wanted.contains(s))
+        .filter_map(|(organisation, system, id)| Some((organisation?, system?, id?)))
+        .filter(|(o, s, i)| wanted.contains(&(o.as_str(), s.as_str(), i.as_str())))
         .collect())
 }
 

@@ -266,7 +266,7 @@ impl<R: BufRead> Import<R> {
         let taken = imports::sources_taken(conn, &sources)?;
         let mut out = Vec::with_capacity(fresh.len());
         for (number, row, source) in fresh {
-            if taken.contains(&source) {
+            if taken.contains(&(source.organisation, source.system, source.id)) {
                 self.report.already_imported += 1;
             } else {
                 out.push((number, row));
