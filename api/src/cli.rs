@@ -1,19 +1,20 @@
 //! The `leder` command line: `serve` (the default), `migrate`, `openapi`,
 //! `organisations import <dir>`, `user`/`client create`, `audit verify`, `seed-demo` and
-//! `reassess-avoidable`, `backup`/`restore` and `retention run`. Configuration comes from the environment (see
+//! `reassess-avoidable`, `backup`/`restore`, `retention run` and `import <file>`. Configuration comes from the environment (see
 //! the README).
 
 mod accounts;
 mod audit;
 mod backup;
 mod data;
+mod import;
+mod reference_data;
 mod retention;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use leder_persistence::reference::{self, ReferenceFiles};
 
 use leder_persistence::Pool;
 use leder_persistence::repo::audit::NewAuditEntry;
@@ -109,6 +110,19 @@ pub enum Command {
         /// The retention command.
         #[command(subcommand)]
         command: RetentionCommand,
+    },
+    /// Import existing reviews from another system: a CSV or NDJSON file, one review a row
+    /// (README, "Importing existing reviews"). All or nothing; a re-run changes nothing. Exit 1
+    /// when a row breaks a rule (then nothing is imported).
+    Import {
+        /// The file (`.csv`, `.ndjson` or `.jsonl`, or say which with --format).
+        file: PathBuf,
+        /// Check the file and report what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The file's format when its name does not say: csv or ndjson.
+        #[arg(long)]
+        format: Option<String>,
     },
     /// Restore a backup into the configured database (stop the server first). Refuses a
     /// database that is not empty unless --force.
@@ -224,7 +238,7 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
         },
         Command::Organisations {
             command: OrganisationsCommand::Import { dir },
-        } => import(config, dir).await,
+        } => reference_data::import_organisations(config, dir).await,
         Command::Openapi => print_openapi(),
         Command::User {
             command:
@@ -257,12 +271,17 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
             print_commands,
         } => backup::backup(config, file, print_commands).await,
         Command::Restore { file, force } => backup::restore(config, file, force).await,
+        Command::Import {
+            file,
+            dry_run,
+            format,
+        } => import::import_reviews(config, file, dry_run, format).await,
         Command::Retention {
             command: RetentionCommand::Run { dry_run },
         } => retention::run(config, dry_run).await,
         Command::Clocks {
             command: ClocksCommand::Run,
-        } => clocks_run(config).await,
+        } => reference_data::clocks_run(config).await,
     }
 }
 
@@ -346,55 +365,7 @@ async fn serve(config: Config) -> ExitCode {
     }
 }
 
-async fn import(config: Config, dir: PathBuf) -> ExitCode {
-    let files = match ReferenceFiles::read_dir(&dir) {
-        Ok(f) => f,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let (_, pool) = match open_database(&config).await {
-        Ok(p) => p,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let origin = format!("import:{}", dir.display());
-    let result = actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        reference::import(&mut conn, &files, &origin).map_err(|e| e.to_string())
-    })
-    .await;
-    match result {
-        Ok(Ok(s)) => {
-            println!(
-                "organisations imported: {} added, {} updated, {} unchanged",
-                s.added, s.updated, s.unchanged
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(Err(e)) => fail(&e),
-        Err(e) => fail(&e.to_string()),
-    }
-}
-
 pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("leder: {message}");
     ExitCode::from(2)
-}
-
-/// `leder clocks run`.
-async fn clocks_run(config: Config) -> ExitCode {
-    let (pool, _) = match cli_state(&config).await {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let today = crate::clock::today_in_england();
-    match on_pool(pool, move |conn| crate::app::clocks::run(conn, today)).await {
-        Ok(c) if c.skipped => {
-            println!("clocks: another replica is running them; nothing done");
-            ExitCode::SUCCESS
-        }
-        Ok(c) => {
-            println!("clocks: {} due soon, {} overdue", c.due_soon, c.overdue);
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e),
-    }
 }

@@ -48,6 +48,17 @@ pub fn start_of_english_day(day: Date) -> Result<time::PrimitiveDateTime, crate:
     Ok(time::PrimitiveDateTime::new(at.date(), at.time()))
 }
 
+/// The UTC instant of midday in England on `day`: what is recorded as the instant of something
+/// known only by its day (an imported case's notification, holds and completion).
+pub fn midday_in_england(day: Date) -> time::PrimitiveDateTime {
+    match start_of_english_day(day) {
+        Ok(midnight) => midnight + time::Duration::hours(12),
+        Err(_) => {
+            time::PrimitiveDateTime::new(day, time::Time::MIDNIGHT) + time::Duration::hours(12)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

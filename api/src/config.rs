@@ -5,12 +5,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use parse::{flag, list, number};
+
 /// The default embedded database: a file under `data/`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/leder.db";
 /// The default listen address.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// The default request body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// The default limit of an import's file sent over HTTP: 256 MiB.
+pub const DEFAULT_IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
 
 /// The server's configuration.
 #[derive(Debug, Clone)]
@@ -125,6 +129,9 @@ pub struct Config {
     /// How often, in minutes, a running server emits `review.due_soon` and `review.overdue`
     /// (`0`: only `leder clocks run`).
     pub clocks_every_minutes: u64,
+    /// `LEDER_IMPORT_BODY_LIMIT`: the largest file `POST /imports` takes, in bytes (default
+    /// 256 MiB; larger files go through `leder import`).
+    pub import_body_limit: usize,
 }
 
 /// A variable whose value cannot be used.
@@ -340,69 +347,19 @@ impl Config {
                 2_592_000,
             )?),
             clocks_every_minutes: number(&get, "LEDER_CLOCKS_EVERY_MINUTES", 60, 0, 10080)?,
+            import_body_limit: number(
+                &get,
+                "LEDER_IMPORT_BODY_LIMIT",
+                DEFAULT_IMPORT_BODY_LIMIT,
+                1024,
+                1 << 34,
+            )?,
         })
-    }
-}
-
-fn flag(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: bool,
-) -> Result<bool, ConfigError> {
-    match get(var).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-        None | Some("") => Ok(default),
-        Some("true" | "1" | "yes") => Ok(true),
-        Some("false" | "0" | "no") => Ok(false),
-        Some(other) => Err(ConfigError {
-            var,
-            message: format!("`{other}` is not true or false"),
-        }),
-    }
-}
-
-fn list<T>(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Vec<T>, ConfigError> {
-    let Some(text) = get(var) else {
-        return Ok(Vec::new());
-    };
-    text.split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            parse(v).ok_or_else(|| ConfigError {
-                var,
-                message: format!("`{v}` is not a valid entry"),
-            })
-        })
-        .collect()
-}
-
-fn number<T>(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: T,
-    min: T,
-    max: T,
-) -> Result<T, ConfigError>
-where
-    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
-{
-    let Some(text) = get(var) else {
-        return Ok(default);
-    };
-    match text.trim().parse::<T>() {
-        Ok(v) if v >= min && v <= max => Ok(v),
-        _ => Err(ConfigError {
-            var,
-            message: format!("`{text}` is not a whole number from {min} to {max}"),
-        }),
     }
 }
 
 pub mod oauth;
+mod parse;
 
 #[cfg(test)]
 mod tests;

@@ -239,7 +239,10 @@ impl ApiError {
         let (slug, title) = self.slug_and_title();
         let (detail, errors) = match self {
             ApiError::BadRequest { detail, errors }
-            | ApiError::Unprocessable { detail, errors } => (detail.clone(), Some(errors.clone())),
+            | ApiError::Unprocessable { detail, errors }
+            | ApiError::UnprocessableWith { detail, errors, .. } => {
+                (detail.clone(), Some(errors.clone()))
+            }
             ApiError::Unauthorized => (
                 "send a valid bearer token in the Authorization header".to_owned(),
                 None,

@@ -44,6 +44,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         (name = "clients", description = "Machine clients of an ICB (admin)"),
         (name = "audit", description = "Who read or changed identifiable data"),
         (name = "notifications", description = "The public intake: anyone reports a death"),
+        (name = "imports", description = "Bringing existing reviews in from another system (admin)"),
         (name = "reviews", description = "Cases: eligibility, allocation, the review form, QA and sign-off"),
         (name = "events", description = "The change feed of an ICB, for case systems"),
         (name = "governance", description = "An ICB's Local Area Contacts and its steering and health group meetings"),

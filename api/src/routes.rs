@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod events;
 pub mod fallback;
 pub mod health;
+pub mod imports;
 pub mod me;
 pub mod meetings;
 pub mod national;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(dashboard::configure)
                 .configure(transfers::configure)
                 .configure(notifications::configure)
+                .configure(imports::configure)
                 .configure(reviews::configure)
                 .configure(events::configure)
                 .configure(webhooks::configure)

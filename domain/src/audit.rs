@@ -57,6 +57,13 @@ wire_enum! {
     pub enum AuditAction as "audit action" {
         /// A notification was taken in.
         Notify => "notify",
+        /// A file of existing reviews was imported (or checked, on a dry run): one entry per
+        /// run, besides one [`AuditAction::ImportReview`] per case it brought in.
+        Import => "import",
+        /// A file of existing reviews was checked without importing it (`--dry-run`).
+        ImportDryRun => "import_dry_run",
+        /// One existing review was brought in by an import.
+        ImportReview => "import_review",
         /// One case (or account) was read.
         Read => "read",
         /// A case's history was read.

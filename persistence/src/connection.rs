@@ -215,6 +215,34 @@ pub fn checkout(pool: &Pool) -> Result<PooledConnection, PersistenceError> {
     })
 }
 
+/// Runs `f` in a write transaction ([`write_transaction`]) that commits when `f` answers
+/// `Ok(Ok(..))` and rolls back when it answers `Ok(Err(..))`: a decision not to keep what it
+/// wrote (an import with a row that breaks a rule), handed back as it is, not a failure.
+pub fn commit_if_ok<T, R>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<Result<T, R>, PersistenceError>,
+) -> Result<Result<T, R>, PersistenceError> {
+    enum Stop<R> {
+        Declined(R),
+        Failed(PersistenceError),
+    }
+    impl<R> From<diesel::result::Error> for Stop<R> {
+        fn from(e: diesel::result::Error) -> Self {
+            Stop::Failed(e.into())
+        }
+    }
+    let done = write_transaction(conn, |conn| match f(conn) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(declined)) => Err(Stop::Declined(declined)),
+        Err(e) => Err(Stop::Failed(e)),
+    });
+    match done {
+        Ok(value) => Ok(Ok(value)),
+        Err(Stop::Declined(declined)) => Ok(Err(declined)),
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
 /// Runs `f` in a transaction that may write after reading.
 ///
 /// On SQLite it begins IMMEDIATE: a deferred transaction that reads and then writes fails with

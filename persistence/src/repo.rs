@@ -9,6 +9,7 @@
 
 pub mod action_plan;
 pub mod audit;
+pub(crate) mod bulk;
 pub mod case_notes;
 pub mod case_notifications;
 pub mod clients;
@@ -19,6 +20,7 @@ pub mod events;
 pub mod governance;
 pub mod health;
 pub mod idempotency;
+pub mod imports;
 pub mod learning;
 pub mod national;
 pub mod notifications;

@@ -34,6 +34,7 @@ mod governance;
 mod hardening;
 mod idempotency;
 mod identity;
+mod import;
 mod intake_errors;
 mod interrupted_migration;
 mod journeys;

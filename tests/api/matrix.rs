@@ -102,6 +102,7 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         }),
         "create_notification" | "list_themes" => Success,
         "transfer_reviews" => admin_only,
+        "import_reviews" => admin_only,
         // An information-governance act over any ICB's case: the admin only, both ICBs alike.
         "set_legal_hold" | "lift_legal_hold" => admin_only,
         // The feed is the caller's own ICB's, so scope does not change the answer.
@@ -721,6 +722,13 @@ async fn case_request(
             "/api/v1/organisations/QUE/transfers".into(),
             Some(json!({"targets": {}})),
             vec![],
+        ),
+        // An empty file, checked only: the admin's dry run reports nothing to import.
+        "import_reviews" => (
+            Method::POST,
+            "/api/v1/imports?dry_run=true".into(),
+            None,
+            vec![("content-type".into(), "application/x-ndjson".into())],
         ),
         _ => action_request(app, f, op, scope).await,
     }

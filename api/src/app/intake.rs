@@ -5,6 +5,7 @@
 //! the same person is linked to the first case, never dropped.
 
 use leder_domain::audit::{AuditAction, AuditOutcome};
+use leder_domain::organisations::Hierarchy;
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
 use leder_domain::workflow::Role;
 use leder_domain::{AgeError, EthnicCategory, NhsNumber, OdsCode, age_at, plausibility};
@@ -15,6 +16,7 @@ use leder_persistence::repo::idempotency;
 use leder_persistence::repo::notifications::{
     Intake, IntakeOutcome, PersonKey, by_source, take_in,
 };
+use time::Date;
 
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
@@ -51,109 +53,19 @@ pub async fn notify(
 ) -> Result<(IntakeOutcome, String), ApiError> {
     let today = today_in_england();
     let professional = professional_facts(caller, &n)?;
-    let p = &n.person;
-    let mut errors = Vec::new();
-    // Unknown is absent or null; an empty text is no NHS number (422), as when correcting one.
-    let nhs = match p.nhs_number.as_deref() {
-        None => None,
-        Some(v) => match NhsNumber::parse(v) {
-            Ok(n) => match plausibility::check_nhs_number(&n) {
-                Ok(()) => Some(n),
-                Err(e) => {
-                    errors.push(FieldError::new(
-                        "person.nhs_number",
-                        e.code(),
-                        e.to_string(),
-                    ));
-                    None
-                }
-            },
-            Err(e) => {
-                errors.push(FieldError::new(
-                    "person.nhs_number",
-                    e.code(),
-                    e.to_string(),
-                ));
-                None
-            }
-        },
-    };
-    let ethnic = match p.ethnic_category.as_deref() {
-        None => None,
-        Some(v) => match EthnicCategory::parse(v) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                errors.push(FieldError::new(
-                    "person.ethnic_category",
-                    e.code(),
-                    e.to_string(),
-                ));
-                None
-            }
-        },
-    };
-    for (field, name) in [
-        ("person.given_name", &p.given_name),
-        ("person.family_name", &p.family_name),
-    ] {
-        if let Err(e) = plausibility::check_name(name) {
-            errors.push(FieldError::new(field, e.code(), e.to_string()));
-        }
-    }
-    let dates = age_at(p.date_of_birth, p.date_of_death, today).and_then(|_| {
-        plausibility::check_dates(p.date_of_birth, p.date_of_death).map_err(AgeError::from)
-    });
-    if let Err(e) = dates {
-        errors.push(FieldError::new(
-            format!("person.{}", e.field()),
-            e.code(),
-            e.to_string(),
-        ));
-    }
-    let area = p.area_code.trim().to_ascii_uppercase();
     let hierarchy = crate::app::organisations::hierarchy(state).await?;
-    let resolution = match hierarchy.resolve(&area, today) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            errors.push(FieldError::new("person.area_code", e.code(), e.to_string()));
-            None
-        }
-    };
-    let (Some(resolution), true) = (resolution, errors.is_empty()) else {
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
-        return Err(ApiError::Unprocessable {
-            detail: format!("{} field(s) break a rule", errors.len()),
-            errors,
-        });
-    };
+    let (person, resolution) =
+        parse_person(&n.person, &hierarchy, today).map_err(ApiError::unprocessable)?;
     let now = now_utc();
     let reference = new_reference();
     let id = uuid::Uuid::now_v7().to_string();
-    let icb = OdsCode::parse(&resolution.icb).map_err(ApiError::internal)?;
-    let person = NotifiedPerson {
-        given_name: p.given_name.trim().to_owned(),
-        family_name: p.family_name.trim().to_owned(),
-        nhs_number: nhs,
-        date_of_birth: p.date_of_birth,
-        date_of_death: p.date_of_death,
-        sex: p.sex,
-        ethnic_category: ethnic,
-        learning_disability: p.learning_disability,
-        autistic: p.autistic,
-        lived_in_england: p.lived_in_england,
-        place_of_death: p.place_of_death,
-    };
     let (review, _) = Review::notified(NewCase {
         id: id.clone(),
         reference: reference.clone(),
         person,
-        opt_out: p.national_data_opt_out,
+        opt_out: n.person.national_data_opt_out,
         family_request: n.family_requests_focused_review,
-        resolution: Resolution {
-            icb,
-            area_code: area.clone(),
-            sub_icb_location: resolution.sub_icb_location.clone(),
-        },
+        resolution,
         notified_at: now,
         notified_on: today,
     })
@@ -259,6 +171,110 @@ pub async fn notify(
     Ok((outcome, receipt_json))
 }
 
+/// The person of a notification in the domain's terms, and where its area code led on `on`
+/// (the day of notification): every field that breaks a rule of the intake is named
+/// (`person.…`), sorted by field. The public intake and an import check a person with this one
+/// function.
+pub(crate) fn parse_person(
+    p: &crate::dto::reviews::NotifiedPerson,
+    hierarchy: &Hierarchy,
+    on: Date,
+) -> Result<(NotifiedPerson, Resolution), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    // Unknown is absent or null; an empty text is no NHS number (422), as when correcting one.
+    let nhs = match p.nhs_number.as_deref() {
+        None => None,
+        Some(v) => match NhsNumber::parse(v) {
+            Ok(n) => match plausibility::check_nhs_number(&n) {
+                Ok(()) => Some(n),
+                Err(e) => {
+                    errors.push(FieldError::new(
+                        "person.nhs_number",
+                        e.code(),
+                        e.to_string(),
+                    ));
+                    None
+                }
+            },
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "person.nhs_number",
+                    e.code(),
+                    e.to_string(),
+                ));
+                None
+            }
+        },
+    };
+    let ethnic = match p.ethnic_category.as_deref() {
+        None => None,
+        Some(v) => match EthnicCategory::parse(v) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "person.ethnic_category",
+                    e.code(),
+                    e.to_string(),
+                ));
+                None
+            }
+        },
+    };
+    for (field, name) in [
+        ("person.given_name", &p.given_name),
+        ("person.family_name", &p.family_name),
+    ] {
+        if let Err(e) = plausibility::check_name(name) {
+            errors.push(FieldError::new(field, e.code(), e.to_string()));
+        }
+    }
+    let dates = age_at(p.date_of_birth, p.date_of_death, on).and_then(|_| {
+        plausibility::check_dates(p.date_of_birth, p.date_of_death).map_err(AgeError::from)
+    });
+    if let Err(e) = dates {
+        errors.push(FieldError::new(
+            format!("person.{}", e.field()),
+            e.code(),
+            e.to_string(),
+        ));
+    }
+    let area = p.area_code.trim().to_ascii_uppercase();
+    let resolution = match hierarchy.resolve(&area, on) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            errors.push(FieldError::new("person.area_code", e.code(), e.to_string()));
+            None
+        }
+    };
+    let (Some(resolution), true) = (resolution, errors.is_empty()) else {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        return Err(errors);
+    };
+    let icb = OdsCode::parse(&resolution.icb)
+        .map_err(|e| vec![FieldError::new("person.area_code", e.code(), e.to_string())])?;
+    let person = NotifiedPerson {
+        given_name: p.given_name.trim().to_owned(),
+        family_name: p.family_name.trim().to_owned(),
+        nhs_number: nhs,
+        date_of_birth: p.date_of_birth,
+        date_of_death: p.date_of_death,
+        sex: p.sex,
+        ethnic_category: ethnic,
+        learning_disability: p.learning_disability,
+        autistic: p.autistic,
+        lived_in_england: p.lived_in_england,
+        place_of_death: p.place_of_death,
+    };
+    Ok((
+        person,
+        Resolution {
+            icb,
+            area_code: area,
+            sub_icb_location: resolution.sub_icb_location,
+        },
+    ))
+}
+
 /// What a lead's or an ICS system's notification adds to the public form, checked.
 struct Professional {
     source: Option<Source>,
@@ -297,36 +313,11 @@ fn professional_facts(
         .organisation
         .clone()
         .ok_or_else(|| ApiError::Forbidden("no ICB".into()))?;
-    let notifying_organisation = n
-        .notifying_organisation
-        .as_deref()
-        .map(|code| {
-            OdsCode::parse(code.trim())
-                .map(|c| c.as_str().to_owned())
-                .map_err(|e| {
-                    ApiError::invalid_field("notifying_organisation", e.code(), e.to_string())
-                })
-        })
-        .transpose()?;
-    let gp_practice = n
-        .gp_practice
-        .as_deref()
-        .map(|code| {
-            let code = code.trim().to_ascii_uppercase();
-            let b = code.as_bytes();
-            let valid =
-                b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit);
-            if valid {
-                Ok(code)
-            } else {
-                Err(ApiError::invalid_field(
-                    "gp_practice",
-                    "invalid_practice_code",
-                    "a GP practice's ODS code is a letter and five digits, for example M85001",
-                ))
-            }
-        })
-        .transpose()?;
+    let (notifying_organisation, gp_practice) = organisation_codes(
+        n.notifying_organisation.as_deref(),
+        n.gp_practice.as_deref(),
+    )
+    .map_err(ApiError::unprocessable)?;
     Ok(Professional {
         source: n.source.as_ref().map(|s| Source {
             organisation,
@@ -336,4 +327,45 @@ fn professional_facts(
         notifying_organisation,
         gp_practice,
     })
+}
+
+/// The notifying professional's organisation (an ODS code) and the GP practice (a letter and
+/// five digits), normalised; each one not in its format is named. The intake and an import
+/// check them with this one function.
+pub(crate) fn organisation_codes(
+    notifying_organisation: Option<&str>,
+    gp_practice: Option<&str>,
+) -> Result<(Option<String>, Option<String>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let notifying_organisation =
+        notifying_organisation.and_then(|code| match OdsCode::parse(code.trim()) {
+            Ok(c) => Some(c.as_str().to_owned()),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "notifying_organisation",
+                    e.code(),
+                    e.to_string(),
+                ));
+                None
+            }
+        });
+    let gp_practice = gp_practice.and_then(|code| {
+        let code = code.trim().to_ascii_uppercase();
+        let b = code.as_bytes();
+        if b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) {
+            Some(code)
+        } else {
+            errors.push(FieldError::new(
+                "gp_practice",
+                "invalid_practice_code",
+                "a GP practice's ODS code is a letter and five digits, for example M85001",
+            ));
+            None
+        }
+    });
+    if errors.is_empty() {
+        Ok((notifying_organisation, gp_practice))
+    } else {
+        Err(errors)
+    }
 }

@@ -12,6 +12,7 @@ pub mod clocks;
 pub mod dashboard;
 pub mod escalations;
 pub mod governance;
+pub mod imports;
 pub mod intake;
 pub mod learning;
 pub mod organisations;

@@ -35,6 +35,9 @@ wire_enum! {
         ReviewDueSoon => "review.due_soon",
         /// The case passed its extended due date while open and not on hold (once per case).
         ReviewOverdue => "review.overdue",
+        /// An existing review was brought in from another system (`leder import`, `POST
+        /// /imports`): one per case, in place of `review.created`.
+        ReviewImported => "review.imported",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -45,6 +48,15 @@ wire_enum! {
 pub enum HistoryDetail {
     /// A notification created the case.
     Created,
+    /// The case was brought in from another system, as it stood there.
+    Imported {
+        /// The system it came from.
+        system: String,
+        /// That system's id for the case.
+        id: String,
+        /// The day each stage after notification was reached there, in order.
+        reached: Vec<(Stage, Date)>,
+    },
     /// A later notification of the same person was linked.
     DuplicateNotified {
         /// Its reference.
@@ -138,6 +150,7 @@ impl HistoryDetail {
     pub fn action(&self) -> String {
         match self {
             Self::Created => "created".into(),
+            Self::Imported { .. } => "imported".into(),
             Self::DuplicateNotified { .. } => "duplicate_notified".into(),
             Self::DuplicateAcknowledged { .. } => "duplicate_acknowledged".into(),
             Self::NoteAdded { .. } => "note_added".into(),

@@ -12,6 +12,7 @@ mod case_work;
 mod changes;
 mod escalation;
 mod happened;
+mod import;
 mod intake;
 mod opt_out;
 
@@ -19,6 +20,7 @@ pub use case_work::{CaseAction, CaseActionError, NoteError};
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use escalation::{Escalation, EscalationError};
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
+pub use import::{ImportError, ImportSource, ImportStep, ImportedHold, Journey};
 pub use intake::{NewCase, Resolution};
 pub use opt_out::{OptOutAnswer, OptOutCheck, OptOutCheckResult, OptOutCheckStatus};
 

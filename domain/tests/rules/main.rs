@@ -18,6 +18,8 @@ mod ethnic_category;
 #[cfg(test)]
 mod icd_code;
 #[cfg(test)]
+mod import;
+#[cfg(test)]
 mod k_anonymity;
 #[cfg(test)]
 mod nhs_number;

@@ -16,11 +16,13 @@
 //! migrations install triggers that refuse both.
 
 mod carrier;
+mod chain;
 mod seal;
 pub mod verify;
 
 pub use carrier::{Audited, Author};
-pub use seal::{AuditKey, entry_hash, entry_mac};
+pub use chain::{AuditChain, AuditKey};
+pub use seal::{entry_hash, entry_mac};
 pub use verify::{BrokenLink, ChainMark, Checkpoint, VerifyReport, checkpoint, verify};
 
 use diesel::prelude::*;
@@ -63,25 +65,6 @@ pub struct NewAuditEntry {
     pub outcome: String,
     /// The client's address.
     pub client_address: Option<String>,
-}
-
-/// A replica's chain and the key its entries are sealed with.
-#[derive(Debug, Clone)]
-pub struct AuditChain {
-    id: String,
-    key: AuditKey,
-}
-
-impl AuditChain {
-    /// The chain `id`, keyed with `key`.
-    pub fn new(id: impl Into<String>, key: AuditKey) -> Self {
-        AuditChain { id: id.into(), key }
-    }
-
-    /// The chain's id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 /// Creates the chain's head row if it does not exist (at start-up).
@@ -151,7 +134,7 @@ pub fn append(
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         seq += 1;
-        let hash = entry_mac(&chain.key, chain_id, seq, &prev, e);
+        let hash = entry_mac(chain.key(), chain_id, seq, &prev, e);
         rows.push(AuditRow {
             chain_id: chain_id.to_owned(),
             seq,

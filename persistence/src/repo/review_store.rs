@@ -96,6 +96,17 @@ pub fn reviews_of_rows(
 pub fn history_json(detail: &HistoryDetail) -> String {
     let value: Value = match detail {
         HistoryDetail::Created | HistoryDetail::ChildDeathReviewOutcome => json!({}),
+        HistoryDetail::Imported {
+            system,
+            id,
+            reached,
+        } => {
+            let reached: serde_json::Map<String, Value> = reached
+                .iter()
+                .map(|(stage, on)| (stage.as_str().to_owned(), json!(on.to_string())))
+                .collect();
+            json!({ "source": { "system": system, "id": id }, "stages_reached": reached })
+        }
         HistoryDetail::DuplicateNotified { reference } => json!({ "reference": reference }),
         HistoryDetail::FamilyRequested {
             requested_by,

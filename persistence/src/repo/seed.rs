@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
+use crate::repo::bulk::insert_chunked;
 use leder_domain::review::{Hold, Review};
 
 use crate::records::cases::{HistoryEntry, LearningPoint, Notification};
@@ -40,39 +41,12 @@ pub struct SeedBatch {
 }
 
 /// Columns per row of each table (checked against the schema by a test below).
-const REVIEW_COLUMNS: usize = 53;
-const NOTIFICATION_COLUMNS: usize = 18;
-const HOLD_COLUMNS: usize = 9;
-const LEARNING_COLUMNS: usize = 7;
-const LEARNING_THEME_COLUMNS: usize = 2;
-const HISTORY_COLUMNS: usize = 9;
-
-/// Rows per statement so that rows × columns stays under the engine's bound-parameter limit.
-fn rows_per_statement(conn: &DbConnection, columns: usize) -> usize {
-    let limit = match conn {
-        DbConnection::Sqlite(_) => 32_766,
-        DbConnection::Postgresql(_) => 65_535,
-    };
-    (limit / columns).max(1)
-}
-
-/// Inserts rows in chunks. Dialect-specific: a multi-row INSERT needs the concrete connection
-/// (the derived MultiConnection does not offer batch inserts).
-macro_rules! insert_chunked {
-    ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {{
-        let per = rows_per_statement($conn, $columns);
-        for chunk in $rows.chunks(per) {
-            match &mut *$conn {
-                DbConnection::Postgresql(pg) => {
-                    diesel::insert_into($table).values(chunk).execute(pg)?;
-                }
-                DbConnection::Sqlite(sqlite) => {
-                    diesel::insert_into($table).values(chunk).execute(sqlite)?;
-                }
-            }
-        }
-    }};
-}
+pub(crate) const REVIEW_COLUMNS: usize = 53;
+pub(crate) const NOTIFICATION_COLUMNS: usize = 18;
+pub(crate) const HOLD_COLUMNS: usize = 9;
+pub(crate) const LEARNING_COLUMNS: usize = 7;
+pub(crate) const LEARNING_THEME_COLUMNS: usize = 2;
+pub(crate) const HISTORY_COLUMNS: usize = 9;
 
 /// Inserts one batch in one write transaction. Reviews come first (the other rows refer to
 /// them). No events are written.

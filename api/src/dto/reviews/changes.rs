@@ -133,6 +133,30 @@ pub struct ChildDeathReviewOutcomeRequest {
     pub learning: Vec<String>,
 }
 
+impl ChildDeathReviewOutcomeRequest {
+    /// The outcome in the domain's terms (a code absent from the WHO 2019 classification is
+    /// named: `underlying_icd10`).
+    pub fn to_domain(
+        self,
+    ) -> Result<leder_domain::workflow::ChildDeathReviewOutcome, crate::error::FieldError> {
+        let underlying_cause = self
+            .underlying_icd10
+            .as_deref()
+            .map(leder_domain::IcdCode::parse)
+            .transpose()
+            .map_err(|e| {
+                crate::error::FieldError::new("underlying_icd10", e.code(), e.to_string())
+            })?;
+        Ok(leder_domain::workflow::ChildDeathReviewOutcome {
+            received_on: self.received_on,
+            underlying_cause,
+            summary: self.summary,
+            modifiable_factors: self.modifiable_factors,
+            learning: self.learning,
+        })
+    }
+}
+
 /// A new learning point.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,10 +1,8 @@
 //! `POST /reviews/{id}/child-death-review-outcome`: completes a child's case.
 
 use actix_web::{HttpResponse, post, web};
-use leder_domain::IcdCode;
 use leder_domain::audit::AuditAction;
 use leder_domain::review::OutcomeError;
-use leder_domain::workflow::ChildDeathReviewOutcome;
 use leder_persistence::reference::now_utc;
 
 use crate::app::reviews;
@@ -45,7 +43,10 @@ pub async fn record_child_death_review_outcome(
     id: web::Path<String>,
     body: ValidatedJson<ChildDeathReviewOutcomeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let outcome = outcome_of(body.0)?;
+    let outcome = body
+        .0
+        .to_domain()
+        .map_err(|e| ApiError::unprocessable(vec![e]))?;
     let actor = actor_of(&caller)?;
     let today = today_in_england();
     let change = ReviewChange::new(
@@ -68,21 +69,4 @@ pub async fn record_child_death_review_outcome(
     })
     .await?;
     Ok(answer(&review))
-}
-
-/// The outcome a request records (422 naming `underlying_icd10` when it is not a known code).
-fn outcome_of(o: ChildDeathReviewOutcomeRequest) -> Result<ChildDeathReviewOutcome, ApiError> {
-    let underlying_cause = o
-        .underlying_icd10
-        .as_deref()
-        .map(IcdCode::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid_field("underlying_icd10", e.code(), e.to_string()))?;
-    Ok(ChildDeathReviewOutcome {
-        received_on: o.received_on,
-        underlying_cause,
-        summary: o.summary,
-        modifiable_factors: o.modifiable_factors,
-        learning: o.learning,
-    })
 }

@@ -2,45 +2,12 @@
 //! was keyed, and the keyed HMAC-SHA256 of every entry since. Both hash the same fields, each
 //! length-prefixed, so no choice of field values can make two entries hash alike.
 
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use sha2::digest::Update;
 use sha2::{Digest, Sha256};
 use time::PrimitiveDateTime;
 
-use super::NewAuditEntry;
-
-/// The secret that keys every entry's hash (at least 32 bytes), kept outside the database.
-#[derive(Clone)]
-pub struct AuditKey(Hmac<Sha256>);
-
-impl AuditKey {
-    /// A key from its secret bytes; fewer than 32 is refused.
-    pub fn new(secret: &[u8]) -> Result<Self, String> {
-        if secret.len() < 32 {
-            return Err("the audit key must have at least 32 bytes of secret".into());
-        }
-        <Hmac<Sha256> as Mac>::new_from_slice(secret)
-            .map(AuditKey)
-            .map_err(|e| e.to_string())
-    }
-
-    pub(super) fn mac(&self) -> Hmac<Sha256> {
-        self.0.clone()
-    }
-
-    /// HMAC-SHA256 of `text` in hex (a checkpoint's seal).
-    pub fn seal(&self, text: &str) -> String {
-        let mut mac = self.mac();
-        Mac::update(&mut mac, text.as_bytes());
-        leder_domain::hex::encode(&mac.finalize().into_bytes())
-    }
-}
-
-impl std::fmt::Debug for AuditKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AuditKey(..)")
-    }
-}
+use super::{AuditKey, NewAuditEntry};
 
 fn push_field(hasher: &mut impl Update, value: Option<&str>) {
     // Length-prefixed, so no choice of field values can make two entries hash alike.
