@@ -160,6 +160,7 @@ pub fn findings_to_domain(doc: &FindingsDoc) -> Result<Findings, Vec<FieldError>
             declined: f.declined,
             feedback_shared: f.feedback_shared,
             reason_not_contacted: f.reason_not_contacted.clone(),
+            recorded: f.recorded.unwrap_or(false),
         }),
         key_episodes: doc
             .key_episodes
@@ -222,6 +223,7 @@ pub fn findings_doc(f: &Findings) -> FindingsDoc {
             declined: x.declined,
             feedback_shared: x.feedback_shared,
             reason_not_contacted: x.reason_not_contacted.clone(),
+            recorded: Some(x.recorded),
         }),
         key_episodes: (!f.key_episodes.is_empty()).then(|| {
             f.key_episodes

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod escalations;
 pub mod governance;
 pub mod identity;
+pub mod moves;
 pub mod national;
 pub mod organisations;
 pub mod reports;

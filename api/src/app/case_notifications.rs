@@ -163,7 +163,7 @@ pub async fn acknowledge(
                 others_waiting: repo::waiting_besides(conn, &review.id, &read_nid)? > 0,
             })
         },
-        move |review, d: &Duplicate| {
+        move |review, d: &mut Duplicate| {
             review
                 .acknowledge_duplicate(
                     &actor,

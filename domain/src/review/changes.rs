@@ -190,6 +190,14 @@ impl Review {
         {
             return Err(Refusal::NotInFormVersion(field, form.as_str()));
         }
+        // The family answers follow the family record once there is one; a form never claims
+        // to be derived from it.
+        let before = self.findings.family_involvement.as_ref();
+        let derived = before.is_some_and(|f| f.recorded);
+        let after = findings.family_involvement.as_ref();
+        if (derived && after != before) || (!derived && after.is_some_and(|f| f.recorded)) {
+            return Err(Refusal::FamilyInvolvementDerived);
+        }
         self.parts.findings = findings;
         self.parts.versions.avoidable_mortality = ListVersion::CURRENT;
         Ok(Happened::of(
