@@ -14,6 +14,7 @@ pub mod fallback;
 pub mod health;
 pub mod me;
 pub mod meetings;
+pub mod moves;
 pub mod national;
 pub mod notifications;
 pub mod organisations;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(annual_report::configure)
                 .configure(dashboard::configure)
                 .configure(transfers::configure)
+                .configure(moves::configure)
                 .configure(notifications::configure)
                 .configure(reviews::configure)
                 .configure(events::configure)

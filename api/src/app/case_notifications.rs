@@ -187,8 +187,8 @@ pub async fn acknowledge(
     change_along(state, caller, change, apply, along).await
 }
 
-/// A refused correction as the API answers it.
-fn correction_refused(e: &CorrectionError) -> ApiError {
+/// A refused correction of the person as the API answers it.
+pub(crate) fn correction_refused(e: &CorrectionError) -> ApiError {
     match e {
         CorrectionError::Refused(r) => refusal(r),
         CorrectionError::Invalid(a) => ApiError::invalid_field(a.field(), a.code(), a.to_string()),

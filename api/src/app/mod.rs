@@ -22,6 +22,7 @@ pub mod reassessment;
 pub mod reports;
 pub mod retention;
 pub mod reviews;
+pub mod routing;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;

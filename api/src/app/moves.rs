@@ -99,7 +99,7 @@ async fn scope_of_review(state: &AppState, id: &str) -> Result<CaseScope, ApiErr
 
 /// Appends the move alone (no case, no person) to the feed of the ICB on its other side: the
 /// one the case does not belong to after the change.
-fn notify_other_side(
+pub(crate) fn notify_other_side(
     conn: &mut DbConnection,
     review: &Review,
     done: &CaseMove,

@@ -58,6 +58,12 @@ pub struct PersonPatch {
     #[serde(default, deserialize_with = "wire::patch")]
     #[schema(schema_with = wire::schema::nullable::<PlaceOfDeath>)]
     pub place_of_death: Option<Option<PlaceOfDeath>>,
+    /// The ICB, sub-ICB location or CCG code of where the person lived, corrected: routing
+    /// runs again as at notification, and when the code routes the case to another ICB the
+    /// move is proposed to that ICB's lead (`/reviews/{id}/moves`).
+    #[validate(length(min = 1, max = 10, message = "must have 1 to 10 characters"))]
+    #[schema(min_length = 1, max_length = 10, example = "QE1")]
+    pub area_code: Option<String>,
 }
 
 /// A stage change.
