@@ -27,6 +27,7 @@ async fn review_to_completion(app: &TestApp, s: &Staff, id: &str, findings: &Val
     let started = act_ok(app, reviewer, id, json!({"action": "start"})).await;
     assert_eq!(started["status"], "in_review");
     let updated = json(patch_findings(app, lead, reviewer, id, findings).await, 200).await;
+    crate::cases::family_informed(app, reviewer, id).await;
     assert_eq!(
         updated["findings"]["pen_portrait"],
         findings["pen_portrait"]
@@ -191,6 +192,7 @@ both_backends! {
         act_ok(&app, &s.reviewer.token, &id, json!({"action": "start"})).await;
         // What is enough for an initial review is not enough for a focused one.
         json(patch_findings(&app, &s.lead.token, &s.reviewer.token, &id, &complete_findings()).await, 200).await;
+        crate::cases::family_informed(&app, &s.reviewer.token, &id).await;
         let refused = problem(act(&app, &s.reviewer.token, &id, json!({"action": "submit"})).await, 422).await;
         assert_eq!(refused["errors"][0]["code"], "findings_incomplete", "{refused}");
         let said = refused["errors"].to_string();

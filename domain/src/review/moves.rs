@@ -142,6 +142,11 @@ impl Review {
     fn check_receiver(&self, actor: &Actor, proposal: &CaseMove) -> Result<(), MoveError> {
         if actor.has_in(Role::IcsLead, &proposal.to) {
             Ok(())
+        } else if actor.has(Role::Admin) || actor.has(Role::NationalAnalyst) {
+            Err(Refusal::RoleNotPermitted(
+                "answer a move: only the receiving ICB's lead may (an admin moves a case directly)",
+            )
+            .into())
         } else if actor.can_see_case(&self.organisation, self.reviewer_id.as_deref()) {
             Err(
                 Refusal::RoleNotPermitted("answer a move: only the receiving ICB's lead may")

@@ -72,7 +72,7 @@ pub struct PersonPatch {
 #[schema(example = json!({"action": "allocate", "reviewer_id": "0194f1c2-7a4e-7b1a-9f00-000000000000"}))]
 pub struct TransitionRequest {
     /// allocate, start, escalate, submit, return, approve, sign_off, hold, resume,
-    /// family_request or confirm_ethnicity.
+    /// family_request, confirm_ethnicity or no_family_contact.
     #[schema(schema_with = action_names)]
     pub action: String,
     /// For allocate: the reviewer.
@@ -86,7 +86,8 @@ pub struct TransitionRequest {
     #[schema(value_type = Option<String>, format = Date)]
     pub requested_on: Option<Date>,
     /// For escalate and a reallocation: why; for hold: the reason code; for confirm_ethnicity:
-    /// why the category stays Z or 99 (whom was asked; required).
+    /// why the category stays Z or 99 (whom was asked; required); for no_family_contact: why
+    /// no family member or anyone close can be contacted (required).
     #[validate(length(max = 2000, message = "must have at most 2000 characters"))]
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
@@ -107,7 +108,7 @@ fn action_names() -> utoipa::openapi::Object {
     let mut schema = crate::dto::names_schema(actions);
     schema.description = Some(
         "allocate, start, escalate, submit, return, approve, sign_off, hold, resume, \
-         family_request or confirm_ethnicity."
+         family_request, confirm_ethnicity or no_family_contact."
             .to_owned(),
     );
     schema
