@@ -156,10 +156,11 @@ both_backends! {
         assert_eq!(by("allocate"), s.lead.id);
         assert_eq!(by("start"), s.reviewer.id);
         assert_eq!(by("approve"), s.qa.id);
-        // The two findings edits and the learning point appear too, by the reviewer, between
-        // their three transitions.
+        // The two findings edits, the family record and the learning point appear too, by the
+        // reviewer, between their three transitions.
         let by_reviewer: Vec<&str> = items.iter().filter(|i| i["actor_id"] == s.reviewer.id).map(action_of).collect();
-        assert_eq!(by_reviewer, ["start", "findings_updated", "learning_added", "submit", "findings_updated", "submit"],
+        assert_eq!(by_reviewer, ["start", "findings_updated", "family_contact_added", "family_event_recorded",
+                                 "learning_added", "submit", "findings_updated", "submit"],
             "edits missing from the history: {items:?}");
         let learning = json(app.get_as(&format!("/api/v1/reviews/{id}/learning"), &s.lead.token).await, 200).await;
         assert_eq!(learning["items"].as_array().unwrap().len(), 1);

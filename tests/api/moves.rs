@@ -66,7 +66,7 @@ both_backends! {
         problem(app.post_as(&accept, &walt.token, &json!({})).await, 404).await;
         problem(app.post_as(&accept, lena, &json!({})).await, 403).await;
         problem(app.post_as(&accept, &s.qa.token, &json!({})).await, 403).await;
-        problem(app.post_as(&format!("{}/moves/no-such-move/accept", format!("/api/v1/reviews/{id}")), olga, &json!({})).await, 404).await;
+        problem(app.post_as(&format!("/api/v1/reviews/{id}/moves/no-such-move/accept"), olga, &json!({})).await, 404).await;
         let accepted = json(app.post_as(&accept, olga, &json!({})).await, 200).await;
         assert_eq!(accepted["status"], "accepted");
         problem(app.post_as(&accept, olga, &json!({})).await, 409).await;

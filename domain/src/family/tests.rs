@@ -5,6 +5,9 @@ use time::macros::date;
 use super::*;
 use FamilyEventKind as K;
 
+/// Entries of a record, by kind and note.
+type Record = Vec<(FamilyEventKind, Option<&'static str>)>;
+
 fn event(kind: FamilyEventKind, note: Option<&str>) -> FamilyEvent {
     FamilyEvent {
         id: kind.as_str().into(),
@@ -37,10 +40,7 @@ fn answers(
 
 #[test]
 fn the_forms_family_answers_follow_the_record_row_by_row() {
-    let rows: Vec<(
-        Vec<(FamilyEventKind, Option<&str>)>,
-        Option<FamilyInvolvement>,
-    )> = vec![
+    let rows: Vec<(Record, Option<FamilyInvolvement>)> = vec![
         (vec![], None),
         (vec![(K::Informed, None)], answers(true, false, false, None)),
         (

@@ -1,4 +1,5 @@
-//! The case's side of a move between ICBs ([`crate::moves`]).
+//! The case's side of a move between ICBs ([`crate::moves`]), and of a reorganisation's
+//! transfer ([`Review::transfer_to`]: DOMAIN.md, "Responsible body").
 //!
 //! Who: the case's lead proposes; only the receiving ICB's lead accepts or declines (the
 //! proposing ICB's team gets 403, anyone else 404, as if the case did not exist); an admin moves
@@ -268,6 +269,21 @@ impl Review {
         happened.history.extend(more.history);
         happened.events.extend(more.events);
         Ok((happened, Some(proposed)))
+    }
+
+    /// Moves the case to another ICB (an audited transfer), keeping its history; the ICB it
+    /// left hears of it too.
+    pub fn transfer_to(&mut self, to: OdsCode) -> Happened {
+        let from = std::mem::replace(&mut self.parts.organisation, to);
+        let mut happened = Happened::of(
+            HistoryDetail::Transferred {
+                from: from.as_str().to_owned(),
+                to: self.organisation.as_str().to_owned(),
+            },
+            [EventType::ReviewTransferred],
+        );
+        happened.also_notify.push(from.as_str().to_owned());
+        happened
     }
 
     /// Moves the case to `done.to`, keeping its history; clears an allocation the receiving
