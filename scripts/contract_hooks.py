@@ -77,6 +77,18 @@ CODES_THE_SCHEMA_CANNOT_STATE = {
     "no_person",
     # A review keeps the form version it was opened with (stored state).
     "not_in_form_version",
+    # The family record (issue 15): rules over two fields (the preferred way and its detail, an
+    # interpreter and the language, `other` and its note, an entry and its reason, a blank
+    # name), and the form's family answers, derived from what is stored.
+    "required",
+    "preferred_way_unreachable",
+    "interpreter_language_required",
+    "accessibility_note_required",
+    "note_required",
+    "derived_from_family_record",
+    # Moves between ICBs: the case's own ICB (stored), `other` and its text.
+    "same_icb",
+    "text_required",
 }
 
 # Problem types whose refusal depends on stored state rather than on the request's shape.

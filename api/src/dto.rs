@@ -7,6 +7,7 @@ pub mod escalations;
 pub mod governance;
 pub mod identity;
 pub mod imports;
+pub mod moves;
 pub mod national;
 pub mod organisations;
 pub mod reports;

@@ -15,6 +15,7 @@ pub mod health;
 pub mod imports;
 pub mod me;
 pub mod meetings;
+pub mod moves;
 pub mod national;
 pub mod notifications;
 pub mod organisations;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(annual_report::configure)
                 .configure(dashboard::configure)
                 .configure(transfers::configure)
+                .configure(moves::configure)
                 .configure(notifications::configure)
                 .configure(imports::configure)
                 .configure(reviews::configure)

@@ -160,6 +160,24 @@ wire_enum! {
         SecondFactor => "second_factor",
         /// Start session.
         StartSession => "start_session",
+        /// A review's family record was read.
+        ReadFamily => "read_family",
+        /// A family contact was added.
+        AddFamilyContact => "add_family_contact",
+        /// A family contact's details were changed.
+        UpdateFamilyContact => "update_family_contact",
+        /// An entry of a family record was recorded.
+        RecordFamilyEvent => "record_family_event",
+        /// A move of a case to another ICB was proposed.
+        ProposeMove => "propose_move",
+        /// A proposed move was accepted: the case moved.
+        AcceptMove => "accept_move",
+        /// A proposed move was declined.
+        DeclineMove => "decline_move",
+        /// An admin moved a case to another ICB directly.
+        MoveReview => "move_review",
+        /// Moves of cases were read.
+        ReadMoves => "read_moves",
     }
 }
 

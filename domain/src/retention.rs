@@ -109,6 +109,7 @@ pub fn anonymised_findings(f: &Findings) -> Findings {
             declined: i.declined,
             feedback_shared: i.feedback_shared,
             reason_not_contacted: None,
+            recorded: i.recorded,
         }),
         key_episodes: Vec::new(),
         contributors: Vec::new(),

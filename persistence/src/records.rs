@@ -8,7 +8,9 @@
 pub mod action_plan;
 pub mod case_notes;
 pub mod cases;
+pub mod family;
 pub mod identity;
+pub mod moves;
 pub mod organisations;
 pub mod sessions;
 pub mod webhooks;

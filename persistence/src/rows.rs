@@ -9,7 +9,9 @@
 pub mod action_plan;
 pub mod case_notes;
 pub mod cases;
+pub mod family;
 pub mod identity;
+pub mod moves;
 pub mod organisations;
 pub mod sessions;
 pub mod webhooks;

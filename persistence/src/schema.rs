@@ -463,6 +463,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    family_contacts (id) {
+        id -> Text,
+        review_id -> Text,
+        name -> Text,
+        relationship -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
+        preferred_contact -> Nullable<Text>,
+        accessibility_needs -> Text,
+        interpreter_language -> Nullable<Text>,
+        accessibility_note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    family_events (id) {
+        id -> Text,
+        review_id -> Text,
+        contact_id -> Nullable<Text>,
+        kind -> Text,
+        occurred_on -> Date,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_moves (id) {
+        id -> Text,
+        review_id -> Text,
+        from_organisation -> Text,
+        to_organisation -> Text,
+        reason -> Text,
+        text -> Nullable<Text>,
+        origin -> Text,
+        status -> Text,
+        proposed_by -> Text,
+        proposed_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decline_reason -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     action_history,
     actions,
@@ -475,6 +525,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     clients,
     event_counters,
     events,
+    family_contacts,
+    family_events,
     idempotency_keys,
     learning_point_themes,
     learning_points,
@@ -490,6 +542,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_alerts,
     review_history,
     review_holds,
+    review_moves,
     reviews,
     sessions,
     themes,

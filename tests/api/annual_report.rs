@@ -52,6 +52,7 @@ async fn completed_case(app: &TestApp, s: &Staff, hold: bool) -> String {
         200,
     )
     .await;
+    crate::cases::family_informed(app, reviewer, &id).await;
     add_learning(app, reviewer, &id, &learning_point()).await;
     act_ok(app, reviewer, &id, json!({"action": "submit"})).await;
     act_ok(app, &s.qa.token, &id, json!({"action": "approve"})).await;

@@ -22,6 +22,7 @@ both_backends! {
         act_ok(&app, lead, &id, json!({"action": "allocate", "reviewer_id": s.reviewer.id})).await;
         act_ok(&app, rory, &id, json!({"action": "start"})).await;
         json(patch_findings(&app, lead, rory, &id, &complete_findings()).await, 200).await;
+        crate::cases::family_informed(&app, rory, &id).await;
         add_learning(&app, rory, &id, &learning_point()).await;
         let refused = problem(act(&app, rory, &id, json!({"action": "submit"})).await, 422).await;
         assert!(refused.to_string().contains("open_data_quality_flag"), "{refused}");

@@ -203,11 +203,28 @@ pub fn complete_findings() -> Value {
         "cause_of_death": {"part_1a": "Pneumonia", "part_2": "Epilepsy", "underlying_icd10": "J18.9"},
         "place_of_death": "hospital",
         "care_grade": 3,
-        "family_involvement": {"contacted": true, "declined": false, "feedback_shared": true},
         "dnacpr": {"in_place": false},
         "mental_capacity_act": {"relevant": false},
         "annual_health_check_last_12_months": true
     })
+}
+
+/// Records the family's involvement as submission needs it (DOMAIN.md, "Families"): a family
+/// contact, told about the review today. Returns the contact.
+pub async fn family_informed(app: &Http, token: &str, id: &str) -> Value {
+    let contacts = format!("/api/v1/reviews/{id}/family-contacts");
+    let body = json!({"name": "Mary Evans", "relationship": "sister", "phone": "07700 900123",
+                      "preferred_contact": "phone"});
+    let contact = json(app.post_as(&contacts, token, &body).await, 201).await;
+    let cid = contact["id"].as_str().expect("contact id");
+    let told = json!({"kind": "informed", "on": crate::helpers::ymd(crate::helpers::today())});
+    json(
+        app.post_as(&format!("{contacts}/{cid}/events"), token, &told)
+            .await,
+        201,
+    )
+    .await;
+    contact
 }
 
 /// What a focused review needs on top of [`complete_findings`].
@@ -308,6 +325,7 @@ pub async fn at_stage(app: &Http, s: &Staff, stage: &str) -> String {
         200,
     )
     .await;
+    family_informed(app, reviewer, &id).await;
     add_learning(app, reviewer, &id, &learning_point()).await;
     if stage == "in_review" {
         return id;

@@ -27,6 +27,7 @@ async fn review_to_completion(app: &TestApp, s: &Staff, id: &str, findings: &Val
     let started = act_ok(app, reviewer, id, json!({"action": "start"})).await;
     assert_eq!(started["status"], "in_review");
     let updated = json(patch_findings(app, lead, reviewer, id, findings).await, 200).await;
+    crate::cases::family_informed(app, reviewer, id).await;
     assert_eq!(
         updated["findings"]["pen_portrait"],
         findings["pen_portrait"]
@@ -155,10 +156,11 @@ both_backends! {
         assert_eq!(by("allocate"), s.lead.id);
         assert_eq!(by("start"), s.reviewer.id);
         assert_eq!(by("approve"), s.qa.id);
-        // The two findings edits and the learning point appear too, by the reviewer, between
-        // their three transitions.
+        // The two findings edits, the family record and the learning point appear too, by the
+        // reviewer, between their three transitions.
         let by_reviewer: Vec<&str> = items.iter().filter(|i| i["actor_id"] == s.reviewer.id).map(action_of).collect();
-        assert_eq!(by_reviewer, ["start", "findings_updated", "learning_added", "submit", "findings_updated", "submit"],
+        assert_eq!(by_reviewer, ["start", "findings_updated", "family_contact_added", "family_event_recorded",
+                                 "learning_added", "submit", "findings_updated", "submit"],
             "edits missing from the history: {items:?}");
         let learning = json(app.get_as(&format!("/api/v1/reviews/{id}/learning"), &s.lead.token).await, 200).await;
         assert_eq!(learning["items"].as_array().unwrap().len(), 1);
@@ -191,6 +193,7 @@ both_backends! {
         act_ok(&app, &s.reviewer.token, &id, json!({"action": "start"})).await;
         // What is enough for an initial review is not enough for a focused one.
         json(patch_findings(&app, &s.lead.token, &s.reviewer.token, &id, &complete_findings()).await, 200).await;
+        crate::cases::family_informed(&app, &s.reviewer.token, &id).await;
         let refused = problem(act(&app, &s.reviewer.token, &id, json!({"action": "submit"})).await, 422).await;
         assert_eq!(refused["errors"][0]["code"], "findings_incomplete", "{refused}");
         let said = refused["errors"].to_string();

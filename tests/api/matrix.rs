@@ -186,6 +186,35 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "list_case_notifications" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
         "acknowledge_duplicate" => signed_in(case(&[Who::Lead])),
         "list_notes" | "add_note" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
+        // The family record (issue 15): the case team reads it; the lead and the allocated
+        // reviewer write it.
+        "list_family_contacts" | "list_family_events" => {
+            signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer]))
+        }
+        "add_family_contact" | "update_family_contact" | "record_family_event" => {
+            signed_in(case(&[Who::Lead, Who::Reviewer]))
+        }
+        // Moves between ICBs (issue 15): the case's lead proposes, an admin moves directly (any
+        // ICB's case), the case team reads them.
+        "propose_move" => signed_in(match who {
+            Who::Admin => Success,
+            _ => case(&[Who::Lead]),
+        }),
+        "list_review_moves" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
+        // Only the receiving ICB's lead answers: the subject "in scope" is a proposal to the
+        // caller's ICB of another ICB's case; out of scope, one between two other ICBs.
+        "accept_move" | "decline_move" => signed_in(match who {
+            Who::Admin | Who::Analyst => Forbidden,
+            Who::Lead if scope == Scope::Mine => Success,
+            _ => NotFound,
+        }),
+        "list_moves" => signed_in(match who {
+            Who::Admin => Success,
+            Who::Analyst => Forbidden,
+            _ if scope == Scope::Other => NotFound,
+            Who::Lead => Success,
+            _ => Forbidden,
+        }),
         "list_my_reviews" => signed_in(if who == Who::Reviewer {
             Success
         } else {
@@ -716,6 +745,9 @@ async fn case_request(
                 vec![],
             )
         }
+        op if op.contains("family") || op.contains("move") => {
+            family_or_move_request(app, f, op, scope).await
+        }
         // A dissolved ICB with nothing left to move: the admin's transfer succeeds, empty.
         "transfer_reviews" => (
             Method::POST,
@@ -731,6 +763,104 @@ async fn case_request(
             vec![("content-type".into(), "application/x-ndjson".into())],
         ),
         _ => action_request(app, f, op, scope).await,
+    }
+}
+
+/// A valid request for an operation of the family record or of moves between ICBs.
+async fn family_or_move_request(
+    app: &TestApp,
+    f: &Fixture,
+    op: &str,
+    scope: Scope,
+) -> (Method, String, Option<Value>, Vec<(String, String)>) {
+    let (review, reader, org) = match scope {
+        Scope::Mine => (&f.review_mine, &f.lead, "QOP"),
+        Scope::Other => (&f.review_other, &f.lead_other, "QE1"),
+    };
+    let contacts = format!("/api/v1/reviews/{review}/family-contacts");
+    let new_contact = json!({"name": "Mary Evans", "relationship": "sister"});
+    let a_contact = || async {
+        let made = json(app.post_as(&contacts, reader, &new_contact).await, 201).await;
+        made["id"].as_str().unwrap().to_owned()
+    };
+    let qe1 = crate::cases::notification_with(json!({"area_code": "QE1"}));
+    match op {
+        "list_family_contacts" => (Method::GET, contacts.clone(), None, vec![]),
+        "add_family_contact" => (Method::POST, contacts.clone(), Some(new_contact), vec![]),
+        "update_family_contact" => {
+            let cid = a_contact().await;
+            let etag = app.get_as(&contacts, reader).await.headers()["etag"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (
+                Method::PATCH,
+                format!("{contacts}/{cid}"),
+                Some(json!({"phone": "07700 900123"})),
+                vec![("if-match".into(), etag)],
+            )
+        }
+        "record_family_event" | "list_family_events" => {
+            let cid = a_contact().await;
+            let events = format!("{contacts}/{cid}/events");
+            if op == "list_family_events" {
+                (Method::GET, events, None, vec![])
+            } else {
+                let today = crate::helpers::ymd(crate::helpers::today());
+                let body = json!({"kind": "informed", "on": today});
+                (Method::POST, events, Some(body), vec![])
+            }
+        }
+        "list_review_moves" => (
+            Method::GET,
+            format!("/api/v1/reviews/{review}/moves"),
+            None,
+            vec![],
+        ),
+        "list_moves" => (
+            Method::GET,
+            format!("/api/v1/organisations/{org}/moves?status=pending"),
+            None,
+            vec![],
+        ),
+        // Each proposal on a fresh case of its own: a case has one pending move at a time.
+        "propose_move" => {
+            let (id, to) = match scope {
+                Scope::Mine => (allocated_case(app, f).await, "QE1"),
+                Scope::Other => (notified_case(app, &f.lead_other, &qe1).await, "QOP"),
+            };
+            (
+                Method::POST,
+                format!("/api/v1/reviews/{id}/moves"),
+                Some(json!({"to": to, "reason": "wrong_area"})),
+                vec![],
+            )
+        }
+        // A fresh QE1 case proposed to QOP (the caller's ICB) or to QWO (neither side is it).
+        "accept_move" | "decline_move" => {
+            let id = notified_case(app, &f.lead_other, &qe1).await;
+            let to = match scope {
+                Scope::Mine => "QOP",
+                Scope::Other => "QWO",
+            };
+            let proposal = json!({"to": to, "reason": "out_of_area_placement"});
+            let proposed = app
+                .post_as(
+                    &format!("/api/v1/reviews/{id}/moves"),
+                    &f.lead_other,
+                    &proposal,
+                )
+                .await;
+            let mid = json(proposed, 201).await["id"].as_str().unwrap().to_owned();
+            let path = format!("/api/v1/reviews/{id}/moves/{mid}/");
+            if op == "accept_move" {
+                (Method::POST, format!("{path}accept"), None, vec![])
+            } else {
+                let body = json!({"reason": "She lived in Bolton"});
+                (Method::POST, format!("{path}decline"), Some(body), vec![])
+            }
+        }
+        other => panic!("no request for {other}"),
     }
 }
 

@@ -166,6 +166,7 @@ async fn distinctive_case(app: &TestApp) -> Vec<String> {
         200,
     )
     .await;
+    crate::cases::family_informed(app, reviewer, &id).await;
     let point = json!({"text": "LEARNING-MARKER-9921", "themes": ["sepsis"], "kind": "learning"});
     add_learning(app, reviewer, &id, &point).await;
     act_ok(app, reviewer, &id, json!({"action": "submit"})).await;

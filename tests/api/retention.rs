@@ -293,7 +293,6 @@ both_backends! {
             "cause_of_death": {"part_1a": marked_text("1a"), "part_1b": marked_text("1b"), "part_1c": marked_text("1c"),
                                "part_2": marked_text("2"), "underlying_icd10": "J18.9"},
             "place_of_death": "hospital", "care_grade": 4,
-            "family_involvement": {"contacted": false, "declined": false, "feedback_shared": false, "reason_not_contacted": marked_text("No family")},
             "dnacpr": {"in_place": false}, "mental_capacity_act": {"relevant": false},
             "annual_health_check_last_12_months": true,
             "long_term_conditions": [marked_text("Condition")],
@@ -302,6 +301,22 @@ both_backends! {
             "contributors": [marked_text("Contributor")]
         });
         json(patch_findings(&app, lead, reviewer, &adult, &findings).await, 200).await;
+        // The family record: a contact, what happened, and a move proposed and declined.
+        let contacts = format!("/api/v1/reviews/{adult}/family-contacts");
+        let contact = json(app.post_as(&contacts, reviewer, &json!({
+            "name": format!("Mary {MARK}"), "relationship": marked_text("Sister"),
+            "phone": "07700 900123", "email": format!("mary.{MARK}@example.org"),
+            "address": marked_text("Address"), "preferred_contact": "letter",
+            "accessibility_needs": ["interpreter", "other"], "interpreter_language": format!("{MARK}ish"),
+            "accessibility_note": marked_text("Needs")})).await, 201).await;
+        let events = format!("{contacts}/{}/events", contact["id"].as_str().unwrap());
+        let today = crate::helpers::ymd(crate::helpers::today());
+        json(app.post_as(&events, reviewer, &json!({"kind": "not_reachable", "on": today, "note": marked_text("Unreachable")})).await, 201).await;
+        json(app.post_as(&events, reviewer, &json!({"kind": "informed", "on": today, "note": marked_text("Informed")})).await, 201).await;
+        let proposed = json(app.post_as(&format!("/api/v1/reviews/{adult}/moves"), lead, &json!({
+            "to": "QE1", "reason": "other", "text": marked_text("Placed out of area")})).await, 201).await;
+        json(app.post_as(&format!("/api/v1/reviews/{adult}/moves/{}/decline", proposed["id"].as_str().unwrap()),
+            &s.other_lead.token, &json!({"reason": marked_text("Not ours")})).await, 200).await;
         add_learning(&app, reviewer, &adult, &json!({"text": marked_text("Learning"), "themes": ["aspiration_pneumonia"], "kind": "learning"})).await;
         add_learning(&app, reviewer, &adult, &json!({"text": marked_text("Concern"), "themes": [], "kind": "concern"})).await;
         json(app.post_as(&format!("/api/v1/reviews/{adult}/notes"), reviewer,
@@ -311,6 +326,7 @@ both_backends! {
         act_ok(&app, reviewer, &adult, json!({"action": "submit"})).await;
         act_ok(&app, qa, &adult, json!({"action": "approve"})).await;
         assert_eq!(act_ok(&app, lead, &adult, json!({"action": "sign_off"})).await["status"], "completed");
+        json(app.post_as(&events, lead, &json!({"kind": "copy_sent", "on": today, "note": marked_text("Copy sent")})).await, 201).await;
         // A legal hold, with a written reason, set and lifted.
         json(put_hold(&app, &admin, &adult, &marked_text("Inquest")).await, 200).await;
         assert_eq!(lift_hold(&app, &admin, &adult).await.status(), 204);
@@ -329,7 +345,10 @@ both_backends! {
         for column in ["reviews.family_name", "reviews.findings", "reviews.child_death_review_outcome",
                        "reviews.reviewer_concern", "notifications.person_json", "notifications.notifier_json",
                        "notifications.circumstances", "review_history.detail", "review_holds.reason_text",
-                       "learning_points.text", "events.data"] {
+                       "learning_points.text", "events.data", "family_contacts.name",
+                       "family_contacts.relationship", "family_contacts.email", "family_contacts.address",
+                       "family_contacts.interpreter_language", "family_contacts.accessibility_note",
+                       "family_events.note", "review_moves.text", "review_moves.decline_reason"] {
             assert!(planted.contains(&column.to_owned()), "{column} holds no mark: {planted:?}");
         }
         let before = national_2026(&app, &nina).await;
@@ -346,6 +365,10 @@ both_backends! {
         assert_eq!(case["person"], Value::Null);
         assert_eq!(case["findings"]["cause_of_death"]["underlying_icd10"], "J18.9");
         assert_eq!(case["findings"]["care_grade"], 4);
+        // The family answers stay (derived from the record, which keeps its kinds and days).
+        assert_eq!(case["findings"]["family_involvement"]["recorded"], true);
+        assert_eq!(case["findings"]["family_involvement"]["contacted"], true);
+        assert_eq!(case["findings"]["family_involvement"]["feedback_shared"], true);
         assert_eq!(case["review_type"], "focused");
         assert!(case["disposed_at"].is_string(), "{case}");
         assert_eq!(case["legal_hold"], Value::Null);

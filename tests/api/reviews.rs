@@ -180,6 +180,7 @@ both_backends! {
         let mut findings = complete_findings();
         findings["cause_of_death"] = json!({"part_1a": "Unascertained", "underlying_not_known_reason": "The post-mortem was inconclusive"});
         json(patch_findings(&app, &s.lead.token, &s.reviewer.token, &id, &findings).await, 200).await;
+        crate::cases::family_informed(&app, &s.reviewer.token, &id).await;
         let submitted = act_ok(&app, &s.reviewer.token, &id, json!({"action": "submit"})).await;
         assert_eq!(submitted["status"], "awaiting_qa");
     }

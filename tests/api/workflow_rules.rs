@@ -25,6 +25,7 @@ both_backends! {
         act_ok(&app, &s.lead.token, &id, json!({"action": "allocate", "reviewer_id": senior.id})).await;
         act_ok(&app, &senior.token, &id, json!({"action": "start"})).await;
         json(patch_findings(&app, &s.lead.token, &senior.token, &id, &complete_findings()).await, 200).await;
+        crate::cases::family_informed(&app, &senior.token, &id).await;
         add_learning(&app, &senior.token, &id, &learning_point()).await;
         act_ok(&app, &senior.token, &id, json!({"action": "submit"})).await;
         problem(act(&app, &senior.token, &id, json!({"action": "approve"})).await, 403).await;
@@ -44,6 +45,7 @@ both_backends! {
         act_ok(&app, &s.lead.token, &id, json!({"action": "allocate", "reviewer_id": s.reviewer.id})).await;
         act_ok(&app, &s.reviewer.token, &id, json!({"action": "start"})).await;
         json(patch_findings(&app, &s.lead.token, &s.reviewer.token, &id, &complete_findings()).await, 200).await;
+        crate::cases::family_informed(&app, &s.reviewer.token, &id).await;
         act_ok(&app, &s.reviewer.token, &id, json!({"action": "submit"})).await;
         act_ok(&app, &s.qa.token, &id, json!({"action": "approve"})).await;
         problem(act(&app, &s.lead.token, &id, json!({"action": "sign_off"})).await, 422).await;
@@ -153,6 +155,7 @@ both_backends! {
             act_ok(&app, &s.lead.token, &id, json!({"action": "allocate", "reviewer_id": s.reviewer.id})).await;
             act_ok(&app, &s.reviewer.token, &id, json!({"action": "start"})).await;
             json(patch_findings(&app, &s.lead.token, &s.reviewer.token, &id, &complete_findings()).await, 200).await;
+            crate::cases::family_informed(&app, &s.reviewer.token, &id).await;
             problem(act(&app, &s.reviewer.token, &id, json!({"action": "submit"})).await, 422).await;
             // The reviewer resolves it: Bangladeshi, which also makes the review focused.
             let corrected = json(patch_person(&app, &s.lead.token, &s.reviewer.token, &id, &json!({"ethnic_category": "K"})).await, 200).await;

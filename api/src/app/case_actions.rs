@@ -1,8 +1,12 @@
 //! Case actions taken through the transitions endpoint that move no stage: a family's request
-//! for a focused review, and the confirmation that an ethnic category stays `Z` or `99`. Each
-//! is a review change (history, event, audit entry: one transaction).
+//! for a focused review, the confirmation that an ethnic category stays `Z` or `99`, and the
+//! family record's entry saying why there is no family contact. Each is a review change
+//! (history, event, audit entry: one transaction).
 
+use leder_domain::family::FamilyEventKind;
 use leder_domain::review::{CaseAction, CaseActionError, Review};
+
+use crate::app::family::EntryInput;
 
 use crate::app::reviews::{self, ReviewChange};
 use crate::audit::RequestInfo;
@@ -22,8 +26,20 @@ pub async fn take(
     action: CaseAction,
     t: TransitionRequest,
 ) -> Result<Review, ApiError> {
-    let actor = actor_of(caller)?;
     let today = today_in_england();
+    if action == CaseAction::NoFamilyContact {
+        let input = EntryInput {
+            contact: None,
+            kind: FamilyEventKind::NoFamilyContact,
+            on: today,
+            note: t.reason,
+        };
+        let (review, _) =
+            crate::app::family::record_entry(state, caller, info, id, action, input, "reason")
+                .await?;
+        return Ok(review);
+    }
+    let actor = actor_of(caller)?;
     let change = ReviewChange::new(state, caller, info, action, id, None);
     reviews::change(state, caller, change, move |review| {
         match action {
@@ -34,6 +50,11 @@ pub async fn take(
                 today,
             ),
             CaseAction::ConfirmEthnicity => review.confirm_ethnicity(&actor, t.reason.as_deref()),
+            CaseAction::NoFamilyContact => {
+                return Err(ApiError::internal(
+                    "no_family_contact is the family record's",
+                ));
+            }
         }
         .map_err(|e| refused(&e))
     })

@@ -70,7 +70,7 @@ pub async fn add(
             }
             Ok(note)
         },
-        move |review, note: &CaseNote| {
+        move |review, note: &mut CaseNote| {
             review
                 .add_note(
                     &actor,

@@ -163,7 +163,7 @@ pub async fn acknowledge(
                 others_waiting: repo::waiting_besides(conn, &review.id, &read_nid)? > 0,
             })
         },
-        move |review, d: &Duplicate| {
+        move |review, d: &mut Duplicate| {
             review
                 .acknowledge_duplicate(
                     &actor,
@@ -187,8 +187,8 @@ pub async fn acknowledge(
     change_along(state, caller, change, apply, along).await
 }
 
-/// A refused correction as the API answers it.
-fn correction_refused(e: &CorrectionError) -> ApiError {
+/// A refused correction of the person as the API answers it.
+pub(crate) fn correction_refused(e: &CorrectionError) -> ApiError {
     match e {
         CorrectionError::Refused(r) => refusal(r),
         CorrectionError::Invalid(a) => ApiError::invalid_field(a.field(), a.code(), a.to_string()),

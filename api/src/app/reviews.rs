@@ -138,6 +138,9 @@ pub struct ReviewChange {
     pub expected_version: Option<i64>,
     /// A learning point the change adds.
     pub learning: Option<LearningPoint>,
+    /// Where to find the review, when not in the caller's own scope (a move answered by the
+    /// receiving ICB's lead, or made by an admin: the domain then decides who may).
+    pub scope: Option<CaseScope>,
 }
 
 impl ReviewChange {
@@ -156,6 +159,15 @@ impl ReviewChange {
             actor: state.audit.author(caller, info, action),
             expected_version,
             learning: None,
+            scope: None,
+        }
+    }
+
+    /// The same change, finding the review in `scope` instead of the caller's own.
+    pub fn in_scope(self, scope: CaseScope) -> Self {
+        Self {
+            scope: Some(scope),
+            ..self
         }
     }
 }
@@ -197,14 +209,16 @@ where
 
 type ReadFn<T> =
     Box<dyn FnOnce(&mut DbConnection, &Review) -> Result<T, ApiError> + Send + 'static>;
-type DecideFn<T> = Box<dyn FnOnce(&mut Review, &T) -> Result<Happened, ApiError> + Send + 'static>;
+type DecideFn<T> =
+    Box<dyn FnOnce(&mut Review, &mut T) -> Result<Happened, ApiError> + Send + 'static>;
 type WriteFn<T> =
     Box<dyn FnOnce(&mut DbConnection, &Review, T) -> Result<(), ApiError> + Send + 'static>;
 
 /// A change with work of its own on storage, all in the review change's transaction: `read`
-/// what the decision needs once the review is loaded in scope, `decide` on the review, and
-/// `write` what the change adds beside the review (a note, an acknowledgement) once it is
-/// stored. Any refusal rolls everything back.
+/// what the decision needs once the review is loaded in scope, `decide` on the review (and
+/// keep in the value read what the decision made, for `write`), and `write` what the change
+/// adds beside the review (a note, an acknowledgement, a move) once it is stored. Any refusal
+/// rolls everything back.
 pub struct Along<T> {
     read: ReadFn<T>,
     decide: DecideFn<T>,
@@ -215,7 +229,7 @@ impl<T> Along<T> {
     /// The three steps.
     pub fn new(
         read: impl FnOnce(&mut DbConnection, &Review) -> Result<T, ApiError> + Send + 'static,
-        decide: impl FnOnce(&mut Review, &T) -> Result<Happened, ApiError> + Send + 'static,
+        decide: impl FnOnce(&mut Review, &mut T) -> Result<Happened, ApiError> + Send + 'static,
         write: impl FnOnce(&mut DbConnection, &Review, T) -> Result<(), ApiError> + Send + 'static,
     ) -> Self {
         Self {
@@ -235,13 +249,17 @@ pub async fn change_along<T: Send + 'static>(
     person: bool,
     along: Along<T>,
 ) -> Result<Review, ApiError> {
-    let scope = scope_of(caller)?;
     let ReviewChange {
         id,
         actor,
         expected_version,
         learning,
+        scope,
     } = change;
+    let scope = match scope {
+        Some(scope) => scope,
+        None => scope_of(caller)?,
+    };
     let result = db::run(state, move |conn| {
         Ok(write_transaction(conn, |conn| {
             let refused = ModifyError::Refused;
@@ -257,8 +275,8 @@ pub async fn change_along<T: Send + 'static>(
             }
             let before = PersonKey::of(&review);
             let from = review.stage.as_str();
-            let found = (along.read)(conn, &review).map_err(refused)?;
-            let happened = (along.decide)(&mut review, &found).map_err(refused)?;
+            let mut found = (along.read)(conn, &review).map_err(refused)?;
+            let happened = (along.decide)(&mut review, &mut found).map_err(refused)?;
             if person {
                 lock_person_change(conn, &id, read_at, before, &review)?;
             }

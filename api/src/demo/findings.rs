@@ -198,6 +198,8 @@ fn family_involvement(rng: &mut ChaCha8Rng) -> FamilyInvolvement {
         feedback_shared: contacted.then(|| rng.random_bool(0.8)),
         reason_not_contacted: (!contacted)
             .then(|| "Synthetic demo: no family or close friend could be found".to_owned()),
+        // Synthetic cases carry the form's answers, not a family record.
+        recorded: false,
     }
 }
 

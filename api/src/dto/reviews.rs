@@ -14,6 +14,7 @@ use super::{iso_date, wire};
 
 mod case_notifications;
 mod changes;
+mod family;
 mod findings;
 mod notes;
 mod notification;
@@ -21,6 +22,7 @@ mod reads;
 
 pub use case_notifications::*;
 pub use changes::*;
+pub use family::*;
 pub use findings::*;
 pub use notes::*;
 pub use notification::*;

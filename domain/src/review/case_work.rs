@@ -21,6 +21,10 @@ wire_enum! {
         /// The lead or allocated reviewer confirms, with a reason, that the ethnic category
         /// stays `Z` or `99` after asking: the data-quality flag is resolved.
         ConfirmEthnicity => "confirm_ethnicity",
+        /// The lead or allocated reviewer records, with a reason, that no family member or
+        /// anyone close can be contacted (DOMAIN.md, "Families": "or why it could not happen:
+        /// ... no family"); an entry of the family record.
+        NoFamilyContact => "no_family_contact",
     }
 }
 

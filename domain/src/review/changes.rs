@@ -1,14 +1,14 @@
 //! The ways a review changes after intake: transitions, the review form, a correction of the
-//! person, the Child Death Review outcome, learning points, a transfer, and the lead's look at
-//! a duplicate. Each checks the workflow's rules first (scope, role, stage, then the action's
-//! own rule) and returns what happened.
+//! person, the Child Death Review outcome, learning points, and the lead's look at a duplicate
+//! (a move to another ICB, and a reorganisation's transfer, are in `moves`). Each checks the
+//! workflow's rules first (scope, role, stage, then the action's own rule) and returns what
+//! happened.
 
 use time::{Date, PrimitiveDateTime};
 
 use super::{EventType, Happened, HistoryDetail, HoldStarted, NotifiedPerson, Review};
 use crate::avoidable::ListVersion;
 use crate::eligibility;
-use crate::ods_code::OdsCode;
 use crate::review_type::{Facts, FocusedReason, ReviewType};
 use crate::wire::wire_enum;
 use crate::workflow::{
@@ -190,6 +190,14 @@ impl Review {
         {
             return Err(Refusal::NotInFormVersion(field, form.as_str()));
         }
+        // The family answers follow the family record once there is one; a form never claims
+        // to be derived from it.
+        let before = self.findings.family_involvement.as_ref();
+        let derived = before.is_some_and(|f| f.recorded);
+        let after = findings.family_involvement.as_ref();
+        if (derived && after != before) || (!derived && after.is_some_and(|f| f.recorded)) {
+            return Err(Refusal::FamilyInvolvementDerived);
+        }
         self.parts.findings = findings;
         self.parts.versions.avoidable_mortality = ListVersion::CURRENT;
         Ok(Happened::of(
@@ -366,21 +374,6 @@ impl Review {
             },
             [EventType::ReviewFindingsUpdated],
         ))
-    }
-
-    /// Moves the case to another ICB (an audited transfer), keeping its history; the ICB it
-    /// left hears of it too.
-    pub fn transfer_to(&mut self, to: OdsCode) -> Happened {
-        let from = std::mem::replace(&mut self.parts.organisation, to);
-        let mut happened = Happened::of(
-            HistoryDetail::Transferred {
-                from: from.as_str().to_owned(),
-                to: self.organisation.as_str().to_owned(),
-            },
-            [EventType::ReviewTransferred],
-        );
-        happened.also_notify.push(from.as_str().to_owned());
-        happened
     }
 
     /// Marks the record written: a new version at `now`.

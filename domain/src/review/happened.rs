@@ -31,6 +31,16 @@ wire_enum! {
         ReviewOptOutChecked => "review.opt_out_checked",
         /// The region's coordinator recorded an escalation of the case.
         ReviewEscalated => "review.escalated",
+        /// The family record changed: a contact added or changed, or an entry recorded (the
+        /// event carries the case, not the family's details).
+        ReviewFamilyUpdated => "review.family_updated",
+        /// A lead proposed that another ICB is responsible for the case (the receiving ICB's
+        /// feed hears of the proposal, not of the case).
+        ReviewMoveProposed => "review.move_proposed",
+        /// The case moved to another ICB (accepted, or moved by an admin); both ICBs hear.
+        ReviewMoved => "review.moved",
+        /// The receiving ICB's lead declined a proposed move: the case stays; both ICBs hear.
+        ReviewMoveDeclined => "review.move_declined",
         /// The case is within 28 days of its extended due date (once per case).
         ReviewDueSoon => "review.due_soon",
         /// The case passed its extended due date while open and not on hold (once per case).
@@ -143,6 +153,71 @@ pub enum HistoryDetail {
         /// The escalation's id.
         escalation_id: String,
     },
+    /// A family contact was added.
+    FamilyContactAdded {
+        /// Its id.
+        contact_id: String,
+    },
+    /// A family contact's details were changed.
+    FamilyContactChanged {
+        /// Its id.
+        contact_id: String,
+        /// The fields the change named.
+        fields: Vec<String>,
+    },
+    /// An entry of the family record was recorded.
+    FamilyEventRecorded {
+        /// Its id.
+        event_id: String,
+        /// The contact it is about (none for `no_family_contact`).
+        contact_id: Option<String>,
+        /// What happened.
+        kind: crate::family::FamilyEventKind,
+        /// The day it happened.
+        on: Date,
+    },
+    /// The area code was corrected.
+    AreaCodeCorrected {
+        /// The code before.
+        from: String,
+        /// The code after.
+        to: String,
+    },
+    /// A move to another ICB was proposed.
+    MoveProposed {
+        /// The move's id.
+        move_id: String,
+        /// The ICB proposed.
+        to: String,
+        /// Why.
+        reason: crate::moves::MoveReason,
+        /// How it came about.
+        origin: crate::moves::MoveOrigin,
+        /// What the proposer said.
+        text: Option<String>,
+    },
+    /// The case moved to another ICB (a proposal accepted, or an admin's move).
+    Moved {
+        /// The move's id.
+        move_id: String,
+        /// The ICB it left.
+        from: String,
+        /// The ICB it joined.
+        to: String,
+        /// How it came about.
+        origin: crate::moves::MoveOrigin,
+        /// The allocation was cleared (the reviewer is not of the receiving ICB).
+        allocation_cleared: bool,
+    },
+    /// The receiving ICB's lead declined a proposed move.
+    MoveDeclined {
+        /// The move's id.
+        move_id: String,
+        /// The ICB that declined.
+        to: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl HistoryDetail {
@@ -164,6 +239,13 @@ impl HistoryDetail {
             Self::Transferred { .. } => "transferred".into(),
             Self::OptOutChecked { .. } => "opt_out_checked".into(),
             Self::RegionalEscalation { .. } => "regional_escalation".into(),
+            Self::FamilyContactAdded { .. } => "family_contact_added".into(),
+            Self::FamilyContactChanged { .. } => "family_contact_changed".into(),
+            Self::FamilyEventRecorded { .. } => "family_event_recorded".into(),
+            Self::AreaCodeCorrected { .. } => "area_code_corrected".into(),
+            Self::MoveProposed { .. } => "move_proposed".into(),
+            Self::Moved { .. } => "moved".into(),
+            Self::MoveDeclined { .. } => "move_declined".into(),
         }
     }
 }

@@ -11,17 +11,21 @@
 mod case_work;
 mod changes;
 mod escalation;
+mod family;
 mod happened;
 mod import;
 mod intake;
+mod moves;
 mod opt_out;
 
 pub use case_work::{CaseAction, CaseActionError, NoteError};
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use escalation::{Escalation, EscalationError};
+pub use family::FamilyError;
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use import::{ImportError, ImportSource, ImportStep, ImportedHold, Journey};
 pub use intake::{NewCase, Resolution};
+pub use moves::MoveRequest;
 pub use opt_out::{OptOutAnswer, OptOutCheck, OptOutCheckResult, OptOutCheckStatus};
 
 use std::ops::Deref;

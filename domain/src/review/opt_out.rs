@@ -86,6 +86,9 @@ impl ReviewParts {
         self.person = None;
         self.age_at_death = None;
         self.reviewer_concern = None;
+        // The family record's answers may carry a reason in words; the contacts and entries
+        // themselves are erased with the change (`Happened::erase_identifiable`).
+        self.findings.family_involvement = None;
     }
 }
 

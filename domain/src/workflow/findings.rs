@@ -63,7 +63,9 @@ pub struct MentalCapacityAct {
     pub followed: Option<bool>,
 }
 
-/// How the family was involved in the review.
+/// How the family was involved in the review: derived from the family record
+/// (`crate::family::involvement`, `recorded`), or, on a review written before the record
+/// existed, the form's own answers as they were given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FamilyInvolvement {
     /// The family (or someone close) was contacted.
@@ -74,6 +76,9 @@ pub struct FamilyInvolvement {
     pub feedback_shared: Option<bool>,
     /// Why they were not contacted.
     pub reason_not_contacted: Option<String>,
+    /// Derived from the family record (contacts and what happened with each, or why there is
+    /// no family contact); `false` for answers given in the form itself.
+    pub recorded: bool,
 }
 
 /// A key episode of care.
@@ -170,7 +175,8 @@ wire_enum! {
         PlaceOfDeath => "place_of_death",
         /// The care grade.
         CareGrade => "care_grade",
-        /// Family involvement: contacted, or why not.
+        /// Family involvement recorded in the family record: who was contacted and what
+        /// happened, or why there is no family contact (the form's own answers do not count).
         FamilyInvolvement => "family_involvement",
         /// The DNACPR answers.
         Dnacpr => "dnacpr",
@@ -189,9 +195,11 @@ fn has_text(text: Option<&String>) -> bool {
     text.is_some_and(|text| !text.trim().is_empty())
 }
 
-/// "contacted or why not".
+/// "contacted or why not", as the family record says it (DOMAIN.md, "Families": "submission
+/// needs family involvement recorded (or the reason why not)").
 fn family_answered(family: &FamilyInvolvement) -> bool {
-    family.contacted == Some(true) || has_text(family.reason_not_contacted.as_ref())
+    family.recorded
+        && (family.contacted == Some(true) || has_text(family.reason_not_contacted.as_ref()))
 }
 
 /// Answered when the first question is, and the second too where the first is yes.

@@ -91,6 +91,13 @@ pub enum Refusal {
         "{0} is not a question of this review's form ({1}); it keeps the form it was opened with"
     )]
     NotInFormVersion(&'static str, &'static str),
+    /// The form's family answers are derived from the family record: they cannot be written
+    /// (or claimed to be derived) through the form.
+    #[error(
+        "family_involvement is derived from the family record: record the family's contacts and \
+         what happened (family-contacts), or why there is no family contact (no_family_contact)"
+    )]
+    FamilyInvolvementDerived,
     /// The case is on hold but the stage it left is not known.
     #[error("the stage this review left when it went on hold is not recorded")]
     ResumeStageUnknown,
@@ -117,7 +124,8 @@ impl Refusal {
             | Self::FindingsIncomplete { .. }
             | Self::OpenDataQualityFlag { .. }
             | Self::NoLearningPoint
-            | Self::NotInFormVersion(..) => RefusalKind::BreaksRule,
+            | Self::NotInFormVersion(..)
+            | Self::FamilyInvolvementDerived => RefusalKind::BreaksRule,
         }
     }
 
@@ -142,6 +150,7 @@ impl Refusal {
             Self::ResumeStageUnknown => "resume_stage_unknown",
             Self::OptOutCheckNeeded => "opt_out_check_needed",
             Self::NotInFormVersion(..) => "not_in_form_version",
+            Self::FamilyInvolvementDerived => "derived_from_family_record",
         }
     }
 
@@ -152,6 +161,7 @@ impl Refusal {
             Self::CommentRequired | Self::HoldTextRequired => Some("comment"),
             Self::ReviewerRequired | Self::NotAReviewerInThisIcb => Some("reviewer_id"),
             Self::NotInFormVersion(field, _) => Some(field),
+            Self::FamilyInvolvementDerived => Some("family_involvement"),
             _ => None,
         }
     }

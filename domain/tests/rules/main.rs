@@ -16,11 +16,15 @@ mod eligibility;
 #[cfg(test)]
 mod ethnic_category;
 #[cfg(test)]
+mod family;
+#[cfg(test)]
 mod icd_code;
 #[cfg(test)]
 mod import;
 #[cfg(test)]
 mod k_anonymity;
+#[cfg(test)]
+mod moves;
 #[cfg(test)]
 mod nhs_number;
 #[cfg(test)]

@@ -14,7 +14,7 @@ use time::macros::{date, datetime};
 
 use crate::workflow::{complete_findings, icb, lead, qa, reviewer};
 
-fn person() -> NotifiedPerson {
+pub(crate) fn person() -> NotifiedPerson {
     NotifiedPerson {
         given_name: "Ada".into(),
         family_name: "Lovelace".into(),
@@ -30,7 +30,10 @@ fn person() -> NotifiedPerson {
     }
 }
 
-fn notify(person: NotifiedPerson, opt_out: bool) -> (Review, leder_domain::review::Happened) {
+pub(crate) fn notify(
+    person: NotifiedPerson,
+    opt_out: bool,
+) -> (Review, leder_domain::review::Happened) {
     let answer = if opt_out {
         OptOutAnswer::Yes
     } else {
@@ -159,14 +162,23 @@ fn findings_move_the_case_to_the_current_list_and_sign_off_completes_it() {
     review
         .transition(&Request::new(Action::Start), &rev, today, now)
         .unwrap();
+    // The form's family answers come from the family record, never from the form.
+    let mut form = complete_findings(ReviewType::Initial);
+    form.family_involvement = None;
     let happened = review
-        .write_findings(
-            &rev,
-            complete_findings(ReviewType::Initial),
-            vec!["pen_portrait".into()],
-        )
+        .write_findings(&rev, form, vec!["pen_portrait".into()])
         .unwrap();
     assert_eq!(happened.events, vec![EventType::ReviewFindingsUpdated]);
+    let informed = leder_domain::family::FamilyEvent {
+        id: "e1".into(),
+        contact_id: Some("c1".into()),
+        kind: leder_domain::family::FamilyEventKind::Informed,
+        on: today,
+        note: None,
+    };
+    review
+        .record_family_event(&rev, informed, &[], today)
+        .unwrap();
     assert_eq!(review.underlying_cause().map(|c| c.as_str()), Some("J69.0"));
     review
         .add_learning(&rev, "l1".into(), LearningKind::Learning)

@@ -62,6 +62,7 @@ pub fn complete_findings(review_type: ReviewType) -> Findings {
         care_grade: Some(CareGrade::parse(3).unwrap()),
         family_involvement: Some(FamilyInvolvement {
             contacted: Some(true),
+            recorded: true,
             ..FamilyInvolvement::default()
         }),
         ..Findings::default()

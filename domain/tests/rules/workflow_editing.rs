@@ -302,15 +302,28 @@ fn each_answer_counts_only_when_it_is_really_given() {
             findings.family_involvement = Some(FamilyInvolvement {
                 contacted: Some(false),
                 reason_not_contacted: Some("no family could be traced".into()),
+                recorded: true,
                 ..FamilyInvolvement::default()
             });
         },
         &[],
     );
+    // The form's own answers (a review written before the family record) do not count.
+    check(
+        &|findings| {
+            findings.family_involvement = Some(FamilyInvolvement {
+                contacted: Some(true),
+                recorded: false,
+                ..FamilyInvolvement::default()
+            });
+        },
+        &[Missing::FamilyInvolvement],
+    );
     check(
         &|findings| {
             findings.family_involvement = Some(FamilyInvolvement {
                 contacted: Some(false),
+                recorded: true,
                 ..FamilyInvolvement::default()
             });
         },

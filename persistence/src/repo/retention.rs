@@ -7,9 +7,11 @@
 //! goes: the review form's (`domain::retention::anonymised_findings`), the Child Death Review
 //! outcome's summary and learning, the escalation reason, its notifications' person, notifier
 //! and circumstances, its holds' written reasons, its history's written reasons and comments,
-//! and its learning points' text (their kind and themes stay). Its events in the change feed
-//! then carry the review as it now is, with nothing identifiable; one audit entry about the
-//! review is appended. What the national figures read stays.
+//! its learning points' text (their kind and themes stay), its family contacts and the notes of
+//! its family record (the entries' kinds and days stay), and what was written with its moves.
+//! Its events in the change feed then carry the review as it now is, with nothing
+//! identifiable; one audit entry about the review is appended. What the national figures read
+//! stays.
 
 use diesel::prelude::*;
 use leder_domain::retention::{
@@ -157,6 +159,8 @@ pub fn dispose(
                 review_escalations::agreed.eq(DISPOSED_TEXT),
             ))
             .execute(conn)?;
+        crate::repo::family::dispose(conn, id)?;
+        crate::repo::moves::dispose(conn, id)?;
         dispose_history(conn, id)?;
         let state = get_scoped(conn, id, &CaseScope::Icb(organisation.clone()))?
             .ok_or_else(|| corrupt("id", "the review vanished while it was disposed of".into()))?;

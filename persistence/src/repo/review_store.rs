@@ -159,6 +159,54 @@ pub fn history_json(detail: &HistoryDetail) -> String {
         HistoryDetail::RegionalEscalation { escalation_id } => {
             json!({ "escalation_id": escalation_id })
         }
+        HistoryDetail::FamilyContactAdded { contact_id } => json!({ "contact_id": contact_id }),
+        HistoryDetail::FamilyContactChanged { contact_id, fields } => {
+            json!({ "contact_id": contact_id, "fields": fields })
+        }
+        HistoryDetail::FamilyEventRecorded {
+            event_id,
+            contact_id,
+            kind,
+            on,
+        } => json!({
+            "event_id": event_id,
+            "contact_id": contact_id,
+            "kind": kind.as_str(),
+            "on": on.to_string(),
+        }),
+        HistoryDetail::AreaCodeCorrected { from, to } => json!({ "from": from, "to": to }),
+        // Free text goes under `comment`, which retention disposes of; codes stay.
+        HistoryDetail::MoveProposed {
+            move_id,
+            to,
+            reason,
+            origin,
+            text,
+        } => json!({
+            "move_id": move_id,
+            "to": to,
+            "move_reason": reason.as_str(),
+            "origin": origin.as_str(),
+            "comment": text,
+        }),
+        HistoryDetail::Moved {
+            move_id,
+            from,
+            to,
+            origin,
+            allocation_cleared,
+        } => json!({
+            "move_id": move_id,
+            "from": from,
+            "to": to,
+            "origin": origin.as_str(),
+            "allocation_cleared": allocation_cleared,
+        }),
+        HistoryDetail::MoveDeclined {
+            move_id,
+            to,
+            reason,
+        } => json!({ "move_id": move_id, "to": to, "comment": reason }),
     };
     value.to_string()
 }
@@ -229,6 +277,8 @@ pub fn store_change(
                 notifications::gp_practice.eq(None::<String>),
             ))
             .execute(conn)?;
+        crate::repo::family::erase(conn, &id)?;
+        crate::repo::moves::erase_text(conn, &id)?;
     }
     for detail in &happened.history {
         diesel::insert_into(review_history::table)

@@ -51,6 +51,9 @@ struct StoredFamily {
     declined: Option<bool>,
     feedback_shared: Option<bool>,
     reason_not_contacted: Option<String>,
+    /// Derived from the family record (absent, false, in forms written before it existed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    recorded: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -166,6 +169,7 @@ pub fn findings_from_json(text: &str) -> Result<Findings, Invalid> {
             declined: f.declined,
             feedback_shared: f.feedback_shared,
             reason_not_contacted: f.reason_not_contacted,
+            recorded: f.recorded,
         }),
         key_episodes: s
             .key_episodes
@@ -231,6 +235,7 @@ pub fn findings_to_json(f: &Findings) -> String {
             declined: x.declined,
             feedback_shared: x.feedback_shared,
             reason_not_contacted: x.reason_not_contacted.clone(),
+            recorded: x.recorded,
         }),
         key_episodes: (!f.key_episodes.is_empty()).then(|| {
             f.key_episodes

@@ -58,6 +58,12 @@ pub struct PersonPatch {
     #[serde(default, deserialize_with = "wire::patch")]
     #[schema(schema_with = wire::schema::nullable::<PlaceOfDeath>)]
     pub place_of_death: Option<Option<PlaceOfDeath>>,
+    /// The ICB, sub-ICB location or CCG code of where the person lived, corrected: routing
+    /// runs again as at notification, and when the code routes the case to another ICB the
+    /// move is proposed to that ICB's lead (`/reviews/{id}/moves`).
+    #[validate(length(min = 1, max = 10, message = "must have 1 to 10 characters"))]
+    #[schema(min_length = 1, max_length = 10, example = "QE1")]
+    pub area_code: Option<String>,
 }
 
 /// A stage change.
@@ -66,7 +72,7 @@ pub struct PersonPatch {
 #[schema(example = json!({"action": "allocate", "reviewer_id": "0194f1c2-7a4e-7b1a-9f00-000000000000"}))]
 pub struct TransitionRequest {
     /// allocate, start, escalate, submit, return, approve, sign_off, hold, resume,
-    /// family_request or confirm_ethnicity.
+    /// family_request, confirm_ethnicity or no_family_contact.
     #[schema(schema_with = action_names)]
     pub action: String,
     /// For allocate: the reviewer.
@@ -80,7 +86,8 @@ pub struct TransitionRequest {
     #[schema(value_type = Option<String>, format = Date)]
     pub requested_on: Option<Date>,
     /// For escalate and a reallocation: why; for hold: the reason code; for confirm_ethnicity:
-    /// why the category stays Z or 99 (whom was asked; required).
+    /// why the category stays Z or 99 (whom was asked; required); for no_family_contact: why
+    /// no family member or anyone close can be contacted (required).
     #[validate(length(max = 2000, message = "must have at most 2000 characters"))]
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
@@ -101,7 +108,7 @@ fn action_names() -> utoipa::openapi::Object {
     let mut schema = crate::dto::names_schema(actions);
     schema.description = Some(
         "allocate, start, escalate, submit, return, approve, sign_off, hold, resume, \
-         family_request or confirm_ethnicity."
+         family_request, confirm_ethnicity or no_family_contact."
             .to_owned(),
     );
     schema

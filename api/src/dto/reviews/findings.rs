@@ -45,7 +45,10 @@ pub struct MentalCapacityActDoc {
     pub followed: Option<bool>,
 }
 
-/// Family involvement.
+/// Family involvement. Derived from the family record (`/reviews/{id}/family-contacts` and the
+/// `no_family_contact` action) once it has an entry, and then read-only (422
+/// `derived_from_family_record`); submission needs it recorded so. A review written before the
+/// record existed keeps the answers given in the form, with `recorded: false`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FamilyInvolvementDoc {
@@ -57,6 +60,8 @@ pub struct FamilyInvolvementDoc {
     pub feedback_shared: Option<bool>,
     /// Why they were not contacted.
     pub reason_not_contacted: Option<String>,
+    /// Derived from the family record (set by leder; a form never claims it).
+    pub recorded: Option<bool>,
 }
 
 /// A key episode of care.

@@ -3,15 +3,15 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use leder_domain::audit::AuditAction;
 use leder_domain::review::PersonCorrection;
-use leder_domain::workflow::{self};
 use leder_domain::{EthnicCategory, NhsNumber, plausibility};
 
+use crate::app::case_notifications::correction_refused;
 use crate::app::reviews;
 use crate::app::reviews::ReviewChange;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
+use crate::cases::actor_of;
 use crate::cases::answer;
-use crate::cases::{actor_of, refusal};
 use crate::clock::today_in_england;
 use crate::dto::if_match;
 use crate::dto::reviews::PersonPatch;
@@ -26,7 +26,10 @@ use crate::state::AppState;
 /// a case closed as not eligible reopens when it becomes eligible. The intake's plausibility
 /// bounds hold here too (see `create_notification`). 409 when the corrected details name the
 /// person of another review (the same NHS number, or the same names and dates): one person has
-/// one review.
+/// one review. A corrected `area_code` runs routing again as at notification; when it routes
+/// an open case to another ICB, the move is proposed to that ICB's lead in the same change (the
+/// case stays until they accept; 409 while another move is pending; history
+/// `area_code_corrected` and `move_proposed`, event `review.move_proposed`).
 #[utoipa::path(
     tag = "reviews",
     operation_id = "correct_person",
@@ -51,7 +54,9 @@ pub async fn correct_person_details(
     body: ValidatedJson<PersonPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
-    let correction = person_correction(body.0)?;
+    let mut patch = body.0;
+    let area_code = patch.area_code.take();
+    let correction = person_correction(patch)?;
     let actor = actor_of(&caller)?;
     let today = today_in_england();
     let change = ReviewChange::new(
@@ -62,20 +67,22 @@ pub async fn correct_person_details(
         id.into_inner(),
         Some(expected),
     );
-    let review = reviews::change_person(&state, &caller, change, move |review| {
-        review
-            .correct_person(&actor, correction, today)
-            .map_err(|e| match e {
-                workflow::CorrectionError::Refused(r) => refusal(&r),
-                workflow::CorrectionError::Invalid(a) => {
-                    ApiError::invalid_field(a.field(), a.code(), a.to_string())
-                }
-                workflow::CorrectionError::NoPerson => {
-                    ApiError::Conflict("this case keeps no person to correct".into())
-                }
+    let review = match area_code {
+        Some(area) => {
+            crate::app::routing::correct_with_area(
+                &state, &caller, change, actor, correction, area, today,
+            )
+            .await?
+        }
+        None => {
+            reviews::change_person(&state, &caller, change, move |review| {
+                review
+                    .correct_person(&actor, correction, today)
+                    .map_err(|e| correction_refused(&e))
             })
-    })
-    .await?;
+            .await?
+        }
+    };
     Ok(answer(&review))
 }
 

@@ -8,11 +8,13 @@ mod case_notes;
 mod case_notifications;
 mod correct_person;
 mod escalations;
+mod family;
 mod get_review;
 mod legal_hold;
 mod list_learning;
 mod list_reviews;
 mod list_themes;
+mod moves;
 mod my_reviews;
 mod record_child_death_review_outcome;
 mod record_opt_out_check;
@@ -23,6 +25,7 @@ mod update_findings;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use crate::app::reviews::{audit_reads, load};
+pub(crate) use moves::shown as shown_move;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -45,5 +48,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(escalations::record_escalation)
         .service(escalations::list_escalations)
         .service(legal_hold::set_legal_hold)
-        .service(legal_hold::lift_legal_hold);
+        .service(legal_hold::lift_legal_hold)
+        .service(family::add_family_contact)
+        .service(family::list_family_contacts)
+        .service(family::update_family_contact)
+        .service(family::record_family_event)
+        .service(family::list_family_events)
+        .service(moves::propose_move)
+        .service(moves::list_review_moves)
+        .service(moves::accept_move)
+        .service(moves::decline_move);
 }

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, post, web};
 use leder_domain::OdsCode;
 use leder_domain::review::{CaseAction, Review};
-use leder_domain::workflow::{self, Action, Request};
+use leder_domain::workflow::{self, Action, Missing, Request};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::users;
 
@@ -29,7 +29,17 @@ fn incomplete_or(r: &workflow::Refusal, review: &Review) -> ApiError {
                 .missing_for(review_type)
                 .iter()
                 .map(|m| {
-                    FieldError::new(format!("findings.{}", m.as_str()), r.code(), r.to_string())
+                    let field = format!("findings.{}", m.as_str());
+                    match m {
+                        Missing::FamilyInvolvement => FieldError::new(
+                            field,
+                            r.code(),
+                            "record the family's involvement: a family contact and what happened \
+                             (/reviews/{id}/family-contacts), or why there is no family contact \
+                             (the action no_family_contact); the form's own answers do not count",
+                        ),
+                        _ => FieldError::new(field, r.code(), r.to_string()),
+                    }
                 })
                 .collect();
             ApiError::Unprocessable {
@@ -54,7 +64,10 @@ fn incomplete_or(r: &workflow::Refusal, review: &Review) -> ApiError {
 /// review before sign-off; always granted: the review becomes focused for `family_request`)
 /// and `confirm_ethnicity` (the lead or allocated reviewer confirms with `reason` that an ethnic
 /// category of `Z` or `99` stays so after asking: the data-quality flag is resolved and no
-/// focused review follows; 409 when no flag is open or the category is missing). 404 out of
+/// focused review follows; 409 when no flag is open or the category is missing), and
+/// `no_family_contact` (the lead or allocated reviewer records, with `reason`, that no family
+/// member or anyone close can be contacted: an entry of the family record, which submission
+/// needs when there is no contact). 404 out of
 /// scope, 403 when the role may not, 409 when the stage does not allow it, 422 when a rule is
 /// broken.
 #[utoipa::path(
@@ -92,7 +105,7 @@ pub async fn transition_review(
                 "action",
                 "unknown_value",
                 "must be allocate, start, escalate, submit, return, approve, sign_off, hold, \
-                 resume, family_request or confirm_ethnicity",
+                 resume, family_request, confirm_ethnicity or no_family_contact",
             )
         })?;
     let reviewer = match (&t.reviewer_id, action) {

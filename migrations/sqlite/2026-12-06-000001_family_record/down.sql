@@ -1,0 +1,2 @@
+DROP TABLE family_events;
+DROP TABLE family_contacts;
