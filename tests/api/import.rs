@@ -79,6 +79,11 @@ fn at_stage(source_id: &str, stage: &str, reviewer: &str) -> Value {
         crate::cases::focused_extras().as_object(),
     ) {
         f.extend(extra.clone());
+        // The other system's record of the family's involvement comes with the form.
+        f.insert(
+            "family_involvement".into(),
+            json!({"contacted": true, "declined": false, "feedback_shared": true}),
+        );
     }
     row["findings"] = findings;
     row["learning_points"] = json!([crate::cases::learning_point()]);

@@ -12,7 +12,8 @@
 //! The importer acts as the ICB's lead and QA panel (an [`Actor`] the caller builds); the
 //! reviewer's own steps (start, submit) are taken as the reviewer. The findings, the learning
 //! points and an ethnicity confirmation are recorded at notification by that lead, as a lead may
-//! at any open stage. What happened on one day happens in this order: the opt-out check, a hold
+//! at any open stage; the file's answers about the family's involvement stand for the family
+//! record the other system kept, so submission finds the involvement recorded. What happened on one day happens in this order: the opt-out check, a hold
 //! ending, the stage reached, a hold starting. Only the end state is kept, with one `imported`
 //! history entry (the source and the day each stage was reached) and one `review.imported`
 //! event; the original days stay (notification, holds, completion), so the due date and
@@ -160,6 +161,11 @@ impl Review {
             review
                 .write_findings(&j.lead, findings.clone(), fields.clone())
                 .map_err(ImportError::refused(ImportStep::Findings))?;
+            // The family's involvement was recorded on the other system: its answers stand for
+            // the family record there (a family record begun in leder derives them afresh).
+            if let Some(family) = review.parts.findings.family_involvement.as_mut() {
+                family.recorded = true;
+            }
         }
         for (i, (id, kind)) in j.learning.iter().enumerate() {
             review
