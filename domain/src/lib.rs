@@ -20,6 +20,7 @@ pub mod case_notes;
 pub mod cohort;
 pub mod disclosure;
 pub mod eligibility;
+pub mod evidence;
 pub mod ethnic_category;
 pub mod hex;
 pub mod icd_code;
