@@ -16,6 +16,7 @@ pub mod clocks;
 pub mod dashboard;
 pub mod escalations;
 pub mod events;
+pub mod evidence;
 pub mod governance;
 pub mod health;
 pub mod idempotency;

@@ -8,6 +8,7 @@
 
 pub mod action_plan;
 pub mod case_notes;
+pub mod evidence;
 pub mod cases;
 pub mod identity;
 pub mod organisations;

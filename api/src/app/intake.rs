@@ -4,6 +4,7 @@
 //! first event, idempotency record and audit entry in one transaction. A second notification of
 //! the same person is linked to the first case, never dropped.
 
+use leder_domain::evidence::GpPracticeCode;
 use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
 use leder_domain::workflow::Role;
@@ -312,19 +313,9 @@ fn professional_facts(
         .gp_practice
         .as_deref()
         .map(|code| {
-            let code = code.trim().to_ascii_uppercase();
-            let b = code.as_bytes();
-            let valid =
-                b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit);
-            if valid {
-                Ok(code)
-            } else {
-                Err(ApiError::invalid_field(
-                    "gp_practice",
-                    "invalid_practice_code",
-                    "a GP practice's ODS code is a letter and five digits, for example M85001",
-                ))
-            }
+            GpPracticeCode::parse(code)
+                .map(|c| c.as_str().to_owned())
+                .map_err(|e| ApiError::invalid_field("gp_practice", e.code(), e.to_string()))
         })
         .transpose()?;
     Ok(Professional {

@@ -35,6 +35,11 @@ wire_enum! {
         ReviewDueSoon => "review.due_soon",
         /// The case passed its extended due date while open and not on hold (once per case).
         ReviewOverdue => "review.overdue",
+        /// The case team asked an organisation for records (the event carries the case, not
+        /// the request).
+        ReviewRecordsRequested => "review.records_requested",
+        /// Records asked for arrived (through the upload link, or marked received by hand).
+        ReviewRecordsReceived => "review.records_received",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -131,6 +136,23 @@ pub enum HistoryDetail {
         /// The escalation's id.
         escalation_id: String,
     },
+    /// Records were asked for.
+    RecordsRequested {
+        /// The request's id.
+        request_id: String,
+        /// The kind of organisation asked.
+        organisation: crate::evidence::OrganisationKind,
+    },
+    /// A records request was closed: received (with how many documents came through its
+    /// link), declined or cancelled.
+    RecordsRequestClosed {
+        /// The request's id.
+        request_id: String,
+        /// Its new status.
+        status: crate::evidence::records_request::RequestStatus,
+        /// Documents received through the link.
+        documents: usize,
+    },
 }
 
 impl HistoryDetail {
@@ -151,6 +173,8 @@ impl HistoryDetail {
             Self::Transferred { .. } => "transferred".into(),
             Self::OptOutChecked { .. } => "opt_out_checked".into(),
             Self::RegionalEscalation { .. } => "regional_escalation".into(),
+            Self::RecordsRequested { .. } => "records_requested".into(),
+            Self::RecordsRequestClosed { status, .. } => format!("records_{}", status.as_str()),
         }
     }
 }

@@ -11,6 +11,7 @@
 mod case_work;
 mod changes;
 mod escalation;
+mod evidence;
 mod happened;
 mod intake;
 mod opt_out;
@@ -18,6 +19,7 @@ mod opt_out;
 pub use case_work::{CaseAction, CaseActionError, NoteError};
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use escalation::{Escalation, EscalationError};
+pub use evidence::EvidenceError;
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use intake::{NewCase, Resolution};
 pub use opt_out::{OptOutAnswer, OptOutCheck, OptOutCheckResult, OptOutCheckStatus};

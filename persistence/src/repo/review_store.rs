@@ -148,6 +148,15 @@ pub fn history_json(detail: &HistoryDetail) -> String {
         HistoryDetail::RegionalEscalation { escalation_id } => {
             json!({ "escalation_id": escalation_id })
         }
+        HistoryDetail::RecordsRequested {
+            request_id,
+            organisation,
+        } => json!({ "request_id": request_id, "organisation_kind": organisation.as_str() }),
+        HistoryDetail::RecordsRequestClosed {
+            request_id,
+            status,
+            documents,
+        } => json!({ "request_id": request_id, "status": status.as_str(), "documents": documents }),
     };
     value.to_string()
 }
@@ -218,6 +227,9 @@ pub fn store_change(
                 notifications::gp_practice.eq(None::<String>),
             ))
             .execute(conn)?;
+        // An opted-out case holds no evidence: its documents' rows go with the change, and
+        // their objects, which no row names any more, are removed after it (or by the sweep).
+        crate::repo::evidence::erase_review(conn, &id)?;
     }
     for detail in &happened.history {
         diesel::insert_into(review_history::table)
