@@ -14,7 +14,7 @@ use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{
-    BadRequest, Conflict, FieldError, Forbidden, InternalError, NotAcceptable, NotFound,
+    BadRequest, Conflict, FieldError, Forbidden, Gone, InternalError, NotAcceptable, NotFound,
     PayloadTooLarge, PreconditionFailed, PreconditionRequired, Problem, ServiceUnavailable,
     TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
@@ -31,7 +31,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
     components(
         schemas(Problem, FieldError),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
+            BadRequest, Unauthorized, Forbidden, NotFound, Gone, Conflict, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, ServiceUnavailable, InternalError,
             PreconditionFailed, PreconditionRequired, TooManyRequests, NotAcceptable
         )

@@ -4,6 +4,7 @@
 
 use super::{EventType, Happened, HistoryDetail, Review};
 use crate::evidence::OrganisationKind;
+use crate::evidence::file_type::DocumentType;
 use crate::evidence::records_request::RequestStatus;
 use crate::workflow::{Actor, Refusal, Role};
 
@@ -66,21 +67,45 @@ impl Review {
         Ok(())
     }
 
-    /// The lead or allocated reviewer may keep a document with the case (any stage).
+    /// Whether the lead or allocated reviewer may keep a document with the case (any stage).
     pub fn may_add_document(&self, actor: &Actor) -> Result<(), EvidenceError> {
         self.check_evidence_worker(actor, "add a document to this case")?;
         self.may_hold_evidence()
     }
 
-    /// Only the lead withdraws a document.
-    pub fn may_withdraw_document(&self, actor: &Actor) -> Result<(), EvidenceError> {
+    /// The lead or allocated reviewer keeps a document with the case.
+    pub fn add_document(
+        &mut self,
+        actor: &Actor,
+        attachment_id: String,
+        document_type: DocumentType,
+    ) -> Result<Happened, EvidenceError> {
+        self.may_add_document(actor)?;
+        Ok(Happened::of(
+            HistoryDetail::DocumentAdded {
+                attachment_id,
+                document_type,
+            },
+            [],
+        ))
+    }
+
+    /// Only the lead withdraws a document (it stays stored until retention ends).
+    pub fn withdraw_document(
+        &mut self,
+        actor: &Actor,
+        attachment_id: String,
+    ) -> Result<Happened, EvidenceError> {
         if !actor.can_see_case(&self.organisation, self.reviewer_id.as_deref()) {
             return Err(Refusal::OutOfScope.into());
         }
         if !actor.has(Role::IcsLead) {
             return Err(Refusal::RoleNotPermitted("withdraw a document").into());
         }
-        Ok(())
+        Ok(Happened::of(
+            HistoryDetail::DocumentWithdrawn { attachment_id },
+            [],
+        ))
     }
 
     /// The lead or allocated reviewer records an organisation involved in the person's care.

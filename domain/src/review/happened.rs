@@ -153,6 +153,18 @@ pub enum HistoryDetail {
         /// Documents received through the link.
         documents: usize,
     },
+    /// The case team kept a document with the case.
+    DocumentAdded {
+        /// The document's id.
+        attachment_id: String,
+        /// What its bytes are.
+        document_type: crate::evidence::file_type::DocumentType,
+    },
+    /// The lead withdrew a document (it stays stored until the review's retention ends).
+    DocumentWithdrawn {
+        /// The document's id.
+        attachment_id: String,
+    },
 }
 
 impl HistoryDetail {
@@ -175,6 +187,8 @@ impl HistoryDetail {
             Self::RegionalEscalation { .. } => "regional_escalation".into(),
             Self::RecordsRequested { .. } => "records_requested".into(),
             Self::RecordsRequestClosed { status, .. } => format!("records_{}", status.as_str()),
+            Self::DocumentAdded { .. } => "document_added".into(),
+            Self::DocumentWithdrawn { .. } => "document_withdrawn".into(),
         }
     }
 }

@@ -157,6 +157,13 @@ pub fn history_json(detail: &HistoryDetail) -> String {
             status,
             documents,
         } => json!({ "request_id": request_id, "status": status.as_str(), "documents": documents }),
+        HistoryDetail::DocumentAdded {
+            attachment_id,
+            document_type,
+        } => json!({ "attachment_id": attachment_id, "document_type": document_type.as_str() }),
+        HistoryDetail::DocumentWithdrawn { attachment_id } => {
+            json!({ "attachment_id": attachment_id })
+        }
     };
     value.to_string()
 }
