@@ -1,12 +1,13 @@
 //! The `leder` command line: `serve` (the default), `migrate`, `openapi`,
 //! `organisations import <dir>`, `user`/`client create`, `audit verify`, `seed-demo` and
-//! `reassess-avoidable`, `backup`/`restore` and `retention run`. Configuration comes from the environment (see
+//! `reassess-avoidable`, `backup`/`restore`, `retention run`, `clocks run` and `storage sweep`. Configuration comes from the environment (see
 //! the README).
 
 mod accounts;
 mod audit;
 mod backup;
 mod data;
+mod jobs;
 mod retention;
 
 use std::path::PathBuf;
@@ -103,6 +104,12 @@ pub enum Command {
         /// The clocks command.
         #[command(subcommand)]
         command: ClocksCommand,
+    },
+    /// Remove stored documents no row names (`storage sweep`).
+    Storage {
+        /// The storage command.
+        #[command(subcommand)]
+        command: jobs::StorageCommand,
     },
     /// Dispose of the identifiable part of reviews past the retention period.
     Retention {
@@ -262,7 +269,8 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
         } => retention::run(config, dry_run).await,
         Command::Clocks {
             command: ClocksCommand::Run,
-        } => clocks_run(config).await,
+        } => jobs::clocks_run(config).await,
+        Command::Storage { command } => jobs::storage(config, command).await,
     }
 }
 
@@ -377,24 +385,4 @@ async fn import(config: Config, dir: PathBuf) -> ExitCode {
 pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("leder: {message}");
     ExitCode::from(2)
-}
-
-/// `leder clocks run`.
-async fn clocks_run(config: Config) -> ExitCode {
-    let (pool, _) = match cli_state(&config).await {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let today = crate::clock::today_in_england();
-    match on_pool(pool, move |conn| crate::app::clocks::run(conn, today)).await {
-        Ok(c) if c.skipped => {
-            println!("clocks: another replica is running them; nothing done");
-            ExitCode::SUCCESS
-        }
-        Ok(c) => {
-            println!("clocks: {} due soon, {} overdue", c.due_soon, c.overdue);
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e),
-    }
 }
