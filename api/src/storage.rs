@@ -40,7 +40,9 @@ impl Storage {
     /// Opens `url`: `s3://bucket/root?endpoint=..&region=..` (credentials as OpenDAL's S3
     /// options or the usual AWS variables), `file:///folder`, or a folder path.
     pub fn open(url: &str) -> Result<Self, StorageError> {
-        opendal::install_default();
+        // S3 speaks HTTP through reqwest, its TLS through rustls with ring (installed once).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        opendal_http_transport_reqwest::install_default();
         let op = if url.starts_with("s3://") {
             let uri = opendal::OperatorUri::new(url, std::iter::empty::<(String, String)>())?;
             let config = opendal::services::S3Config::from_uri(&uri)?;
