@@ -42,6 +42,7 @@ mod interrupted_migration;
 mod journeys;
 mod learning;
 mod matrix;
+mod matrix_evidence;
 mod national_access;
 mod national_cohorts;
 mod national_records;

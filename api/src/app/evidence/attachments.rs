@@ -6,7 +6,6 @@
 use actix_multipart::Multipart;
 use leder_domain::audit::AuditAction;
 use leder_domain::review::Review;
-use leder_domain::workflow::Role;
 use leder_persistence::records::evidence::Attachment;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::evidence::attachments as repo;
@@ -151,9 +150,10 @@ pub async fn withdraw(
         .ok_or(ApiError::NotFound)
 }
 
-/// The document, if any (its scope is checked through its review).
+/// The document, if any (its scope is checked through its review; a role that sees no case
+/// at all is 403 first).
 async fn find(state: &AppState, caller: &Caller, id: String) -> Result<Attachment, ApiError> {
-    caller.require(&[Role::IcsLead, Role::QaPanel, Role::Reviewer])?;
+    crate::cases::scope_of(caller)?;
     db::run(state, move |conn| repo::get(conn, &id))
         .await?
         .ok_or(ApiError::NotFound)

@@ -20,7 +20,7 @@ use crate::state::AppState;
 /// (`record_organisation`).
 #[utoipa::path(
     tag = "evidence",
-    operation_id = "record_organisation",
+    operation_id = "record_involved_organisation",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Review id")),
     request_body = dto::NewInvolvedOrganisation,
@@ -52,7 +52,7 @@ pub async fn record_organisation(
 /// Audited as a read (`read_organisations`).
 #[utoipa::path(
     tag = "evidence",
-    operation_id = "list_organisations",
+    operation_id = "list_involved_organisations",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Review id")),
     responses(
@@ -81,7 +81,7 @@ pub async fn list_organisations(
 /// (`correct_organisation`).
 #[utoipa::path(
     tag = "evidence",
-    operation_id = "correct_organisation",
+    operation_id = "correct_involved_organisation",
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Review id"),
