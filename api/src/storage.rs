@@ -74,7 +74,7 @@ impl Storage {
         key: &str,
     ) -> Result<impl Stream<Item = Result<actix_web::web::Bytes, std::io::Error>> + use<>, StorageError>
     {
-        let reader = self.op.reader_with(key).chunk(1024 * 1024).await?;
+        let reader = self.op.reader_with(key).chunk(4 * 1024 * 1024).await?;
         Ok(reader.into_bytes_stream(..).await?)
     }
 

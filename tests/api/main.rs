@@ -31,6 +31,7 @@ mod errors;
 mod events;
 mod evidence;
 mod evidence_lifecycle;
+mod evidence_memory;
 mod evidence_support;
 mod faults;
 mod governance;

@@ -44,6 +44,44 @@ pub struct Received {
     pub description: Option<String>,
 }
 
+/// The request's body, shared between the form parser and what reads the rest after it: the
+/// parser stops at the closing boundary, and an unread remainder (a chunked body's end, an
+/// epilogue) would cost the client its connection.
+#[derive(Clone)]
+pub struct Body(std::rc::Rc<std::cell::RefCell<actix_web::web::Payload>>);
+
+impl futures_util::Stream for Body {
+    type Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let mut payload = self.0.borrow_mut();
+        std::pin::Pin::new(&mut *payload).poll_next(cx)
+    }
+}
+
+/// The form of a request, and its body to finish reading once the form is read.
+pub fn form_of(
+    headers: &header::HeaderMap,
+    payload: actix_web::web::Payload,
+) -> (Multipart, Body) {
+    let body = Body(std::rc::Rc::new(std::cell::RefCell::new(payload)));
+    (Multipart::new(headers, body.clone()), body)
+}
+
+/// Reads what is left of the body after its form (at most a few KiB are expected).
+pub async fn finish(mut body: Body) {
+    let mut seen = 0usize;
+    while let Some(Ok(chunk)) = body.next().await {
+        seen += chunk.len();
+        if seen > 1024 * 1024 {
+            break;
+        }
+    }
+}
+
 /// Whether the request's body is `multipart/form-data` (else 415).
 pub fn require_multipart(headers: &header::HeaderMap) -> Result<(), ApiError> {
     let multipart = headers

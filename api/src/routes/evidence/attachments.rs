@@ -1,13 +1,12 @@
 //! Documents kept with a case: `/reviews/{id}/attachments`, `/attachments/{id}/...`.
 
-use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use leder_domain::evidence::file_name::FileName;
 
 use super::{attachment, dto};
 use crate::app::evidence::attachments::{add, for_download, list, withdraw};
-use crate::app::evidence::receive::{require_multipart, unavailable};
+use crate::app::evidence::receive::{finish, form_of, require_multipart, unavailable};
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -46,8 +45,10 @@ pub async fn add_attachment(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_multipart(req.headers())?;
-    let form = Multipart::new(req.headers(), payload);
-    let kept = add(&state, &caller, &info, id.into_inner(), form).await?;
+    let (form, body) = form_of(req.headers(), payload);
+    let kept = add(&state, &caller, &info, id.into_inner(), form).await;
+    finish(body).await;
+    let kept = kept?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

@@ -1,11 +1,10 @@
 //! `POST /uploads/{token}`: an organisation uploads the records asked of it.
 
-use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::dto;
 use crate::app::evidence::link::upload;
-use crate::app::evidence::receive::require_multipart;
+use crate::app::evidence::receive::{finish, form_of, require_multipart};
 use crate::audit::RequestInfo;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -46,8 +45,10 @@ pub async fn upload_records(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_multipart(req.headers())?;
-    let form = Multipart::new(req.headers(), payload);
-    let files = upload(&state, &info, &token.into_inner(), form).await?;
+    let (form, body) = form_of(req.headers(), payload);
+    let files = upload(&state, &info, &token.into_inner(), form).await;
+    finish(body).await;
+    let files = files?;
     Ok(HttpResponse::Created().json(dto::UploadReceipt {
         received: files
             .into_iter()
