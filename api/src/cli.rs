@@ -1,6 +1,6 @@
 //! The `leder` command line: `serve` (the default), `migrate`, `openapi`,
 //! `organisations import <dir>`, `user`/`client create`, `audit verify`, `seed-demo` and
-//! `reassess-avoidable`, `backup`/`restore`, `retention run` and `import <file>`. Configuration comes from the environment (see
+//! `reassess-avoidable`, `backup`/`restore`, `retention run`, `clocks run`, `storage sweep` and `import <file>`. Configuration comes from the environment (see
 //! the README).
 
 mod accounts;
@@ -8,6 +8,7 @@ mod audit;
 mod backup;
 mod data;
 mod import;
+mod jobs;
 mod reference_data;
 mod retention;
 
@@ -104,6 +105,12 @@ pub enum Command {
         /// The clocks command.
         #[command(subcommand)]
         command: ClocksCommand,
+    },
+    /// Remove stored documents no row names (`storage sweep`).
+    Storage {
+        /// The storage command.
+        #[command(subcommand)]
+        command: jobs::StorageCommand,
     },
     /// Dispose of the identifiable part of reviews past the retention period.
     Retention {
@@ -281,7 +288,8 @@ pub async fn run_with(command: Command, config: Config) -> ExitCode {
         } => retention::run(config, dry_run).await,
         Command::Clocks {
             command: ClocksCommand::Run,
-        } => reference_data::clocks_run(config).await,
+        } => jobs::clocks_run(config).await,
+        Command::Storage { command } => jobs::storage(config, command).await,
     }
 }
 

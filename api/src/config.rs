@@ -132,6 +132,8 @@ pub struct Config {
     /// `LEDER_IMPORT_BODY_LIMIT`: the largest file `POST /imports` takes, in bytes (default
     /// 256 MiB; larger files go through `leder import`).
     pub import_body_limit: usize,
+    /// Documents: where they are stored, their size limit, upload links and the sweep.
+    pub evidence: evidence::Settings,
 }
 
 /// A variable whose value cannot be used.
@@ -354,10 +356,12 @@ impl Config {
                 1024,
                 1 << 34,
             )?,
+            evidence: evidence::Settings::read(&get)?,
         })
     }
 }
 
+pub mod evidence;
 pub mod oauth;
 mod parse;
 

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod dashboard;
 pub mod escalations;
+pub mod evidence;
 pub mod governance;
 pub mod identity;
 pub mod imports;

@@ -106,6 +106,9 @@ pub enum ApiError {
     /// 404: not found, or not the caller's.
     #[error("not found")]
     NotFound,
+    /// 410: it worked once and works no more (an upload link revoked, expired or used).
+    #[error("{0}")]
+    Gone(String),
     /// 405: the path exists, the method does not.
     #[error("method not allowed")]
     MethodNotAllowed {
@@ -212,6 +215,7 @@ impl ApiError {
             ApiError::Unauthorized => ("unauthorized", "Authentication required"),
             ApiError::Forbidden(_) => ("forbidden", "Not allowed for your role"),
             ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::Gone(_) => ("gone", "Gone"),
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflicts with the current state"),
             ApiError::IdempotencyKeyInUse => {
@@ -302,6 +306,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::IdempotencyKeyInUse => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,

@@ -31,4 +31,5 @@ pub mod routes;
 pub mod secrets;
 pub mod server;
 pub mod state;
+pub mod storage;
 pub mod webhooks;

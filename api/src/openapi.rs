@@ -14,7 +14,7 @@ use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{
-    BadRequest, Conflict, FieldError, Forbidden, InternalError, NotAcceptable, NotFound,
+    BadRequest, Conflict, FieldError, Forbidden, Gone, InternalError, NotAcceptable, NotFound,
     PayloadTooLarge, PreconditionFailed, PreconditionRequired, Problem, ServiceUnavailable,
     TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
@@ -31,7 +31,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
     components(
         schemas(Problem, FieldError),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
+            BadRequest, Unauthorized, Forbidden, NotFound, Gone, Conflict, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, ServiceUnavailable, InternalError,
             PreconditionFailed, PreconditionRequired, TooManyRequests, NotAcceptable
         )
@@ -46,6 +46,7 @@ with a learning disability and autistic people. Errors are RFC 9457 `application
         (name = "notifications", description = "The public intake: anyone reports a death"),
         (name = "imports", description = "Bringing existing reviews in from another system (admin)"),
         (name = "reviews", description = "Cases: eligibility, allocation, the review form, QA and sign-off"),
+        (name = "evidence", description = "Who was involved, records requested of them through single-use upload links, and the documents kept with a case"),
         (name = "events", description = "The change feed of an ICB, for case systems"),
         (name = "governance", description = "An ICB's Local Area Contacts and its steering and health group meetings"),
         (name = "actions", description = "Learning into action: learning across cases, SMART actions and the ICB annual report"),
@@ -114,6 +115,14 @@ const OAUTH_FORM_POSTS: [&str; 3] = [
     "/api/v1/auth/authorize",
 ];
 
+/// The document uploads: their bodies are streamed to storage, never kept whole, so a retry
+/// cannot be compared with the first; they take no `Idempotency-Key` (the upload link is
+/// single-use, and the case team sees a second copy by its SHA-256).
+const STREAMED_UPLOADS: [&str; 2] = [
+    "/api/v1/uploads/{token}",
+    "/api/v1/reviews/{id}/attachments",
+];
+
 /// The rules the shared parsers enforce on every operation, written into the contract from the
 /// parsers' own constants so that the two cannot drift (STYLE.md rule 14):
 /// - every query parameter is non-empty and free of control characters
@@ -164,7 +173,10 @@ fn state_the_shared_rules(openapi: &mut utoipa::openapi::OpenApi) {
                     forbid_control_characters(schema);
                 }
             }
-            if is_post && !OAUTH_FORM_POSTS.contains(&path.as_str()) {
+            if is_post
+                && !OAUTH_FORM_POSTS.contains(&path.as_str())
+                && !STREAMED_UPLOADS.contains(&path.as_str())
+            {
                 take_idempotency_key(op);
             }
         }

@@ -10,6 +10,7 @@ pub mod clients;
 pub mod contacts;
 pub mod dashboard;
 pub mod events;
+pub mod evidence;
 pub mod fallback;
 pub mod health;
 pub mod imports;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(notifications::configure)
                 .configure(imports::configure)
                 .configure(reviews::configure)
+                .configure(evidence::configure)
                 .configure(events::configure)
                 .configure(webhooks::configure)
                 .configure(national::configure),

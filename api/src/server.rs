@@ -40,6 +40,9 @@ pub enum StartupError {
     /// The signing keys are missing or unusable.
     #[error("{0}")]
     Keys(String),
+    /// The document store cannot be opened.
+    #[error("LEDER_STORAGE_URL: {0}")]
+    Storage(String),
     /// argon2 refuses the configured password-hashing cost.
     #[error("LEDER_PASSWORD_HASH_MEMORY_KIB, LEDER_PASSWORD_HASH_ITERATIONS: {0}")]
     PasswordCost(String),
@@ -146,6 +149,8 @@ impl Application {
                 config.password_cost
             );
         }
+        let storage = crate::storage::Storage::open(&config.evidence.storage_url_for(&parsed))
+            .map_err(|e| StartupError::Storage(e.to_string()))?;
         let (database_url, pool) = open_database(&config).await?;
         let bootstrap_password = config.bootstrap_admin_password.clone();
         let bootstrap_pool = pool.clone();
@@ -224,6 +229,11 @@ impl Application {
             )),
             pseudonym_key: Arc::new(pseudonym_key),
             passwords,
+            storage,
+            upload_limiter: Arc::new(crate::rate_limit::SharedLimit::new(
+                "upload_link",
+                config.evidence.upload_link_rate_limit,
+            )),
         });
         let cors_origins = config.cors_origins.clone();
         actix_web::rt::spawn(crate::webhooks::run(state.clone()));
@@ -247,6 +257,12 @@ impl Application {
             actix_web::rt::spawn(crate::app::clocks::every(
                 state.clone(),
                 config.clocks_every_minutes,
+            ));
+        }
+        if config.evidence.sweep_every_minutes > 0 {
+            actix_web::rt::spawn(crate::app::evidence::sweep::every(
+                state.clone(),
+                config.evidence.sweep_every_minutes,
             ));
         }
         let body_limit = config.body_limit;

@@ -39,4 +39,8 @@ pub struct AppState {
     pub pseudonym_key: Arc<leder_domain::pseudonym::PseudonymKey>,
     /// Hashes new passwords at the configured cost.
     pub passwords: Arc<crate::auth::password::Hasher>,
+    /// Where documents are kept.
+    pub storage: crate::storage::Storage,
+    /// Per-address limit of upload links, shared by the replicas.
+    pub upload_limiter: Arc<crate::rate_limit::SharedLimit>,
 }

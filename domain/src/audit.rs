@@ -178,6 +178,28 @@ wire_enum! {
         MoveReview => "move_review",
         /// Moves of cases were read.
         ReadMoves => "read_moves",
+        /// An organisation involved in the person's care was recorded.
+        RecordOrganisation => "record_organisation",
+        /// An involved organisation's code or name was corrected.
+        CorrectOrganisation => "correct_organisation",
+        /// The organisations involved in a case were read.
+        ReadOrganisations => "read_organisations",
+        /// Records were asked of an organisation.
+        RequestRecords => "request_records",
+        /// A case's records requests were read.
+        ReadRecordsRequests => "read_records_requests",
+        /// A records request was closed by hand.
+        ChangeRecordsRequest => "change_records_request",
+        /// An upload link was used (or tried: outcome `refused`).
+        UploadThroughLink => "upload_through_link",
+        /// A document was kept with a case.
+        AddAttachment => "add_attachment",
+        /// A case's documents were listed.
+        ReadAttachments => "read_attachments",
+        /// A document was downloaded.
+        DownloadAttachment => "download_attachment",
+        /// A document was withdrawn.
+        WithdrawAttachment => "withdraw_attachment",
     }
 }
 

@@ -21,6 +21,7 @@ pub mod cohort;
 pub mod disclosure;
 pub mod eligibility;
 pub mod ethnic_category;
+pub mod evidence;
 pub mod family;
 pub mod hex;
 pub mod icd_code;

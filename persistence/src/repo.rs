@@ -17,6 +17,7 @@ pub mod clocks;
 pub mod dashboard;
 pub mod escalations;
 pub mod events;
+pub mod evidence;
 pub mod family;
 pub mod governance;
 pub mod health;

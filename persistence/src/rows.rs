@@ -9,6 +9,7 @@
 pub mod action_plan;
 pub mod case_notes;
 pub mod cases;
+pub mod evidence;
 pub mod family;
 pub mod identity;
 pub mod moves;

@@ -513,9 +513,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    involved_organisations (id) {
+        id -> Text,
+        review_id -> Text,
+        kind -> Text,
+        ods_code -> Nullable<Text>,
+        name -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    records_requests (id) {
+        id -> Text,
+        review_id -> Text,
+        organisation_id -> Text,
+        asked_for -> Text,
+        contact_email -> Text,
+        due_on -> Date,
+        status -> Text,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        link_hash -> Text,
+        link_expires_at -> Timestamp,
+        link_revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        review_id -> Text,
+        records_request_id -> Nullable<Text>,
+        object_key -> Text,
+        file_name -> Text,
+        document_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        description -> Nullable<Text>,
+        uploaded_by -> Nullable<Text>,
+        uploaded_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        withdrawn_reason -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     action_history,
     actions,
+    attachments,
+    involved_organisations,
+    records_requests,
     local_area_contacts,
     meetings,
     audit_chains,

@@ -250,6 +250,10 @@ fn base_config(keys_dir: &Path, database_url: &str) -> Config {
     // The clocks run when a test runs them (`leder clocks run`), never on a timer.
     config.clocks_every_minutes = 0;
     config.database_url = database_url.to_owned();
+    // Documents in a folder of the test's own (beside its keys; a replica shares both).
+    config.evidence.storage_url =
+        Some(keys_dir.with_file_name("attachments").display().to_string());
+    config.evidence.sweep_every_minutes = 0;
     config.bind = "127.0.0.1:0".parse().expect("addr");
     config.workers = 1;
     config.pool_size = 4;

@@ -185,6 +185,19 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         }),
         "list_case_notifications" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
         "acknowledge_duplicate" => signed_in(case(&[Who::Lead])),
+        // Evidence (issue 16): the case team reads it; the lead and allocated reviewer work it;
+        // only the lead withdraws; the upload link is the capability, whoever holds it.
+        "list_involved_organisations"
+        | "list_records_requests"
+        | "list_attachments"
+        | "download_attachment" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
+        "record_involved_organisation"
+        | "correct_involved_organisation"
+        | "request_records"
+        | "change_records_request"
+        | "add_attachment" => signed_in(case(&[Who::Lead, Who::Reviewer])),
+        "withdraw_attachment" => signed_in(case(&[Who::Lead])),
+        "upload_records" => Success,
         "list_notes" | "add_note" => signed_in(case(&[Who::Lead, Who::Qa, Who::Reviewer])),
         // The family record (issue 15): the case team reads it; the lead and the allocated
         // reviewer write it.
@@ -762,6 +775,14 @@ async fn case_request(
             None,
             vec![("content-type".into(), "application/x-ndjson".into())],
         ),
+        op if crate::matrix_evidence::OPERATIONS.contains(&op) => {
+            let (review, reader) = match scope {
+                Scope::Mine => (&f.review_mine, &f.lead),
+                Scope::Other => (&f.review_other, &f.lead_other),
+            };
+            crate::matrix_evidence::request(app, op, (review, reader), (&f.review_mine, &f.lead))
+                .await
+        }
         _ => action_request(app, f, op, scope).await,
     }
 }
@@ -923,6 +944,15 @@ async fn run_matrix(app: TestApp) {
                 }
                 if let Some(b) = &body {
                     req = req.json(b);
+                }
+                if crate::matrix_evidence::MULTIPART.contains(&op.as_str()) {
+                    let (content_type, form) =
+                        crate::evidence_support::form(&[crate::evidence_support::Part::File(
+                            "file",
+                            "matrix.pdf",
+                            &crate::evidence_support::pdf(1),
+                        )]);
+                    req = req.header("content-type", content_type).body(form);
                 }
                 if op == "issue_token" {
                     req = req

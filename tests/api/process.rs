@@ -38,6 +38,11 @@ pub fn server_env(database_url: &str, dir: &Path) -> Vec<(String, String)> {
         ),
         ("LEDER_AUDIT_CHECKPOINT_SECONDS", "0".to_owned()),
         ("LEDER_REPLICA_ID", "test-process".to_owned()),
+        (
+            "LEDER_STORAGE_URL",
+            dir.join("attachments").display().to_string(),
+        ),
+        ("LEDER_STORAGE_SWEEP_EVERY_MINUTES", "0".to_owned()),
         ("LEDER_WORKERS", "2".to_owned()),
         ("LEDER_POOL_SIZE", "4".to_owned()),
         ("LEDER_SHUTDOWN_TIMEOUT_SECS", "0".to_owned()),

@@ -5,6 +5,7 @@
 //! the same person is linked to the first case, never dropped.
 
 use leder_domain::audit::{AuditAction, AuditOutcome};
+use leder_domain::evidence::GpPracticeCode;
 use leder_domain::organisations::Hierarchy;
 use leder_domain::review::{NewCase, NotifiedPerson, Resolution, Review};
 use leder_domain::workflow::Role;
@@ -349,17 +350,10 @@ pub(crate) fn organisation_codes(
                 None
             }
         });
-    let gp_practice = gp_practice.and_then(|code| {
-        let code = code.trim().to_ascii_uppercase();
-        let b = code.as_bytes();
-        if b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) {
-            Some(code)
-        } else {
-            errors.push(FieldError::new(
-                "gp_practice",
-                "invalid_practice_code",
-                "a GP practice's ODS code is a letter and five digits, for example M85001",
-            ));
+    let gp_practice = gp_practice.and_then(|code| match GpPracticeCode::parse(code) {
+        Ok(c) => Some(c.as_str().to_owned()),
+        Err(e) => {
+            errors.push(FieldError::new("gp_practice", e.code(), e.to_string()));
             None
         }
     });

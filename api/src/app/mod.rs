@@ -11,6 +11,7 @@ pub mod case_notifications;
 pub mod clocks;
 pub mod dashboard;
 pub mod escalations;
+pub mod evidence;
 pub mod family;
 pub mod governance;
 pub mod imports;

@@ -14,7 +14,7 @@ use time::Date;
 const BATCH: i64 = 500;
 
 /// What a run found and did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RetentionSummary {
     /// The last closing day whose retention had ended.
     pub last_closing_day: Option<Date>,
@@ -22,6 +22,8 @@ pub struct RetentionSummary {
     pub due: u64,
     /// Of which disposed of now (0 in a dry run).
     pub disposed: u64,
+    /// The reviews disposed of now, whose documents' objects are to be removed.
+    pub disposed_reviews: Vec<String>,
 }
 
 /// Disposes of (or, in a dry run, counts) every review past `period` on `today`. `audited`
@@ -49,6 +51,7 @@ pub fn run(
             summary.due += 1;
             if !dry_run && dispose(conn, &review.id, last, audited, &crate::cases::render_json)? {
                 summary.disposed += 1;
+                summary.disposed_reviews.push(review.id.clone());
             }
         }
     }
@@ -72,11 +75,14 @@ pub async fn every(
         entry.route = "retention".into();
         let audited = state.audit.audited(entry);
         let today = crate::clock::today_in_england();
-        match crate::db::run(&state, move |conn| {
+        let result = crate::db::run(&state, move |conn| {
             run(conn, period, today, false, &audited)
         })
-        .await
-        {
+        .await;
+        if let Ok(s) = &result {
+            remove_documents(&state.storage, &s.disposed_reviews).await;
+        }
+        match result {
             Ok(s) if s.disposed > 0 => log::info!(
                 "retention: disposed of {} reviews closed on or before {}",
                 s.disposed,
@@ -84,6 +90,16 @@ pub async fn every(
             ),
             Ok(_) => {}
             Err(e) => log::warn!("retention: nothing disposed of this time: {e}"),
+        }
+    }
+}
+
+/// Removes the stored documents of reviews disposed of (what fails stays for the sweep, since
+/// no row names it any more).
+pub async fn remove_documents(storage: &crate::storage::Storage, reviews: &[String]) {
+    for id in reviews {
+        if let Err(e) = storage.remove_review(id).await {
+            log::warn!("retention: the documents of review {id} stay for the sweep: {e}");
         }
     }
 }

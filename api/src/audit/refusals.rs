@@ -70,8 +70,9 @@ enum Subject {
 /// A route whose refusals name a subject: its pattern (or the prefix of its sub-routes), where
 /// the subject comes from, and whether a 404 there is a refusal (on the public routes of an
 /// organisation it is only "no such code").
-const AUDITED_ROUTES: [(&str, Subject, bool); 12] = [
+const AUDITED_ROUTES: [(&str, Subject, bool); 13] = [
     ("/api/v1/reviews/{id}", Subject::Id("review"), true),
+    ("/api/v1/attachments/{id}", Subject::Id("attachment"), true),
     ("/api/v1/actions/{id}", Subject::Id("action"), true),
     ("/api/v1/webhooks/{id}", Subject::Id("webhook"), true),
     ("/api/v1/users/{id}", Subject::Id("user"), true),

@@ -1,5 +1,4 @@
-//! `leder organisations import <dir>` (a newer set of the organisation reference data) and
-//! `leder clocks run` (the clocks' alerts now).
+//! `leder organisations import <dir>`: a newer set of the organisation reference data.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +8,7 @@ use leder_persistence::reference::{self, ReferenceFiles};
 use crate::config::Config;
 use crate::server::open_database;
 
-use super::{cli_state, fail, on_pool};
+use super::fail;
 
 /// `leder organisations import <dir>`.
 pub(super) async fn import_organisations(config: Config, dir: PathBuf) -> ExitCode {
@@ -37,25 +36,5 @@ pub(super) async fn import_organisations(config: Config, dir: PathBuf) -> ExitCo
         }
         Ok(Err(e)) => fail(&e),
         Err(e) => fail(&e.to_string()),
-    }
-}
-
-/// `leder clocks run`.
-pub(super) async fn clocks_run(config: Config) -> ExitCode {
-    let (pool, _) = match cli_state(&config).await {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let today = crate::clock::today_in_england();
-    match on_pool(pool, move |conn| crate::app::clocks::run(conn, today)).await {
-        Ok(c) if c.skipped => {
-            println!("clocks: another replica is running them; nothing done");
-            ExitCode::SUCCESS
-        }
-        Ok(c) => {
-            println!("clocks: {} due soon, {} overdue", c.due_soon, c.overdue);
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e),
     }
 }

@@ -17,11 +17,23 @@ pub(super) async fn run(config: Config, dry_run: bool) -> ExitCode {
     let entry = cli_entry("retention run", AuditAction::Dispose, None);
     let audited = audit.audited(entry);
     let period = config.retention;
+    let url = match leder_persistence::DatabaseUrl::parse(&config.database_url) {
+        Ok(u) => u,
+        Err(e) => return fail(&e.to_string()),
+    };
     let today = crate::clock::today_in_england();
     let result = on_pool(pool, move |conn| {
         crate::app::retention::run(conn, period, today, dry_run, &audited)
     })
     .await;
+    if let Ok(s) = &result {
+        match crate::storage::Storage::open(&config.evidence.storage_url_for(&url)) {
+            Ok(storage) => {
+                crate::app::retention::remove_documents(&storage, &s.disposed_reviews).await
+            }
+            Err(e) => log::warn!("retention: documents stay for the sweep: {e}"),
+        }
+    }
     match result {
         Ok(s) => {
             let last = period.last_closing_day(today);

@@ -24,6 +24,8 @@ pub struct OpenReviews {
     pub total: i64,
     /// By stage, in the workflow's order; stages with none are left out.
     pub by_stage: Vec<StageCount>,
+    /// Records requests of their reviews still awaited (asked, link working, nothing received).
+    pub open_records_requests: i64,
 }
 
 /// One active account of the ICB.
@@ -50,6 +52,9 @@ pub struct StaffPage {
     /// Every active account of the ICB, by display name (an ICB's case team is small: the list
     /// comes whole).
     pub items: Vec<StaffMember>,
+    /// Records requests of the ICB's reviews still awaited (asked, link working, nothing
+    /// received), whoever holds the review.
+    pub open_records_requests: i64,
     /// Always null: the list is never cut into pages.
     pub next_cursor: Option<String>,
 }

@@ -37,6 +37,14 @@ pub struct Forbidden(pub Problem);
 )]
 pub struct NotFound(pub Problem);
 
+/// 410: it was here and is no more (an upload link revoked, expired or used).
+#[derive(ToResponse)]
+#[response(
+    description = "Gone: it worked once and works no more",
+    content_type = "application/problem+json"
+)]
+pub struct Gone(pub Problem);
+
 /// 409: the current state does not allow it.
 #[derive(ToResponse)]
 #[response(

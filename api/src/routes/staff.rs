@@ -6,6 +6,7 @@ use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::organisations::OrgKind;
 use leder_domain::workflow::{Role, Stage};
 use leder_persistence::records::identity::User;
+use leder_persistence::repo::evidence::requests::open_by_reviewer;
 use leder_persistence::repo::organisations as orgs;
 use leder_persistence::repo::staff::{self, Caseload};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -27,7 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The staff of an ICB
 ///
 /// Every active (not disabled) account of the ICB: id, display name and roles, and for each
-/// reviewer their open reviews counted by stage. For the ICB's lead and QA panel, and admins.
+/// reviewer their open reviews counted by stage and the records requests still awaited on
+/// them; with the ICB's open records requests in all. For the ICB's lead and QA panel, and admins.
 /// A reviewer or machine client of the ICB: 403; another ICB's staff: 404, as if it did not
 /// exist (audited as a refused attempt); a national analyst: 403.
 #[utoipa::path(
@@ -54,13 +56,15 @@ pub async fn list_staff(
     };
     let org = code.clone();
     let today = today_in_england();
-    let (people, loads) = db::run(&state, move |conn| {
+    let now = leder_persistence::reference::now_utc();
+    let (people, loads, requests) = db::run(&state, move |conn| {
         if orgs::get(conn, &org, Some(OrgKind::Icb), today)?.is_none() {
             return Ok(None);
         }
         Ok(Some((
             staff::active_of(conn, &org)?,
             staff::caseloads(conn, &org)?,
+            open_by_reviewer(conn, &org, now)?,
         )))
     })
     .await?
@@ -69,15 +73,23 @@ pub async fn list_staff(
     entry.subject = Some(format!("organisation:{code}"));
     entry.subject_organisation = Some(code);
     state.audit.record(entry).await?;
-    let items = people.into_iter().map(|u| member(u, &loads)).collect();
+    let items = people
+        .into_iter()
+        .map(|u| member(u, &loads, &requests))
+        .collect();
     Ok(web::Json(StaffPage {
         items,
+        open_records_requests: requests.values().sum(),
         next_cursor: None,
     }))
 }
 
 /// One account as the staff list shows it, with a reviewer's open reviews by stage.
-fn member(u: User, loads: &[Caseload]) -> StaffMember {
+fn member(
+    u: User,
+    loads: &[Caseload],
+    requests: &std::collections::HashMap<Option<String>, i64>,
+) -> StaffMember {
     let open_reviews = u.roles.contains(&Role::Reviewer).then(|| {
         let mut by_stage: Vec<StageCount> = loads
             .iter()
@@ -91,6 +103,7 @@ fn member(u: User, loads: &[Caseload]) -> StaffMember {
         OpenReviews {
             total: by_stage.iter().map(|c| c.count).sum(),
             by_stage,
+            open_records_requests: requests.get(&Some(u.id.clone())).copied().unwrap_or(0),
         }
     });
     StaffMember {

@@ -48,6 +48,11 @@ wire_enum! {
         /// An existing review was brought in from another system (`leder import`, `POST
         /// /imports`): one per case, in place of `review.created`.
         ReviewImported => "review.imported",
+        /// The case team asked an organisation for records (the event carries the case, not
+        /// the request).
+        ReviewRecordsRequested => "review.records_requested",
+        /// Records asked for arrived (through the upload link, or marked received by hand).
+        ReviewRecordsReceived => "review.records_received",
         /// A SMART action changed.
         ActionChanged => "action.changed",
     }
@@ -218,6 +223,35 @@ pub enum HistoryDetail {
         /// Why.
         reason: String,
     },
+    /// Records were asked for.
+    RecordsRequested {
+        /// The request's id.
+        request_id: String,
+        /// The kind of organisation asked.
+        organisation: crate::evidence::OrganisationKind,
+    },
+    /// A records request was closed: received (with how many documents came through its
+    /// link), declined or cancelled.
+    RecordsRequestClosed {
+        /// The request's id.
+        request_id: String,
+        /// Its new status.
+        status: crate::evidence::records_request::RequestStatus,
+        /// Documents received through the link.
+        documents: usize,
+    },
+    /// The case team kept a document with the case.
+    DocumentAdded {
+        /// The document's id.
+        attachment_id: String,
+        /// What its bytes are.
+        document_type: crate::evidence::file_type::DocumentType,
+    },
+    /// The lead withdrew a document (it stays stored until the review's retention ends).
+    DocumentWithdrawn {
+        /// The document's id.
+        attachment_id: String,
+    },
 }
 
 impl HistoryDetail {
@@ -246,6 +280,10 @@ impl HistoryDetail {
             Self::MoveProposed { .. } => "move_proposed".into(),
             Self::Moved { .. } => "moved".into(),
             Self::MoveDeclined { .. } => "move_declined".into(),
+            Self::RecordsRequested { .. } => "records_requested".into(),
+            Self::RecordsRequestClosed { status, .. } => format!("records_{}", status.as_str()),
+            Self::DocumentAdded { .. } => "document_added".into(),
+            Self::DocumentWithdrawn { .. } => "document_withdrawn".into(),
         }
     }
 }

@@ -11,6 +11,7 @@
 mod case_work;
 mod changes;
 mod escalation;
+mod evidence;
 mod family;
 mod happened;
 mod import;
@@ -21,6 +22,7 @@ mod opt_out;
 pub use case_work::{CaseAction, CaseActionError, NoteError};
 pub use changes::{LearningKind, OutcomeError, PersonCorrection};
 pub use escalation::{Escalation, EscalationError};
+pub use evidence::EvidenceError;
 pub use family::FamilyError;
 pub use happened::{EventType, Happened, HistoryDetail, HoldStarted};
 pub use import::{ImportError, ImportSource, ImportStep, ImportedHold, Journey};

@@ -352,6 +352,22 @@ pub fn take_in(
                 crate::on_concrete!(conn, |c| diesel::insert_into(notifications::table)
                     .values(NotificationRow::from(&notification))
                     .execute(c))?;
+                // The GP practice a professional named is the first organisation involved.
+                if let Some(code) = &notification.gp_practice {
+                    crate::repo::evidence::add_organisation(
+                        conn,
+                        &crate::records::evidence::InvolvedOrganisation {
+                            id: uuid::Uuid::now_v7().to_string(),
+                            review_id: review.id.clone(),
+                            kind: leder_domain::evidence::OrganisationKind::GpPractice,
+                            ods_code: Some(code.clone()),
+                            name: None,
+                            recorded_by: None,
+                            created_at: notification.received_at,
+                            updated_at: notification.received_at,
+                        },
+                    )?;
+                }
                 let h = history(
                     &review.id,
                     &HistoryDetail::Created.action(),

@@ -162,6 +162,9 @@ pub fn dispose(
         crate::repo::family::dispose(conn, id)?;
         crate::repo::moves::dispose(conn, id)?;
         dispose_history(conn, id)?;
+        // Documents (withdrawn ones too) go with the rest of the identifiable part; the caller
+        // removes their objects, which no row names any more (or the sweep does).
+        crate::repo::evidence::erase_review(conn, id)?;
         let state = get_scoped(conn, id, &CaseScope::Icb(organisation.clone()))?
             .ok_or_else(|| corrupt("id", "the review vanished while it was disposed of".into()))?;
         diesel::update(events::table.filter(events::subject_id.eq(id)))

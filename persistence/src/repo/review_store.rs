@@ -207,6 +207,22 @@ pub fn history_json(detail: &HistoryDetail) -> String {
             to,
             reason,
         } => json!({ "move_id": move_id, "to": to, "comment": reason }),
+        HistoryDetail::RecordsRequested {
+            request_id,
+            organisation,
+        } => json!({ "request_id": request_id, "organisation_kind": organisation.as_str() }),
+        HistoryDetail::RecordsRequestClosed {
+            request_id,
+            status,
+            documents,
+        } => json!({ "request_id": request_id, "status": status.as_str(), "documents": documents }),
+        HistoryDetail::DocumentAdded {
+            attachment_id,
+            document_type,
+        } => json!({ "attachment_id": attachment_id, "document_type": document_type.as_str() }),
+        HistoryDetail::DocumentWithdrawn { attachment_id } => {
+            json!({ "attachment_id": attachment_id })
+        }
     };
     value.to_string()
 }
@@ -279,6 +295,9 @@ pub fn store_change(
             .execute(conn)?;
         crate::repo::family::erase(conn, &id)?;
         crate::repo::moves::erase_text(conn, &id)?;
+        // An opted-out case holds no evidence: its documents' rows go with the change, and
+        // their objects, which no row names any more, are removed after it (or by the sweep).
+        crate::repo::evidence::erase_review(conn, &id)?;
     }
     for detail in &happened.history {
         diesel::insert_into(review_history::table)

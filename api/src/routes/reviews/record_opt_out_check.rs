@@ -22,7 +22,8 @@ use crate::state::AppState;
 /// is on hold before it); a case whose notifier did not know (`opt_out_check.status` `needed`)
 /// is allocated only once checked. A positive result closes the case as `opted_out` and keeps
 /// nothing identifiable, exactly as an opt-out known at notification: the person, the
-/// notifications' person, notifier and circumstances, and the copies in the change feed. A
+/// notifications' person, notifier and circumstances, its evidence (involved organisations,
+/// records requests and documents, their stored objects too) and the copies in the change feed. A
 /// `checked_on` after today is a 422 naming it; a case past allocation is a 409.
 #[utoipa::path(
     tag = "reviews",
@@ -75,5 +76,11 @@ pub async fn record_opt_out_check(
             .map_err(|r| refusal(&r))
     })
     .await?;
+    if review.person.is_none() {
+        // The change erased the case's documents' rows; their objects go now (or, if this
+        // fails, with the sweep: no row names them).
+        crate::app::retention::remove_documents(&state.storage, std::slice::from_ref(&review.id))
+            .await;
+    }
     Ok(answer(&review))
 }

@@ -1,0 +1,3 @@
+DROP TABLE attachments;
+DROP TABLE records_requests;
+DROP TABLE involved_organisations;
