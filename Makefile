@@ -3,8 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 VENV := .venv
+CHROMIUM ?= /usr/bin/chromium
+# The Node.js packages of the test OpenID provider (tests/oidc) and the browser test
+# (tests/browser): `npm ci` again whenever a lock file changes.
+NODE_DEPS := tests/oidc/node_modules/.package-lock.json tests/browser/node_modules/.package-lock.json
 
-.PHONY: help run build test test-sqlite test-pg unit lint fmt fmt-check clippy deps-check \
+.PHONY: help run build test test-sqlite test-pg unit lint fmt fmt-check clippy deps-check node-deps browser-test \
         openapi openapi-check spec-validate contract-test schema bench bench-micro migrate clean
 
 help: ## List the targets
@@ -16,8 +20,9 @@ run: ## Build and serve on the embedded SQLite database (http://127.0.0.1:8080/s
 build: ## Build everything
 	$(CARGO) build --workspace --all-targets
 
-test: lint ## The whole suite: fmt, clippy, dependency direction, then every test (PostgreSQL too when LEDER_TEST_POSTGRES_URL is set)
+test: lint node-deps ## The whole suite: fmt, clippy, dependency direction, every test (PostgreSQL too when LEDER_TEST_POSTGRES_URL is set), then the browser test
 	$(CARGO) test --workspace
+	$(MAKE) --no-print-directory browser-test
 	@if [ -z "$$LEDER_TEST_POSTGRES_URL" ]; then \
 	    echo ""; \
 	    echo "NOTE: the PostgreSQL half of the black-box tests was SKIPPED (each printed 'skipped')."; \
@@ -26,10 +31,20 @@ test: lint ## The whole suite: fmt, clippy, dependency direction, then every tes
 	    echo ""; echo "Black-box tests ran on SQLite and on PostgreSQL ($$LEDER_TEST_POSTGRES_URL)."; \
 	fi
 
-test-sqlite: ## Every test, SQLite only
+tests/%/node_modules/.package-lock.json: tests/%/package.json tests/%/package-lock.json
+	npm ci --prefix tests/$* --no-audit --no-fund
+
+node-deps: $(NODE_DEPS) ## npm ci for the test OpenID provider and the browser test, when their lock files changed
+
+browser-test: node-deps ## Headless Chromium (Debian's) signs in through leder's page, the test OpenID provider and Swagger UI, then calls GET /api/v1/me
+	@[ -x $(CHROMIUM) ] || (echo "browser-test needs Debian's Chromium at $(CHROMIUM): apt-get install chromium chromium-driver"; exit 1)
+	$(CARGO) build -q -p leder-api --bin leder
+	CHROMIUM=$(CHROMIUM) node tests/browser/browser.mjs
+
+test-sqlite: node-deps ## Every test, SQLite only
 	env -u LEDER_TEST_POSTGRES_URL $(CARGO) test --workspace
 
-test-pg: ## Every test, PostgreSQL included (default server postgres://postgres@127.0.0.1:5432/postgres)
+test-pg: node-deps ## Every test, PostgreSQL included (default server postgres://postgres@127.0.0.1:5432/postgres)
 	LEDER_TEST_POSTGRES_URL=$${LEDER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(CARGO) test --workspace
 
 unit: ## The domain crate's tests only

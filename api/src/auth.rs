@@ -6,10 +6,12 @@
 //! request (cached a few seconds), so a disabled user or a revoked client is refused at once.
 
 pub mod caller;
+pub mod client_assertion;
 pub mod keys;
 pub mod lockout;
 pub mod page;
 pub mod password;
+pub mod pending;
 pub mod ticket;
 pub mod token;
 

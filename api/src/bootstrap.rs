@@ -27,6 +27,7 @@ pub fn ensure_admin(
         roles: vec![leder_domain::workflow::Role::Admin],
         organisation: None,
         password_hash: hash,
+        federated_subject: None,
     };
     match users::create(conn, new, None) {
         Ok(_) => Ok(generated.then_some(secret)),

@@ -134,6 +134,8 @@ pub struct Config {
     pub import_body_limit: usize,
     /// Documents: where they are stored, their size limit, upload links and the sweep.
     pub evidence: evidence::Settings,
+    /// `LEDER_OIDC_*`: federation with an OpenID Connect provider (none: leder's page only).
+    pub federation: Option<federation::Federation>,
 }
 
 /// A variable whose value cannot be used.
@@ -357,11 +359,13 @@ impl Config {
                 1 << 34,
             )?,
             evidence: evidence::Settings::read(&get)?,
+            federation: federation::parse(&get)?,
         })
     }
 }
 
 pub mod evidence;
+pub mod federation;
 pub mod oauth;
 mod parse;
 

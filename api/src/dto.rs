@@ -2,6 +2,7 @@
 //! (API.md): `snake_case`, dates as `YYYY-MM-DD`.
 
 pub mod actions;
+pub mod clients;
 pub mod dashboard;
 pub mod escalations;
 pub mod evidence;

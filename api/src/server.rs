@@ -46,6 +46,9 @@ pub enum StartupError {
     /// argon2 refuses the configured password-hashing cost.
     #[error("LEDER_PASSWORD_HASH_MEMORY_KIB, LEDER_PASSWORD_HASH_ITERATIONS: {0}")]
     PasswordCost(String),
+    /// Federation with an OpenID provider cannot be set up.
+    #[error("{0}")]
+    Federation(String),
 }
 
 /// Loads the JWT keys: from `LEDER_JWT_KEYS_DIR`, or on SQLite from `<data folder>/jwt-keys`
@@ -205,6 +208,21 @@ impl Application {
             config.bind.ip(),
             port,
         );
+        let federation = match config.federation.as_mut() {
+            Some(f) => {
+                crate::config::federation::with_redirect_uri(
+                    f,
+                    config.public_url.as_deref(),
+                    config.bind.ip(),
+                    port,
+                )
+                .map_err(|e| StartupError::Federation(e.to_string()))?;
+                let provider = crate::app::federation::Provider::new(f.clone())
+                    .map_err(StartupError::Federation)?;
+                Some(Arc::new(provider))
+            }
+            None => None,
+        };
         if let Some(l) = &admin_listener {
             config.admin_bind = l.local_addr().ok();
         }
@@ -234,6 +252,7 @@ impl Application {
                 "upload_link",
                 config.evidence.upload_link_rate_limit,
             )),
+            federation,
         });
         let cors_origins = config.cors_origins.clone();
         actix_web::rt::spawn(crate::webhooks::run(state.clone()));

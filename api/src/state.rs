@@ -43,4 +43,6 @@ pub struct AppState {
     pub storage: crate::storage::Storage,
     /// Per-address limit of upload links, shared by the replicas.
     pub upload_limiter: Arc<crate::rate_limit::SharedLimit>,
+    /// The OpenID provider leder federates with, if any.
+    pub federation: Option<Arc<crate::app::federation::Provider>>,
 }

@@ -49,6 +49,8 @@ wire_enum! {
         RecoveryCode => "recovery_code",
         /// Refused reuse.
         RefusedReuse => "refused_reuse",
+        /// Refused: the OpenID provider's subject is linked to no leder account.
+        RefusedUnknownSubject => "refused_unknown_subject",
     }
 }
 
@@ -200,6 +202,10 @@ wire_enum! {
         DownloadAttachment => "download_attachment",
         /// A document was withdrawn.
         WithdrawAttachment => "withdraw_attachment",
+        /// Sign in through the configured OpenID Connect provider.
+        FederatedSignIn => "federated_sign_in",
+        /// Authenticate a machine client with a signed assertion (RFC 7523).
+        ClientAssertion => "client_assertion",
     }
 }
 

@@ -13,6 +13,19 @@ wire_enum! {
         Password => "password",
         /// The authorization-code flow with PKCE, through leder's own sign-in page.
         AuthorizationCode => "authorization_code",
+        /// The authorization-code flow with PKCE, the person having signed in at the configured
+        /// OpenID Connect provider (NHS CIS2 in production).
+        Federated => "federated",
+    }
+}
+
+wire_enum! {
+    /// How a machine client proves who it is at the token endpoint.
+    pub enum ClientAuthMethod as "client authentication method" {
+        /// A shared secret (`client_secret_basic` or `client_secret_post`).
+        ClientSecret => "client_secret",
+        /// A JWT signed with the client's private key (RFC 7523, `private_key_jwt`).
+        PrivateKeyJwt => "private_key_jwt",
     }
 }
 

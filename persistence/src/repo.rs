@@ -9,6 +9,7 @@
 
 pub mod action_plan;
 pub mod audit;
+pub mod authorization_codes;
 pub(crate) mod bulk;
 pub mod case_notes;
 pub mod case_notifications;
@@ -38,5 +39,6 @@ pub mod second_factor;
 pub mod seed;
 pub mod sessions;
 pub mod staff;
+pub mod used_once;
 pub mod users;
 pub mod webhooks;

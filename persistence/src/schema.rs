@@ -55,6 +55,8 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         session_id -> Nullable<Text>,
+        method -> Text,
+        assurance -> Nullable<Text>,
     }
 }
 
@@ -66,6 +68,8 @@ diesel::table! {
         secret_hash -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        auth_method -> Text,
+        public_jwks -> Nullable<Text>,
     }
 }
 
@@ -340,6 +344,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
         client_address -> Nullable<Text>,
+        assurance -> Nullable<Text>,
     }
 }
 
@@ -348,6 +353,14 @@ diesel::table! {
         code -> Text,
         label -> Text,
         position -> BigInt,
+    }
+}
+
+diesel::table! {
+    used_once (issuer, value) {
+        issuer -> Text,
+        value -> Text,
+        expires_at -> Timestamp,
     }
 }
 
@@ -369,6 +382,7 @@ diesel::table! {
         totp_secret -> Nullable<Text>,
         totp_last_step -> Nullable<BigInt>,
         second_factor_required -> Bool,
+        federated_subject -> Nullable<Text>,
     }
 }
 
@@ -600,6 +614,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     sessions,
     themes,
+    used_once,
     users,
     webhook_deliveries,
     webhooks,

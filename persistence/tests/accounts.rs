@@ -20,6 +20,7 @@ fn account(username: &str, role: Role, organisation: Option<&str>) -> NewUser {
         roles: vec![role],
         organisation: organisation.map(str::to_owned),
         password_hash: "not a real hash".into(),
+        federated_subject: None,
     }
 }
 

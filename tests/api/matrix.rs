@@ -75,6 +75,8 @@ fn expectation(op: &str, who: Who, scope: Scope) -> Option<Expect> {
         "get_me" => signed_in(Success),
         // Signing in (issue 18): the OAuth endpoints are public; sessions are people's.
         "authorize" | "submit_sign_in" | "revoke_token" | "server_metadata" => Success,
+        // Public too; this server federates with no OpenID provider, so it has no callback.
+        "federated_callback" => NotFound,
         "list_sessions" | "sign_out" => signed_in(if who == Who::Integration {
             Forbidden
         } else {
@@ -457,6 +459,12 @@ async fn request(
             vec![("cookie".into(), "leder_sign_in_csrf=matrix".into())],
         ),
         "revoke_token" => (Method::POST, "/api/v1/auth/revoke".into(), None, vec![]),
+        "federated_callback" => (
+            Method::GET,
+            "/api/v1/auth/federated/callback?code=c&state=s".into(),
+            None,
+            vec![],
+        ),
         "server_metadata" => (
             Method::GET,
             "/.well-known/oauth-authorization-server".into(),

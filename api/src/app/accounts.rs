@@ -128,6 +128,7 @@ pub async fn update(
         display_name: patch.display_name,
         disabled: patch.disabled,
         second_factor_required: patch.second_factor_required,
+        federated_subject: patch.federated_subject,
         ..UserChanges::default()
     };
     if patch.roles.is_some() || patch.organisation.is_some() {

@@ -13,7 +13,7 @@
 use leder_domain::audit::{AuditAction, AuditOutcome};
 use std::collections::HashMap;
 
-use leder_domain::sign_in::CodeChallenge;
+use leder_domain::sign_in::{CodeChallenge, SignInMethod};
 use leder_persistence::records::identity::User;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::sessions::{self, NewCode};
@@ -53,7 +53,7 @@ pub enum Refusal {
 }
 
 /// `uri` with the query parameters `pairs` added.
-fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
+pub fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         query.append_pair(k, v);
@@ -140,6 +140,37 @@ pub async fn issue_code(
     request: &AuthorizationRequest,
     user: &User,
 ) -> Result<String, ApiError> {
+    issue(
+        state,
+        info,
+        request,
+        user,
+        SignInMethod::AuthorizationCode,
+        None,
+    )
+    .await
+}
+
+/// As [`issue_code`], for a person who signed in at the OpenID provider with assurance `acr`:
+/// the session the code begins records both.
+pub async fn issue_federated_code(
+    state: &AppState,
+    info: &RequestInfo,
+    request: &AuthorizationRequest,
+    user: &User,
+    acr: Option<String>,
+) -> Result<String, ApiError> {
+    issue(state, info, request, user, SignInMethod::Federated, acr).await
+}
+
+async fn issue(
+    state: &AppState,
+    info: &RequestInfo,
+    request: &AuthorizationRequest,
+    user: &User,
+    method: SignInMethod,
+    assurance: Option<String>,
+) -> Result<String, ApiError> {
     let code = new_token("lac_");
     let now = now_utc();
     let new = NewCode {
@@ -150,6 +181,8 @@ pub async fn issue_code(
         user_id: user.id.clone(),
         now,
         expires_at: now + CODE_LIFETIME,
+        method,
+        assurance,
     };
     let audited = state.audit.audited(user_entry(
         info,

@@ -10,7 +10,7 @@
 //! that changes nothing is not (it names no account).
 
 use leder_domain::audit::{AuditAction, AuditOutcome};
-use leder_domain::sign_in::{CodeChallenge, CodeVerifier, SessionEnd, SignInMethod};
+use leder_domain::sign_in::{CodeChallenge, CodeVerifier, SignInMethod};
 use leder_domain::workflow::Role;
 use leder_persistence::records::identity::{Client, User};
 use leder_persistence::records::sessions::Session;
@@ -22,7 +22,6 @@ use time::PrimitiveDateTime;
 use crate::app::accounts::secret_hash;
 use crate::app::sign_in::user_entry;
 use crate::audit::RequestInfo;
-use crate::auth::Caller;
 use crate::auth::token::{self, Claims};
 use crate::db;
 use crate::error::ApiError;
@@ -132,6 +131,8 @@ fn new_session(
     method: SignInMethod,
     refresh: &str,
 ) -> NewSession {
+    // How a session from a code began (leder's page or the OpenID provider, and the provider's
+    // assurance) is the code's, set where it is redeemed.
     let now = now_utc();
     NewSession {
         user_id,
@@ -142,6 +143,7 @@ fn new_session(
         expires_at: later(now, state.config.session_lifetime),
         refresh_hash: secret_hash(refresh),
         refresh_expires_at: later(now, state.config.refresh_idle),
+        assurance: None,
     }
 }
 
@@ -171,7 +173,7 @@ pub async fn start_with_password(
 }
 
 /// The account behind a session, and the account as it stands (`None` when gone).
-async fn account(state: &AppState, user_id: String) -> Result<Option<User>, ApiError> {
+pub(crate) async fn account(state: &AppState, user_id: String) -> Result<Option<User>, ApiError> {
     db::run(state, move |conn| users::get(conn, &user_id)).await
 }
 
@@ -300,7 +302,11 @@ pub async fn redeem(
                     && CodeChallenge::parse(&code.code_challenge)
                         .is_ok_and(|c| c.is_met_by(&exchange.code_verifier))
             },
-            |_| new,
+            |code| NewSession {
+                method: code.method,
+                assurance: code.assurance.clone(),
+                ..new
+            },
             &started,
             &reused,
         )
@@ -314,96 +320,6 @@ pub async fn redeem(
         }
         Redeemed::Refused => Ok(None),
     }
-}
-
-/// Token revocation (RFC 7009): a refresh token or an access token of a session ends that
-/// session, when `client_id` is the client it is bound to (none for the password grant's).
-/// Anything else changes nothing, and the answer is the same either way.
-pub async fn revoke_token(
-    state: &AppState,
-    info: &RequestInfo,
-    token: &str,
-    client_id: Option<String>,
-) -> Result<(), ApiError> {
-    let session = if token.starts_with("lrt_") {
-        let hash = secret_hash(token);
-        db::run(state, move |conn| sessions::by_refresh_hash(conn, &hash)).await?
-    } else {
-        let auth = &state.auth;
-        match token::verify(&auth.keys, token, &auth.issuer, &auth.audience).and_then(|c| c.sid) {
-            Some(sid) => db::run(state, move |conn| sessions::get(conn, &sid)).await?,
-            None => None,
-        }
-    };
-    let Some(session) = session.filter(|s| s.client_id == client_id && s.ended.is_none()) else {
-        return Ok(());
-    };
-    let Some(user) = account(state, session.user_id.clone()).await? else {
-        return Ok(());
-    };
-    let audited = state.audit.audited(user_entry(
-        info,
-        &user,
-        AuditAction::RevokeSession,
-        AuditOutcome::Success,
-    ));
-    db::run(state, move |conn| {
-        sessions::revoke(
-            conn,
-            &session.id,
-            SessionEnd::SignedOut,
-            now_utc(),
-            &audited,
-        )
-    })
-    .await?;
-    Ok(())
-}
-
-/// Ends session `id` for `caller`: their own, or anyone's for an admin (404 otherwise, as if it
-/// did not exist). `reason` says why.
-pub async fn revoke(
-    state: &AppState,
-    caller: &Caller,
-    info: &RequestInfo,
-    id: String,
-    reason: SessionEnd,
-) -> Result<(), ApiError> {
-    let lookup = id.clone();
-    let session = db::run(state, move |conn| sessions::get(conn, &lookup))
-        .await?
-        .filter(|s| s.user_id == caller.id || caller.has(Role::Admin))
-        .ok_or(ApiError::NotFound)?;
-    let audited = state.audit.audited(caller.audit_entry(
-        info,
-        AuditAction::RevokeSession,
-        AuditOutcome::Success,
-    ));
-    db::run(state, move |conn| {
-        sessions::revoke(conn, &session.id, reason, now_utc(), &audited)
-    })
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    Ok(())
-}
-
-/// The active sessions of `user_id` (the caller's own, or anyone's for an admin: 403 for
-/// another's otherwise), newest first, a page after the cursor `before`.
-pub async fn list(
-    state: &AppState,
-    caller: &Caller,
-    user_id: Option<String>,
-    before: Option<String>,
-    fetch: i64,
-) -> Result<Vec<Session>, ApiError> {
-    let user_id = user_id.unwrap_or_else(|| caller.id.clone());
-    if user_id != caller.id {
-        caller.require(&[Role::Admin])?;
-    }
-    db::run(state, move |conn| {
-        sessions::active_of_user(conn, &user_id, now_utc(), before.as_deref(), fetch)
-    })
-    .await
 }
 
 /// Whether two secrets are equal, compared in constant time.

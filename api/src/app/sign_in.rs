@@ -4,14 +4,14 @@
 
 use actix_web::web;
 use leder_domain::audit::{AuditAction, AuditOutcome};
-use leder_persistence::records::identity::{Client, User};
+use leder_persistence::records::identity::{Client, ClientAuth, User};
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::audit::NewAuditEntry;
-use leder_persistence::repo::{clients, users};
+use leder_persistence::repo::{clients, used_once, users};
 
 use crate::app::accounts::secret_hash;
 use crate::audit::RequestInfo;
-use crate::auth::{lockout, password};
+use crate::auth::{client_assertion, lockout, password};
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -142,32 +142,157 @@ pub async fn with_client_secret(
     let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
     let hash = secret_hash(secret);
     match client {
-        Some(c) if c.revoked_at.is_none() && constant_time_eq(&c.secret_hash, &hash) => {
-            let mut entry = anonymous_entry(
-                info,
-                AuditOutcome::Success,
-                Some(format!("client:{}", c.id)),
-                Some(c.organisation.clone()),
-            );
-            entry.actor_kind = leder_domain::audit::ActorKind::Client.as_str().to_owned();
-            entry.actor_id = Some(c.id.clone());
-            entry.actor_roles = "integration".into();
-            entry.actor_organisation = Some(c.organisation.clone());
-            state.audit.record(entry).await?;
+        Some(c)
+            if c.revoked_at.is_none()
+                && c.auth == ClientAuth::Secret
+                && constant_time_eq(&c.secret_hash, &hash) =>
+        {
+            state
+                .audit
+                .record(client_entry(info, &c, AuditAction::SignIn))
+                .await?;
             Ok(Some(c))
         }
         other => {
-            lockout::count_address(state, address).await?;
-            let subject = other.as_ref().map(|c| format!("client:{}", c.id));
-            let org = other.map(|c| c.organisation);
-            state
-                .audit
-                .record(anonymous_entry(info, AuditOutcome::Failure, subject, org))
-                .await?;
-            actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+            client_failure(
+                state,
+                info,
+                other.as_ref(),
+                AuditAction::SignIn,
+                AuditOutcome::Failure,
+            )
+            .await?;
             Ok(None)
         }
     }
+}
+
+/// The audit entry of client `c` signing in.
+fn client_entry(info: &RequestInfo, c: &Client, action: AuditAction) -> NewAuditEntry {
+    let mut entry = anonymous_entry(
+        info,
+        AuditOutcome::Success,
+        Some(format!("client:{}", c.id)),
+        Some(c.organisation.clone()),
+    );
+    entry.action = action.as_str().to_owned();
+    entry.actor_kind = leder_domain::audit::ActorKind::Client.as_str().to_owned();
+    entry.actor_id = Some(c.id.clone());
+    entry.actor_roles = "integration".into();
+    entry.actor_organisation = Some(c.organisation.clone());
+    entry
+}
+
+/// A machine client's failed sign-in: counted against the address, audited, then delayed.
+async fn client_failure(
+    state: &AppState,
+    info: &RequestInfo,
+    client: Option<&Client>,
+    action: AuditAction,
+    outcome: AuditOutcome,
+) -> Result<(), ApiError> {
+    lockout::count_address(state, info.client_address.as_deref()).await?;
+    let subject = client.map(|c| format!("client:{}", c.id));
+    let org = client.map(|c| c.organisation.clone());
+    let mut entry = anonymous_entry(info, outcome, subject, org);
+    entry.action = action.as_str().to_owned();
+    state.audit.record(entry).await?;
+    actix_web::rt::time::sleep(state.config.login_failure_delay).await;
+    Ok(())
+}
+
+/// The machine client a `private_key_jwt` assertion (RFC 7523) proves, for one of `audiences`
+/// (leder's token endpoint): its `jti` is taken once over every replica, so a replayed assertion
+/// is refused (outcome `refused_reuse`). `None` (after the failure delay, audited and counted
+/// against the address) otherwise. `client_id`, when the form names one, must be the
+/// assertion's.
+pub async fn with_client_assertion(
+    state: &AppState,
+    info: &RequestInfo,
+    client_id: Option<&str>,
+    assertion: &str,
+    audiences: Vec<String>,
+) -> Result<Option<Client>, ApiError> {
+    lockout::check_address(state, info.client_address.as_deref()).await?;
+    let claimed = client_assertion::claimed_client(assertion);
+    let id = match (client_id, claimed) {
+        (Some(a), Some(b)) if a == b => b,
+        (None, Some(b)) => b,
+        _ => {
+            client_failure(
+                state,
+                info,
+                None,
+                AuditAction::ClientAssertion,
+                AuditOutcome::Failure,
+            )
+            .await?;
+            return Ok(None);
+        }
+    };
+    let lookup = id.clone();
+    let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
+    let Some(c) = client.filter(|c| c.revoked_at.is_none()) else {
+        client_failure(
+            state,
+            info,
+            None,
+            AuditAction::ClientAssertion,
+            AuditOutcome::Failure,
+        )
+        .await?;
+        return Ok(None);
+    };
+    let ClientAuth::PrivateKeyJwt(jwks) = &c.auth else {
+        client_failure(
+            state,
+            info,
+            Some(&c),
+            AuditAction::ClientAssertion,
+            AuditOutcome::Failure,
+        )
+        .await?;
+        return Ok(None);
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let checked =
+        client_assertion::verify(jwks, assertion, &c.id, &audiences, now.unix_timestamp());
+    let Ok(checked) = checked else {
+        client_failure(
+            state,
+            info,
+            Some(&c),
+            AuditAction::ClientAssertion,
+            AuditOutcome::Failure,
+        )
+        .await?;
+        return Ok(None);
+    };
+    let expires = time::OffsetDateTime::from_unix_timestamp(checked.exp)
+        .map(|t| time::PrimitiveDateTime::new(t.date(), t.time()))
+        .map_err(ApiError::internal)?;
+    let issuer = format!("client:{}", c.id);
+    let fresh = db::run(state, move |conn| {
+        used_once::take(conn, &issuer, &checked.jti, expires, now_utc())
+    })
+    .await?;
+    if !fresh {
+        log::warn!("a client assertion of client {} was presented again", c.id);
+        client_failure(
+            state,
+            info,
+            Some(&c),
+            AuditAction::ClientAssertion,
+            AuditOutcome::RefusedReuse,
+        )
+        .await?;
+        return Ok(None);
+    }
+    state
+        .audit
+        .record(client_entry(info, &c, AuditAction::ClientAssertion))
+        .await?;
+    Ok(Some(c))
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {

@@ -44,8 +44,18 @@ pub fn sign_in(
     csrf: &str,
     username: &str,
     error: Option<&str>,
+    provider: Option<&str>,
 ) -> String {
     let summary = error_summary(error, "username");
+    let federated = provider.map_or_else(String::new, |name| {
+        format!(
+            "<h2>Or sign in with {name}</h2>\n\
+             <form method=\"post\" action=\"/api/v1/auth/authorize\">\n{fields}\
+             <button type=\"submit\" name=\"federate\" value=\"1\" id=\"federate\">Sign in with {name}</button>\n</form>\n",
+            name = escape(name),
+            fields = request_fields(request, csrf),
+        )
+    });
     let body = format!(
         "<h1>Sign in to leder</h1>\n{summary}\
          <p>Sign in to continue to <strong>{client}</strong>.</p>\n\
@@ -56,7 +66,7 @@ pub fn sign_in(
          autocomplete=\"username\" spellcheck=\"false\" autocapitalize=\"none\" required>\n\
          <label for=\"password\">Password</label>\n\
          <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\n\
-         <button type=\"submit\">Sign in</button>\n</form>\n",
+         <button type=\"submit\">Sign in</button>\n</form>\n{federated}",
         client = escape(&request.client_id),
         fields = request_fields(request, csrf),
         username = escape(username),
@@ -208,7 +218,8 @@ mod tests {
             state: "\"><script>alert(1)</script>".into(),
             code_challenge: "c".repeat(43),
         };
-        let page = sign_in(&request, "t", "<b>", Some("wrong & <i>"));
+        let page = sign_in(&request, "t", "<b>", Some("wrong & <i>"), Some("<NHS>"));
+        assert!(page.contains("Sign in with &lt;NHS&gt;"));
         assert!(!page.contains("<script>alert"));
         assert!(page.contains("&quot;&gt;&lt;script&gt;"));
         assert!(page.contains("value=\"&lt;b&gt;\""));

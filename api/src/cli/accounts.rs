@@ -51,6 +51,7 @@ pub(super) async fn create_user(
         roles,
         organisation: org,
         password_hash: hash,
+        federated_subject: None,
     };
     let audited = audit.audited(cli_entry("user create", AuditAction::Create, None));
     let result = actix_web::web::block(move || {
@@ -86,8 +87,15 @@ pub(super) async fn create_client(config: Config, org: String, name: String) -> 
     let audited = audit.audited(cli_entry("client create", AuditAction::Create, None));
     let result = actix_web::web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
-        leder_persistence::repo::clients::create(&mut conn, &name, &org, &hash, Some(&audited))
-            .map_err(|e| e.to_string())
+        leder_persistence::repo::clients::create(
+            &mut conn,
+            &name,
+            &org,
+            &hash,
+            &leder_persistence::records::identity::ClientAuth::Secret,
+            Some(&audited),
+        )
+        .map_err(|e| e.to_string())
     })
     .await;
     match result {

@@ -71,6 +71,13 @@ pub struct TokenRequest {
     /// For `password`, when the account has set up its second factor: a current 6-digit TOTP
     /// code or a recovery code.
     pub otp: Option<String>,
+    /// For `client_credentials` with `private_key_jwt` (RFC 7523):
+    /// `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.
+    #[schema(example = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")]
+    pub client_assertion_type: Option<String>,
+    /// For `client_credentials` with `private_key_jwt`: the signed JWT (`iss` = `sub` = the
+    /// client id, `aud` = this token endpoint, `exp` within 5 minutes, a single-use `jti`).
+    pub client_assertion: Option<String>,
 }
 
 /// The caller.
@@ -133,6 +140,23 @@ pub struct NewUserRequest {
     /// Initial password (12 to 128 characters, not the username).
     #[schema(min_length = 12, max_length = 128)]
     pub password: String,
+    /// The person's subject (`sub`) at the configured OpenID Connect provider (NHS CIS2's UUID):
+    /// they may then sign in there (`Sign in with ...` on leder's sign-in page), reaching this
+    /// account and its roles only. 1 to 255 visible ASCII characters; one account per subject.
+    #[validate(custom(function = "subject_chars"))]
+    #[schema(min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")]
+    pub federated_subject: Option<String>,
+}
+
+/// An OpenID Connect subject: 1 to 255 visible ASCII characters (OpenID Connect Core 1.0
+/// section 2).
+fn subject_chars(s: &str) -> Result<(), validator::ValidationError> {
+    if (1..=255).contains(&s.len()) && s.chars().all(|c| c.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("invalid_subject")
+            .with_message("must be 1 to 255 visible ASCII characters".into()))
+    }
 }
 
 /// The roles a person's account may hold: every role but `integration` (machine clients only),
@@ -196,6 +220,12 @@ pub struct UserPatch {
     /// Require a second factor (TOTP) at sign-in: the person sets it up on leder's sign-in page
     /// the next time they sign in there. Admins always need one.
     pub second_factor_required: Option<bool>,
+    /// Link the account to this subject at the OpenID Connect provider (as for a new user);
+    /// `null` unlinks it.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[validate(custom(function = "subject_chars"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")]
+    pub federated_subject: Option<Option<String>>,
 }
 
 /// A user (never the password).
@@ -222,6 +252,8 @@ pub struct User {
     pub second_factor_required: bool,
     /// Whether the person has set up their second factor (TOTP).
     pub second_factor_enrolled: bool,
+    /// The person's subject at the OpenID Connect provider, when an admin linked one.
+    pub federated_subject: Option<String>,
     /// The ETag value.
     pub version: i64,
     /// Created.
@@ -238,6 +270,7 @@ impl From<records::User> for User {
             locked: u.locked_at(leder_persistence::reference::now_utc()),
             second_factor_required: u.needs_second_factor(),
             second_factor_enrolled: u.totp_secret.is_some(),
+            federated_subject: u.federated_subject,
             roles: u.roles,
             id: u.id,
             username: u.username,
@@ -256,71 +289,6 @@ impl From<records::User> for User {
 pub struct UserPage {
     /// Users, by username.
     pub items: Vec<User>,
-    /// The next page's cursor, or null.
-    pub next_cursor: Option<String>,
-}
-
-/// A new machine client.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Greater Manchester case system", "organisation": "QOP"}))]
-pub struct NewClientRequest {
-    /// What the client is.
-    #[validate(length(min = 1, max = 200, message = "must have 1 to 200 characters"))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub name: String,
-    /// Its ICB (ODS code).
-    #[schema(pattern = "^[A-Za-z0-9]{3,6}$")]
-    pub organisation: String,
-}
-
-/// A client just created: the secret is shown this once.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClientCreated {
-    /// Use as `client_id`.
-    pub client_id: String,
-    /// Use as `client_secret`; it is not kept and cannot be shown again.
-    pub client_secret: String,
-    /// Name.
-    pub name: String,
-    /// ICB.
-    pub organisation: String,
-}
-
-/// A machine client.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Client {
-    /// Client id.
-    pub client_id: String,
-    /// Name.
-    pub name: String,
-    /// ICB.
-    pub organisation: String,
-    /// Created.
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: OffsetDateTime,
-    /// When revoked, if it has been.
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub revoked_at: Option<OffsetDateTime>,
-}
-
-impl From<records::Client> for Client {
-    fn from(c: records::Client) -> Self {
-        Client {
-            client_id: c.id,
-            name: c.name,
-            organisation: c.organisation,
-            created_at: utc(c.created_at),
-            revoked_at: c.revoked_at.map(utc),
-        }
-    }
-}
-
-/// A page of clients.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClientPage {
-    /// Clients, oldest first.
-    pub items: Vec<Client>,
     /// The next page's cursor, or null.
     pub next_cursor: Option<String>,
 }

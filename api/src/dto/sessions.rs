@@ -33,6 +33,9 @@ pub struct SessionView {
     pub expires_at: OffsetDateTime,
     /// The address it began from.
     pub client_address: Option<String>,
+    /// For a sign-in at the OpenID provider (`method` `federated`): the assurance level the
+    /// provider reported (`acr`, e.g. CIS2's `AAL3_ANY`).
+    pub assurance: Option<String>,
     /// Whether it is the session of the token that asked.
     pub current: bool,
 }
@@ -50,6 +53,7 @@ impl SessionView {
             last_used_at: utc(s.last_used_at),
             expires_at: utc(s.expires_at),
             client_address: s.client_address,
+            assurance: s.assurance,
         }
     }
 }
@@ -137,6 +141,52 @@ pub struct SignInForm {
     pub ticket: Option<String>,
     /// The second step's code: 6 digits from an authenticator app, or a recovery code.
     pub code: Option<String>,
+    /// `1`: sign in at the OpenID provider instead (the page's "Sign in with ..." button).
+    #[schema(pattern = "^1$")]
+    pub federate: Option<String>,
+}
+
+/// What the OpenID provider sends back (OpenID Connect Core 1.0 section 3.1.2.5, RFC 9207).
+/// Parameters not listed are ignored; a listed one sent twice is refused.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FederatedCallbackParams {
+    /// The provider's authorization code.
+    pub code: Option<String>,
+    /// leder's `state`, echoed by the provider.
+    pub state: Option<String>,
+    /// The provider's issuer identifier: must be the configured one.
+    pub iss: Option<String>,
+    /// Set when the sign-in at the provider did not complete (e.g. `access_denied`).
+    pub error: Option<String>,
+    /// The provider's words about `error`.
+    pub error_description: Option<String>,
+}
+
+impl FederatedCallbackParams {
+    /// Reads the callback's query string.
+    pub fn parse(query: &str) -> Result<Self, &'static str> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(query).map_err(|_| "it is not form-encoded")?;
+        let mut params = FederatedCallbackParams::default();
+        for (key, value) in pairs {
+            let slot = match key.as_str() {
+                "code" => &mut params.code,
+                "state" => &mut params.state,
+                "iss" => &mut params.iss,
+                "error" => &mut params.error,
+                "error_description" => &mut params.error_description,
+                _ => continue,
+            };
+            if value.chars().any(char::is_control) {
+                return Err("it contains control characters");
+            }
+            if slot.replace(value).is_some() {
+                return Err("a parameter was sent more than once");
+            }
+        }
+        Ok(params)
+    }
 }
 
 /// Authorization server metadata (RFC 8414).
@@ -158,8 +208,11 @@ pub struct ServerMetadata {
     pub grant_types_supported: Vec<&'static str>,
     /// `S256` only.
     pub code_challenge_methods_supported: Vec<&'static str>,
-    /// `none` (public front ends), `client_secret_basic`, `client_secret_post`.
+    /// `none` (public front ends), `client_secret_basic`, `client_secret_post`,
+    /// `private_key_jwt` (machine clients registered with public keys, RFC 7523).
     pub token_endpoint_auth_methods_supported: Vec<&'static str>,
+    /// The algorithms a `private_key_jwt` assertion may be signed with.
+    pub token_endpoint_auth_signing_alg_values_supported: Vec<&'static str>,
     /// `none` and the same.
     pub revocation_endpoint_auth_methods_supported: Vec<&'static str>,
     /// Whether the authorization response carries `iss` (RFC 9207): yes.

@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::state::AppState;
 
 pub mod authorize;
+pub mod federated;
 mod form;
 pub mod metadata;
 pub mod revoke;
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(token::issue_token)
         .service(authorize::authorize_page)
         .service(authorize::submit_sign_in)
+        .service(federated::federated_callback)
         .service(revoke::revoke_token)
         .service(sessions::list_sessions)
         .service(sessions::revoke_session)

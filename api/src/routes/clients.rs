@@ -10,11 +10,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::app::accounts::{check_icb, new_secret, secret_hash};
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
+use crate::auth::client_assertion;
 use crate::db;
-use crate::dto::identity::{Client, ClientCreated, ClientPage, NewClientRequest};
+use crate::dto::clients::{Client, ClientCreated, ClientPage, NewClientRequest, auth_method_name};
 use crate::error::ApiError;
 use crate::extract::{Page, Query, ValidatedJson};
 use crate::state::AppState;
+use leder_persistence::records::identity::ClientAuth;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -27,7 +29,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 ///
 /// Admin only. The client gets role `integration` in one ICB and authenticates with the
 /// `client_credentials` grant. The secret is in this answer only: it is not kept, so a retry
-/// with the same `Idempotency-Key` cannot replay it.
+/// with the same `Idempotency-Key` cannot replay it. A client created with `jwks` (its public
+/// keys) gets no secret and authenticates with `private_key_jwt` (RFC 7523) only; keys that
+/// are not a usable public JWK Set are refused (422 naming `jwks`).
 #[utoipa::path(
     tag = "clients",
     operation_id = "create_client",
@@ -53,8 +57,17 @@ pub async fn create_client(
     caller.require(&[Role::Admin])?;
     let request = body.0;
     let organisation = check_icb(&state.pool, &request.organisation).await?;
+    let auth = match &request.jwks {
+        None => ClientAuth::Secret,
+        Some(jwks) => ClientAuth::PrivateKeyJwt(
+            client_assertion::parse_jwks(jwks)
+                .map_err(|why| ApiError::invalid_field("jwks", "invalid_jwks", why))?,
+        ),
+    };
+    // A private_key_jwt client is given no secret: its stored hash is of one nobody sees.
     let secret = new_secret();
     let hash = secret_hash(&secret);
+    let shown = (auth == ClientAuth::Secret).then_some(secret);
     let audited =
         state
             .audit
@@ -62,15 +75,16 @@ pub async fn create_client(
     let name = request.name.clone();
     let org = organisation.clone();
     let row = db::run(&state, move |conn| {
-        clients::create(conn, &name, &org, &hash, Some(&audited))
+        clients::create(conn, &name, &org, &hash, &auth, Some(&audited))
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/clients/{}", row.id)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ClientCreated {
+            token_endpoint_auth_method: auth_method_name(&row.auth),
             client_id: row.id,
-            client_secret: secret,
+            client_secret: shown,
             name: row.name,
             organisation,
         }))

@@ -77,6 +77,7 @@ pub async fn create_user(
         roles,
         organisation,
         password_hash: hash,
+        federated_subject: request.federated_subject,
     };
     let audited =
         state

@@ -1,10 +1,12 @@
 //! Accounts, machine clients and audit entries as the rest of leder reads them.
 
+use leder_domain::sign_in::ClientAuthMethod;
 use leder_domain::workflow::Role;
 use time::PrimitiveDateTime;
 
 use crate::error::PersistenceError;
 use crate::rows::identity::{AuditRow, ClientRow, UserRow};
+use crate::stored::lists::corrupt;
 
 /// A person's account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,8 @@ pub struct User {
     pub totp_last_step: Option<i64>,
     /// An admin marked the account as needing a second factor.
     pub second_factor_required: bool,
+    /// The OpenID provider's `sub` an admin linked the account to.
+    pub federated_subject: Option<String>,
 }
 
 impl User {
@@ -77,6 +81,7 @@ impl TryFrom<UserRow> for User {
             totp_secret: row.totp_secret,
             totp_last_step: row.totp_last_step,
             second_factor_required: row.second_factor_required,
+            federated_subject: row.federated_subject,
         })
     }
 }
@@ -96,18 +101,43 @@ pub struct Client {
     pub created_at: PrimitiveDateTime,
     /// When revoked (UTC), if it has been.
     pub revoked_at: Option<PrimitiveDateTime>,
+    /// How it authenticates, and with `PrivateKeyJwt` its public keys (a JWK Set, JSON).
+    pub auth: ClientAuth,
 }
 
-impl From<ClientRow> for Client {
-    fn from(row: ClientRow) -> Self {
-        Client {
+/// How a machine client authenticates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// With its secret (checked against `secret_hash`).
+    Secret,
+    /// With a JWT signed by a key of this JWK Set (JSON text), RFC 7523.
+    PrivateKeyJwt(String),
+}
+
+impl TryFrom<ClientRow> for Client {
+    type Error = PersistenceError;
+
+    fn try_from(row: ClientRow) -> Result<Self, PersistenceError> {
+        let method = ClientAuthMethod::parse(&row.auth_method)
+            .map_err(|e| corrupt("clients", &row.id, "auth_method")(e.to_string()))?;
+        let auth = match (method, row.public_jwks) {
+            (ClientAuthMethod::ClientSecret, _) => ClientAuth::Secret,
+            (ClientAuthMethod::PrivateKeyJwt, Some(jwks)) => ClientAuth::PrivateKeyJwt(jwks),
+            (ClientAuthMethod::PrivateKeyJwt, None) => {
+                return Err(corrupt("clients", &row.id, "public_jwks")(
+                    "private_key_jwt without keys".into(),
+                ));
+            }
+        };
+        Ok(Client {
             id: row.id,
             name: row.name,
             organisation: row.organisation,
             secret_hash: row.secret_hash,
             created_at: row.created_at,
             revoked_at: row.revoked_at,
-        }
+            auth,
+        })
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Session {
     pub ended: Option<(PrimitiveDateTime, SessionEnd)>,
     /// The address it began from.
     pub client_address: Option<String>,
+    /// The OpenID provider's `acr` (assurance level) of a federated sign-in.
+    pub assurance: Option<String>,
 }
 
 impl Session {
@@ -73,6 +75,7 @@ impl TryFrom<SessionRow> for Session {
             expires_at: row.expires_at,
             ended,
             client_address: row.client_address,
+            assurance: row.assurance,
         })
     }
 }
@@ -90,16 +93,26 @@ pub struct AuthorizationCode {
     pub user_id: String,
     /// When it stops working.
     pub expires_at: PrimitiveDateTime,
+    /// How the person signed in.
+    pub method: SignInMethod,
+    /// The OpenID provider's `acr` of a federated sign-in.
+    pub assurance: Option<String>,
 }
 
-impl From<AuthorizationCodeRow> for AuthorizationCode {
-    fn from(row: AuthorizationCodeRow) -> Self {
-        AuthorizationCode {
+impl TryFrom<AuthorizationCodeRow> for AuthorizationCode {
+    type Error = PersistenceError;
+
+    fn try_from(row: AuthorizationCodeRow) -> Result<Self, PersistenceError> {
+        Ok(AuthorizationCode {
+            method: SignInMethod::parse(&row.method).map_err(|e| {
+                corrupt("authorization_codes", &row.code_hash, "method")(e.to_string())
+            })?,
             client_id: row.client_id,
             redirect_uri: row.redirect_uri,
             code_challenge: row.code_challenge,
             user_id: row.user_id,
             expires_at: row.expires_at,
-        }
+            assurance: row.assurance,
+        })
     }
 }

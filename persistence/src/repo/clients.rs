@@ -4,21 +4,28 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
-use crate::records::identity::Client;
+use crate::records::identity::{Client, ClientAuth};
 use crate::reference::now_utc;
 use crate::repo::audit::Audited;
 use crate::repo::audit::append;
 use crate::rows::identity::ClientRow;
 use crate::schema::clients;
+use leder_domain::sign_in::ClientAuthMethod;
 
-/// Creates a client with an already-hashed secret.
+/// Creates a client with an already-hashed secret (for a `private_key_jwt` client, the hash of a
+/// random value nobody is given) and how it authenticates.
 pub fn create(
     conn: &mut DbConnection,
     name: &str,
     organisation: &str,
     secret_hash: &str,
+    auth: &ClientAuth,
     audited: Option<&Audited>,
 ) -> Result<Client, PersistenceError> {
+    let (auth_method, public_jwks) = match auth {
+        ClientAuth::Secret => (ClientAuthMethod::ClientSecret, None),
+        ClientAuth::PrivateKeyJwt(jwks) => (ClientAuthMethod::PrivateKeyJwt, Some(jwks.clone())),
+    };
     let row = ClientRow {
         id: uuid::Uuid::now_v7().to_string(),
         name: name.to_owned(),
@@ -26,6 +33,8 @@ pub fn create(
         secret_hash: secret_hash.to_owned(),
         created_at: now_utc(),
         revoked_at: None,
+        auth_method: auth_method.as_str().to_owned(),
+        public_jwks,
     };
     write_transaction(conn, |conn| {
         diesel::insert_into(clients::table)
@@ -39,17 +48,18 @@ pub fn create(
         }
         Ok::<_, PersistenceError>(())
     })?;
-    Ok(row.into())
+    Client::try_from(row)
 }
 
 /// One client by id.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<Client>, PersistenceError> {
-    Ok(clients::table
+    clients::table
         .find(id)
         .select(ClientRow::as_select())
         .get_result(conn)
         .optional()?
-        .map(Client::from))
+        .map(Client::try_from)
+        .transpose()
 }
 
 /// Clients ordered by id (creation order), after a cursor.
@@ -66,10 +76,10 @@ pub fn list(
     if let Some(after) = after_id {
         q = q.filter(clients::id.gt(after.to_owned()));
     }
-    Ok(q.load::<ClientRow>(conn)?
+    q.load::<ClientRow>(conn)?
         .into_iter()
-        .map(Client::from)
-        .collect())
+        .map(Client::try_from)
+        .collect()
 }
 
 /// Revokes a client (its tokens stop working at once); `Ok(None)` when there is no such client.

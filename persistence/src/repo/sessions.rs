@@ -14,10 +14,14 @@ use time::PrimitiveDateTime;
 
 use crate::connection::{DbConnection, write_transaction};
 use crate::error::PersistenceError;
-use crate::records::sessions::{AuthorizationCode, Session};
+use crate::records::sessions::Session;
 use crate::repo::audit::{Audited, append};
-use crate::rows::sessions::{AuthorizationCodeRow, RefreshTokenRow, SessionRow};
-use crate::schema::{authorization_codes, refresh_tokens, sessions, users};
+use crate::rows::sessions::{RefreshTokenRow, SessionRow};
+use crate::schema::{refresh_tokens, sessions, users};
+
+pub use crate::repo::authorization_codes::{
+    NewCode, Redeemed, code_user_id, issue_code, redeem_code,
+};
 
 /// A session about to begin, with its first refresh token.
 #[derive(Debug, Clone)]
@@ -38,9 +42,11 @@ pub struct NewSession {
     pub refresh_hash: String,
     /// When the first refresh token stops working unused.
     pub refresh_expires_at: PrimitiveDateTime,
+    /// The OpenID provider's `acr` of a federated sign-in.
+    pub assurance: Option<String>,
 }
 
-fn insert_session(
+pub(crate) fn insert_session(
     conn: &mut DbConnection,
     new: NewSession,
     audited: &Audited,
@@ -61,6 +67,7 @@ fn insert_session(
         revoked_at: None,
         revoked_reason: None,
         client_address: new.client_address,
+        assurance: new.assurance,
     };
     diesel::insert_into(sessions::table)
         .values(&row)
@@ -163,7 +170,7 @@ pub fn active_of_user(
 
 /// Ends a session now with `reason` if it is still open; its every refresh token and access
 /// token stop working. Answers the session as it now stands (`None`: no such session).
-fn end(
+pub(crate) fn end(
     conn: &mut DbConnection,
     id: &str,
     reason: SessionEnd,
@@ -180,7 +187,7 @@ fn end(
 }
 
 /// The ICB of a session's account, for its audit entries.
-fn organisation_of(
+pub(crate) fn organisation_of(
     conn: &mut DbConnection,
     user_id: &str,
 ) -> Result<Option<String>, PersistenceError> {
@@ -315,134 +322,4 @@ pub fn refresh(
             ..session
         }))
     })
-}
-
-/// A code about to be issued.
-#[derive(Debug, Clone)]
-pub struct NewCode {
-    /// SHA-256 of the code, hex.
-    pub code_hash: String,
-    /// The client it is issued to.
-    pub client_id: String,
-    /// The exact redirect URI of the request.
-    pub redirect_uri: String,
-    /// The PKCE S256 challenge.
-    pub code_challenge: String,
-    /// Who signed in.
-    pub user_id: String,
-    /// When issued.
-    pub now: PrimitiveDateTime,
-    /// When it stops working.
-    pub expires_at: PrimitiveDateTime,
-}
-
-/// Issues an authorization code, audited (about the account) in its transaction.
-pub fn issue_code(
-    conn: &mut DbConnection,
-    new: NewCode,
-    audited: &Audited,
-) -> Result<(), PersistenceError> {
-    write_transaction(conn, |conn| {
-        let organisation = organisation_of(conn, &new.user_id)?;
-        let subject = format!("user:{}", new.user_id);
-        diesel::insert_into(authorization_codes::table)
-            .values(&AuthorizationCodeRow {
-                code_hash: new.code_hash,
-                client_id: new.client_id,
-                redirect_uri: new.redirect_uri,
-                code_challenge: new.code_challenge,
-                user_id: new.user_id,
-                created_at: new.now,
-                expires_at: new.expires_at,
-                used_at: None,
-                session_id: None,
-            })
-            .execute(conn)?;
-        append(
-            conn,
-            &audited.chain,
-            &[audited.about(subject, organisation)],
-        )
-    })
-}
-
-/// What redeeming a code came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Redeemed {
-    /// The code was good: the session it began.
-    Started(Session),
-    /// The code had been redeemed already: the session it began is now revoked (audited).
-    Reused,
-    /// No such code, or it had run out, or `accept` refused it (wrong client, redirect URI or
-    /// verifier), or its account no longer works. A code that was found is spent all the same.
-    Refused,
-}
-
-/// Redeems code `code_hash` at `now`: spends it, asks `accept` whether the request matches it,
-/// and begins `session(code)` if so. `started` is audited with the session, `reused` when a
-/// spent code comes back, each in its transaction.
-pub fn redeem_code(
-    conn: &mut DbConnection,
-    code_hash: &str,
-    now: PrimitiveDateTime,
-    accept: impl FnOnce(&AuthorizationCode) -> bool,
-    session: impl FnOnce(&AuthorizationCode) -> NewSession,
-    started: &Audited,
-    reused: &Audited,
-) -> Result<Redeemed, PersistenceError> {
-    write_transaction(conn, |conn| {
-        let spent = diesel::update(authorization_codes::table.find(code_hash))
-            .filter(authorization_codes::used_at.is_null())
-            .set(authorization_codes::used_at.eq(Some(now)))
-            .execute(conn)?;
-        let row: Option<AuthorizationCodeRow> = authorization_codes::table
-            .find(code_hash)
-            .select(AuthorizationCodeRow::as_select())
-            .get_result(conn)
-            .optional()?;
-        let Some(row) = row else {
-            return Ok(Redeemed::Refused);
-        };
-        if spent == 0 {
-            if let Some(session_id) = row.session_id.as_deref() {
-                if let Some(ended) = end(conn, session_id, SessionEnd::CodeReused, now)? {
-                    let organisation = organisation_of(conn, &ended.user_id)?;
-                    append(
-                        conn,
-                        &reused.chain,
-                        &[reused.about(format!("session:{session_id}"), organisation)],
-                    )?;
-                }
-                return Ok(Redeemed::Reused);
-            }
-            return Ok(Redeemed::Refused);
-        }
-        let code = AuthorizationCode::from(row);
-        let account_works = users::table
-            .find(&code.user_id)
-            .select(users::disabled)
-            .get_result::<bool>(conn)
-            .optional()?
-            .is_some_and(|disabled| !disabled);
-        if code.expires_at <= now || !account_works || !accept(&code) {
-            return Ok(Redeemed::Refused);
-        }
-        let begun = insert_session(conn, session(&code), started)?;
-        diesel::update(authorization_codes::table.find(code_hash))
-            .set(authorization_codes::session_id.eq(Some(&begun.id)))
-            .execute(conn)?;
-        Ok(Redeemed::Started(begun))
-    })
-}
-
-/// The account an authorization code (by its hash) was issued for, used or not.
-pub fn code_user_id(
-    conn: &mut DbConnection,
-    code_hash: &str,
-) -> Result<Option<String>, PersistenceError> {
-    Ok(authorization_codes::table
-        .find(code_hash)
-        .select(authorization_codes::user_id)
-        .get_result(conn)
-        .optional()?)
 }

@@ -25,6 +25,8 @@ pub struct NewUser {
     pub organisation: Option<String>,
     /// argon2id hash.
     pub password_hash: String,
+    /// The OpenID provider's `sub` of the person, when they sign in there.
+    pub federated_subject: Option<String>,
 }
 
 /// Roles in wire-name order, each once (the order they are stored and shown in).
@@ -58,12 +60,18 @@ pub fn create(
         totp_secret: None,
         totp_last_step: None,
         second_factor_required: false,
+        federated_subject: new.federated_subject,
     };
     write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
             .values(&row)
             .execute(conn)
-            .map_err(|e| PersistenceError::unique_as_conflict(e, "that username is taken"))?;
+            .map_err(|e| {
+                PersistenceError::unique_as_conflict(
+                    e,
+                    "that username is taken, or that federated_subject is another account's",
+                )
+            })?;
         if let Some(a) = audited {
             append(
                 conn,
@@ -98,6 +106,20 @@ pub fn by_username(
 ) -> Result<Option<User>, PersistenceError> {
     users::table
         .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .get_result(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+/// The account an admin linked to the OpenID provider's subject `subject`.
+pub fn by_federated_subject(
+    conn: &mut DbConnection,
+    subject: &str,
+) -> Result<Option<User>, PersistenceError> {
+    users::table
+        .filter(users::federated_subject.eq(subject))
         .select(UserRow::as_select())
         .get_result(conn)
         .optional()?
@@ -151,6 +173,8 @@ pub struct UserChanges {
     pub disabled: Option<bool>,
     /// Mark as needing a second factor, or not.
     pub second_factor_required: Option<bool>,
+    /// Link to the OpenID provider's subject (`Some(None)` unlinks).
+    pub federated_subject: Option<Option<String>>,
 }
 
 /// Applies changes if the stored version is `expected_version`; `Ok(None)` when there is no
@@ -192,6 +216,9 @@ pub fn update(
         if let Some(v) = changes.second_factor_required {
             row.second_factor_required = v;
         }
+        if let Some(v) = changes.federated_subject {
+            row.federated_subject = v;
+        }
         row.version += 1;
         row.updated_at = now_utc();
         diesel::update(users::table.find(id))
@@ -202,10 +229,17 @@ pub fn update(
                 users::disabled.eq(row.disabled),
                 users::token_generation.eq(row.token_generation),
                 users::second_factor_required.eq(row.second_factor_required),
+                users::federated_subject.eq(&row.federated_subject),
                 users::version.eq(row.version),
                 users::updated_at.eq(row.updated_at),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| {
+                PersistenceError::unique_as_conflict(
+                    e,
+                    "that federated_subject is linked to another account",
+                )
+            })?;
         append(
             conn,
             &audited.chain,

@@ -47,6 +47,8 @@ pub struct UserRow {
     pub totp_last_step: Option<i64>,
     /// An admin marked the account as needing a second factor.
     pub second_factor_required: bool,
+    /// The OpenID provider's `sub` of the person, set by an admin.
+    pub federated_subject: Option<String>,
 }
 
 impl UserRow {
@@ -78,6 +80,10 @@ pub struct ClientRow {
     pub created_at: PrimitiveDateTime,
     /// When revoked, if it has been.
     pub revoked_at: Option<PrimitiveDateTime>,
+    /// How it authenticates (`ClientAuthMethod`'s wire name).
+    pub auth_method: String,
+    /// Its public keys (a JWK Set, JSON) for `private_key_jwt`.
+    pub public_jwks: Option<String>,
 }
 
 /// One audit entry as stored.

@@ -32,6 +32,8 @@ pub struct SessionRow {
     pub revoked_reason: Option<String>,
     /// The address it began from.
     pub client_address: Option<String>,
+    /// The OpenID provider's `acr` of a federated sign-in.
+    pub assurance: Option<String>,
 }
 
 /// A refresh token, by the hash of its value.
@@ -74,4 +76,8 @@ pub struct AuthorizationCodeRow {
     pub used_at: Option<PrimitiveDateTime>,
     /// The session it was exchanged for.
     pub session_id: Option<String>,
+    /// How the person signed in (`SignInMethod`'s wire name).
+    pub method: String,
+    /// The OpenID provider's `acr` of a federated sign-in.
+    pub assurance: Option<String>,
 }

@@ -60,7 +60,11 @@ pub async fn add(
     db::run(state, move |conn| {
         leder_persistence::connection::write_transaction(conn, |conn| {
             repo::add_organisation(conn, &stored)?;
-            leder_persistence::repo::audit::append(conn, &entry.chain, &[entry.entry.clone()])
+            leder_persistence::repo::audit::append(
+                conn,
+                &entry.chain,
+                std::slice::from_ref(&entry.entry),
+            )
         })
     })
     .await?;
@@ -105,7 +109,11 @@ pub async fn correct(
     db::run(state, move |conn| {
         leder_persistence::connection::write_transaction(conn, |conn| {
             repo::correct_organisation(conn, &stored)?;
-            leder_persistence::repo::audit::append(conn, &entry.chain, &[entry.entry.clone()])
+            leder_persistence::repo::audit::append(
+                conn,
+                &entry.chain,
+                std::slice::from_ref(&entry.entry),
+            )
         })
     })
     .await?;

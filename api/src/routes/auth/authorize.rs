@@ -55,6 +55,7 @@ fn refused(refusal: Refusal) -> HttpResponse {
 
 /// The form for `request` with a fresh CSRF cookie.
 fn form_page(
+    state: &AppState,
     req: &HttpRequest,
     request: &AuthorizationRequest,
     username: &str,
@@ -69,7 +70,13 @@ fn form_page(
         .finish();
     let mut res = html(
         StatusCode::OK,
-        page::sign_in(request, &csrf, username, error),
+        page::sign_in(
+            request,
+            &csrf,
+            username,
+            error,
+            state.federation.as_deref().map(|p| p.name()),
+        ),
     );
     // A cookie that cannot be added leaves the form without it: the post is then refused.
     let _ = res.add_cookie(&cookie);
@@ -106,7 +113,7 @@ pub async fn authorize_page(state: web::Data<AppState>, req: HttpRequest) -> Htt
         .map_err(|why| Refusal::ToPerson(format!("The request cannot be read: {why}.")))
         .and_then(|params| authorize::check(&state.config, &params));
     match checked {
-        Ok(request) => form_page(&req, &request, "", None),
+        Ok(request) => form_page(&state, &req, &request, "", None),
         Err(refusal) => refused(refusal),
     }
 }
@@ -129,6 +136,13 @@ pub async fn authorize_page(state: web::Data<AppState>, req: HttpRequest) -> Htt
 /// once. A ticket lasts 5 minutes; a stale or forged one is 403 with a page asking to start
 /// again. Once signed in, the browser is sent to the redirect URI with `code`, `state` and
 /// `iss` (303).
+///
+/// When leder federates with an OpenID Connect provider (`LEDER_OIDC_ISSUER`), the page also
+/// offers "Sign in with <provider>": that button posts the request with `federate=1` (and the
+/// CSRF token), and the browser is sent to the provider's authorization endpoint (303) with
+/// leder's own `state`, `nonce` and PKCE challenge, remembered in a signed `HttpOnly` cookie for
+/// 10 minutes; the provider sends the person back to `GET /api/v1/auth/federated/callback`. A
+/// provider that cannot be reached is told to the person (502).
 #[utoipa::path(
     tag = "identity",
     operation_id = "submit_sign_in",
@@ -141,6 +155,7 @@ pub async fn authorize_page(state: web::Data<AppState>, req: HttpRequest) -> Htt
         (status = 413, response = crate::error::PayloadTooLarge),
         (status = 415, response = crate::error::UnsupportedMediaType),
         (status = 429, description = "Too many failed sign-ins from this address: a page asking to wait `Retry-After` seconds", content_type = "text/html", body = String),
+        (status = 502, description = "The OpenID provider cannot be reached (`federate`): a page saying so", content_type = "text/html", body = String),
         (status = 503, response = crate::error::ServiceUnavailable),
     )
 )]
@@ -175,6 +190,9 @@ pub async fn submit_sign_in(
             page::problem("Start signing in again", detail),
         ));
     }
+    if form.contains_key("federate") {
+        return super::federated::start(&state, &req, &request).await;
+    }
     if let Some(t) = form.get("ticket") {
         let code = form.get("code").map_or("", String::as_str);
         return super::steps::next_step(&state, &info, &request, &csrf, t, code).await;
@@ -184,6 +202,7 @@ pub async fn submit_sign_in(
     match sign_in::with_password(&state, &info, &username, password).await {
         Ok(Some(user)) => super::steps::after_password(&state, &info, &request, &csrf, user).await,
         Ok(None) => Ok(form_page(
+            &state,
             &req,
             &request,
             &username,

@@ -69,7 +69,7 @@ pub async fn read_form(
 
 /// Every parameter the OAuth endpoints read. Others are ignored, as RFC 6749 section 3.1
 /// requires of unrecognised parameters.
-const KNOWN: [&str; 19] = [
+const KNOWN: [&str; 22] = [
     "grant_type",
     "username",
     "password",
@@ -89,6 +89,9 @@ const KNOWN: [&str; 19] = [
     "code_challenge_method",
     "csrf",
     "ticket",
+    "client_assertion_type",
+    "client_assertion",
+    "federate",
 ];
 
 /// The known fields of a query string or form body, as [`read_form`] reads them.

@@ -30,6 +30,8 @@ pub async fn server_metadata(
         grants.push("password");
     }
     let auth_methods = vec!["none", "client_secret_basic", "client_secret_post"];
+    let mut token_auth_methods = auth_methods.clone();
+    token_auth_methods.push("private_key_jwt");
     web::Json(ServerMetadata {
         issuer: state.auth.issuer.clone(),
         authorization_endpoint: format!("{base}/api/v1/auth/authorize"),
@@ -39,7 +41,9 @@ pub async fn server_metadata(
         response_types_supported: vec!["code"],
         grant_types_supported: grants,
         code_challenge_methods_supported: vec!["S256"],
-        token_endpoint_auth_methods_supported: auth_methods.clone(),
+        token_endpoint_auth_methods_supported: token_auth_methods,
+        token_endpoint_auth_signing_alg_values_supported: crate::auth::client_assertion::ALGORITHMS
+            .to_vec(),
         revocation_endpoint_auth_methods_supported: auth_methods,
         authorization_response_iss_parameter_supported: true,
     })

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::form::{oauth_error, read_form};
-use crate::app::sessions;
+use crate::app::session_ends as sessions;
 use crate::audit::RequestInfo;
 use crate::dto::identity::OAuthError;
 use crate::dto::sessions::RevokeRequest;

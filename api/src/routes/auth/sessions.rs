@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::sign_in::SessionEnd;
 
-use crate::app::sessions;
+use crate::app::session_ends as sessions;
 use crate::audit::RequestInfo;
 use crate::auth::{Caller, PrincipalKind};
 use crate::dto::sessions::{SessionFilter, SessionPage, SessionView};

@@ -10,6 +10,7 @@ use super::form::{basic_credentials, oauth_error, read_form};
 use crate::app::sessions::{self, CodeExchange, Tokens};
 use crate::app::{second_factor, sign_in};
 use crate::audit::RequestInfo;
+use crate::auth::client_assertion;
 use crate::dto::identity::{OAuthError, TokenRequest, TokenResponse};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -51,7 +52,13 @@ fn invalid_grant(description: &str) -> HttpResponse {
 ///   A refresh token works for 2 hours unused (`LEDER_REFRESH_IDLE_SECS`) and never past the
 ///   session's end, 12 hours after sign-in (`LEDER_SESSION_LIFETIME_SECS`).
 /// - `client_credentials` (ICS machine clients): `client_id` and `client_secret`, in the form or
-///   as HTTP Basic. No refresh token: ask again.
+///   as HTTP Basic; or, for a client registered with public keys, `private_key_jwt` (RFC 7523):
+///   `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` and
+///   `client_assertion`, a JWT signed with one of its keys (EdDSA, ES256, RS256 or PS256) with
+///   `iss` and `sub` its client id, `aud` this token endpoint's URL
+///   (`$LEDER_PUBLIC_URL/api/v1/auth/token` when set), `exp` at most 5 minutes ahead and a
+///   `jti` never used before (a replayed assertion is refused on every replica). No refresh
+///   token: ask again.
 /// - `password`: only when the server runs with `LEDER_ALLOW_PASSWORD_GRANT=true` (for the
 ///   command line and tests; RFC 9700 forbids it for front ends, which must never see a
 ///   person's password), else `unsupported_grant_type`. `username` and `password`, and `otp`
@@ -230,6 +237,9 @@ async fn client_grant(
     info: &RequestInfo,
     form: &HashMap<String, String>,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some(kind) = form.get("client_assertion_type") {
+        return assertion_grant(state, req, info, form, kind).await;
+    }
     let (id, secret) = match (
         basic_credentials(req),
         form.get("client_id"),
@@ -250,6 +260,56 @@ async fn client_grant(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "unknown, revoked or wrong client credentials",
+        ));
+    };
+    Ok(answer(sessions::client_tokens(state, &client)?))
+}
+
+/// Where leder's token endpoint is, as an assertion's `aud` must name it: under
+/// `LEDER_PUBLIC_URL` when set, else at the address the request came to.
+fn token_endpoint(state: &AppState, req: &HttpRequest) -> String {
+    let path = "/api/v1/auth/token";
+    match &state.config.public_url {
+        Some(base) => format!("{base}{path}"),
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}{path}", info.scheme(), info.host())
+        }
+    }
+}
+
+/// `client_credentials` with `private_key_jwt` client authentication (RFC 7523 section 2.2).
+async fn assertion_grant(
+    state: &AppState,
+    req: &HttpRequest,
+    info: &RequestInfo,
+    form: &HashMap<String, String>,
+    kind: &str,
+) -> Result<HttpResponse, ApiError> {
+    if kind != client_assertion::ASSERTION_TYPE {
+        return Ok(invalid_request(
+            "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ));
+    }
+    if basic_credentials(req).is_some() || form.contains_key("client_secret") {
+        return Ok(invalid_request(
+            "use one way of client authentication: a client_assertion or a secret, not both",
+        ));
+    }
+    let Some(assertion) = form.get("client_assertion") else {
+        return Ok(invalid_request("client_assertion is required"));
+    };
+    let audiences = vec![token_endpoint(state, req)];
+    let client_id = form.get("client_id").map(String::as_str);
+    let Some(client) =
+        sign_in::with_client_assertion(state, info, client_id, assertion, audiences).await?
+    else {
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "the client_assertion is not valid: unknown or revoked client, a key it did not \
+             register, a wrong iss, sub or aud, expired or longer-lived than 5 minutes, or a jti \
+             used before",
         ));
     };
     Ok(answer(sessions::client_tokens(state, &client)?))

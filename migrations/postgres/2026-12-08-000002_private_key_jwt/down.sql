@@ -1,0 +1,2 @@
+ALTER TABLE clients DROP COLUMN public_jwks;
+ALTER TABLE clients DROP COLUMN auth_method;
