@@ -158,8 +158,14 @@ impl Review {
                 })?;
         }
         if let Some((findings, fields)) = &j.findings {
+            // The file's answers are written as a form's are (never claiming to be derived),
+            // whatever the caller marked them.
+            let mut findings = findings.clone();
+            if let Some(family) = findings.family_involvement.as_mut() {
+                family.recorded = false;
+            }
             review
-                .write_findings(&j.lead, findings.clone(), fields.clone())
+                .write_findings(&j.lead, findings, fields.clone())
                 .map_err(ImportError::refused(ImportStep::Findings))?;
             // The family's involvement was recorded on the other system: its answers stand for
             // the family record there (a family record begun in leder derives them afresh).
