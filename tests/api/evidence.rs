@@ -86,6 +86,11 @@ both_stores! {
         let rory = staff_view["items"].as_array().unwrap().iter().find(|m| m["id"] == s.reviewer.id.as_str()).unwrap();
         assert_eq!(rory["open_reviews"]["open_records_requests"], 1);
 
+        // A program renamed .pdf through the link is refused by its bytes, and that use of the
+        // link is audited against the case like any other; the link stays open.
+        problem(post_form(&app, &link, None, &[Part::File("file", "records.pdf", &exe())]).await, 415).await;
+        assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'upload_through_link' AND outcome = 'refused' AND client_address = '127.0.0.1' AND subject = 'review:{id}'")).await, 1);
+
         // The practice uploads a PDF through the link, without an account.
         let document = pdf(1);
         let res = post_form(&app, &link, None, &[Part::File("file", "GP record 2023-2026.pdf", &document)]).await;
@@ -127,13 +132,15 @@ both_stores! {
         // The case's feed, history and audit trail say what happened.
         let kinds: Vec<String> = events(&app).await.into_iter().filter(|e| e.subject_id == id).map(|e| e.event_type).collect();
         assert!(kinds.contains(&"review.records_requested".to_owned()), "{kinds:?}");
-        assert!(kinds.contains(&"review.records_received".to_owned()), "{kinds:?}");
+        // One upload is one receipt: the event once, not once by the change and again by the link.
+        assert_eq!(kinds.iter().filter(|k| *k == "review.records_received").count(), 1, "{kinds:?}");
         let history = json(app.get_as(&format!("/api/v1/reviews/{id}/history"), &s.lead.token).await, 200).await;
         let actions: Vec<&str> = history["items"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
         assert!(actions.contains(&"records_requested") && actions.contains(&"records_received"), "{actions:?}");
         let audited = |sql: String| { let app = &app; async move { sql_count(app, &sql).await } };
         assert_eq!(audited(format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'upload_through_link' AND outcome = 'success' AND actor_kind = 'anonymous' AND client_address = '127.0.0.1' AND subject = 'review:{id}'")).await, 1);
-        assert_eq!(audited(format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'upload_through_link' AND outcome = 'refused' AND client_address = '127.0.0.1' AND subject = 'review:{id}'")).await, 1);
+        // Refused: the program renamed .pdf, and the second upload (410).
+        assert_eq!(audited(format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'upload_through_link' AND outcome = 'refused' AND client_address = '127.0.0.1' AND subject = 'review:{id}'")).await, 2);
         assert_eq!(audited(format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'download_attachment' AND actor_id = '{}' AND subject = 'review:{id}'", s.reviewer.id)).await, 1);
         assert_eq!(audited(format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'request_records' AND actor_id = '{}'", s.reviewer.id)).await, 1);
     }
@@ -238,8 +245,8 @@ both_stores! {
         assert_eq!(store.keys(&app).await.len(), 1);
         json(send(live).await, 201).await;
         // Every use audited with the client's address: 2 refused on unknown tokens, 3 on links
-        // of the case (revoked, expired, used) and the refused type is not a use.
+        // of the case (revoked, expired, used) and 1 for the refused type through a live link.
         let refusals = sql_count(&app, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'upload_through_link' AND outcome = 'refused' AND client_address = '127.0.0.1'").await;
-        assert_eq!(refusals, 5);
+        assert_eq!(refusals, 6);
     }
 }

@@ -213,3 +213,21 @@ pub fn components() -> Vec<(
         one::<leder_domain::audit::AuditOutcome>(),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    /// Two domain enums of one name would be one schema in the contract, the later one's values
+    /// standing for both (the involved organisation's kind was once published as the hierarchy's).
+    #[test]
+    fn every_domain_enum_has_a_schema_name_of_its_own() {
+        let mut seen = HashSet::new();
+        for (name, _) in super::components() {
+            assert!(
+                seen.insert(name.clone()),
+                "two domain enums are named {name}"
+            );
+        }
+    }
+}

@@ -14,7 +14,7 @@ use crate::wire::wire_enum;
 
 wire_enum! {
     /// The kind of an organisation involved in the person's care.
-    pub enum OrganisationKind as "organisation kind" {
+    pub enum OrganisationKind as "involved organisation kind" {
         /// The person's GP practice (an ODS practice code).
         GpPractice => "gp_practice",
         /// An acute hospital trust.

@@ -22,7 +22,6 @@ use super::receive::{StoredFile, forget, receive};
 use super::{crash_point, evidence_refused};
 use crate::app::reviews::{answered, store};
 use crate::audit::RequestInfo;
-use crate::cases::render_json;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -58,7 +57,15 @@ pub async fn upload(
         refused(state, info, subject).await?;
         return Err(gone());
     }
-    let received = receive(state, form, &request.review_id, MOST_FILES).await?;
+    let received = match receive(state, form, &request.review_id, MOST_FILES).await {
+        Ok(received) => received,
+        Err(e) => {
+            // A refused file (too large, of a type not allowed, a malformed form) is a use of
+            // the link too.
+            refused(state, info, subject).await?;
+            return Err(e);
+        }
+    };
     crash_point(state);
     let files = received.files.clone();
     let description = received.description.clone();
@@ -99,7 +106,6 @@ pub async fn upload(
                 )?;
             }
             requests::close(conn, &request_id, RequestStatus::Received, None, now)?;
-            review_store::emit(conn, &stored, &happened, &render_json(&stored))?;
             Ok(stored)
         }))
     })
