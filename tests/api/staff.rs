@@ -43,7 +43,7 @@ both_backends! {
         assert_eq!(page["next_cursor"], Value::Null);
         assert_eq!(named(&page, "sian.senior")["roles"], json!(["qa_panel", "reviewer"]));
         assert_eq!(named(&page, "lena.lead")["open_reviews"], Value::Null);
-        assert_eq!(named(&page, "rory.reviewer")["open_reviews"], json!({"total": 0, "by_stage": []}));
+        assert_eq!(named(&page, "rory.reviewer")["open_reviews"], json!({"total": 0, "by_stage": [], "open_records_requests": 0}));
 
         // The picker: reviewers of the ICB; the lead allocates two cases to Rory, starts none.
         let pick = page["items"].as_array().unwrap().iter()
@@ -63,7 +63,7 @@ both_backends! {
 
         let page = json(staff_of(&app, &qa.token, "QOP").await, 200).await;
         assert_eq!(named(&page, "rory.reviewer")["open_reviews"], json!({"total": 2, "by_stage": [
-            {"stage": "allocated", "count": 1}, {"stage": "in_review", "count": 1}]}));
+            {"stage": "allocated", "count": 1}, {"stage": "in_review", "count": 1}], "open_records_requests": 0}));
         assert_eq!(named(&page, "sian.senior")["open_reviews"]["total"], 0);
         // An admin reads it too.
         json(staff_of(&app, &admin, "QOP").await, 200).await;
