@@ -10,6 +10,7 @@ pub mod case_notes;
 pub mod cases;
 pub mod evidence;
 pub mod family;
+pub mod idempotency;
 pub mod identity;
 pub mod moves;
 pub mod organisations;
