@@ -1,0 +1,517 @@
+#!/usr/bin/env bash
+# HTTP walk-throughs of issues #15 (the case team's screens), #16 (a records request from
+# creation to download) and #19 (an ICS system's intake with a retry; importing 10,000 reviews)
+# against a fresh leder on SQLite, each command printed with its answer as markdown.
+# Usage: scripts/walkthrough.sh [OUT.md]   (LEDER_BIN: the binary, default target/debug/leder)
+# Needs bash, curl, jq, python3 and GNU time (/usr/bin/time).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LEDER=$(realpath "${LEDER_BIN:-$ROOT/target/debug/leder}")
+OUT=$(realpath -m "${1:-walkthrough.md}")
+: > "$OUT"
+TMP=$(mktemp -d /tmp/leder-walk.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+SERVER_PID=""
+SURPRISES=()
+
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
+  fi
+}
+trap cleanup EXIT INT TERM
+
+export LEDER_DATABASE_URL="sqlite://$TMP/leder.db"
+export LEDER_BIND="127.0.0.1:$PORT"
+export LEDER_STORAGE_URL="$TMP/attachments"
+export LEDER_JWT_KEYS_DIR="$TMP/jwt-keys"
+cd "$TMP"   # data/pseudonym.key, data/audit.key land here
+export LEDER_AUDIT_CHECKPOINT_FILE="$TMP/audit-checkpoints.ndjson"
+export LEDER_BOOTSTRAP_ADMIN_PASSWORD='admin-walk-pass-1'
+export LEDER_ALLOW_PASSWORD_GRANT=true
+export LEDER_PASSWORD_HASH_MEMORY_KIB=8 LEDER_PASSWORD_HASH_ITERATIONS=1   # throwaway accounts
+export LEDER_LOGIN_FAILURE_DELAY_MS=0
+export LEDER_CLOCKS_EVERY_MINUTES=0 LEDER_RETENTION_EVERY_HOURS=0
+export RUST_LOG=warn
+PW='walk-pass-123456'
+
+# ---------------------------------------------------------------- markdown helpers
+md() { printf '%s\n' "$*" >> "$OUT"; }
+surprise() { SURPRISES+=("$1"); }
+
+# Tokens by name, elided in the printed commands.
+declare -A TOK
+LAST_STATUS=""; LAST_BODY=""; LAST_FILE="$TMP/last.body"
+
+# req EXPECT TOKNAME METHOD PATH [BODY] [JQ]  — prints the curl line and the trimmed answer.
+req() {
+  local expect=$1 tok=$2 method=$3 path=$4 body=${5-} filter=${6-.}
+  local shown="curl -s -X $method \"\$BASE$path\""
+  local args=(-s -o "$LAST_FILE" -w '%{http_code}' -X "$method" "$BASE$path")
+  if [ "$tok" != "-" ]; then
+    args+=(-H "Authorization: Bearer ${TOK[$tok]}")
+    shown+=" -H \"Authorization: Bearer \$$tok\""
+  fi
+  if [ -n "$body" ]; then
+    args+=(-H 'content-type: application/json' --data-binary "$body")
+    shown+=" -H 'content-type: application/json' -d '$(jq -c . <<<"$body")'"
+  fi
+  LAST_STATUS=$(curl "${args[@]}")
+  LAST_BODY=$(cat "$LAST_FILE")
+  show "$shown" "$filter"
+  check "$expect" "$method $path${body:+ $(jq -c . <<<"$body")}"
+}
+
+show() {
+  local shown=$1 filter=${2-.}
+  md '```sh'
+  md "$shown"
+  md '```'
+  md '```'
+  md "→ $LAST_STATUS"
+  if jq -e . >/dev/null 2>&1 <<<"$LAST_BODY"; then
+    if [[ "$LAST_STATUS" == 2* ]]; then
+      jq "$filter" <<<"$LAST_BODY" >> "$OUT" 2>/dev/null || jq . <<<"$LAST_BODY" >> "$OUT"
+    else
+      jq '{type,title,status,detail,errors}|with_entries(select(.value!=null))' <<<"$LAST_BODY" >> "$OUT"
+    fi
+  elif [ -n "$LAST_BODY" ]; then
+    printf '%s\n' "$(head -c 400 <<<"$LAST_BODY")" >> "$OUT"
+  fi
+  md '```'
+}
+
+check() {
+  local expect=$1 what=$2
+  if [ "$LAST_STATUS" != "$expect" ]; then
+    surprise "\`$what\` → expected $expect, got **$LAST_STATUS**: \`$(head -c 600 <<<"$LAST_BODY" | tr '\n' ' ')\`"
+  fi
+}
+
+token_password() { # NAME USER PASS
+  TOK[$1]=$(curl -s -X POST "$BASE/api/v1/auth/token" -d grant_type=password \
+    --data-urlencode "username=$2" --data-urlencode "password=$3" | jq -r .access_token)
+  [ -n "${TOK[$1]}" ] && [ "${TOK[$1]}" != null ] || { echo "no token for $2" >&2; exit 1; }
+}
+
+nhs() { # a valid NHS number from a 9-digit stem
+  python3 - "$1" <<'PY'
+import sys
+s = sys.argv[1]
+t = 11 - sum(int(d) * (10 - i) for i, d in enumerate(s)) % 11
+t = 0 if t == 11 else t
+print(s + str(t) if t != 10 else "")
+PY
+}
+
+timed() { # LABEL CMD... : runs under /usr/bin/time -v, prints summary + time/RSS into walk.md
+  local label=$1; shift
+  local log="$TMP/time.$RANDOM"
+  local t0=$(date +%s.%N)
+  /usr/bin/time -v "$@" > "$log.out" 2> "$log.err"; local rc=$?
+  md '```sh'; md "/usr/bin/time -v ${*/#$LEDER/leder}"; md '```'
+  md '```'
+  md "exit $rc"
+  grep -v '^\s' "$log.err" | grep -v 'Command being timed' | head -30 >> "$OUT"
+  cat "$log.out" | head -40 >> "$OUT"
+  grep -E 'Elapsed \(wall clock\)|Maximum resident set size|User time|System time' "$log.err" | sed 's/^\s*//' >> "$OUT"
+  md '```'
+  LAST_RC=$rc
+  TIMINGS+=("| $label | $rc | $(grep -oP 'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): \K.*' "$log.err") | $(grep -oP 'Maximum resident set size \(kbytes\): \K.*' "$log.err") | $(grep -E 'rows read in' "$log.err" "$log.out" -h | head -1 | sed 's/^import: //') |")
+}
+TIMINGS=()
+
+# ---------------------------------------------------------------- setup
+: > "$OUT"
+md "# leder: HTTP walk-throughs for issues #15, #16 and #19"
+md ""
+md "Generated by \`scripts/walkthrough.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') against \`$LEDER\` ($($LEDER --version 2>/dev/null))"
+md "on a fresh SQLite database (\`$TMP/leder.db\`), documents in a folder (\`LEDER_STORAGE_URL=$TMP/attachments\`),"
+md "\`LEDER_ALLOW_PASSWORD_GRANT=true\`, throwaway password-hash cost. \`\$BASE\` = \`$BASE\`. Tokens are shown as \`\$ADMIN\`, \`\$LEAD\`, \`\$REV1\`, \`\$REV2\`, \`\$QA\`, \`\$ICS\`."
+md "Each answer is trimmed to the fields of interest (jq); errors show the problem's \`type/title/status/detail/errors\`."
+md ""
+
+"$LEDER" migrate > "$TMP/migrate.log" 2>&1 || { cat "$TMP/migrate.log"; exit 1; }
+md "## Setup"
+md '```sh'
+md 'leder migrate'
+for u in "lead.qop ics_lead Lena Lead" "rev1.qop reviewer Riya Reviewer" "rev2.qop reviewer Ravi Reviewer" "qa.qop qa_panel Quinn QA"; do
+  set -- $u
+  md "LEDER_NEW_USER_PASSWORD=… leder user create --username $1 --role $2 --org QOP --display-name '$3 $4'"
+  LEDER_NEW_USER_PASSWORD=$PW "$LEDER" user create --username "$1" --role "$2" --org QOP --display-name "$3 $4" >> "$TMP/users.log" 2>&1 \
+    || { cat "$TMP/users.log"; exit 1; }
+done
+md 'leder client create --org QOP --name "QOP ICS hub"'
+"$LEDER" client create --org QOP --name "QOP ICS hub" > "$TMP/client.log" 2>&1 || { cat "$TMP/client.log"; exit 1; }
+md '```'
+md '```'
+sed -E 's/(secret[^:=]*[:=] *)[^ ]+/\1…(elided)/I' "$TMP/client.log" >> "$OUT"
+md '```'
+ICS_ID=$(grep -oiE 'client_id[^A-Za-z0-9_-]+[A-Za-z0-9_.-]+' "$TMP/client.log" | head -1 | sed -E 's/.*[^A-Za-z0-9_.-]//')
+ICS_SECRET=$(grep -oiE 'client_secret[^A-Za-z0-9_-]+[A-Za-z0-9_.~-]+' "$TMP/client.log" | head -1 | sed -E 's/.*[^A-Za-z0-9_.~-]//')
+
+"$LEDER" serve > "$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
+curl -sf "$BASE/readyz" >/dev/null || { echo "server did not start"; cat "$TMP/server.log"; exit 1; }
+
+token_password ADMIN admin "$LEDER_BOOTSTRAP_ADMIN_PASSWORD"
+token_password LEAD lead.qop "$PW"
+token_password REV1 rev1.qop "$PW"
+token_password REV2 rev2.qop "$PW"
+token_password QA qa.qop "$PW"
+TOK[ICS]=$(curl -s -X POST "$BASE/api/v1/auth/token" -d grant_type=client_credentials \
+  --data-urlencode "client_id=$ICS_ID" --data-urlencode "client_secret=$ICS_SECRET" | jq -r .access_token)
+md ""
+md "Tokens: \`curl -s -X POST \$BASE/api/v1/auth/token -d grant_type=password -d username=lead.qop -d password=…\` (likewise rev1.qop, rev2.qop, qa.qop, admin);"
+md "the machine client: \`-d grant_type=client_credentials -d client_id=$ICS_ID -d client_secret=…\`."
+[ -n "${TOK[ICS]}" ] && [ "${TOK[ICS]}" != null ] || surprise "client_credentials grant for the ICS client failed"
+md ""
+req 200 LEAD GET /api/v1/me '' '{username,display_name,roles,organisation}'
+
+# ================================================================ A. issue 15
+md ""
+md "## A. Issue #15 — the lead's and the reviewer's working screens"
+md ""
+md "### A1. A public notification arrives (no token; the answer is only the reference)"
+NHS_A=9434765919
+BODY_A=$(jq -n --arg nhs "943 476 5919" '{
+  notifier: {name: "Sam Carer", relationship: "carer", email: "sam@example.org", phone: "07700 900456", organisation: "Acorn Supported Living"},
+  person: {given_name: "Alex", family_name: "Example", nhs_number: $nhs, date_of_birth: "1961-03-02",
+           date_of_death: "2026-10-01", sex: "female", ethnic_category: "A", learning_disability: true,
+           autistic: false, lived_in_england: true, national_data_opt_out: false, area_code: "14L", place_of_death: "hospital"},
+  circumstances: "Died in hospital after a short illness (aspiration pneumonia)."}')
+req 201 - POST /api/v1/notifications "$BODY_A"
+REF_A=$(jq -r .reference <<<"$LAST_BODY")
+
+md ""
+md "### A2. The lead finds it by NHS number (any spacing) and by name + date of birth"
+req 200 LEAD GET "/api/v1/reviews?nhs_number=943-476-5919" '' '{items: [.items[]? | {id,reference,status,person:{given_name:.person.given_name,family_name:.person.family_name,nhs_number:.person.nhs_number}}]} + (if .items then {} else . end)'
+ID_A=$(jq -r '(.items // .data // .)[0].id' <<<"$LAST_BODY")
+[ "$(jq -r '(.items // .data // .)[0].reference' <<<"$LAST_BODY")" = "$REF_A" ] || surprise "search by NHS number did not return the case $REF_A"
+req 200 LEAD GET "/api/v1/reviews?family_name=EXAMPLE&given_name=alex&date_of_birth=1961-03-02" '' '{items: [.items[]? | {id,reference,status}]}'
+[ "$(jq -r '(.items // .data // .)[0].id' <<<"$LAST_BODY")" = "$ID_A" ] || surprise "search by names + date of birth did not return the case"
+req 200 LEAD GET "/api/v1/reviews?nhs_number=9434765900" '' '{items: [.items[]? | .reference]}'
+
+md ""
+md "### A3. Staff of QOP (the reviewer picker)"
+req 200 LEAD GET /api/v1/organisations/QOP/staff '' '{items: (.items | map({id,username,display_name,roles,open_reviews}))}'
+REV1_ID=$(jq -r '(.items // .)[] | select(.username=="rev1.qop") | .id' <<<"$LAST_BODY")
+REV2_ID=$(jq -r '(.items // .)[] | select(.username=="rev2.qop") | .id' <<<"$LAST_BODY")
+req 403 REV1 GET /api/v1/organisations/QOP/staff '' .
+
+md ""
+md "### A4. The case's notifications: who notified and how to reach them"
+req 200 LEAD GET "/api/v1/reviews/$ID_A/notifications" '' '{items: (.items | map({id,received_at,notifier,circumstances,differs_in}))}'
+
+md ""
+md "### A5. The review before allocation (stage, clocks, opt-out check)"
+req 200 LEAD GET "/api/v1/reviews/$ID_A" '' '{reference,status,review_type,organisation,sub_icb_location,notified_at,due_date,extended_due_date,days_elapsed,days_on_hold,overdue,due_soon,hold,reviewer,opt_out_check,version}'
+
+md ""
+md "### A6. A hold before allocation (coroner's inquest), the clocks while on hold, then resume"
+req 200 LEAD POST "/api/v1/reviews/$ID_A/transitions" '{"action":"hold","reason":"coroner_inquest"}' '{status,hold,overdue,due_soon,due_date,extended_due_date,days_on_hold}'
+req 200 LEAD POST "/api/v1/reviews/$ID_A/transitions" '{"action":"resume"}' '{status,hold,days_on_hold,due_date,extended_due_date,overdue,due_soon}'
+
+md ""
+md "### A7. The family record: a contact, then 'informed' and 'invited'"
+req 201 LEAD POST "/api/v1/reviews/$ID_A/family-contacts" '{"name":"Mary Example","relationship":"sister","phone":"07700 900123","email":"mary@example.org","preferred_contact":"phone","accessibility_needs":["easy_read"]}' '{id,name,relationship,phone,email,preferred_contact,accessibility_needs}'
+CID=$(jq -r .id <<<"$LAST_BODY")
+TODAY=$(date -u +%F)
+req 201 LEAD POST "/api/v1/reviews/$ID_A/family-contacts/$CID/events" "{\"kind\":\"informed\",\"on\":\"$TODAY\",\"note\":\"Told about the review by phone; easy read letter to follow.\"}" '{id,kind,on,note,recorded_by}'
+req 201 LEAD POST "/api/v1/reviews/$ID_A/family-contacts/$CID/events" "{\"kind\":\"invited\",\"on\":\"$TODAY\",\"note\":\"Invited to contribute to the review.\"}" '{id,kind,on,note}'
+req 200 LEAD GET "/api/v1/reviews/$ID_A/family-contacts" '' '{items: (.items | map({name,relationship,preferred_contact,events: ((.events // []) | map({kind,on}))}))}'
+
+md ""
+md "### A8. Allocation to a reviewer (Riya Reviewer); the review carries the reviewer's display name"
+req 200 LEAD POST "/api/v1/reviews/$ID_A/transitions" "{\"action\":\"allocate\",\"reviewer_id\":\"$REV1_ID\"}" '{status,reviewer_id,reviewer}'
+[ "$(jq -r '.reviewer.display_name' <<<"$LAST_BODY")" = "Riya Reviewer" ] || surprise "review after allocation lacks reviewer.display_name: $(jq -c .reviewer <<<"$LAST_BODY")"
+
+md ""
+md "### A9. The reviewer's own work: \`GET /me/reviews\` (due soonest first)"
+req 200 REV1 GET /api/v1/me/reviews '' '{items: [(.items // .data // [])[] | {reference,status,due_date,extended_due_date,days_elapsed,overdue,due_soon,reviewer}]}'
+req 200 REV2 GET /api/v1/me/reviews '' '{items: [(.items // .data // [])[] | .reference]}'
+req 200 LEAD GET /api/v1/organisations/QOP/staff '' '{items: (.items | map(select(.open_reviews != null) | {display_name,open_reviews}))}'
+
+md ""
+md "### A10. The reviewer starts and adds a case note; the lead reads the notes"
+req 200 REV1 POST "/api/v1/reviews/$ID_A/transitions" '{"action":"start"}' '{status,reviewer}'
+req 201 REV1 POST "/api/v1/reviews/$ID_A/notes" "{\"kind\":\"phone_call\",\"text\":\"Spoke to the care home manager; records to follow.\",\"occurred_on\":\"$TODAY\"}" '{id,kind,text,occurred_on,author,created_at}'
+req 200 LEAD GET "/api/v1/reviews/$ID_A/notes" '' '{items: (.items | map({kind,text,occurred_on,author}))}'
+req 200 REV1 GET "/api/v1/reviews/$ID_A" '' '{reference,status,reviewer,due_date,extended_due_date,days_elapsed,days_on_hold,overdue,due_soon}'
+
+# ================================================================ B. issue 16
+md ""
+md "## B. Issue #16 — a records request from creation to download"
+md ""
+md "### B1. The reviewer records the GP practice (and a trust) as involved"
+req 201 REV1 POST "/api/v1/reviews/$ID_A/organisations" '{"kind":"gp_practice","ods_code":"M85001","name":"Example Surgery"}' .
+ORG_GP=$(jq -r .id <<<"$LAST_BODY")
+req 201 REV1 POST "/api/v1/reviews/$ID_A/organisations" '{"kind":"acute_trust","ods_code":"RRK","name":"University Hospitals Birmingham"}' '{id,kind,ods_code,name}'
+req 422 REV1 POST "/api/v1/reviews/$ID_A/organisations" '{"kind":"gp_practice","ods_code":"12345"}' .
+md ""
+md "The served contract's enum for the \`kind\` just used:"
+LAST_STATUS=$(curl -s -o "$LAST_FILE" -w '%{http_code}' "$BASE/api-docs/openapi.json"); LAST_BODY=$(cat "$LAST_FILE")
+show 'curl -s "$BASE/api-docs/openapi.json" | jq ".components.schemas.OrganisationKind, .components.schemas.NewInvolvedOrganisation.properties.kind"' '{OrganisationKind: .components.schemas.OrganisationKind, "NewInvolvedOrganisation.kind": .components.schemas.NewInvolvedOrganisation.properties.kind}'
+if ! jq -e '.components.schemas.OrganisationKind.enum | index("gp_practice")' <<<"$LAST_BODY" >/dev/null; then
+  surprise "Contract: \`NewInvolvedOrganisation.kind\` / \`InvolvedOrganisation.kind\` refer to \`#/components/schemas/OrganisationKind\`, whose enum is $(jq -c .components.schemas.OrganisationKind.enum <<<"$LAST_BODY") (the reference-data kind of \`GET /organisations?kind=\`): the evidence kind \`gp_practice\`, \`acute_trust\`, ... that the server takes and answers (201 above) is not in the contract. Two Rust enums named \`OrganisationKind\` (domain::evidence and the organisations one) collide under one schema name. Request: \`POST /api/v1/reviews/{id}/organisations {\"kind\":\"gp_practice\",\"ods_code\":\"M85001\"}\` → 201 with \`\"kind\":\"gp_practice\"\`, off-contract both ways."
+fi
+req 200 REV1 GET "/api/v1/reviews/$ID_A/organisations" '' '{items: (.items | map({id,kind,ods_code,name}))}'
+
+md ""
+md "### B2. A records request (GP records; due date left to the default: 14 days) — the once-only upload link"
+req 201 REV1 POST "/api/v1/reviews/$ID_A/records-requests" "{\"organisation_id\":\"$ORG_GP\",\"asked_for\":\"GP records for the three years before death\",\"contact_email\":\"practice.manager@nhs.net\"}" '{request: (.request | {id,status,asked_for,contact_email,due_on,overdue,link_expires_at,documents,organisation: (.organisation|{kind,ods_code,name})}), upload_url, expires_at}'
+REQ_ID=$(jq -r .request.id <<<"$LAST_BODY")
+UPLOAD_URL=$(jq -r .upload_url <<<"$LAST_BODY")
+EXPECT_DUE=$(date -u -d '+14 days' +%F)
+[ "$(jq -r .request.due_on <<<"$LAST_BODY")" = "$EXPECT_DUE" ] || surprise "records request due_on is $(jq -r .request.due_on <<<"$LAST_BODY"), expected the default $EXPECT_DUE"
+req 200 REV1 GET "/api/v1/reviews/$ID_A/records-requests" '' '{items: (.items | map({id,status,due_on,overdue,link_revoked,documents}))}'
+
+md ""
+md "### B3. The practice uploads a real PDF through the link, with no token"
+PDF="$TMP/gp-records.pdf"
+python3 - "$PDF" <<'PY'
+import sys
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        None,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+text = b"BT /F1 18 Tf 72 760 Td (GP records - Alex Example - test document) Tj ET"
+objs[3] = b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream"
+out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"); offs = []
+for i, o in enumerate(objs, 1):
+    offs.append(len(out)); out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+x = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+for o in offs: out += b"%010d 00000 n \n" % o
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open(sys.argv[1], "wb").write(out)
+PY
+md '```sh'
+md "python3 make_pdf.py gp-records.pdf   # a one-page PDF-1.4, $(stat -c %s "$PDF") bytes"
+md '```'
+LAST_STATUS=$(curl -s -o "$LAST_FILE" -w '%{http_code}' -X POST "$BASE$UPLOAD_URL" \
+  -F "file=@$PDF;type=application/pdf;filename=gp-records.pdf" -F "description=GP records 2023-2026")
+LAST_BODY=$(cat "$LAST_FILE")
+show "curl -s -X POST \"\$BASE/api/v1/uploads/<token from upload_url>\" -F 'file=@gp-records.pdf;type=application/pdf' -F 'description=GP records 2023-2026'" .
+check 201 "POST /api/v1/uploads/{token} (multipart, one PDF)"
+
+md ""
+md "### B4. The request now shows \`received\`; the reviewer lists the documents and downloads the content"
+req 200 REV1 GET "/api/v1/reviews/$ID_A/records-requests" '' '{items: (.items | map({id,status,closed_at,link_revoked,documents,overdue,due_on}))}'
+[ "$(jq -r '(.items // .)[0].status' <<<"$LAST_BODY")" = received ] || surprise "records request status after upload is $(jq -r '(.items // .)[0].status' <<<"$LAST_BODY"), not received"
+req 200 REV1 GET "/api/v1/reviews/$ID_A/attachments" '' .
+ATT_ID=$(jq -r '(.items // .)[0].id' <<<"$LAST_BODY")
+ATT_SHA=$(jq -r '(.items // .)[0].sha256 // empty' <<<"$LAST_BODY")
+DL="$TMP/downloaded.pdf"
+LAST_STATUS=$(curl -s -D "$TMP/dl.headers" -o "$DL" -w '%{http_code}' -H "Authorization: Bearer ${TOK[REV1]}" "$BASE/api/v1/attachments/$ATT_ID/content")
+LAST_BODY="(binary, $(stat -c %s "$DL") bytes)"
+md '```sh'
+md "curl -s -D - -o downloaded.pdf \"\$BASE/api/v1/attachments/$ATT_ID/content\" -H \"Authorization: Bearer \$REV1\""
+md '```'
+md '```'
+md "→ $LAST_STATUS"
+grep -iE '^(content-type|content-disposition|content-length|x-content-type-options):' "$TMP/dl.headers" | tr -d '\r' >> "$OUT"
+md "$LAST_BODY"
+md '```'
+check 200 "GET /api/v1/attachments/{id}/content"
+UP_SHA=$(sha256sum "$PDF" | cut -d' ' -f1); DOWN_SHA=$(sha256sum "$DL" | cut -d' ' -f1)
+md '```sh'
+md 'sha256sum gp-records.pdf downloaded.pdf'
+md '```'
+md '```'
+md "$UP_SHA  gp-records.pdf (uploaded)"
+md "$DOWN_SHA  downloaded.pdf (downloaded)"
+md "${ATT_SHA:-(none)}  sha256 recorded by leder"
+if [ "$UP_SHA" = "$DOWN_SHA" ]; then md "identical: yes"; else md "identical: NO"; surprise "downloaded bytes differ from uploaded (sha256 $UP_SHA vs $DOWN_SHA)"; fi
+md '```'
+[ -z "$ATT_SHA" ] || [ "$ATT_SHA" = "$UP_SHA" ] || surprise "attachment's recorded sha256 $ATT_SHA differs from the uploaded file's $UP_SHA"
+
+md ""
+md "### B5. The link is spent (410); a wrong token is 404; a QA panel member may read, a machine client may not"
+LAST_STATUS=$(curl -s -o "$LAST_FILE" -w '%{http_code}' -X POST "$BASE$UPLOAD_URL" -F "file=@$PDF;type=application/pdf")
+LAST_BODY=$(cat "$LAST_FILE")
+show "curl -s -X POST \"\$BASE/api/v1/uploads/<the same token>\" -F 'file=@gp-records.pdf;type=application/pdf'" .
+check 410 "POST the spent upload link again"
+WRONG=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+LAST_STATUS=$(curl -s -o "$LAST_FILE" -w '%{http_code}' -X POST "$BASE/api/v1/uploads/$WRONG" -F "file=@$PDF;type=application/pdf")
+LAST_BODY=$(cat "$LAST_FILE")
+show "curl -s -X POST \"\$BASE/api/v1/uploads/$WRONG\" -F 'file=@gp-records.pdf;type=application/pdf'   # a made-up token" .
+check 404 "POST /api/v1/uploads/<made-up token>"
+req 200 QA GET "/api/v1/reviews/$ID_A/attachments" '' '{items: (.items | map({id,file_name,media_type,size_bytes,sha256,records_request_id}))}'
+req 403 ICS GET "/api/v1/reviews/$ID_A/attachments" '' .
+req 404 REV2 GET "/api/v1/attachments/$ATT_ID/content" '' .
+req 200 LEAD GET "/api/v1/reviews/$ID_A/history" '' '{items: (.items | map({occurred_at,action,actor_id,from_status,to_status}))}'
+
+# ================================================================ C. issue 19
+md ""
+md "## C. Issue #19 — intake from the ICB's case system, with a retry"
+md ""
+NHS_C=$(nhs 943476592); [ -n "$NHS_C" ] || NHS_C=$(nhs 943476593)
+BODY_C=$(jq -n --arg nhs "$NHS_C" '{
+  notifier: {name: "Dr Priya Shah", relationship: "health_professional", email: "p.shah@nhs.net", organisation: "RRK"},
+  person: {given_name: "Jordan", family_name: "Sample", nhs_number: $nhs, date_of_birth: "1975-06-15",
+           date_of_death: "2026-11-10", sex: "male", ethnic_category: "A", learning_disability: true,
+           autistic: true, lived_in_england: true, national_data_opt_out: "not_known", area_code: "QOP", place_of_death: "hospital"},
+  circumstances: "Died in hospital.",
+  source: {system: "qop-ics-hub", id: "case-0001"},
+  notifying_organisation: "RRK", gp_practice: "M85001"}')
+md "### C1. The case system posts a notification with its source id"
+req 201 ICS POST /api/v1/notifications "$BODY_C" .
+C1_STATUS=$LAST_STATUS; C1_REF=$(jq -r .reference <<<"$LAST_BODY"); C1_BODY=$LAST_BODY
+md ""
+md "### C2. The same again (a retry after a lost answer)"
+req 200 ICS POST /api/v1/notifications "$BODY_C" .
+C2_STATUS=$LAST_STATUS; C2_REF=$(jq -r .reference <<<"$LAST_BODY")
+md ""
+md '```'
+md "first:  $C1_STATUS $C1_REF"
+md "retry:  $C2_STATUS $C2_REF"
+md "same case: $([ "$C1_REF" = "$C2_REF" ] && echo yes || echo NO)"
+md '```'
+[ "$C1_REF" = "$C2_REF" ] || surprise "retry of the same source made another case ($C1_REF vs $C2_REF)"
+req 200 LEAD GET "/api/v1/reviews?nhs_number=$NHS_C" '' '{items: [.items[]? | {id,reference,status,opt_out_check}]}'
+ID_C=$(jq -r '(.items // .)[0].id' <<<"$LAST_BODY")
+[ "$(jq -r '(.items // .) | length' <<<"$LAST_BODY")" = 1 ] || surprise "search by NHS number after the retry finds $(jq -r '(.items // .) | length' <<<"$LAST_BODY") cases"
+req 200 LEAD GET "/api/v1/reviews/$ID_C/notifications" '' '{items: (.items | map({id,source,notifying_organisation,gp_practice,notifier: .notifier.name}))}'
+req 200 LEAD GET "/api/v1/reviews/$ID_C/organisations" '' '{items: (.items | map({kind,ods_code,name}))}'
+md ""
+md "A public notification may not give a source (422):"
+req 422 - POST /api/v1/notifications "$(jq '.source.id="case-0002" | .person.nhs_number="9434765870"' <<<"$BODY_C")" .
+
+md ""
+md "### C3. The opt-out is not known: allocation waits for the check"
+req 409 LEAD POST "/api/v1/reviews/$ID_C/transitions" "{\"action\":\"allocate\",\"reviewer_id\":\"$REV2_ID\"}" .
+req 200 ICS POST "/api/v1/reviews/$ID_C/opt-out-check" "{\"opted_out\":false,\"checked_on\":\"$TODAY\",\"source\":\"NDOP check via MESH\"}" '{status,opt_out_check}'
+req 200 LEAD POST "/api/v1/reviews/$ID_C/transitions" "{\"action\":\"allocate\",\"reviewer_id\":\"$REV1_ID\"}" '{reference,status,reviewer,opt_out_check}'
+md ""
+md "Riya's own work now holds both cases, due soonest first (both notified today, so the same due date; the order then falls to the tie-break):"
+req 200 REV1 GET /api/v1/me/reviews '' '{items: [(.items // .data // [])[] | {reference,status,notified_at,due_date,extended_due_date,overdue,due_soon}]}'
+md ""
+md "The ICB's change feed, as the case system reads it:"
+req 200 ICS GET "/api/v1/events?limit=50" '' '{items: [.items[] | {id,type,reference,occurred_at,version}], next_cursor: (.next_cursor // .next_after // null)}'
+
+md ""
+md "The \`review.records_received\` events of case A (one upload of one file):"
+jq '{items: [.items[] | select(.type=="review.records_received") | {id,type,reference,occurred_at,version,data: (.data | if type=="object" then {status: .status, version: .version} else . end)}]}' <<<"$LAST_BODY" > "$TMP/rr.json"
+md '```'; cat "$TMP/rr.json" >> "$OUT"; md '```'
+NRR=$(jq '.items | length' "$TMP/rr.json")
+if [ "$NRR" != 1 ]; then
+  surprise "One upload through a records request's link (one file) puts **$NRR** \`review.records_received\` events in the ICB's feed (\`GET /api/v1/events\` as the ICS client: ids $(jq -r '[.items[].id]|join(", ")' "$TMP/rr.json"), same review version). Source: \`api/src/app/evidence/link.rs\` calls \`crate::app::reviews::store(...)\`, which already does \`review_store::emit\`, and then calls \`review_store::emit(conn, &stored, &happened, ...)\` again (line ~102), so webhooks and feed readers get it twice."
+fi
+
+# ---------------------------------------------------------------- C4. import
+md ""
+md "### C4. Importing 10,000 existing reviews (\`leder import\`)"
+cleanup; SERVER_PID=""
+IMP_DIR="$TMP/import"; mkdir -p "$IMP_DIR"
+FILE=$TMP/import-10000.ndjson
+md '```sh'
+md "python3 $ROOT/scripts/import_example.py --rows 10000 --out $FILE"
+md '```'
+python3 $ROOT/scripts/import_example.py --rows 10000 --out "$FILE" >> "$OUT" 2>&1
+md "\`$(wc -l < "$FILE") lines, $(du -h "$FILE" | cut -f1)\`"
+ICBS=$(python3 -c "import json,sys
+s=set()
+for l in open('$FILE'):
+    l=l.strip()
+    if l:
+        r=json.loads(l); s.add(r['icb'])
+print(' '.join(sorted(s)))")
+REVIEWERS=$(python3 -c "import json
+s=set()
+for l in open('$FILE'):
+    l=l.strip()
+    if l:
+        r=json.loads(l)
+        if r.get('reviewer'): s.add((r['reviewer'], r['icb']))
+print(' '.join(f'{a}:{b}' for a,b in sorted(s)))")
+md ""
+md "A fresh database (the server stopped), with the reviewer accounts the file names ($(wc -w <<<"$REVIEWERS") ICBs: $ICBS):"
+export LEDER_DATABASE_URL="sqlite://$IMP_DIR/leder.db"
+export LEDER_STORAGE_URL="$IMP_DIR/attachments"
+"$LEDER" migrate > "$IMP_DIR/migrate.log" 2>&1 || { cat "$IMP_DIR/migrate.log"; exit 1; }
+md '```sh'
+md "export LEDER_DATABASE_URL=sqlite://$IMP_DIR/leder.db"
+md "leder migrate"
+for pair in $REVIEWERS; do
+  u=${pair%%:*}; o=${pair##*:}
+  LEDER_NEW_USER_PASSWORD=$PW "$LEDER" user create --username "$u" --role reviewer --org "$o" >> "$IMP_DIR/users.log" 2>&1 \
+    || { cat "$IMP_DIR/users.log"; exit 1; }
+done
+md "for icb in $ICBS; do LEDER_NEW_USER_PASSWORD=… leder user create --username reviewer.\${icb,,} --role reviewer --org \$icb; done"
+md '```'
+md ""
+md "**Dry run:**"
+timed "dry run" "$LEDER" import "$FILE" --dry-run
+[ "$LAST_RC" = 0 ] || surprise "\`leder import $FILE --dry-run\` exited $LAST_RC"
+md ""
+md "**The real import:**"
+timed "import" "$LEDER" import "$FILE"
+[ "$LAST_RC" = 0 ] || surprise "\`leder import $FILE\` exited $LAST_RC"
+COUNT1=$(python3 -c "import sqlite3; print(sqlite3.connect('$IMP_DIR/leder.db').execute('select count(*) from reviews').fetchone()[0])" 2>/dev/null || echo '?')
+tables() { python3 - "$IMP_DIR/leder.db" <<'PY2'
+import sqlite3, sys, json
+c = sqlite3.connect(sys.argv[1])
+names = [r[0] for r in c.execute("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name")]
+print(json.dumps({n: c.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}))
+PY2
+}
+TABLES1=$(tables)
+md ""
+md "**The same import again (changes nothing):**"
+timed "import again" "$LEDER" import "$FILE"
+[ "$LAST_RC" = 0 ] || surprise "the second \`leder import $FILE\` exited $LAST_RC"
+COUNT2=$(python3 -c "import sqlite3; print(sqlite3.connect('$IMP_DIR/leder.db').execute('select count(*) from reviews').fetchone()[0])" 2>/dev/null || echo '?')
+md '```'
+md "reviews in the database after the first import: $COUNT1; after the second: $COUNT2"
+TABLES2=$(tables)
+md "row counts that changed between the first and the second import, table by table:"
+python3 -c "import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]); d={k:(a.get(k),b.get(k)) for k in sorted(set(a)|set(b)) if a.get(k)!=b.get(k)}; print('\n'.join(f'  {k}: {x} -> {y}' for k,(x,y) in d.items()) or '  (none)')" "$TABLES1" "$TABLES2" >> "$OUT"
+md "(an \`audit_log\` row is the second run's own audit entry, \`import\`, as README says every run is audited)"
+md '```'
+[ "$COUNT1" = "$COUNT2" ] || surprise "the second import changed the number of reviews ($COUNT1 → $COUNT2)"
+md ""
+md "**Summary** (10,000 rows, NDJSON, SQLite, debug build, 2 cores shared with a CI run):"
+md ""
+md "| run | exit | elapsed | max RSS (KiB) | report |"
+md "|---|---|---|---|---|"
+for t in "${TIMINGS[@]}"; do md "$t"; done
+
+# ---------------------------------------------------------------- C5. my work on the imported caseload
+md ""
+md "### C5. The clocks and \`/me/reviews\` on the imported caseload (due soonest first, overdue shown)"
+md ""
+md "The server started again on the imported database; \`reviewer.qop\` signs in:"
+"$LEDER" serve > "$IMP_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
+token_password RQOP reviewer.qop "$PW"
+req 200 RQOP GET /api/v1/me/reviews '' '{count: (.items|length), by_status: (.items|group_by(.status)|map({(.[0].status): length})|add), overdue: ([.items[]|select(.overdue)]|length), due_soon: ([.items[]|select(.due_soon)]|length), first_5: [.items[:5][]|{reference,status,notified_at: .notified_at[:10],due_date,extended_due_date,days_on_hold,overdue,due_soon}], last_2: [.items[-2:][]|{reference,status,notified_at: .notified_at[:10],due_date,extended_due_date,days_on_hold,overdue,due_soon}]}'
+SORTED=$(jq '[.items[] | [(.extended_due_date // "9999"), .notified_at]] as $k | ($k == ($k|sort))' <<<"$LAST_BODY")
+md '```'
+md "sorted by (extended_due_date, notified_at): $SORTED"
+md '```'
+[ "$SORTED" = true ] || surprise "\`GET /api/v1/me/reviews\` (reviewer.qop on the imported caseload) is not ordered by extended_due_date then notification"
+HELD=$(jq -r '[.items[] | select(.status=="on_hold")][0].id // empty' <<<"$LAST_BODY")
+if [ -n "$HELD" ]; then
+  md ""
+  md "One of them on hold: the due date moves by the days on hold, and it is off the clock:"
+  req 200 RQOP GET "/api/v1/reviews/$HELD" '' '{reference,status,hold,notified_at,due_date,extended_due_date,days_elapsed,days_on_hold,overdue,due_soon}'
+fi
+cleanup; SERVER_PID=""
+
+# ---------------------------------------------------------------- surprises
+md ""
+md "## Surprises"
+md ""
+if [ ${#SURPRISES[@]} -eq 0 ]; then
+  md "- (the script's own checks found no unexpected status)"
+else
+  md "Found by the script's checks in this run:"
+  for s in "${SURPRISES[@]}"; do md "- $s"; done
+fi
+echo "wrote $OUT (${#SURPRISES[@]} automatic surprises)"
