@@ -254,9 +254,9 @@ req 422 REV1 POST "/api/v1/reviews/$ID_A/organisations" '{"kind":"gp_practice","
 md ""
 md "The served contract's enum for the \`kind\` just used:"
 LAST_STATUS=$(curl -s -o "$LAST_FILE" -w '%{http_code}' "$BASE/api-docs/openapi.json"); LAST_BODY=$(cat "$LAST_FILE")
-show 'curl -s "$BASE/api-docs/openapi.json" | jq ".components.schemas.OrganisationKind, .components.schemas.NewInvolvedOrganisation.properties.kind"' '{OrganisationKind: .components.schemas.OrganisationKind, "NewInvolvedOrganisation.kind": .components.schemas.NewInvolvedOrganisation.properties.kind}'
-if ! jq -e '.components.schemas.OrganisationKind.enum | index("gp_practice")' <<<"$LAST_BODY" >/dev/null; then
-  surprise "Contract: \`NewInvolvedOrganisation.kind\` / \`InvolvedOrganisation.kind\` refer to \`#/components/schemas/OrganisationKind\`, whose enum is $(jq -c .components.schemas.OrganisationKind.enum <<<"$LAST_BODY") (the reference-data kind of \`GET /organisations?kind=\`): the evidence kind \`gp_practice\`, \`acute_trust\`, ... that the server takes and answers (201 above) is not in the contract. Two Rust enums named \`OrganisationKind\` (domain::evidence and the organisations one) collide under one schema name. Request: \`POST /api/v1/reviews/{id}/organisations {\"kind\":\"gp_practice\",\"ods_code\":\"M85001\"}\` → 201 with \`\"kind\":\"gp_practice\"\`, off-contract both ways."
+show 'curl -s "$BASE/api-docs/openapi.json" | jq "(the schema NewInvolvedOrganisation.kind refers to)"' '.components.schemas as $s | ($s.NewInvolvedOrganisation.properties.kind["$ref"] | sub("#/components/schemas/"; "")) as $name | {kind_schema: $name, values: $s[$name].enum}'
+if ! jq -e '.components.schemas as $s | ($s.NewInvolvedOrganisation.properties.kind["$ref"] | sub("#/components/schemas/"; "")) as $name | $s[$name].enum | index("gp_practice")' <<<"$LAST_BODY" >/dev/null; then
+  surprise "Contract: the schema \`NewInvolvedOrganisation.kind\` refers to does not list \`gp_practice\`, which the server takes and answers (201 above)."
 fi
 req 200 REV1 GET "/api/v1/reviews/$ID_A/organisations" '' '{items: (.items | map({id,kind,ods_code,name}))}'
 
