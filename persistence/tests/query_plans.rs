@@ -292,3 +292,44 @@ fn the_hot_queries_search_indexes_and_never_scan_a_growing_table() {
         audit::by_subject(conn, &subject, None, after, 26).unwrap();
     });
 }
+
+/// A dashboard reads the history of the ICBs' own reviews only, each by its review id: reached
+/// by its action and time instead, each review's first allocation walked every allocation in the
+/// nation (SQLite chose `review_history_action` for the correlated look-up; a region's dashboard
+/// took over ten minutes at 1,000,000 reviews).
+#[test]
+fn a_dashboard_reads_history_by_review_never_by_action_across_the_nation() {
+    let (_dir, url) = scratch();
+    let statements = statements_of(&url, |conn| {
+        leder_persistence::repo::dashboard::dashboard_counts(
+            conn,
+            &["QOP".to_owned(), "QE1".to_owned()],
+            date!(2026 - 10 - 01),
+            datetime!(2025 - 11 - 29 00:00),
+            date!(2025 - 11 - 29),
+        )
+        .unwrap();
+    });
+    let mut conn = url.connect().unwrap();
+    let mut history_steps = Vec::new();
+    for sql in statements.iter().filter(|s| s.contains("review_history")) {
+        let plan: Vec<PlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+            .load(&mut conn)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        for step in plan
+            .iter()
+            .filter(|s| s.detail.contains(" h ") || s.detail.ends_with(" h"))
+        {
+            assert!(
+                step.detail.starts_with("SEARCH h") && step.detail.contains("(review_id=?"),
+                "history reached otherwise than by review: {} in: {sql}",
+                step.detail
+            );
+            history_steps.push(step.detail.clone());
+        }
+    }
+    assert!(
+        !history_steps.is_empty(),
+        "no statement of the dashboard read history"
+    );
+}

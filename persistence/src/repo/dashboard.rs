@@ -188,16 +188,18 @@ pub fn dashboard_counts(
         window_from.minute(),
         window_from.second()
     );
+    // Driven from the ICBs' reviews: each review's first allocation is one seek of
+    // `review_history_review_action`, so the cost follows the ICBs asked for, not the nation.
     let to_allocation = load(
         conn,
         &format!(
-            "SELECT r.organisation, {days} AS days, COUNT(*) AS n \
-             FROM review_history h JOIN reviews r ON r.id = h.review_id \
-             WHERE h.action = 'transition:allocate' AND h.occurred_at >= '{since}' \
-             AND r.organisation IN ({orgs}) AND NOT EXISTS (SELECT 1 FROM review_history e \
-             WHERE e.review_id = h.review_id AND e.action = 'transition:allocate' \
-             AND e.occurred_at < h.occurred_at) GROUP BY 1, 2",
-            days = instant_days(conn, "r.notified_at", "h.occurred_at"),
+            "SELECT organisation, {days} AS days, COUNT(*) AS n FROM (\
+             SELECT r.organisation, r.notified_at, (SELECT MIN(h.occurred_at) \
+             FROM review_history h WHERE h.review_id = r.id \
+             AND h.action = 'transition:allocate') AS first_at \
+             FROM reviews r WHERE r.organisation IN ({orgs})) t \
+             WHERE first_at >= '{since}' GROUP BY 1, 2",
+            days = instant_days(conn, "notified_at", "first_at"),
         ),
     )?;
     let to_completion = load(

@@ -1,0 +1,1 @@
+DROP INDEX review_history_review_action;
