@@ -8,9 +8,21 @@ use leder_persistence::Pool;
 use leder_persistence::repo::organisations as orgs;
 use sha2::{Digest, Sha256};
 
+use actix_web::web;
+use leder_domain::audit::{AuditAction, AuditOutcome};
+use leder_persistence::records::identity::{Client, ClientAuth, User};
+use leder_persistence::repo::clients;
+use leder_persistence::repo::users::{self, NewUser};
+
+use crate::audit::RequestInfo;
+use crate::auth::client_assertion;
+use crate::auth::{Caller, password};
 use crate::clock::today_in_england;
 use crate::db;
+use crate::dto::clients::NewClientRequest;
+use crate::dto::identity::NewUserRequest;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The ODS code of an ICB that exists today, or 422 naming `organisation`.
 pub async fn check_icb(pool: &Pool, code: &str) -> Result<String, ApiError> {
@@ -146,4 +158,77 @@ pub async fn update(
     })
     .await?
     .ok_or(ApiError::NotFound)
+}
+
+/// Creates a leder account for `request` (the admin's route): roles and ICB checked, the
+/// password held to the policy and hashed off the async threads, the creation audited.
+pub async fn create_user(
+    state: &AppState,
+    caller: &Caller,
+    info: &RequestInfo,
+    request: NewUserRequest,
+) -> Result<User, ApiError> {
+    let username = request.username.trim().to_ascii_lowercase();
+    let (roles, organisation) =
+        check_account(&state.pool, &request.roles, request.organisation.as_deref()).await?;
+    if let Some(problem) = password::policy_problem(&request.password, &username) {
+        return Err(ApiError::invalid_field(
+            "password",
+            "weak_password",
+            problem,
+        ));
+    }
+    let (secret, hasher) = (request.password, state.passwords.clone());
+    let hash = web::block(move || hasher.hash(&secret))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let new = NewUser {
+        username,
+        display_name: request.display_name,
+        roles,
+        organisation,
+        password_hash: hash,
+        federated_subject: request.federated_subject,
+    };
+    let audited =
+        state
+            .audit
+            .audited(caller.audit_entry(info, AuditAction::Create, AuditOutcome::Success));
+    let row = db::run(state, move |conn| users::create(conn, new, Some(&audited))).await?;
+    Ok(row)
+}
+
+/// Registers a machine client of an ICB for `request` (the admin's route): with a secret,
+/// answered once beside the client, or with the public keys of its `private_key_jwt`
+/// assertions and no secret at all. Audited.
+pub async fn create_client(
+    state: &AppState,
+    caller: &Caller,
+    info: &RequestInfo,
+    request: NewClientRequest,
+) -> Result<(Client, Option<String>), ApiError> {
+    let organisation = check_icb(&state.pool, &request.organisation).await?;
+    let auth = match &request.jwks {
+        None => ClientAuth::Secret,
+        Some(jwks) => ClientAuth::PrivateKeyJwt(
+            client_assertion::parse_jwks(jwks)
+                .map_err(|why| ApiError::invalid_field("jwks", "invalid_jwks", why))?,
+        ),
+    };
+    // A private_key_jwt client is given no secret: its stored hash is of one nobody sees.
+    let secret = new_secret();
+    let hash = secret_hash(&secret);
+    let shown = (auth == ClientAuth::Secret).then_some(secret);
+    let audited =
+        state
+            .audit
+            .audited(caller.audit_entry(info, AuditAction::Create, AuditOutcome::Success));
+    let name = request.name.clone();
+    let org = organisation.clone();
+    let row = db::run(state, move |conn| {
+        clients::create(conn, &name, &org, &hash, &auth, Some(&audited))
+    })
+    .await?;
+    Ok((row, shown))
 }

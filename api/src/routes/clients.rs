@@ -7,16 +7,14 @@ use leder_domain::workflow::Role;
 use leder_persistence::repo::clients;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::app::accounts::{check_icb, new_secret, secret_hash};
+use crate::app::accounts;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::auth::client_assertion;
 use crate::db;
 use crate::dto::clients::{Client, ClientCreated, ClientPage, NewClientRequest, auth_method_name};
 use crate::error::ApiError;
 use crate::extract::{Page, Query, ValidatedJson};
 use crate::state::AppState;
-use leder_persistence::records::identity::ClientAuth;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -55,29 +53,8 @@ pub async fn create_client(
     body: ValidatedJson<NewClientRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let request = body.0;
-    let organisation = check_icb(&state.pool, &request.organisation).await?;
-    let auth = match &request.jwks {
-        None => ClientAuth::Secret,
-        Some(jwks) => ClientAuth::PrivateKeyJwt(
-            client_assertion::parse_jwks(jwks)
-                .map_err(|why| ApiError::invalid_field("jwks", "invalid_jwks", why))?,
-        ),
-    };
-    // A private_key_jwt client is given no secret: its stored hash is of one nobody sees.
-    let secret = new_secret();
-    let hash = secret_hash(&secret);
-    let shown = (auth == ClientAuth::Secret).then_some(secret);
-    let audited =
-        state
-            .audit
-            .audited(caller.audit_entry(&info, AuditAction::Create, AuditOutcome::Success));
-    let name = request.name.clone();
-    let org = organisation.clone();
-    let row = db::run(&state, move |conn| {
-        clients::create(conn, &name, &org, &hash, &auth, Some(&audited))
-    })
-    .await?;
+    let (row, shown) = accounts::create_client(&state, &caller, &info, body.0).await?;
+    let organisation = row.organisation.clone();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/clients/{}", row.id)))
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -86,8 +86,26 @@ pub async fn import_reviews(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
     crate::idempotency::key_of(req.headers())?;
-    let format = req
-        .headers()
+    let format = format_of(&req)?;
+    let file = serve::spool(
+        payload,
+        declared_length(&req),
+        state.config.import_body_limit,
+    )
+    .await?;
+    let dry_run = params.dry_run.unwrap_or(false);
+    let report = serve::import(&state, &caller, &info, format, file, dry_run).await?;
+    if report.failed > 0 && !dry_run {
+        return Err(nothing_imported(&report));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(report))
+}
+
+/// The file's format, by its declared media type (415 for any other).
+fn format_of(req: &HttpRequest) -> Result<Format, ApiError> {
+    req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(Format::of_media_type)
@@ -95,35 +113,34 @@ pub async fn import_reviews(
             ApiError::UnsupportedMediaType(
                 "send the file as application/x-ndjson or text/csv".into(),
             )
-        })?;
-    let declared = req
-        .headers()
+        })
+}
+
+/// The body's declared length, when it has one.
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let file = serve::spool(payload, declared, state.config.import_body_limit).await?;
-    let dry_run = params.dry_run.unwrap_or(false);
-    let report = serve::import(&state, &caller, &info, format, file, dry_run).await?;
-    if report.failed > 0 && !dry_run {
-        let errors = report
-            .errors
-            .iter()
-            .map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), &e.code, &e.message))
-            .collect();
-        let mut extensions = serde_json::Map::new();
-        extensions.insert("rows".into(), report.rows.into());
-        extensions.insert("failed".into(), report.failed.into());
-        extensions.insert("errors_truncated".into(), report.errors_truncated.into());
-        return Err(ApiError::UnprocessableWith {
-            detail: format!(
-                "{} of {} rows break a rule; nothing was imported",
-                report.failed, report.rows
-            ),
-            errors,
-            extensions,
-        });
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// The 422 of an import refused because rows break a rule: each row's field named.
+fn nothing_imported(report: &ImportReport) -> ApiError {
+    let errors = report
+        .errors
+        .iter()
+        .map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), &e.code, &e.message))
+        .collect();
+    let mut extensions = serde_json::Map::new();
+    extensions.insert("rows".into(), report.rows.into());
+    extensions.insert("failed".into(), report.failed.into());
+    extensions.insert("errors_truncated".into(), report.errors_truncated.into());
+    ApiError::UnprocessableWith {
+        detail: format!(
+            "{} of {} rows break a rule; nothing was imported",
+            report.failed, report.rows
+        ),
+        errors,
+        extensions,
     }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(report))
 }

@@ -4,14 +4,14 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use leder_domain::audit::{AuditAction, AuditOutcome};
 use leder_domain::workflow::Role;
-use leder_persistence::repo::users::{self, NewUser};
+use leder_persistence::repo::users;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::app::accounts::check_account;
+use crate::app::accounts;
 use crate::audit::RequestInfo;
-use crate::auth::{Caller, password};
+use crate::auth::Caller;
 use crate::db;
 use crate::dto::identity::{NewUserRequest, User, UserPage, UserPatch};
 use crate::dto::{etag, if_match};
@@ -55,35 +55,7 @@ pub async fn create_user(
     body: ValidatedJson<NewUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let request = body.0;
-    let username = request.username.trim().to_ascii_lowercase();
-    let (roles, organisation) =
-        check_account(&state.pool, &request.roles, request.organisation.as_deref()).await?;
-    if let Some(problem) = password::policy_problem(&request.password, &username) {
-        return Err(ApiError::invalid_field(
-            "password",
-            "weak_password",
-            problem,
-        ));
-    }
-    let (secret, hasher) = (request.password, state.passwords.clone());
-    let hash = web::block(move || hasher.hash(&secret))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    let new = NewUser {
-        username,
-        display_name: request.display_name,
-        roles,
-        organisation,
-        password_hash: hash,
-        federated_subject: request.federated_subject,
-    };
-    let audited =
-        state
-            .audit
-            .audited(caller.audit_entry(&info, AuditAction::Create, AuditOutcome::Success));
-    let row = db::run(&state, move |conn| users::create(conn, new, Some(&audited))).await?;
+    let row = accounts::create_user(&state, &caller, &info, body.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))

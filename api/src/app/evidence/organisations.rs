@@ -4,9 +4,11 @@
 
 use leder_domain::audit::AuditAction;
 use leder_domain::evidence::{Involved, InvolvedError, OrganisationKind};
+use leder_domain::review::Review;
 use leder_persistence::records::evidence::InvolvedOrganisation;
 use leder_persistence::reference::now_utc;
 use leder_persistence::repo::evidence as repo;
+use leder_persistence::{DbConnection, PersistenceError};
 
 use super::attachments::readable;
 use super::evidence_refused;
@@ -49,24 +51,15 @@ pub async fn add(
         created_at: now,
         updated_at: now,
     };
-    let stored = organisation.clone();
-    let entry = audited(
+    write(
         state,
         caller,
         info,
         AuditAction::RecordOrganisation,
         &review,
-    );
-    db::run(state, move |conn| {
-        leder_persistence::connection::write_transaction(conn, |conn| {
-            repo::add_organisation(conn, &stored)?;
-            leder_persistence::repo::audit::append(
-                conn,
-                &entry.chain,
-                std::slice::from_ref(&entry.entry),
-            )
-        })
-    })
+        &organisation,
+        repo::add_organisation,
+    )
     .await?;
     Ok(organisation)
 }
@@ -98,17 +91,34 @@ pub async fn correct(
     organisation.ods_code = given.ods_code;
     organisation.name = given.name;
     organisation.updated_at = now_utc();
-    let stored = organisation.clone();
-    let entry = audited(
+    write(
         state,
         caller,
         info,
         AuditAction::CorrectOrganisation,
         &review,
-    );
+        &organisation,
+        repo::correct_organisation,
+    )
+    .await?;
+    Ok(organisation)
+}
+
+/// Writes `organisation` with `write` and the change's audit entry, in one transaction.
+async fn write(
+    state: &AppState,
+    caller: &Caller,
+    info: &RequestInfo,
+    action: AuditAction,
+    review: &Review,
+    organisation: &InvolvedOrganisation,
+    write: fn(&mut DbConnection, &InvolvedOrganisation) -> Result<(), PersistenceError>,
+) -> Result<(), ApiError> {
+    let stored = organisation.clone();
+    let entry = audited(state, caller, info, action, review);
     db::run(state, move |conn| {
         leder_persistence::connection::write_transaction(conn, |conn| {
-            repo::correct_organisation(conn, &stored)?;
+            write(conn, &stored)?;
             leder_persistence::repo::audit::append(
                 conn,
                 &entry.chain,
@@ -116,8 +126,7 @@ pub async fn correct(
             )
         })
     })
-    .await?;
-    Ok(organisation)
+    .await
 }
 
 /// The organisations involved, for the case team; the read is audited.

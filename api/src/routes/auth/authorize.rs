@@ -6,6 +6,8 @@
 //! neither post a sign-in of its choosing nor read the value. The page takes no script, no frame
 //! (`frame-ancestors 'none'`) and is never cached.
 
+use std::collections::HashMap;
+
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -178,18 +180,13 @@ pub async fn submit_sign_in(
         Ok(request) => request,
         Err(refusal) => return Ok(refused(refusal)),
     };
-    let cookie = req.cookie(CSRF_COOKIE);
-    let csrf = match (cookie.as_ref().map(Cookie::value), form.get("csrf")) {
-        (Some(a), Some(b)) if crate::app::sessions::same_secret(a, b) => b.clone(),
-        _ => String::new(),
-    };
-    if csrf.is_empty() {
+    let Some(csrf) = csrf_of(&req, &form) else {
         let detail = "This sign-in form has expired or did not come from leder. Go back to the service you came from and sign in again.";
         return Ok(html(
             StatusCode::FORBIDDEN,
             page::problem("Start signing in again", detail),
         ));
-    }
+    };
     if form.contains_key("federate") {
         return super::federated::start(&state, &req, &request).await;
     }
@@ -197,29 +194,54 @@ pub async fn submit_sign_in(
         let code = form.get("code").map_or("", String::as_str);
         return super::steps::next_step(&state, &info, &request, &csrf, t, code).await;
     }
+    password_step(&state, &req, &info, &request, &csrf, &form).await
+}
+
+/// The username and password of the form checked: the next step (a second factor, or the code
+/// for the front end), the form again, or the page that asks the address to wait.
+async fn password_step(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    info: &RequestInfo,
+    request: &AuthorizationRequest,
+    csrf: &str,
+    form: &HashMap<String, String>,
+) -> Result<HttpResponse, ApiError> {
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
-    match sign_in::with_password(&state, &info, &username, password).await {
-        Ok(Some(user)) => super::steps::after_password(&state, &info, &request, &csrf, user).await,
+    match sign_in::with_password(state, info, &username, password).await {
+        Ok(Some(user)) => super::steps::after_password(state, info, request, csrf, user).await,
         Ok(None) => Ok(form_page(
-            &state,
-            &req,
-            &request,
+            state,
+            req,
+            request,
             &username,
             Some("The username or password is wrong, or the account is locked for a while."),
         )),
-        Err(ApiError::TooManyRequests { retry_after }) => {
-            let detail = format!(
-                "There have been too many failed sign-ins from your address. Wait {retry_after} seconds, then try again."
-            );
-            let mut res = html(
-                StatusCode::TOO_MANY_REQUESTS,
-                page::problem("Wait before trying again", &detail),
-            );
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, retry_after.into());
-            Ok(res)
-        }
+        Err(ApiError::TooManyRequests { retry_after }) => Ok(slow_down(retry_after)),
         Err(other) => Err(other),
     }
+}
+
+/// The form's CSRF value, when it matches the cookie's.
+fn csrf_of(req: &HttpRequest, form: &HashMap<String, String>) -> Option<String> {
+    let cookie = req.cookie(CSRF_COOKIE);
+    match (cookie.as_ref().map(Cookie::value), form.get("csrf")) {
+        (Some(a), Some(b)) if crate::app::sessions::same_secret(a, b) => Some(b.clone()),
+        _ => None,
+    }
+}
+
+/// The page that asks an address with too many failed sign-ins to wait.
+fn slow_down(retry_after: u64) -> HttpResponse {
+    let detail = format!(
+        "There have been too many failed sign-ins from your address. Wait {retry_after} seconds, then try again."
+    );
+    let mut res = html(
+        StatusCode::TOO_MANY_REQUESTS,
+        page::problem("Wait before trying again", &detail),
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, retry_after.into());
+    res
 }

@@ -116,54 +116,18 @@ pub async fn federated_callback(
             "This leder does not sign people in with another provider.",
         ));
     };
-    let start_again = |detail: &str| {
-        problem(
-            StatusCode::BAD_REQUEST,
-            "Start signing in again",
-            &format!("{detail} Go back to the service you came from and sign in again."),
-        )
+    let (params, pending) = match checked(&state, &req, provider.issuer()) {
+        Ok(checked) => checked,
+        Err(detail) => return Ok(start_again(&detail)),
     };
-    let params = match FederatedCallbackParams::parse(req.query_string()) {
-        Ok(params) => params,
-        Err(why) => return Ok(start_again(&format!("The answer cannot be read: {why}."))),
-    };
-    let pending = req
-        .cookie(pending::COOKIE)
-        .and_then(|c| pending::verify(&state, c.value()));
-    let Some(pending) = pending.filter(|p| params.state.as_deref() == Some(p.state.as_str()))
-    else {
-        return Ok(start_again(
-            "This sign-in has expired, or did not begin in this browser.",
-        ));
-    };
-    if params
-        .iss
-        .as_deref()
-        .is_some_and(|iss| iss != provider.issuer())
-    {
-        return Ok(start_again(
-            "The answer came from another identity provider.",
-        ));
-    }
-    let mut res = if params.error.is_some() {
-        to_client(crate::app::authorize::with_query(
-            &pending.redirect_uri,
-            &[
-                ("error", "access_denied"),
-                (
-                    "error_description",
-                    "the sign-in at the identity provider did not complete",
-                ),
-                ("state", &pending.client_state),
-            ],
-        ))
-    } else {
-        let Some(code) = params.code.as_deref() else {
-            return Ok(start_again("The answer has no code."));
-        };
-        match federated_sign_in::complete(&state, &info, &provider, &pending, code).await? {
-            Ok(location) => to_client(location),
-            Err(refusal) => refused(&refusal, provider.name()),
+    let mut res = match params.code.as_deref() {
+        _ if params.error.is_some() => to_client(access_denied(&pending)),
+        None => return Ok(start_again("The answer has no code.")),
+        Some(code) => {
+            match federated_sign_in::complete(&state, &info, &provider, &pending, code).await? {
+                Ok(location) => to_client(location),
+                Err(refusal) => refused(&refusal, provider.name()),
+            }
         }
     };
     let _ = res.add_removal_cookie(&cookie(&req, String::new(), CookieAge::ZERO));
@@ -172,6 +136,50 @@ pub async fn federated_callback(
         header::HeaderValue::from_static("no-store"),
     );
     Ok(res)
+}
+
+/// Where the front end hears that the person did not complete the sign-in at the provider.
+fn access_denied(pending: &pending::Pending) -> String {
+    crate::app::authorize::with_query(
+        &pending.redirect_uri,
+        &[
+            ("error", "access_denied"),
+            (
+                "error_description",
+                "the sign-in at the identity provider did not complete",
+            ),
+            ("state", &pending.client_state),
+        ],
+    )
+}
+
+/// The page that asks the person to sign in again, saying why.
+fn start_again(detail: &str) -> HttpResponse {
+    problem(
+        StatusCode::BAD_REQUEST,
+        "Start signing in again",
+        &format!("{detail} Go back to the service you came from and sign in again."),
+    )
+}
+
+/// The provider's answer, when it is for the sign-in this browser began (its `state`) and from
+/// the provider configured (its `iss`, when it says); why not otherwise.
+fn checked(
+    state: &AppState,
+    req: &HttpRequest,
+    issuer: &str,
+) -> Result<(FederatedCallbackParams, pending::Pending), String> {
+    let params = FederatedCallbackParams::parse(req.query_string())
+        .map_err(|why| format!("The answer cannot be read: {why}."))?;
+    let pending = req
+        .cookie(pending::COOKIE)
+        .and_then(|c| pending::verify(state, c.value()))
+        .filter(|p| params.state.as_deref() == Some(p.state.as_str()))
+        .ok_or("This sign-in has expired, or did not begin in this browser.")?;
+    if params.iss.as_deref().is_some_and(|iss| iss != issuer) {
+        return Err("The answer came from another identity provider.".into());
+    }
+    Ok((params, pending))
 }
 
 fn refused(refusal: &Refusal, name: &str) -> HttpResponse {

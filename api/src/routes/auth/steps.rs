@@ -113,37 +113,48 @@ pub async fn next_step(
                 page::second_factor(request, csrf, ticket_text, Some(WRONG_CODE)),
             ))
         }
-        Stage::Enrol => {
-            let Some(secret) = t.secret.as_deref().and_then(TotpSecret::from_base32) else {
-                return Ok(start_again());
-            };
-            match second_factor::enrol(state, info, &user, &secret, code).await? {
-                Some(codes) => {
-                    let next = ticket::issue(
-                        state,
-                        &user.id,
-                        user.token_generation,
-                        Stage::Continue,
-                        None,
-                    )?;
-                    Ok(html(
-                        StatusCode::OK,
-                        page::recovery_codes(request, csrf, &next, &codes),
-                    ))
-                }
-                None => enrol_page(
-                    state,
-                    request,
-                    csrf,
-                    &user,
-                    &secret.to_base32(),
-                    Some(WRONG_CODE),
-                ),
-            }
-        }
+        Stage::Enrol => enrol_step(state, info, request, csrf, &t, &user, code).await,
         Stage::Continue if user.totp_secret.is_some() => Ok(to_client(
             authorize::issue_code(state, info, request, &user).await?,
         )),
         Stage::Continue => Ok(start_again()),
+    }
+}
+
+/// The enrolment step: the code of the new secret checked, then the recovery codes shown once.
+async fn enrol_step(
+    state: &web::Data<AppState>,
+    info: &RequestInfo,
+    request: &AuthorizationRequest,
+    csrf: &str,
+    t: &ticket::Ticket,
+    user: &User,
+    code: &str,
+) -> Result<HttpResponse, ApiError> {
+    let Some(secret) = t.secret.as_deref().and_then(TotpSecret::from_base32) else {
+        return Ok(start_again());
+    };
+    match second_factor::enrol(state, info, &user, &secret, code).await? {
+        Some(codes) => {
+            let next = ticket::issue(
+                state,
+                &user.id,
+                user.token_generation,
+                Stage::Continue,
+                None,
+            )?;
+            Ok(html(
+                StatusCode::OK,
+                page::recovery_codes(request, csrf, &next, &codes),
+            ))
+        }
+        None => enrol_page(
+            state,
+            request,
+            csrf,
+            &user,
+            &secret.to_base32(),
+            Some(WRONG_CODE),
+        ),
     }
 }

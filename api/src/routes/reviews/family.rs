@@ -197,34 +197,7 @@ pub async fn update_family_contact(
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
     let (id, cid) = path.into_inner();
-    let p = body.0;
-    let named = [
-        ("name", p.name.is_some()),
-        ("relationship", p.relationship.is_some()),
-        ("phone", p.phone.is_some()),
-        ("email", p.email.is_some()),
-        ("address", p.address.is_some()),
-        ("preferred_contact", p.preferred_contact.is_some()),
-        ("accessibility_needs", p.accessibility_needs.is_some()),
-        ("interpreter_language", p.interpreter_language.is_some()),
-        ("accessibility_note", p.accessibility_note.is_some()),
-    ];
-    let patch = ContactPatch {
-        fields: named
-            .iter()
-            .filter(|(_, given)| *given)
-            .map(|(name, _)| (*name).to_owned())
-            .collect(),
-        name: p.name,
-        relationship: p.relationship,
-        phone: p.phone,
-        email: p.email,
-        address: p.address,
-        preferred_contact: p.preferred_contact,
-        accessibility_needs: p.accessibility_needs,
-        interpreter_language: p.interpreter_language,
-        accessibility_note: p.accessibility_note,
-    };
+    let patch = patch_of(body.0);
     let (review, changed) =
         family::change_contact(&state, &caller, &info, id, cid, patch, expected).await?;
     Ok(HttpResponse::Ok()
@@ -322,4 +295,35 @@ pub async fn list_family_events(
         items: entries.into_iter().map(entry).collect(),
         next_cursor: None,
     }))
+}
+
+/// The fields a patch names, and their values, as the application takes them.
+fn patch_of(p: FamilyContactPatch) -> ContactPatch {
+    let named = [
+        ("name", p.name.is_some()),
+        ("relationship", p.relationship.is_some()),
+        ("phone", p.phone.is_some()),
+        ("email", p.email.is_some()),
+        ("address", p.address.is_some()),
+        ("preferred_contact", p.preferred_contact.is_some()),
+        ("accessibility_needs", p.accessibility_needs.is_some()),
+        ("interpreter_language", p.interpreter_language.is_some()),
+        ("accessibility_note", p.accessibility_note.is_some()),
+    ];
+    ContactPatch {
+        fields: named
+            .iter()
+            .filter(|(_, given)| *given)
+            .map(|(name, _)| (*name).to_owned())
+            .collect(),
+        name: p.name,
+        relationship: p.relationship,
+        phone: p.phone,
+        email: p.email,
+        address: p.address,
+        preferred_contact: p.preferred_contact,
+        accessibility_needs: p.accessibility_needs,
+        interpreter_language: p.interpreter_language,
+        accessibility_note: p.accessibility_note,
+    }
 }

@@ -2,15 +2,11 @@
 //! could answer for at notification.
 
 use actix_web::{HttpResponse, post, web};
-use leder_domain::audit::AuditAction;
-use leder_domain::review::OptOutCheckResult;
-use leder_persistence::reference::now_utc;
 
-use crate::app::reviews::{self, ReviewChange};
+use crate::app::opt_out;
 use crate::audit::RequestInfo;
 use crate::auth::Caller;
-use crate::cases::{actor_of, answer, refusal};
-use crate::clock::today_in_england;
+use crate::cases::answer;
 use crate::dto::reviews::OptOutCheckRequest;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -47,40 +43,6 @@ pub async fn record_opt_out_check(
     id: web::Path<String>,
     body: ValidatedJson<OptOutCheckRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = today_in_england();
-    let check = body.0;
-    if check.checked_on > today {
-        return Err(ApiError::invalid_field(
-            "checked_on",
-            "in_the_future",
-            "the check cannot be dated after today",
-        ));
-    }
-    let actor = actor_of(&caller)?;
-    let result = OptOutCheckResult {
-        opted_out: check.opted_out,
-        checked_on: check.checked_on,
-        source: check.source.trim().to_owned(),
-    };
-    let change = ReviewChange::new(
-        &state,
-        &caller,
-        &info,
-        AuditAction::OptOutCheck,
-        id.into_inner(),
-        None,
-    );
-    let review = reviews::change(&state, &caller, change, move |review| {
-        review
-            .record_opt_out_check(&actor, result, today, now_utc())
-            .map_err(|r| refusal(&r))
-    })
-    .await?;
-    if review.person.is_none() {
-        // The change erased the case's documents' rows; their objects go now (or, if this
-        // fails, with the sweep: no row names them).
-        crate::app::retention::remove_documents(&state.storage, std::slice::from_ref(&review.id))
-            .await;
-    }
+    let review = opt_out::record_check(&state, &caller, &info, id.into_inner(), body.0).await?;
     Ok(answer(&review))
 }
