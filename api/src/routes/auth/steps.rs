@@ -134,7 +134,7 @@ async fn enrol_step(
     let Some(secret) = t.secret.as_deref().and_then(TotpSecret::from_base32) else {
         return Ok(start_again());
     };
-    match second_factor::enrol(state, info, &user, &secret, code).await? {
+    match second_factor::enrol(state, info, user, &secret, code).await? {
         Some(codes) => {
             let next = ticket::issue(
                 state,
@@ -152,7 +152,7 @@ async fn enrol_step(
             state,
             request,
             csrf,
-            &user,
+            user,
             &secret.to_base32(),
             Some(WRONG_CODE),
         ),
