@@ -165,6 +165,13 @@ both_stores! {
         assert_eq!(odd["errors"][0]["field"], "path");
         let json_body = app.post_as(&docs, &s.reviewer.token, &json!({"file": "x"})).await;
         problem(json_body, 415).await;
+        // A form without its boundary, with no body or with one: a problem, never a dropped
+        // connection.
+        for body in ["", "--x\r\n"] {
+            let res = app.client.post(app.url(&docs)).bearer_auth(&s.reviewer.token)
+                .header("content-type", "multipart/form-data").body(body).send().await.expect("an answer, not a dropped connection");
+            problem(res, 400).await;
+        }
         // Scope: another ICB's lead and a reviewer not allocated see nothing (404); the QA
         // panel reads but does not add (403).
         problem(post_form(&app, &docs, Some(&s.other_lead.token), &[Part::File("file", "a.pdf", &pdf(1))]).await, 404).await;

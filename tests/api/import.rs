@@ -317,6 +317,12 @@ both_backends! {
         let csv = "source.system,source.id,favourite_colour\nlegacy,F-1,blue\n".to_owned();
         let refused = problem(send(&app, &admin, csv, "text/csv", false).await, 400).await;
         assert_eq!(refused["errors"][0]["field"], "columns.favourite_colour", "{refused}");
+        // A header with a control character is named with it escaped: a problem never carries
+        // one (the contract's pattern on every text of a problem).
+        let csv = "source.system,source.id,colour\u{84}\nlegacy,F-1,blue\n".to_owned();
+        let refused = problem(send(&app, &admin, csv, "text/csv", false).await, 400).await;
+        assert_eq!(refused["errors"][0]["field"], "columns.colour\\u{84}", "{refused}");
+        assert!(!refused.to_string().chars().any(|c| c == '\u{84}'), "{refused}");
         let malformed = "{\"source\": \n".to_owned();
         let refused = problem(send(&app, &admin, malformed, "application/x-ndjson", false).await, 422).await;
         assert!(refused["errors"][0]["field"].as_str().unwrap().starts_with("rows[1]"), "{refused}");

@@ -225,13 +225,15 @@ pub struct AttachmentList {
     pub next_cursor: Option<String>,
 }
 
-/// A document to keep: `multipart/form-data`.
-#[derive(Debug, ToSchema)]
+/// A document to keep: `multipart/form-data`. (Deserialize only for the contract's
+/// `additionalProperties: false`: the form is read part by part, refusing any other part.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentForm {
     /// The document, with its file name (PDF, Word, Excel, JPEG, PNG, TIFF or UTF-8 text, by
     /// its bytes; at most `LEDER_ATTACHMENT_MAX_BYTES`, 25 MB by default). The upload link
     /// takes up to 20 parts named `file`.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     pub file: Vec<u8>,
     /// What it is (at most 500 characters).
     #[schema(max_length = 500)]

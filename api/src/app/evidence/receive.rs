@@ -105,6 +105,13 @@ pub async fn receive(
 ) -> Result<Received, ApiError> {
     let max = state.config.evidence.attachment_max_bytes;
     let mut received = Received::default();
+    // Set when the form itself failed (a missing boundary, a broken body): it has ended, and
+    // actix-multipart panics if polled again, so it is not drained.
+    let broken = std::cell::Cell::new(false);
+    let unreadable = |e| {
+        broken.set(true);
+        unreadable(e)
+    };
     let outcome = async {
         while let Some(part) = form.next().await {
             let mut part = part.map_err(unreadable)?;
@@ -127,7 +134,7 @@ pub async fn receive(
                         .map_err(|e| ApiError::invalid_field("file", e.code(), e.to_string()))?;
                     let id = uuid::Uuid::now_v7().to_string();
                     let key = Storage::key(review_id, &id);
-                    let stored = store(state, &mut part, &key, max).await;
+                    let stored = store(state, &mut part, &key, max, &broken).await;
                     let (document_type, size, sha256) = match stored {
                         Ok(s) => s,
                         Err(e) => {
@@ -177,7 +184,9 @@ pub async fn receive(
         Ok(()) => Ok(received),
         Err(e) => {
             forget(state, &received.files).await;
-            drain(form, max.saturating_mul(2)).await;
+            if !broken.get() {
+                drain(form, max.saturating_mul(2)).await;
+            }
             Err(e)
         }
     }
@@ -212,6 +221,7 @@ async fn store(
     part: &mut actix_multipart::Field,
     key: &str,
     max: u64,
+    broken: &std::cell::Cell<bool>,
 ) -> Result<(DocumentType, u64, String), ApiError> {
     let mut writer = state.storage.writer(key).await.map_err(unavailable)?;
     let mut sniffer = Sniffer::new();
@@ -219,7 +229,10 @@ async fn store(
     let mut size = 0u64;
     let result = async {
         while let Some(chunk) = part.next().await {
-            let chunk = chunk.map_err(unreadable)?;
+            let chunk = chunk.map_err(|e| {
+                broken.set(true);
+                unreadable(e)
+            })?;
             size += chunk.len() as u64;
             if size > max {
                 return Err(ApiError::PayloadTooLarge {

@@ -185,7 +185,7 @@ impl<R: BufRead> Rows<R> {
                         Some(column) if !columns.iter().any(|(p, _)| *p == column.0) => {
                             columns.push(*column);
                         }
-                        _ => return Err(FileError::UnknownColumn(name.to_owned())),
+                        _ => return Err(FileError::UnknownColumn(printable(name))),
                     }
                 }
                 Inner::Csv {
@@ -365,4 +365,19 @@ pub fn field_errors(e: ApiError) -> Vec<FieldError> {
         }
         other => vec![FieldError::new("row", "invalid_row", other.to_string())],
     }
+}
+
+/// `name` with its control characters written as escapes (`\u{84}`): a header is echoed in
+/// the problem, which never carries a control character.
+fn printable(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }

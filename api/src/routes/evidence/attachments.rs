@@ -99,7 +99,17 @@ pub async fn list_attachments(
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Document id")),
     responses(
-        (status = 200, description = "The document's bytes", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The document's bytes, served as the type its bytes were found to be", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/msword"),
+            (Vec<u8> = "application/vnd.ms-excel"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/tiff"),
+            (String = "text/plain; charset=utf-8"),
+        ),
             headers(("Content-Disposition" = String, description = "attachment, with the file name"))),
         crate::error::sets::ReadErrors,
     )
