@@ -218,55 +218,21 @@ pub async fn with_client_assertion(
     let id = match (client_id, claimed) {
         (Some(a), Some(b)) if a == b => b,
         (None, Some(b)) => b,
-        _ => {
-            client_failure(
-                state,
-                info,
-                None,
-                AuditAction::ClientAssertion,
-                AuditOutcome::Failure,
-            )
-            .await?;
-            return Ok(None);
-        }
+        _ => return assertion_refused(state, info, None, AuditOutcome::Failure).await,
     };
     let lookup = id.clone();
     let client = db::run(state, move |conn| clients::get(conn, &lookup)).await?;
     let Some(c) = client.filter(|c| c.revoked_at.is_none()) else {
-        client_failure(
-            state,
-            info,
-            None,
-            AuditAction::ClientAssertion,
-            AuditOutcome::Failure,
-        )
-        .await?;
-        return Ok(None);
+        return assertion_refused(state, info, None, AuditOutcome::Failure).await;
     };
     let ClientAuth::PrivateKeyJwt(jwks) = &c.auth else {
-        client_failure(
-            state,
-            info,
-            Some(&c),
-            AuditAction::ClientAssertion,
-            AuditOutcome::Failure,
-        )
-        .await?;
-        return Ok(None);
+        return assertion_refused(state, info, Some(&c), AuditOutcome::Failure).await;
     };
     let now = time::OffsetDateTime::now_utc();
     let checked =
         client_assertion::verify(jwks, assertion, &c.id, &audiences, now.unix_timestamp());
     let Ok(checked) = checked else {
-        client_failure(
-            state,
-            info,
-            Some(&c),
-            AuditAction::ClientAssertion,
-            AuditOutcome::Failure,
-        )
-        .await?;
-        return Ok(None);
+        return assertion_refused(state, info, Some(&c), AuditOutcome::Failure).await;
     };
     let expires = time::OffsetDateTime::from_unix_timestamp(checked.exp)
         .map(|t| time::PrimitiveDateTime::new(t.date(), t.time()))
@@ -278,21 +244,25 @@ pub async fn with_client_assertion(
     .await?;
     if !fresh {
         log::warn!("a client assertion of client {} was presented again", c.id);
-        client_failure(
-            state,
-            info,
-            Some(&c),
-            AuditAction::ClientAssertion,
-            AuditOutcome::RefusedReuse,
-        )
-        .await?;
-        return Ok(None);
+        return assertion_refused(state, info, Some(&c), AuditOutcome::RefusedReuse).await;
     }
     state
         .audit
         .record(client_entry(info, &c, AuditAction::ClientAssertion))
         .await?;
     Ok(Some(c))
+}
+
+/// A client assertion refused: audited and counted against the address, after the failure
+/// delay; no client.
+async fn assertion_refused(
+    state: &AppState,
+    info: &RequestInfo,
+    client: Option<&Client>,
+    outcome: AuditOutcome,
+) -> Result<Option<Client>, ApiError> {
+    client_failure(state, info, client, AuditAction::ClientAssertion, outcome).await?;
+    Ok(None)
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
