@@ -6,7 +6,6 @@
 //! front end's authorization request to answer once the person is known. The callback takes its
 //! `state` once over every replica, so a cookie cannot be replayed.
 
-use jsonwebtoken::{Algorithm, Header, Validation, decode, decode_header, encode};
 use serde::{Deserialize, Serialize};
 
 use crate::app::authorize::AuthorizationRequest;
@@ -82,25 +81,15 @@ pub fn issue(
         nonce: sent.nonce.clone(),
         verifier: sent.verifier.clone(),
     };
-    let keys = &state.auth.keys;
-    let mut header = Header::new(Algorithm::EdDSA);
-    header.kid = Some(keys.signing_kid().to_owned());
-    encode(&header, &pending, keys.signing_key()).map_err(ApiError::internal)
+    super::signed::sign(state, &pending)
 }
 
 /// The statement, when it is one of this server's and unexpired.
 pub fn verify(state: &AppState, text: &str) -> Option<Pending> {
-    let header = decode_header(text).ok()?;
-    if header.alg != Algorithm::EdDSA {
-        return None;
-    }
-    let key = state.auth.keys.verifying_key(header.kid.as_deref()?)?;
-    let mut validation = Validation::new(Algorithm::EdDSA);
-    validation.set_issuer(&[&state.auth.issuer]);
-    validation.set_audience(&[audience(state)]);
-    validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud"]);
-    validation.leeway = 5;
-    decode::<Pending>(text, key, &validation)
-        .ok()
-        .map(|d| d.claims)
+    super::signed::verify(
+        state,
+        text,
+        &audience(state),
+        &["exp", "nbf", "iat", "iss", "aud"],
+    )
 }
