@@ -12,6 +12,7 @@ pub mod lockout;
 pub mod page;
 pub mod password;
 pub mod pending;
+pub mod signed;
 pub mod ticket;
 pub mod token;
 
