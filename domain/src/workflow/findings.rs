@@ -45,6 +45,18 @@ pub struct CauseOfDeath {
     pub underlying: Option<UnderlyingCause>,
 }
 
+impl CauseOfDeath {
+    /// The underlying cause as its two flat fields (the API's and storage's shape): the ICD-10
+    /// code when known, else the reason it is not.
+    pub fn underlying_fields(&self) -> (Option<String>, Option<String>) {
+        match &self.underlying {
+            Some(UnderlyingCause::Known(code)) => (Some(code.as_str().to_owned()), None),
+            Some(UnderlyingCause::NotKnown { reason }) => (None, Some(reason.clone())),
+            None => (None, None),
+        }
+    }
+}
+
 /// DNACPR: was one in place, and was the process correct.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Dnacpr {

@@ -199,11 +199,7 @@ pub fn findings_to_json(f: &Findings) -> String {
         v: Some(VERSION),
         pen_portrait: f.pen_portrait.clone(),
         cause_of_death: f.cause_of_death.as_ref().map(|c| {
-            let (code, reason) = match &c.underlying {
-                Some(UnderlyingCause::Known(code)) => (Some(code.as_str().to_owned()), None),
-                Some(UnderlyingCause::NotKnown { reason }) => (None, Some(reason.clone())),
-                None => (None, None),
-            };
+            let (code, reason) = c.underlying_fields();
             StoredCause {
                 part_1a: c.part_1a.clone(),
                 part_1b: c.part_1b.clone(),
