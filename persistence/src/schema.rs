@@ -328,6 +328,13 @@ diesel::table! {
         opt_out_checked_opted_out -> Nullable<Bool>,
         opt_out_checked_on -> Nullable<Date>,
         opt_out_check_source -> Nullable<Text>,
+        first_allocated_at -> Nullable<Timestamp>,
+        learning_disability_level -> Nullable<Text>,
+        referred_to_coroner -> Nullable<Bool>,
+        dols_authorisation_in_place -> Nullable<Bool>,
+        care_package_met_needs -> Nullable<Bool>,
+        out_of_area_placement -> Nullable<Bool>,
+        covid_vaccination -> Nullable<Text>,
     }
 }
 

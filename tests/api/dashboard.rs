@@ -45,12 +45,19 @@ fn completed(icb: &str, notified: Date, completed_on: Date) -> CaseSpec {
 }
 
 /// Sets the notification instant (09:00 UTC on its day) and replaces the allocation history
-/// with first allocations `after` days later (10:00 UTC), and a reallocation 2 days after that.
+/// with first allocations `after` days later (10:00 UTC), and a reallocation 2 days after that;
+/// the review's first allocation (which the dashboard counts) is set to match.
 async fn allocated_after(app: &TestApp, id: &str, notified: Date, after: Option<i64>, again: bool) {
     let n = ymd(notified);
+    let first = after.map_or("NULL".to_owned(), |after| {
+        format!("'{} 10:00:00'", ymd(notified.saturating_add(days(after))))
+    });
     sql_execute(
         app,
-        &format!("UPDATE reviews SET notified_at = '{n} 09:00:00' WHERE id = '{id}'"),
+        &format!(
+            "UPDATE reviews SET notified_at = '{n} 09:00:00', first_allocated_at = {first} \
+             WHERE id = '{id}'"
+        ),
     )
     .await;
     sql_execute(

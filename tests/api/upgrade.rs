@@ -44,6 +44,16 @@ const LOOKUPS_POSTGRES: (&str, &str) = (
     include_str!("../../migrations/postgres/2026-11-30-000012_duplicate_lookups/down.sql"),
 );
 
+/// The oversight columns' migration (first allocation, the form's counted answers): (up, down).
+const OVERSIGHT_SQLITE: (&str, &str) = (
+    include_str!("../../migrations/sqlite/2026-12-10-000001_oversight_columns/up.sql"),
+    include_str!("../../migrations/sqlite/2026-12-10-000001_oversight_columns/down.sql"),
+);
+const OVERSIGHT_POSTGRES: (&str, &str) = (
+    include_str!("../../migrations/postgres/2026-12-10-000001_oversight_columns/up.sql"),
+    include_str!("../../migrations/postgres/2026-12-10-000001_oversight_columns/down.sql"),
+);
+
 /// Every statement of a migration file, run one by one.
 async fn run_sql(app: &TestApp, script: &str) {
     let body: String = script
@@ -182,6 +192,64 @@ both_backends! {
                              "date_of_birth": "1958-01-09", "date_of_death": "2026-07-04"});
         let reference = notify(&app, &notification_with(shouted)).await;
         assert_eq!(find(&app, &lead.token, &reference).await["id"], first["id"]);
+    }
+}
+
+both_backends! {
+    async fn the_oversight_columns_a_migration_fills_in_are_the_ones_the_application_writes(app) {
+        let s = staff(&app).await;
+        let pool = app.pool().clone();
+        tokio::task::spawn_blocking(move || {
+            demo::seed(&mut pool.get().unwrap(), 300, 12, false, today(), &mut |_| {})
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        // Allocated, then allocated again: the first allocation is the one kept.
+        let id = crate::cases::id_of(&new_case(&app, &s.lead.token, &crate::cases::notification()).await);
+        let allocate = |who: &str| json!({"action": "allocate", "reviewer_id": who, "reason": "leave"});
+        act_ok(&app, &s.lead.token, &id, allocate(&s.reviewer.id)).await;
+        act_ok(&app, &s.lead.token, &id, allocate(&s.reviewer2.id)).await;
+        let columns = "id, first_allocated_at, learning_disability_level, referred_to_coroner, \
+                       dols_authorisation_in_place, care_package_met_needs, \
+                       out_of_area_placement, covid_vaccination";
+        sql_execute(&app, &format!("CREATE TABLE oversight_before AS SELECT {columns} FROM reviews")).await;
+        let counted = |column: &str| format!("SELECT COUNT(*) AS n FROM reviews WHERE {column} IS NOT NULL");
+        let allocated = sql_count(&app, &counted("first_allocated_at")).await;
+        let levels = sql_count(&app, &counted("learning_disability_level")).await;
+        let answers = sql_count(&app, &counted("covid_vaccination")).await;
+        assert!(allocated > 100 && levels > 100 && answers > 100, "{allocated} {levels} {answers}");
+        let (up, down) = match app.backend() {
+            Backend::Sqlite => OVERSIGHT_SQLITE,
+            Backend::Postgres => OVERSIGHT_POSTGRES,
+        };
+        run_sql(&app, down).await;
+        run_sql(&app, up).await;
+        let same = |column: &str| format!(
+            "SELECT COUNT(*) AS n FROM reviews r JOIN oversight_before b ON b.id = r.id \
+             WHERE NOT (r.{column} = b.{column} OR (r.{column} IS NULL AND b.{column} IS NULL))"
+        );
+        for column in columns.split(", ").skip(2) {
+            assert_eq!(sql_count(&app, &same(column)).await, 0, "{column} differs");
+        }
+        // The application stamps the allocation with the instant it decided it, and the history
+        // entry with the instant it stored the change, microseconds apart: within a second.
+        let apart = match app.backend() {
+            Backend::Sqlite => "abs(julianday(r.first_allocated_at) - julianday(b.first_allocated_at)) * 86400",
+            Backend::Postgres => "abs(extract(epoch FROM r.first_allocated_at - b.first_allocated_at))",
+        };
+        let moved = format!(
+            "SELECT COUNT(*) AS n FROM reviews r JOIN oversight_before b ON b.id = r.id \
+             WHERE (r.first_allocated_at IS NULL) <> (b.first_allocated_at IS NULL) OR {apart} >= 1"
+        );
+        assert_eq!(sql_count(&app, &moved).await, 0, "first_allocated_at differs");
+        assert_eq!(sql_count(&app, &counted("first_allocated_at")).await, allocated);
+        let kept = format!(
+            "SELECT COUNT(*) AS n FROM reviews r WHERE r.id = '{id}' AND r.first_allocated_at = \
+             (SELECT MIN(occurred_at) FROM review_history h WHERE h.review_id = r.id \
+              AND h.action = 'transition:allocate')"
+        );
+        assert_eq!(sql_count(&app, &kept).await, 1, "the first of two allocations is kept");
     }
 }
 

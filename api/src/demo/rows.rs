@@ -244,6 +244,7 @@ fn review_row(
     parts.resume_to = (c.stage == Stage::OnHold).then_some(Stage::InReview);
     parts.reviewer_id = timeline.reviewer_id.clone();
     parts.synthetic = true;
+    parts.first_allocated_at = timeline.first_allocated_at();
     parts.completed_at = timeline.completed_at();
     parts.completed_on = match c.stage {
         Stage::Completed => spec.completed_on,

@@ -160,6 +160,14 @@ impl Timeline {
         self.completed_on.unwrap_or_else(|| self.notified_at.date())
     }
 
+    /// When it was first allocated, if it was.
+    pub fn first_allocated_at(&self) -> Option<PrimitiveDateTime> {
+        self.steps
+            .iter()
+            .find(|s| s.action == "transition:allocate")
+            .map(|s| s.at)
+    }
+
     /// When it was completed, if it was.
     pub fn completed_at(&self) -> Option<PrimitiveDateTime> {
         self.steps

@@ -133,6 +133,7 @@ impl Review {
             } => {
                 p.reviewer_id = Some(id.clone());
                 p.reviewer_name = None;
+                p.first_allocated_at.get_or_insert(now);
                 reviewer_id = Some(id);
                 reason = reallocation_reason;
             }

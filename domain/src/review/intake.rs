@@ -126,6 +126,7 @@ impl Review {
             synthetic: false,
             notified_at: case.notified_at,
             notified_on: case.notified_on,
+            first_allocated_at: None,
             completed_at: None,
             completed_on: stage.is_terminal().then_some(case.notified_on),
             version: 1,

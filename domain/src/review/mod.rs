@@ -174,6 +174,8 @@ pub struct ReviewParts {
     pub notified_at: PrimitiveDateTime,
     /// The English date of notification.
     pub notified_on: Date,
+    /// When it was first allocated (UTC); a reallocation keeps it.
+    pub first_allocated_at: Option<PrimitiveDateTime>,
     /// When completed (UTC).
     pub completed_at: Option<PrimitiveDateTime>,
     /// The English date it closed (completed, not eligible or opted out).

@@ -115,9 +115,15 @@ fn a_transition_says_what_happened_and_a_hold_remembers_where_it_left() {
     let rev = reviewer();
     let mut allocate = Request::new(Action::Allocate);
     allocate.reviewer = Some(&rev);
+    assert_eq!(review.first_allocated_at, None);
     let happened = review.transition(&allocate, &lead(), today, now).unwrap();
     assert_eq!(review.stage, Stage::Allocated);
     assert_eq!(review.reviewer_id.as_deref(), Some("rev"));
+    assert_eq!(review.first_allocated_at, Some(now));
+    // Allocated again (another reviewer, later): the first allocation is the one kept.
+    let later = datetime!(2026 - 10 - 12 09:00);
+    review.transition(&allocate, &lead(), today, later).unwrap();
+    assert_eq!(review.first_allocated_at, Some(now));
     assert_eq!(happened.events, vec![EventType::ReviewStatusChanged]);
     assert_eq!(
         happened.history,

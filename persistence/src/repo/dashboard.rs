@@ -188,18 +188,14 @@ pub fn dashboard_counts(
         window_from.minute(),
         window_from.second()
     );
-    // Driven from the ICBs' reviews: each review's first allocation is one seek of
-    // `review_history_review_action`, so the cost follows the ICBs asked for, not the nation.
+    // One range of `reviews_first_allocation` per ICB: the reviews first allocated in the
+    // window, with their notification instant, read from the index alone.
     let to_allocation = load(
         conn,
         &format!(
-            "SELECT organisation, {days} AS days, COUNT(*) AS n FROM (\
-             SELECT r.organisation, r.notified_at, (SELECT MIN(h.occurred_at) \
-             FROM review_history h WHERE h.review_id = r.id \
-             AND h.action = 'transition:allocate') AS first_at \
-             FROM reviews r WHERE r.organisation IN ({orgs})) t \
-             WHERE first_at >= '{since}' GROUP BY 1, 2",
-            days = instant_days(conn, "notified_at", "first_at"),
+            "SELECT organisation, {days} AS days, COUNT(*) AS n FROM reviews \
+             WHERE organisation IN ({orgs}) AND first_allocated_at >= '{since}' GROUP BY 1, 2",
+            days = instant_days(conn, "notified_at", "first_allocated_at"),
         ),
     )?;
     let to_completion = load(

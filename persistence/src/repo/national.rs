@@ -190,36 +190,12 @@ fn within_six_months_net_sql(conn: &DbConnection) -> (&'static str, &'static str
     }
 }
 
-/// The level of learning disability the review form records (its wire name), read from the
-/// stored form: JSON is read differently by each engine.
-fn learning_disability_level_sql(conn: &DbConnection) -> &'static str {
-    match conn {
-        DbConnection::Sqlite(_) => "json_extract(findings, '$.learning_disability_level')",
-        DbConnection::Postgresql(_) => "(CAST(findings AS JSONB) ->> 'learning_disability_level')",
-    }
-}
-
-/// A yes/no answer of the stored form as `'yes'`, `'no'` or NULL (not recorded): each engine
-/// reads a JSON boolean its own way. `key` is one of the domain's fixed question names, never
-/// user text.
-fn form_yes_no_sql(conn: &DbConnection, key: &str) -> String {
-    match conn {
-        DbConnection::Sqlite(_) => format!(
-            "(CASE json_extract(findings, '$.{key}') WHEN 1 THEN 'yes' WHEN 0 THEN 'no' END)"
-        ),
-        DbConnection::Postgresql(_) => format!(
-            "(CASE CAST(findings AS JSONB) ->> '{key}' WHEN 'true' THEN 'yes' \
-             WHEN 'false' THEN 'no' END)"
-        ),
-    }
-}
-
-/// A text answer of the stored form (its wire name), or NULL.
-fn form_text_sql(conn: &DbConnection, key: &str) -> String {
-    match conn {
-        DbConnection::Sqlite(_) => format!("json_extract(findings, '$.{key}')"),
-        DbConnection::Postgresql(_) => format!("(CAST(findings AS JSONB) ->> '{key}')"),
-    }
+/// A yes/no answer of the form as `'yes'`, `'no'` or NULL (not recorded), from the column
+/// persistence copies it to (the four yes/no questions of `leder-form-2` have columns of their
+/// own, named as the questions, so the statistics read the covering index, not the form's JSON).
+/// `key` is one of the domain's fixed question names, never user text.
+fn form_yes_no_sql(key: &str) -> String {
+    format!("(CASE WHEN {key} THEN 'yes' WHEN NOT {key} THEN 'no' END)")
 }
 
 pub(crate) fn load<T>(conn: &mut DbConnection, sql: &str) -> Result<Vec<T>, PersistenceError>

@@ -41,7 +41,7 @@ pub struct SeedBatch {
 }
 
 /// Columns per row of each table (checked against the schema by a test below).
-pub(crate) const REVIEW_COLUMNS: usize = 53;
+pub(crate) const REVIEW_COLUMNS: usize = 60;
 pub(crate) const NOTIFICATION_COLUMNS: usize = 18;
 pub(crate) const HOLD_COLUMNS: usize = 9;
 pub(crate) const LEARNING_COLUMNS: usize = 7;

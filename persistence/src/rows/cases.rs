@@ -164,6 +164,20 @@ pub struct ReviewRow {
     pub opt_out_check_source: Option<String>,
     /// The review form version it was opened with.
     pub form_version: String,
+    /// When it was first allocated (UTC), for the dashboards.
+    pub first_allocated_at: Option<PrimitiveDateTime>,
+    /// The level of learning disability, copied from the form for statistics.
+    pub learning_disability_level: Option<String>,
+    /// Referred to the coroner, copied from the form (`leder-form-2`) for statistics.
+    pub referred_to_coroner: Option<bool>,
+    /// A DoLS authorisation in place, copied from the form for statistics.
+    pub dols_authorisation_in_place: Option<bool>,
+    /// The care package met the person's needs, copied from the form for statistics.
+    pub care_package_met_needs: Option<bool>,
+    /// An out-of-area placement, copied from the form for statistics.
+    pub out_of_area_placement: Option<bool>,
+    /// COVID-19 vaccination status (its wire name), copied from the form for statistics.
+    pub covid_vaccination: Option<String>,
 }
 
 /// One hold interval.

@@ -207,6 +207,7 @@ pub fn review_from_row(
         synthetic: row.synthetic,
         notified_at: row.notified_at,
         notified_on: row.notified_on,
+        first_allocated_at: row.first_allocated_at,
         completed_at: row.completed_at,
         completed_on: row.completed_on,
         version: row.version,
@@ -265,6 +266,7 @@ pub fn identity_key(
 /// The row that stores a review (its holds and learning points are rows of their own).
 pub fn row_from_review(review: &Review) -> ReviewRow {
     let person = review.person.as_ref();
+    let f = &review.findings;
     let wire = |s: &str| s.to_owned();
     ReviewRow {
         id: review.id.clone(),
@@ -319,6 +321,7 @@ pub fn row_from_review(review: &Review) -> ReviewRow {
         synthetic: review.synthetic,
         notified_at: review.notified_at,
         notified_on: review.notified_on,
+        first_allocated_at: review.first_allocated_at,
         completed_at: review.completed_at,
         completed_on: review.completed_on,
         version: review.version,
@@ -334,6 +337,12 @@ pub fn row_from_review(review: &Review) -> ReviewRow {
         opt_out_checked_opted_out: review.opt_out_check.opted_out,
         opt_out_checked_on: review.opt_out_check.checked_on,
         opt_out_check_source: review.opt_out_check.source.clone(),
+        learning_disability_level: f.learning_disability_level.map(|l| wire(l.as_str())),
+        referred_to_coroner: f.referred_to_coroner,
+        dols_authorisation_in_place: f.dols_authorisation_in_place,
+        care_package_met_needs: f.care_package_met_needs,
+        out_of_area_placement: f.out_of_area_placement,
+        covid_vaccination: f.covid_vaccination.map(|c| wire(c.as_str())),
     }
 }
 

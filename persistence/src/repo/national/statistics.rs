@@ -8,21 +8,20 @@ use leder_domain::breakdown::{Breakdown, LEVEL_NOT_RECORDED};
 use leder_domain::review_form::{FORM_2_YES_NO, FormVersion};
 
 use super::{
-    Selection, age_band_sql, cohort_sql, ethnic_group_sql, form_text_sql, form_yes_no_sql,
-    learning_disability_level_sql, load, within_six_months_net_sql, within_six_months_sql,
+    Selection, age_band_sql, cohort_sql, ethnic_group_sql, form_yes_no_sql, load,
+    within_six_months_net_sql, within_six_months_sql,
 };
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 
 /// The group's key of a breakdown as an SQL expression (`''` where the value is not recorded;
 /// regions are counted by ICB, which the API maps to its region).
-fn column(conn: &DbConnection, by: Option<Breakdown>) -> String {
+fn column(by: Option<Breakdown>) -> String {
     match by {
         Some(Breakdown::Cohort) => cohort_sql(),
-        Some(Breakdown::LearningDisabilityLevel) => format!(
-            "COALESCE({}, '{LEVEL_NOT_RECORDED}')",
-            learning_disability_level_sql(conn)
-        ),
+        Some(Breakdown::LearningDisabilityLevel) => {
+            format!("COALESCE(learning_disability_level, '{LEVEL_NOT_RECORDED}')")
+        }
         None => "CAST('' AS TEXT)".to_owned(),
         Some(Breakdown::Sex) => "COALESCE(sex, '')".to_owned(),
         Some(Breakdown::EthnicGroup) => format!("COALESCE({}, '')", ethnic_group_sql()),
@@ -162,7 +161,7 @@ pub fn statistics_counts(
     selection: &Selection,
     by: Option<Breakdown>,
 ) -> Result<StatisticsCounts, PersistenceError> {
-    let grp = column(conn, by);
+    let grp = column(by);
     let condition = selection.condition();
     let ages = load(
         conn,
@@ -205,11 +204,8 @@ pub fn statistics_counts(
     )?;
     let answers: Vec<String> = FORM_2_YES_NO
         .iter()
-        .map(|q| format!("{} AS {q}", form_yes_no_sql(conn, q)))
-        .chain([format!(
-            "{} AS covid_vaccination",
-            form_text_sql(conn, "covid_vaccination")
-        )])
+        .map(|q| format!("{} AS {q}", form_yes_no_sql(q)))
+        .chain(["covid_vaccination".to_owned()])
         .collect();
     let form_1 = FormVersion::LederForm1.as_str();
     let form_answers = load(
