@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use leder_domain::organisations::{Hierarchy, OrgKind};
-use leder_persistence::repo::seed::{self, SYNTHETIC_REFERENCE_PREFIX, SeedBatch};
+use leder_persistence::repo::seed::{self, SYNTHETIC_REFERENCE_PREFIX, SeedBatch, SeedRows};
 use leder_persistence::repo::{organisations, reviews};
 use leder_persistence::{DbConnection, PersistenceError};
 use time::Date;
@@ -256,7 +256,9 @@ pub fn seed(
 }
 
 /// Inserts the realistic cases batch by batch; returns how many, and how many with an NHS
-/// number (numbers already stored are never given again).
+/// number (numbers already stored are never given again). Two threads: one draws the cases and
+/// builds each batch's rows through the domain while the other writes the batch before, so the
+/// load takes the longer of the two, not their sum.
 fn seed_batches(
     conn: &mut DbConnection,
     n: usize,
@@ -268,24 +270,59 @@ fn seed_batches(
     let taken: HashSet<String> = seed::nhs_numbers_starting(conn, "999")?
         .into_iter()
         .collect();
-    let mut done = 0;
-    let mut with_nhs = 0;
-    let mut specs = Vec::with_capacity(BATCH_SIZE);
-    let mut cases = realistic(n, seed_value, icbs, today).peekable();
-    while cases.peek().is_some() {
-        specs.clear();
-        specs.extend(cases.by_ref().take(BATCH_SIZE).map(|mut s| {
-            if s.nhs_number.as_ref().is_some_and(|n| taken.contains(n)) {
-                s.nhs_number = None;
+    let ctx = context(conn, today)?;
+    let first = next_number(conn)?;
+    std::thread::scope(|scope| {
+        // Two batches in flight at most: memory stays that of three batches.
+        let (send, batches) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            let mut number = first;
+            let mut index = 0;
+            let mut cases = realistic(n, seed_value, icbs, today).peekable();
+            while cases.peek().is_some() {
+                let specs = cases.by_ref().take(BATCH_SIZE);
+                let built = build_batch(specs, &taken, &ctx, (&mut index, &mut number));
+                let failed = built.is_err();
+                // The writer has stopped (it failed): nothing more is wanted.
+                if send.send(built).is_err() || failed {
+                    return;
+                }
             }
-            s
-        }));
-        with_nhs += specs.iter().filter(|s| s.nhs_number.is_some()).count();
-        insert(conn, &specs, today)?;
-        done += specs.len();
-        progress(done);
+        });
+        let mut done = 0;
+        let mut with_nhs = 0;
+        for built in batches {
+            let (batch, numbered) = built?;
+            seed::insert_rows(conn, &batch)?;
+            done += batch.reviews();
+            with_nhs += numbered;
+            progress(done);
+        }
+        Ok((done, with_nhs))
+    })
+}
+
+/// The rows of one batch of realistic cases (an NHS number already stored is left out), and how
+/// many of its cases have an NHS number; `at` is the next case's index and reference number.
+fn build_batch(
+    specs: impl Iterator<Item = CaseSpec>,
+    taken: &HashSet<String>,
+    ctx: &Context,
+    at: (&mut usize, &mut u64),
+) -> Result<(SeedRows, usize), DemoError> {
+    let (index, number) = at;
+    let mut batch = SeedBatch::default();
+    let mut numbered = 0;
+    for mut spec in specs {
+        if spec.nhs_number.as_ref().is_some_and(|n| taken.contains(n)) {
+            spec.nhs_number = None;
+        }
+        numbered += usize::from(spec.nhs_number.is_some());
+        rows::build(&spec, *index, *number, ctx, &mut batch)?;
+        *index += 1;
+        *number += 1;
     }
-    Ok((done, with_nhs))
+    Ok((SeedRows::of(&batch)?, numbered))
 }
 
 /// The ICBs valid on `today`, from the organisations reference table.

@@ -48,33 +48,71 @@ pub(crate) const LEARNING_COLUMNS: usize = 7;
 pub(crate) const LEARNING_THEME_COLUMNS: usize = 2;
 pub(crate) const HISTORY_COLUMNS: usize = 9;
 
+/// One batch as the rows it is stored as: built apart from the write (`leder seed-demo` builds
+/// the next batch's rows on another thread while this one is written).
+#[derive(Debug, Clone, Default)]
+pub struct SeedRows {
+    reviews: Vec<ReviewRow>,
+    notifications: Vec<NotificationRow>,
+    holds: Vec<HoldRow>,
+    learning: Vec<LearningRow>,
+    learning_themes: Vec<LearningThemeRow>,
+    history: Vec<HistoryRow>,
+}
+
+impl SeedRows {
+    /// The rows of `batch`; refused when a review is not marked synthetic.
+    pub fn of(batch: &SeedBatch) -> Result<Self, PersistenceError> {
+        if let Some(real) = batch.reviews.iter().find(|r| !r.synthetic) {
+            return Err(PersistenceError::Conflict(format!(
+                "review {} is not marked synthetic",
+                real.id
+            )));
+        }
+        Ok(Self {
+            reviews: batch.reviews.iter().map(row_from_review).collect(),
+            notifications: batch
+                .notifications
+                .iter()
+                .map(NotificationRow::from)
+                .collect(),
+            holds: batch
+                .holds
+                .iter()
+                .map(|(review_id, hold)| hold_row(review_id, hold))
+                .collect(),
+            learning: batch.learning.iter().map(LearningPoint::row).collect(),
+            learning_themes: batch
+                .learning
+                .iter()
+                .flat_map(LearningPoint::theme_rows)
+                .collect(),
+            history: batch.history.iter().map(HistoryRow::from).collect(),
+        })
+    }
+
+    /// How many reviews.
+    pub fn reviews(&self) -> usize {
+        self.reviews.len()
+    }
+}
+
 /// Inserts one batch in one write transaction. Reviews come first (the other rows refer to
 /// them). No events are written.
 pub fn insert_batch(conn: &mut DbConnection, batch: &SeedBatch) -> Result<(), PersistenceError> {
-    if let Some(real) = batch.reviews.iter().find(|r| !r.synthetic) {
-        return Err(PersistenceError::Conflict(format!(
-            "review {} is not marked synthetic",
-            real.id
-        )));
-    }
-    let reviews: Vec<ReviewRow> = batch.reviews.iter().map(row_from_review).collect();
-    let notifications: Vec<NotificationRow> = batch
-        .notifications
-        .iter()
-        .map(NotificationRow::from)
-        .collect();
-    let holds: Vec<HoldRow> = batch
-        .holds
-        .iter()
-        .map(|(review_id, hold)| hold_row(review_id, hold))
-        .collect();
-    let learning: Vec<LearningRow> = batch.learning.iter().map(LearningPoint::row).collect();
-    let learning_themes: Vec<LearningThemeRow> = batch
-        .learning
-        .iter()
-        .flat_map(LearningPoint::theme_rows)
-        .collect();
-    let history: Vec<HistoryRow> = batch.history.iter().map(HistoryRow::from).collect();
+    insert_rows(conn, &SeedRows::of(batch)?)
+}
+
+/// Inserts the rows of one batch in one write transaction, as [`insert_batch`] does.
+pub fn insert_rows(conn: &mut DbConnection, rows: &SeedRows) -> Result<(), PersistenceError> {
+    let SeedRows {
+        reviews,
+        notifications,
+        holds,
+        learning,
+        learning_themes,
+        history,
+    } = rows;
     write_transaction(conn, |conn| -> Result<(), PersistenceError> {
         insert_chunked!(conn, reviews::table, reviews, REVIEW_COLUMNS);
         insert_chunked!(
