@@ -22,7 +22,7 @@ use leder_persistence::repo::audit::NewAuditEntry;
 
 use crate::audit::AuditWriter;
 use crate::config::Config;
-use crate::server::{Application, open_database};
+use crate::server::{Application, open_cli_database};
 
 /// leder: the API-first backend for LeDeR.
 #[derive(Debug, Parser)]
@@ -236,7 +236,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 pub async fn run_with(command: Command, config: Config) -> ExitCode {
     match command {
         Command::Serve => serve(config).await,
-        Command::Migrate => match open_database(&config).await {
+        Command::Migrate => match open_cli_database(&config).await {
             Ok(_) => {
                 log::info!("migrations applied");
                 ExitCode::SUCCESS
@@ -346,7 +346,7 @@ where
 
 /// What the CLI's changes need: the pool, and an audit writer on a chain of its own.
 pub(crate) async fn cli_state(config: &Config) -> Result<(Pool, AuditWriter), String> {
-    let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
+    let (url, pool) = open_cli_database(config).await.map_err(|e| e.to_string())?;
     let key = crate::audit::checkpoint::load_key(config, &url)?;
     let chain =
         leder_persistence::repo::audit::AuditChain::new(format!("{}-cli", config.replica_id), key);

@@ -75,13 +75,24 @@ pub fn load_keys(config: &Config, url: &DatabaseUrl) -> Result<KeySet, StartupEr
     }
 }
 
-/// Opens the pool and migrates.
+/// Opens the server's pool (one idle connection kept ready) and migrates.
 pub async fn open_database(config: &Config) -> Result<(DatabaseUrl, Pool), StartupError> {
+    open_pool(config, 1).await
+}
+
+/// Opens a CLI command's pool and migrates: no idle connection is kept, so none is being opened
+/// in the background when the command's process exits.
+pub async fn open_cli_database(config: &Config) -> Result<(DatabaseUrl, Pool), StartupError> {
+    open_pool(config, 0).await
+}
+
+async fn open_pool(config: &Config, min_idle: u32) -> Result<(DatabaseUrl, Pool), StartupError> {
     let url =
         DatabaseUrl::parse(&config.database_url).map_err(|e| StartupError::Url(e.to_string()))?;
     let settings = PoolSettings {
         max_size: config.pool_size,
         checkout_timeout: config.pool_timeout,
+        min_idle,
     };
     let pool_url = url.clone();
     let pool = web::block(move || -> Result<Pool, String> {

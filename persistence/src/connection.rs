@@ -191,6 +191,11 @@ pub struct PoolSettings {
     pub max_size: u32,
     /// How long a checkout waits before giving up (the API answers 503 then).
     pub checkout_timeout: Duration,
+    /// Idle connections the pool keeps open, opening a new one in the background when one is
+    /// checked out: 1 for the server; 0 for a CLI command, whose process may exit while such a
+    /// connection is still being opened (on PostgreSQL, libpq's TLS set-up racing the exit's
+    /// teardown crashed `leder storage sweep` with SIGSEGV after it had done its work).
+    pub min_idle: u32,
 }
 
 /// Builds the pool. Fails (naming the real cause) when no connection can be opened.
@@ -200,7 +205,7 @@ pub fn build_pool(url: DatabaseUrl, settings: PoolSettings) -> Result<Pool, Pers
     url.connect()?;
     r2d2::Pool::builder()
         .max_size(settings.max_size)
-        .min_idle(Some(1))
+        .min_idle(Some(settings.min_idle))
         .connection_timeout(settings.checkout_timeout)
         .test_on_check_out(false)
         .build(Manager::new(url))

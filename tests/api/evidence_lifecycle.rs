@@ -172,7 +172,8 @@ both_stores! {
         let sweep = |minutes: &str| {
             let out = Command::new(LEDER).args(["storage", "sweep", "--older-than-minutes", minutes])
                 .envs(env.clone()).output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(out.status.success(), "{}: {}{}", out.status, String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr));
             String::from_utf8_lossy(&out.stdout).into_owned()
         };
         // Too young to be an orphan yet: an upload may still be committing.

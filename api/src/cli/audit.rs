@@ -7,7 +7,7 @@ use leder_persistence::Pool;
 
 use super::{fail, on_pool};
 use crate::config::Config;
-use crate::server::open_database;
+use crate::server::open_cli_database;
 
 /// What the audit commands need: the pool, the audit key and the checkpoint file.
 async fn audit_context(
@@ -20,7 +20,7 @@ async fn audit_context(
     ),
     String,
 > {
-    let (url, pool) = open_database(config).await.map_err(|e| e.to_string())?;
+    let (url, pool) = open_cli_database(config).await.map_err(|e| e.to_string())?;
     let key = crate::audit::checkpoint::load_key(config, &url)?;
     Ok((pool, key, crate::audit::checkpoint::file(config, &url)))
 }

@@ -24,7 +24,7 @@ pub enum StorageCommand {
 /// `leder storage sweep`.
 pub(super) async fn storage(config: Config, command: StorageCommand) -> ExitCode {
     let StorageCommand::Sweep { older_than_minutes } = command;
-    let (url, pool) = match crate::server::open_database(&config).await {
+    let (url, pool) = match crate::server::open_cli_database(&config).await {
         Ok(p) => p,
         Err(e) => return fail(&e.to_string()),
     };

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use leder_persistence::reference::{self, ReferenceFiles};
 
 use crate::config::Config;
-use crate::server::open_database;
+use crate::server::open_cli_database;
 
 use super::fail;
 
@@ -16,7 +16,7 @@ pub(super) async fn import_organisations(config: Config, dir: PathBuf) -> ExitCo
         Ok(f) => f,
         Err(e) => return fail(&e.to_string()),
     };
-    let (_, pool) = match open_database(&config).await {
+    let (_, pool) = match open_cli_database(&config).await {
         Ok(p) => p,
         Err(e) => return fail(&e.to_string()),
     };
